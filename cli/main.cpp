@@ -1,0 +1,233 @@
+// sgym: list, describe, run and check Synaptic Gym environments and agents.
+// Exit codes: 0 ok, 2 usage error (unknown id or option, bad value), 1 runtime failure.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+#include "sgym/agents.hpp"
+#include "sgym/conformance.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/error.hpp"
+#include "sgym/runner.hpp"
+
+namespace {
+
+using namespace sgym;
+
+std::string opt_text(const std::optional<double>& v, int precision = 3) {
+  if (!v) return "n/a";
+  std::ostringstream ss;
+  ss << std::fixed << std::setprecision(precision) << *v;
+  return ss.str();
+}
+
+std::string fixed(double v, int precision = 3) { return opt_text(v, precision); }
+
+void print_options(const std::vector<OptionDoc>& docs) {
+  if (docs.empty()) {
+    std::cout << "  (none)\n";
+    return;
+  }
+  std::size_t w = 0;
+  for (const auto& d : docs) w = std::max(w, d.key.size() + d.default_value.size() + d.unit.size() + 2);
+  for (const auto& d : docs) {
+    const std::string lhs = d.key + "=" + d.default_value + (d.unit.empty() ? "" : " " + d.unit);
+    std::cout << "  " << std::left << std::setw(static_cast<int>(w)) << lhs << "  " << d.type << " "
+              << d.valid << "\n      " << d.doc << "\n";
+  }
+}
+
+int cmd_list(const std::string& what) {
+  if (what.empty() || what == "envs") {
+    std::cout << "envs:\n";
+    for (const auto& e : env_registry()) {
+      auto env = e.make({});
+      std::cout << "  " << std::left << std::setw(22) << e.id << e.description << "\n"
+                << std::setw(24) << "" << "obs " << env->observation_space().describe() << ", action "
+                << env->action_space().describe() << "\n";
+    }
+  }
+  if (what.empty() || what == "agents") {
+    std::cout << "agents:\n";
+    for (const auto& a : agent_registry())
+      std::cout << "  " << std::left << std::setw(22) << a.id << a.description << "\n"
+                << std::setw(24) << "" << "handles " << a.spaces << "\n";
+  }
+  return 0;
+}
+
+int cmd_describe(const std::string& id) {
+  for (const auto& e : env_registry()) {
+    if (e.id != id) continue;
+    auto env = e.make({});
+    const EnvSpec& s = env->spec();
+    std::cout << s.id << ": " << e.description << "\n"
+              << "source: " << e.source << "\n"
+              << "observation: " << env->observation_space().describe() << "\n";
+    for (const auto& sl : s.obs_layout)
+      std::cout << "  [" << sl.offset << ", " << sl.offset + sl.size << ") " << sl.name << ": " << sl.meaning << "\n";
+    std::cout << "action: " << env->action_space().describe() << "\n"
+              << "timing: dt " << format_number(s.dt_ms) << " ms, max_episode_steps "
+              << s.max_episode_steps << ", render " << format_number(s.render_fps) << " fps\n"
+              << "reward range: [" << format_number(s.reward_min) << ", " << format_number(s.reward_max) << "]\n"
+              << "deterministic: " << (s.deterministic ? "yes" : "no") << " (with default options)\n";
+    if (s.trial_based) {
+      std::cout << "epochs:";
+      for (const auto& ep : s.epochs) std::cout << " " << ep;
+      std::cout << "\n";
+    }
+    std::cout << "options (key=default unit, type, valid range):\n";
+    print_options(e.options);
+    return 0;
+  }
+  for (const auto& a : agent_registry()) {
+    if (a.id != id) continue;
+    std::cout << a.id << ": " << a.description << "\nhandles: " << a.spaces
+              << "\noptions (key=default unit, type, valid range):\n";
+    print_options(a.options);
+    std::cout << "compatible envs:";
+    for (const auto& e : env_registry()) {
+      auto env = e.make({});
+      if (a.incompatibility(env->observation_space(), env->action_space()).empty()) std::cout << " " << e.id;
+    }
+    std::cout << "\n";
+    return 0;
+  }
+  std::string valid;
+  for (const auto& e : env_registry()) valid += " " + e.id;
+  for (const auto& a : agent_registry()) valid += " " + a.id;
+  throw UsageError("unknown id '" + id + "'; valid env and agent ids:" + valid);
+}
+
+int cmd_check(const std::string& id, const KeyValues& options) {
+  const EnvEntry& e = env_entry(id);
+  e.make(options);  // bad options are a usage error, reported before any check
+  const CheckReport report = check_env([&] { return make_env(e, options); });
+  for (const auto& c : report.checks)
+    std::cout << (c.passed ? "PASS " : "FAIL ") << c.name << (c.detail.empty() ? "" : ": " + c.detail) << "\n";
+  int failed = 0;
+  for (const auto& c : report.checks) failed += !c.passed;
+  std::ostringstream h;
+  h << std::hex << std::setw(16) << std::setfill('0') << report.golden_hash;
+  std::cout << "trajectory hash (1000 steps): " << h.str() << "\n"
+            << report.checks.size() - failed << " passed, " << failed << " failed\n";
+  return failed == 0 ? 0 : 1;
+}
+
+void print_summary(const RunSummary& s, const std::filesystem::path& out) {
+  std::cout << "\n"
+            << "| env | agent | seed | episodes | steps | mean return | final mean return | success | final success | trials to criterion | env steps/s |\n"
+            << "|---|---|---|---|---|---|---|---|---|---|---|\n"
+            << "| " << s.env << " | " << s.agent << " | " << s.seed << " | " << s.episodes << " | "
+            << s.total_steps << " | " << fixed(s.mean_return) << " | " << fixed(s.final_mean_return)
+            << " | " << opt_text(s.success_rate) << " | " << opt_text(s.final_success_rate) << " | "
+            << (s.trials_to_criterion ? std::to_string(*s.trials_to_criterion) : "n/a") << " | "
+            << fixed(s.env_steps_per_second, 0) << " |\n";
+  if (!s.evals.empty()) {
+    std::cout << "\nevaluation (training off):\n| after episodes | mean return | success |\n|---|---|---|\n";
+    for (const auto& e : s.evals)
+      std::cout << "| " << e.after_episodes << " | " << fixed(e.mean_return) << " | " << opt_text(e.success_rate) << " |\n";
+  }
+  if (!s.signal_cells.empty()) {
+    std::cout << "\nrecorded signals by condition and epoch (mean over the steps of the epoch: in the "
+                 "first trial of the condition,\nover the first 10 % and over the last 10 % of training episodes):\n"
+              << "| signal | condition | epoch | first trial | first 10 % | last 10 % |\n|---|---|---|---|---|---|\n";
+    for (const auto& c : s.signal_cells)
+      std::cout << "| " << c.signal << " | " << c.condition << " | " << c.epoch << " | "
+                << (c.first_n > 0 ? fixed(c.first_mean) : "n/a") << " | "
+                << (c.early_n > 0 ? fixed(c.early_mean) : "n/a") << " | "
+                << (c.late_n > 0 ? fixed(c.late_mean) : "n/a") << " |\n";
+  }
+  std::cout << "\noutputs in " << out.string() << "/ (summary.json, episodes.jsonl, episodes.csv"
+            << (s.signal_cells.empty() ? "" : ", signals.csv") << ", agent.sgym)\n";
+}
+
+std::vector<std::string> split_commas(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    std::stringstream ss(item);
+    std::string part;
+    while (std::getline(ss, part, ','))
+      if (!part.empty()) out.push_back(part);
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"sgym: neuroscience tasks and biologically plausible learning agents"};
+  app.require_subcommand(1);
+
+  std::string list_what;
+  auto* list = app.add_subcommand("list", "list registered envs and agents");
+  list->add_option("what", list_what, "envs or agents (default: both)")->check(CLI::IsMember({"envs", "agents"}));
+
+  std::string describe_id;
+  auto* describe = app.add_subcommand("describe", "spaces, timing, epochs, options and source of an env or agent");
+  describe->add_option("id", describe_id, "env or agent id")->required();
+
+  std::string check_id;
+  std::vector<std::string> check_opts;
+  auto* check = app.add_subcommand("check", "run the conformance harness on one env");
+  check->add_option("id", check_id, "env id")->required();
+  check->add_option("--env-opt", check_opts, "env option key=value (repeatable)");
+
+  RunConfig cfg;
+  std::vector<std::string> env_opts, agent_opts, record;
+  std::string criterion;
+  auto* run = app.add_subcommand("run", "run an agent against an env and write results");
+  run->add_option("--env", cfg.env_id, "env id")->required();
+  run->add_option("--agent", cfg.agent_id, "agent id")->required();
+  run->add_option("--env-opt", env_opts, "env option key=value (repeatable)");
+  run->add_option("--agent-opt", agent_opts, "agent option key=value (repeatable)");
+  run->add_option("--episodes", cfg.episodes, "training episodes")->default_val(100)->check(CLI::PositiveNumber);
+  run->add_option("--seed", cfg.seed, "seed for env, agent and evaluation")->default_val(0);
+  run->add_option("--out", cfg.out_dir, "output directory")->required();
+  run->add_option("--eval-every", cfg.eval_every, "evaluate (training off) every K episodes; 0 = never")->default_val(0)->check(CLI::NonNegativeNumber);
+  run->add_option("--eval-episodes", cfg.eval_episodes, "episodes per evaluation")->default_val(10)->check(CLI::PositiveNumber);
+  run->add_option("--record", record, "agent signals to write per step, e.g. rpe,value");
+  run->add_option("--criterion", criterion, "learned when accuracy:THRESHOLD:WINDOW or return:THRESHOLD:WINDOW holds");
+  bool no_progress = false;
+  run->add_flag("--no-progress", no_progress, "never draw the progress bar");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "sgym: " << e.what() << "\n(run 'sgym --help' or 'sgym COMMAND --help')\n";
+    return 2;
+  }
+
+  try {
+    if (*list) return cmd_list(list_what);
+    if (*describe) return cmd_describe(describe_id);
+    if (*check) return cmd_check(check_id, parse_key_values(check_opts, "--env-opt"));
+    if (*run) {
+      cfg.env_options = parse_key_values(env_opts, "--env-opt");
+      cfg.agent_options = parse_key_values(agent_opts, "--agent-opt");
+      cfg.record = split_commas(record);
+      if (!criterion.empty()) cfg.criterion = Criterion::parse(criterion);
+      cfg.progress = !no_progress && ::isatty(fileno(stderr));
+      for (int i = 0; i < argc; ++i) cfg.command += (i ? " " : "") + std::string(argv[i]);
+      const EnvEntry& e = env_entry(cfg.env_id);
+      const AgentEntry& a = agent_entry(cfg.agent_id);
+      const RunSummary s = sgym::run(cfg, e, a);
+      print_summary(s, cfg.out_dir);
+      return 0;
+    }
+  } catch (const UsageError& e) {
+    std::cerr << "sgym: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "sgym: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

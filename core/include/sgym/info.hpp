@@ -1,0 +1,63 @@
+// The `info` dictionary that reset() and step() return: a small ordered map from key to a scalar,
+// a string or a float vector. Keys are created once and then overwritten in place, so filling it
+// every step allocates nothing after the first episode.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace sgym {
+
+/// Keys that trial-based tasks put in `info` (documented once, here).
+namespace info_keys {
+inline constexpr std::string_view kEpoch = "epoch";                 ///< current epoch name
+inline constexpr std::string_view kGroundTruth = "ground_truth";    ///< correct action now, -1 if none
+inline constexpr std::string_view kTrialOutcome = "trial_outcome";  ///< "" until a trial ends, then
+                                                                    ///< correct/wrong/aborted/timeout
+                                                                    ///< or a task-specific word
+inline constexpr std::string_view kTrial = "trial";                 ///< trial index within the episode
+}  // namespace info_keys
+
+/// A value stored in Info.
+using InfoValue = std::variant<bool, std::int64_t, double, std::string, std::vector<float>>;
+
+/// Ordered key -> value map with in-place overwrite.
+class Info {
+ public:
+  void set(std::string_view key, bool v) { slot(key) = v; }
+  void set(std::string_view key, int v) { slot(key) = static_cast<std::int64_t>(v); }
+  void set(std::string_view key, std::int64_t v) { slot(key) = v; }
+  void set(std::string_view key, double v) { slot(key) = v; }
+  /// Strings assigned into an existing string slot reuse its capacity.
+  void set(std::string_view key, std::string_view v);
+  void set(std::string_view key, const char* v) { set(key, std::string_view(v)); }
+  /// Vectors assigned into an existing vector slot reuse its capacity.
+  void set(std::string_view key, const std::vector<float>& v);
+
+  bool has(std::string_view key) const { return find(key) != nullptr; }
+  /// The value, or nullptr when absent.
+  const InfoValue* find(std::string_view key) const;
+  /// Typed getters: throw std::out_of_range naming the key when absent or of another type.
+  bool get_bool(std::string_view key) const;
+  std::int64_t get_int(std::string_view key) const;
+  /// Accepts an int or a double.
+  double get_double(std::string_view key) const;
+  const std::string& get_string(std::string_view key) const;
+  /// The string, or "" when absent.
+  std::string_view string_or_empty(std::string_view key) const;
+
+  const std::vector<std::pair<std::string, InfoValue>>& items() const { return items_; }
+  void clear() { items_.clear(); }
+  /// Copies every item of `other` into this map (overwriting equal keys).
+  void merge(const Info& other);
+
+ private:
+  InfoValue& slot(std::string_view key);
+  std::vector<std::pair<std::string, InfoValue>> items_;
+};
+
+}  // namespace sgym

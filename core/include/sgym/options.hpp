@@ -1,0 +1,120 @@
+// Options as key=value strings, validated against a schema that is built from a config struct's own
+// defaults, so each default lives in exactly one place (the struct) and is printed by `describe`.
+#pragma once
+
+#include <functional>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sgym/error.hpp"
+
+namespace sgym {
+
+/// Options as given by the user, in order.
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+/// Splits "key=value" strings; throws UsageError for an item without '=' or with an empty key.
+KeyValues parse_key_values(const std::vector<std::string>& items, const std::string& what);
+
+/// Documentation of one option.
+struct OptionDoc {
+  std::string key;
+  std::string type;           ///< "float", "int", "bool", "string" or "choice"
+  std::string default_value;  ///< as text
+  std::string unit;           ///< e.g. "ms", "" when unitless
+  std::string valid;          ///< e.g. "[0, 1]" or "omission|unexpected"
+  std::string doc;            ///< one sentence, with the source where the default is a published value
+};
+
+/// Formats a double so that it reads back to the same value ("0.1", "1e-05").
+std::string format_number(double v);
+
+namespace detail {
+std::string unknown_option(const std::string& owner, const std::string& key,
+                           const std::vector<OptionDoc>& docs);
+double parse_double(const std::string& owner, const std::string& key, const std::string& v,
+                    double lo, double hi, const std::string& valid);
+long long parse_int(const std::string& owner, const std::string& key, const std::string& v,
+                    long long lo, long long hi, const std::string& valid);
+bool parse_bool(const std::string& owner, const std::string& key, const std::string& v);
+void check_choice(const std::string& owner, const std::string& key, const std::string& v,
+                  const std::vector<std::string>& choices, const std::string& valid);
+}  // namespace detail
+
+/// Schema for a config struct C: each option binds a key to a member.
+template <class C>
+class OptionSet {
+ public:
+  /// `owner` names the env or agent in error messages.
+  explicit OptionSet(std::string owner) : owner_(std::move(owner)) {}
+
+  OptionSet& add(std::string key, double C::*m, std::string unit, std::string doc,
+                 double lo = -std::numeric_limits<double>::infinity(),
+                 double hi = std::numeric_limits<double>::infinity()) {
+    const C d{};
+    std::string valid = "[" + format_number(lo) + ", " + format_number(hi) + "]";
+    push({key, "float", format_number(d.*m), std::move(unit), valid, std::move(doc)},
+         [=, owner = owner_](C& c, const std::string& v) {
+           c.*m = detail::parse_double(owner, key, v, lo, hi, valid);
+         });
+    return *this;
+  }
+  OptionSet& add(std::string key, int C::*m, std::string unit, std::string doc,
+                 int lo = std::numeric_limits<int>::min(), int hi = std::numeric_limits<int>::max()) {
+    const C d{};
+    std::string valid = "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    push({key, "int", std::to_string(d.*m), std::move(unit), valid, std::move(doc)},
+         [=, owner = owner_](C& c, const std::string& v) {
+           c.*m = static_cast<int>(detail::parse_int(owner, key, v, lo, hi, valid));
+         });
+    return *this;
+  }
+  OptionSet& add(std::string key, bool C::*m, std::string doc) {
+    const C d{};
+    push({key, "bool", d.*m ? "true" : "false", "", "true|false", std::move(doc)},
+         [=, owner = owner_](C& c, const std::string& v) { c.*m = detail::parse_bool(owner, key, v); });
+    return *this;
+  }
+  OptionSet& add_choice(std::string key, std::string C::*m, std::vector<std::string> choices,
+                        std::string doc) {
+    const C d{};
+    std::string valid;
+    for (const auto& ch : choices) valid += (valid.empty() ? "" : "|") + ch;
+    push({key, "choice", d.*m, "", valid, std::move(doc)},
+         [=, owner = owner_](C& c, const std::string& v) {
+           detail::check_choice(owner, key, v, choices, valid);
+           c.*m = v;
+         });
+    return *this;
+  }
+
+  /// Builds a config from defaults plus `kv`; an unknown key or a bad value throws UsageError
+  /// that lists the valid keys with their defaults (or the valid values of that key).
+  C parse(const KeyValues& kv) const {
+    C c{};
+    for (const auto& [k, v] : kv) {
+      std::size_t i = 0;
+      while (i < docs_.size() && docs_[i].key != k) ++i;
+      if (i == docs_.size()) throw UsageError(detail::unknown_option(owner_, k, docs_));
+      setters_[i](c, v);
+    }
+    return c;
+  }
+
+  const std::vector<OptionDoc>& docs() const { return docs_; }
+  const std::string& owner() const { return owner_; }
+
+ private:
+  void push(OptionDoc d, std::function<void(C&, const std::string&)> f) {
+    docs_.push_back(std::move(d));
+    setters_.push_back(std::move(f));
+  }
+  std::string owner_;
+  std::vector<OptionDoc> docs_;
+  std::vector<std::function<void(C&, const std::string&)>> setters_;
+};
+
+
+}  // namespace sgym

@@ -1,0 +1,58 @@
+// Registries of envs and agents with versioned ids. The lists themselves live in envs/ and agents/
+// (envs/env_list.inc, agents/agent_list.inc); the core only defines what an entry is, how lookups
+// fail and how an entry is built.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sgym/agent.hpp"
+#include "sgym/env.hpp"
+#include "sgym/options.hpp"
+
+namespace sgym {
+
+/// One registered environment.
+struct EnvEntry {
+  std::string id;           ///< "Name-vN"
+  std::string description;  ///< one line
+  std::string source;       ///< paradigm source (citation)
+  std::vector<OptionDoc> options;
+  /// Builds the raw env (no wrappers) from validated options; throws UsageError on bad options.
+  std::function<std::unique_ptr<Env>(const KeyValues&)> make;
+  /// Extra option sets the conformance harness also runs (e.g. a stochastic variant).
+  std::vector<KeyValues> test_variants;
+};
+
+/// One registered agent.
+struct AgentEntry {
+  std::string id;
+  std::string description;  ///< one line
+  std::string spaces;       ///< which spaces it handles, in words
+  std::vector<OptionDoc> options;
+  /// "" when the agent can act in an env with these spaces, else the reason it cannot.
+  std::function<std::string(const Space& obs, const Space& act)> incompatibility;
+  /// Builds the agent for these spaces; the seed fixes its RNG.
+  std::function<std::unique_ptr<Agent>(const Space& obs, const Space& act, const KeyValues&,
+                                       std::uint64_t seed)>
+      make;
+};
+
+/// Looks up `id` among `ids`; throws UsageError listing the valid ids (`kind` is "env"/"agent").
+std::size_t find_id(const std::vector<std::string>& ids, const std::string& id,
+                    const std::string& kind);
+
+/// Builds the env of `entry` with its options, wrapped in TimeLimit(spec().max_episode_steps) as
+/// Gymnasium's make() does (pass time_limit = false for the raw env).
+std::unique_ptr<Env> make_env(const EnvEntry& entry, const KeyValues& options = {},
+                              bool time_limit = true);
+
+/// Builds the agent of `entry` for an env's spaces; an incompatible pair throws UsageError naming
+/// both and the reason, before any step.
+std::unique_ptr<Agent> make_agent(const AgentEntry& entry, const Space& obs, const Space& act,
+                                  const KeyValues& options = {}, std::uint64_t seed = 0);
+
+}  // namespace sgym

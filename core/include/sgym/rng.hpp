@@ -1,0 +1,106 @@
+// Random numbers that are the same on every standard library: xoshiro256** seeded through SplitMix64,
+// and the few distributions the suite needs written here (std:: distributions differ between
+// implementations, which would break bit-for-bit reproducibility across toolchains).
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace sgym {
+
+__extension__ using Uint128 = unsigned __int128;  // GCC/Clang; the multiply-high of Lemire's method
+
+/// One step of SplitMix64 (Steele, Lea & Flood 2014): advances `state` and returns a well-mixed word.
+inline std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+/// A seed for member `index` of a family derived from `seed` (vector envs, agent vs env, eval):
+/// mixed, so that neighbouring seeds do not give correlated streams as seed + i would.
+inline std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t index) {
+  std::uint64_t s = seed;
+  std::uint64_t a = splitmix64(s);
+  std::uint64_t t = a ^ (index * 0xD1B54A32D192ED03ULL + 0x8CB92BA72F3D8DD7ULL);
+  return splitmix64(t);
+}
+
+/// xoshiro256** 1.0 (Blackman & Vigna 2018): fast, 256-bit state, passes BigCrush.
+class Rng {
+ public:
+  using State = std::array<std::uint64_t, 4>;
+
+  /// Seeds deterministically from a 64-bit seed.
+  explicit Rng(std::uint64_t seed = 0) { this->seed(seed); }
+
+  /// Reseeds; the same seed always gives the same stream.
+  void seed(std::uint64_t seed) {
+    std::uint64_t sm = seed;
+    for (auto& w : s_) w = splitmix64(sm);
+  }
+
+  /// Next raw 64-bit word.
+  std::uint64_t next_u64() {
+    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+
+  /// Uniform double in [0, 1) with 53 random bits.
+  double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+
+  /// Uniform double in [lo, hi).
+  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+
+  /// Uniform integer in [0, n), unbiased (Lemire 2019); n must be > 0.
+  std::uint64_t below(std::uint64_t n) {
+    Uint128 m = static_cast<Uint128>(next_u64()) * n;
+    auto low = static_cast<std::uint64_t>(m);
+    if (low < n) {
+      const std::uint64_t threshold = (0 - n) % n;
+      while (low < threshold) {
+        m = static_cast<Uint128>(next_u64()) * n;
+        low = static_cast<std::uint64_t>(m);
+      }
+    }
+    return static_cast<std::uint64_t>(m >> 64);
+  }
+
+  /// True with probability p.
+  bool bernoulli(double p) { return uniform() < p; }
+
+  /// Standard normal by the Marsaglia polar method (no cached spare, so the stream position is
+  /// a function of the number of calls only).
+  double normal() {
+    for (;;) {
+      const double u = 2.0 * uniform() - 1.0;
+      const double v = 2.0 * uniform() - 1.0;
+      const double s = u * u + v * v;
+      if (s > 0.0 && s < 1.0) return u * std::sqrt(-2.0 * std::log(s) / s);
+    }
+  }
+
+  /// Normal with mean mu and standard deviation sd.
+  double normal(double mu, double sd) { return mu + sd * normal(); }
+
+  /// The full state, for save/restore.
+  const State& state() const { return s_; }
+  /// Restores a state returned by state().
+  void set_state(const State& s) { s_ = s; }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  State s_{};
+};
+
+}  // namespace sgym

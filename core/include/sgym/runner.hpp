@@ -1,0 +1,82 @@
+// The agent-vs-env loop: N training episodes with periodic evaluation (training off), metrics, and
+// the output files (episodes.jsonl, episodes.csv, signals.csv, summary.json, agent.sgym).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "sgym/options.hpp"
+#include "sgym/registry.hpp"
+
+namespace sgym {
+
+/// What "learned" means for trials_to_criterion: a rolling measure over the last `window` trials
+/// (accuracy) or episodes (return) reaching `threshold`.
+struct Criterion {
+  enum class Measure { kAccuracy, kReturn };
+  Measure measure = Measure::kAccuracy;
+  double threshold = 0.9;
+  int window = 50;
+
+  /// Parses "accuracy:0.9:50" or "return:200:100"; throws UsageError explaining the form.
+  static Criterion parse(const std::string& text);
+  std::string to_string() const;
+};
+
+/// Everything that defines a run.
+struct RunConfig {
+  std::string env_id;
+  KeyValues env_options;
+  std::string agent_id;
+  KeyValues agent_options;
+  int episodes = 100;               ///< training episodes, >= 1
+  std::uint64_t seed = 0;           ///< fixes env, agent and evaluation streams
+  std::filesystem::path out_dir;    ///< created if missing
+  int eval_every = 0;               ///< evaluate after every K training episodes; 0 = never
+  int eval_episodes = 10;           ///< episodes per evaluation
+  std::vector<std::string> record;  ///< agent signals written per step to signals.csv
+  std::optional<Criterion> criterion;
+  bool progress = false;            ///< draw a progress bar on stderr
+  std::string command;              ///< the command line that started the run
+};
+
+/// Mean of a recorded signal in one (condition, epoch) cell, at the start and end of training.
+struct SignalCell {
+  std::string signal, condition, epoch;
+  double first_mean = 0;  ///< in the first training episode of this condition
+  double early_mean = 0;  ///< over the first 10 % of training episodes
+  double late_mean = 0;   ///< over the last 10 % of training episodes
+  int first_n = 0, early_n = 0, late_n = 0;  ///< steps averaged
+};
+
+/// The figures of a finished run (also written to summary.json).
+struct RunSummary {
+  std::string env, agent;
+  std::uint64_t seed = 0;
+  int episodes = 0;
+  long long total_steps = 0;
+  long long total_trials = 0;
+  double mean_return = 0;
+  double final_mean_return = 0;               ///< last 10 % of training episodes
+  std::optional<double> success_rate;         ///< scored trials only; empty when none
+  std::optional<double> final_success_rate;   ///< last 10 % of training episodes
+  std::optional<long long> trials_to_criterion;
+  double env_steps_per_second = 0;            ///< env steps (training + evaluation) per second of
+                                              ///< the whole loop, agent included
+  double wall_seconds = 0;
+  struct Eval { int after_episodes; double mean_return; std::optional<double> success_rate; };
+  std::vector<Eval> evals;
+  std::vector<SignalCell> signal_cells;       ///< when signals were recorded on a trial-based env
+};
+
+/// Runs `config` with the given registry entries and writes the outputs under config.out_dir.
+RunSummary run(const RunConfig& config, const EnvEntry& env, const AgentEntry& agent);
+
+/// The version string of this build ("0.1.0+g<hash>" or "0.1.0"), compiler and build type.
+std::string build_version();
+
+}  // namespace sgym

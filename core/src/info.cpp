@@ -1,0 +1,79 @@
+#include "sgym/info.hpp"
+
+#include <stdexcept>
+
+namespace sgym {
+
+InfoValue& Info::slot(std::string_view key) {
+  for (auto& [k, v] : items_)
+    if (k == key) return v;
+  items_.emplace_back(std::string(key), InfoValue{});
+  return items_.back().second;
+}
+
+void Info::set(std::string_view key, std::string_view v) {
+  InfoValue& s = slot(key);
+  if (auto* str = std::get_if<std::string>(&s)) str->assign(v);
+  else s = std::string(v);
+}
+
+void Info::set(std::string_view key, const std::vector<float>& v) {
+  InfoValue& s = slot(key);
+  if (auto* vec = std::get_if<std::vector<float>>(&s)) vec->assign(v.begin(), v.end());
+  else s = v;
+}
+
+const InfoValue* Info::find(std::string_view key) const {
+  for (const auto& [k, v] : items_)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+namespace {
+template <class T>
+const T& typed(const Info& info, std::string_view key, const char* type) {
+  const InfoValue* v = info.find(key);
+  if (v == nullptr) throw std::out_of_range("info has no key '" + std::string(key) + "'");
+  const T* t = std::get_if<T>(v);
+  if (t == nullptr)
+    throw std::out_of_range("info key '" + std::string(key) + "' is not a " + type);
+  return *t;
+}
+}  // namespace
+
+bool Info::get_bool(std::string_view key) const { return typed<bool>(*this, key, "bool"); }
+std::int64_t Info::get_int(std::string_view key) const { return typed<std::int64_t>(*this, key, "int"); }
+double Info::get_double(std::string_view key) const {
+  const InfoValue* v = find(key);
+  if (v != nullptr)
+    if (const auto* i = std::get_if<std::int64_t>(v)) return static_cast<double>(*i);
+  return typed<double>(*this, key, "number");
+}
+const std::string& Info::get_string(std::string_view key) const {
+  return typed<std::string>(*this, key, "string");
+}
+std::string_view Info::string_or_empty(std::string_view key) const {
+  const InfoValue* v = find(key);
+  if (v == nullptr) return {};
+  const auto* s = std::get_if<std::string>(v);
+  return s == nullptr ? std::string_view{} : std::string_view(*s);
+}
+
+void Info::merge(const Info& other) {
+  for (const auto& [k, v] : other.items_) {
+    InfoValue& s = slot(k);
+    if (s.index() == v.index()) {
+      std::visit([&s](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        auto& dst = std::get<T>(s);
+        if constexpr (std::is_same_v<T, std::string>) dst.assign(x);
+        else if constexpr (std::is_same_v<T, std::vector<float>>) dst.assign(x.begin(), x.end());
+        else dst = x;
+      }, v);
+    } else {
+      s = v;
+    }
+  }
+}
+
+}  // namespace sgym

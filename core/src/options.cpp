@@ -1,0 +1,83 @@
+#include "sgym/options.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace sgym {
+
+KeyValues parse_key_values(const std::vector<std::string>& items, const std::string& what) {
+  KeyValues kv;
+  for (const auto& item : items) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError(what + ": expected key=value, got '" + item + "'");
+    kv.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  return kv;
+}
+
+std::string format_number(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (std::isnan(v)) return "nan";
+  // shortest text that reads back to the same double ("0.1", "3000", "1e-05")
+  char buf[32];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
+namespace detail {
+
+namespace {
+std::string valid_keys(const std::vector<OptionDoc>& docs) {
+  std::string s;
+  for (const auto& d : docs) s += "\n  " + d.key + "=" + d.default_value + (d.unit.empty() ? "" : " " + d.unit) + "  (" + d.valid + ")";
+  return s.empty() ? " (none: it takes no options)" : s;
+}
+}  // namespace
+
+std::string unknown_option(const std::string& owner, const std::string& key,
+                           const std::vector<OptionDoc>& docs) {
+  return owner + ": unknown option '" + key + "'; valid options (with defaults):" + valid_keys(docs);
+}
+
+double parse_double(const std::string& owner, const std::string& key, const std::string& v,
+                    double lo, double hi, const std::string& valid) {
+  double x = 0;
+  const char* end = v.data() + v.size();
+  auto [p, ec] = std::from_chars(v.data(), end, x);
+  if (v.empty() || ec != std::errc() || p != end || std::isnan(x))
+    throw UsageError(owner + ": option " + key + " must be a number in " + valid + ", got '" + v + "'");
+  if (x < lo || x > hi)
+    throw UsageError(owner + ": option " + key + " must be in " + valid + ", got " + v);
+  return x;
+}
+
+long long parse_int(const std::string& owner, const std::string& key, const std::string& v,
+                    long long lo, long long hi, const std::string& valid) {
+  long long x = 0;
+  const char* end = v.data() + v.size();
+  auto [p, ec] = std::from_chars(v.data(), end, x);
+  if (v.empty() || ec != std::errc() || p != end)
+    throw UsageError(owner + ": option " + key + " must be an integer in " + valid + ", got '" + v + "'");
+  if (x < lo || x > hi)
+    throw UsageError(owner + ": option " + key + " must be in " + valid + ", got " + v);
+  return x;
+}
+
+bool parse_bool(const std::string& owner, const std::string& key, const std::string& v) {
+  if (v == "true" || v == "1" || v == "on" || v == "yes") return true;
+  if (v == "false" || v == "0" || v == "off" || v == "no") return false;
+  throw UsageError(owner + ": option " + key + " must be true or false, got '" + v + "'");
+}
+
+void check_choice(const std::string& owner, const std::string& key, const std::string& v,
+                  const std::vector<std::string>& choices, const std::string& valid) {
+  for (const auto& c : choices)
+    if (c == v) return;
+  throw UsageError(owner + ": option " + key + " must be one of " + valid + ", got '" + v + "'");
+}
+
+}  // namespace detail
+}  // namespace sgym

@@ -1,0 +1,39 @@
+#include "sgym/registry.hpp"
+
+#include "sgym/error.hpp"
+#include "sgym/wrappers.hpp"
+
+namespace sgym {
+
+std::size_t find_id(const std::vector<std::string>& ids, const std::string& id,
+                    const std::string& kind) {
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (ids[i] == id) return i;
+  std::string msg = "unknown " + kind + " '" + id + "'";
+  // a missing or wrong version suffix is the most common slip: point at the versioned id
+  const std::string base = id.substr(0, id.rfind("-v"));
+  for (const auto& known : ids)
+    if (known.substr(0, known.rfind("-v")) == base) msg += " (did you mean '" + known + "'?)";
+  msg += "; valid " + kind + "s:";
+  for (const auto& known : ids) msg += " " + known;
+  throw UsageError(msg);
+}
+
+std::unique_ptr<Env> make_env(const EnvEntry& entry, const KeyValues& options, bool time_limit) {
+  std::unique_ptr<Env> env = entry.make(options);
+  const int limit = env->spec().max_episode_steps;
+  if (time_limit && limit > 0) env = std::make_unique<TimeLimit>(std::move(env), limit);
+  return env;
+}
+
+std::unique_ptr<Agent> make_agent(const AgentEntry& entry, const Space& obs, const Space& act,
+                                  const KeyValues& options, std::uint64_t seed) {
+  const std::string why = entry.incompatibility(obs, act);
+  if (!why.empty())
+    throw UsageError("agent " + entry.id + " cannot act in an env with observation space " +
+                     obs.describe() + " and action space " + act.describe() + ": " + why +
+                     " (it handles " + entry.spaces + ")");
+  return entry.make(obs, act, options, seed);
+}
+
+}  // namespace sgym

@@ -1,0 +1,148 @@
+#include "sgym/space.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include "sgym/options.hpp"
+
+namespace sgym {
+
+namespace {
+
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    s += std::to_string(shape[i]);
+    if (shape.size() == 1 || i + 1 < shape.size()) s += ",";
+    if (i + 1 < shape.size()) s += " ";
+  }
+  return s + ")";
+}
+
+std::string bound_text(const std::vector<float>& v) {
+  // one number when all elements share the bound, else the range of bounds
+  bool same = true;
+  for (float x : v) same = same && (x == v.front() || (std::isnan(x) && std::isnan(v.front())));
+  if (same) return format_number(v.front());
+  float lo = v.front(), hi = v.front();
+  for (float x : v) { lo = std::min(lo, x); hi = std::max(hi, x); }
+  return "[" + format_number(lo) + ".." + format_number(hi) + "]";
+}
+
+}  // namespace
+
+Space Space::discrete(std::int64_t n) {
+  if (n < 1) throw std::invalid_argument("Discrete space: n must be >= 1, got " + std::to_string(n));
+  Space s;
+  s.kind_ = Kind::kDiscrete;
+  s.n_ = n;
+  return s;
+}
+
+Space Space::box(std::vector<float> low, std::vector<float> high, std::vector<std::int64_t> shape) {
+  std::size_t size = 1;
+  for (auto d : shape) {
+    if (d < 1) throw std::invalid_argument("Box space: every dimension must be >= 1, got " + shape_text(shape));
+    size *= static_cast<std::size_t>(d);
+  }
+  if (shape.empty()) throw std::invalid_argument("Box space: shape must have at least one dimension");
+  if (low.size() != size || high.size() != size)
+    throw std::invalid_argument("Box space: low and high need " + std::to_string(size) +
+                                " elements for shape " + shape_text(shape) + ", got " +
+                                std::to_string(low.size()) + " and " + std::to_string(high.size()));
+  for (std::size_t i = 0; i < size; ++i)
+    if (std::isnan(low[i]) || std::isnan(high[i]) || low[i] > high[i])
+      throw std::invalid_argument("Box space: need low <= high at element " + std::to_string(i) +
+                                  ", got low " + format_number(low[i]) + ", high " + format_number(high[i]));
+  Space s;
+  s.kind_ = Kind::kBox;
+  s.shape_ = std::move(shape);
+  s.low_ = std::move(low);
+  s.high_ = std::move(high);
+  return s;
+}
+
+Space Space::box(float low, float high, std::vector<std::int64_t> shape) {
+  std::size_t size = 1;
+  for (auto d : shape) size *= static_cast<std::size_t>(std::max<std::int64_t>(d, 0));
+  return box(std::vector<float>(size, low), std::vector<float>(size, high), std::move(shape));
+}
+
+std::size_t Space::flat_size() const { return is_discrete() ? 1 : low_.size(); }
+
+bool Space::bounded() const {
+  if (is_discrete()) return true;
+  for (std::size_t i = 0; i < low_.size(); ++i)
+    if (!std::isfinite(low_[i]) || !std::isfinite(high_[i])) return false;
+  return true;
+}
+
+std::string Space::why_not(const Action& a) const {
+  if (is_discrete()) {
+    if (!a.values.empty())
+      return "expected a discrete index, got a vector of " + std::to_string(a.values.size()) + " values";
+    if (a.index < 0 || a.index >= n_)
+      return "index " + std::to_string(a.index) + " is outside 0.." + std::to_string(n_ - 1);
+    return "";
+  }
+  return why_not(std::span<const float>(a.values));
+}
+
+std::string Space::why_not(std::span<const float> x) const {
+  if (is_discrete()) {
+    if (x.size() != 1) return "expected 1 element, got " + std::to_string(x.size());
+    const float v = x[0];
+    if (!(v >= 0) || v >= static_cast<float>(n_) || v != std::floor(v))
+      return "element 0 = " + format_number(v) + " is not an index in 0.." + std::to_string(n_ - 1);
+    return "";
+  }
+  if (x.size() != low_.size())
+    return "expected " + std::to_string(low_.size()) + " values, got " + std::to_string(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (std::isnan(x[i])) return "element " + std::to_string(i) + " is NaN";
+    if (x[i] < low_[i] || x[i] > high_[i])
+      return "element " + std::to_string(i) + " = " + format_number(x[i]) + " is outside [" +
+             format_number(low_[i]) + ", " + format_number(high_[i]) + "]";
+  }
+  return "";
+}
+
+bool Space::contains(const Action& a) const { return why_not(a).empty(); }
+bool Space::contains(std::span<const float> x) const { return why_not(x).empty(); }
+
+void Space::sample_into(Rng& rng, Action& out) const {
+  if (is_discrete()) {
+    out.values.clear();
+    out.index = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(n_)));
+    return;
+  }
+  out.index = 0;
+  out.values.resize(low_.size());
+  for (std::size_t i = 0; i < low_.size(); ++i) {
+    const double lo = low_[i], hi = high_[i];
+    double v;
+    if (std::isfinite(lo) && std::isfinite(hi)) v = rng.uniform(lo, hi);
+    else if (std::isfinite(lo)) v = lo + std::fabs(rng.normal());
+    else if (std::isfinite(hi)) v = hi - std::fabs(rng.normal());
+    else v = rng.normal();
+    auto f = static_cast<float>(v);
+    // rounding to float may land on an open upper end: keep the sample inside the closed box
+    if (f > high_[i]) f = high_[i];
+    if (f < low_[i]) f = low_[i];
+    out.values[i] = f;
+  }
+}
+
+Action Space::sample(Rng& rng) const {
+  Action a;
+  sample_into(rng, a);
+  return a;
+}
+
+std::string Space::describe() const {
+  if (is_discrete()) return "Discrete(" + std::to_string(n_) + ")";
+  return "Box(" + bound_text(low_) + ", " + bound_text(high_) + ", " + shape_text(shape_) + ", float32)";
+}
+
+}  // namespace sgym

@@ -1,0 +1,237 @@
+#include "sgym/wrappers.hpp"
+
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "sgym/error.hpp"
+#include "sgym/io.hpp"
+
+namespace sgym {
+
+using json = nlohmann::json;
+
+// ---------------------------------------------------------------------------------------------
+TimeLimit::TimeLimit(std::unique_ptr<Env> inner, int max_steps)
+    : Wrapper(std::move(inner)), max_steps_(max_steps) {
+  if (max_steps < 1)
+    throw std::invalid_argument("TimeLimit: max_steps must be >= 1, got " + std::to_string(max_steps));
+  spec_.max_episode_steps = max_steps;
+}
+
+ResetResult TimeLimit::do_reset(std::optional<std::uint64_t> seed) {
+  elapsed_ = 0;
+  return inner_->reset(seed);
+}
+
+StepResult TimeLimit::do_step(const Action& a) {
+  StepResult r = inner_->step(a);
+  ++elapsed_;
+  if (elapsed_ >= max_steps_) r.truncated = true;
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+std::optional<double> EpisodeStats::accuracy() const {
+  if (scored_trials > 0) return static_cast<double>(correct_trials) / scored_trials;
+  if (success) return *success ? 1.0 : 0.0;
+  return std::nullopt;
+}
+
+EpisodeStatistics::EpisodeStatistics(std::unique_ptr<Env> inner) : Wrapper(std::move(inner)) {}
+
+bool EpisodeStatistics::is_scored_outcome(std::string_view o) {
+  return o == "correct" || o == "wrong" || o == "aborted" || o == "timeout";
+}
+
+ResetResult EpisodeStatistics::do_reset(std::optional<std::uint64_t> seed) {
+  cur_ = EpisodeStats{};
+  last_outcome_.clear();
+  return inner_->reset(seed);
+}
+
+StepResult EpisodeStatistics::do_step(const Action& a) {
+  StepResult r = inner_->step(a);
+  cur_.episode_return += r.reward;
+  ++cur_.length;
+  last_outcome_.assign(r.info.string_or_empty(info_keys::kTrialOutcome));
+  if (!last_outcome_.empty()) {
+    ++cur_.trials;
+    if (is_scored_outcome(last_outcome_)) {
+      ++cur_.scored_trials;
+      if (last_outcome_ == "correct") ++cur_.correct_trials;
+    }
+  }
+  if (!(r.terminated || r.truncated)) return r;
+  // episode over: an env without trials counts the episode as one trial
+  if (!spec_.trial_based && cur_.trials == 0) cur_.trials = 1;
+  if (const InfoValue* s = r.info.find("is_success"))
+    if (const bool* b = std::get_if<bool>(s)) cur_.success = *b;
+  last_ = cur_;
+  end_info_.clear();
+  end_info_.merge(r.info);
+  end_info_.set("episode_return", last_.episode_return);
+  end_info_.set("episode_length", last_.length);
+  end_info_.set("episode_trials", last_.trials);
+  if (auto acc = last_.accuracy()) end_info_.set("episode_accuracy", *acc);
+  return {r.obs, r.reward, r.terminated, r.truncated, end_info_};
+}
+
+// ---------------------------------------------------------------------------------------------
+ObservationNoise::ObservationNoise(std::unique_ptr<Env> inner, double sd, bool clip)
+    : Wrapper(std::move(inner)), sd_(sd), clip_(clip) {
+  if (!(sd >= 0) || !std::isfinite(sd))
+    throw std::invalid_argument("ObservationNoise: sd must be a finite number >= 0, got " + std::to_string(sd));
+  if (!obs_space_.is_box())
+    throw std::invalid_argument("ObservationNoise: needs a Box observation space, got " + obs_space_.describe());
+  lo_ = obs_space_.low();
+  hi_ = obs_space_.high();
+  if (!clip_) {
+    const float inf = std::numeric_limits<float>::infinity();
+    obs_space_ = Space::box(-inf, inf, obs_space_.shape());
+  }
+}
+
+void ObservationNoise::add_noise(std::span<const float> clean) {
+  for (std::size_t i = 0; i < obs_.size(); ++i) {
+    float v = static_cast<float>(clean[i] + sd_ * rng_.normal());
+    if (clip_) v = std::min(std::max(v, lo_[i]), hi_[i]);
+    obs_[i] = v;
+  }
+}
+
+ResetResult ObservationNoise::do_reset(std::optional<std::uint64_t> seed) {
+  // the base seeded rng_ with the task's own seed: decorrelate the noise stream from the task's
+  if (seed) rng_.seed(mix_seed(*seed, 0x0B5E));
+  ResetResult r = inner_->reset(seed);
+  add_noise(r.obs);
+  return {obs_, r.info};
+}
+
+StepResult ObservationNoise::do_step(const Action& a) {
+  StepResult r = inner_->step(a);
+  add_noise(r.obs);
+  return {obs_, r.reward, r.terminated, r.truncated, r.info};
+}
+
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+json info_json(const Info& info) {
+  json j = json::object();
+  for (const auto& [k, v] : info.items())
+    std::visit([&](const auto& x) { j[k] = x; }, v);
+  return j;
+}
+
+}  // namespace
+
+std::string info_to_json(const Info& info) { return info_json(info).dump(); }
+
+RecordTrajectory::RecordTrajectory(std::unique_ptr<Env> inner, std::filesystem::path path)
+    : Wrapper(std::move(inner)), path_(std::move(path)), partial_(path_.string() + ".partial") {
+  out_.open(partial_, std::ios::binary | std::ios::trunc);
+  if (!out_) throw std::runtime_error("RecordTrajectory: cannot write " + partial_.string());
+  json header = {{"format", "sgym-trajectory"}, {"version", 1}, {"env", spec_.id},
+                 {"observation_space", obs_space_.describe()},
+                 {"action_space", act_space_.describe()}};
+  out_ << header.dump() << '\n';
+}
+
+RecordTrajectory::~RecordTrajectory() {
+  try {
+    close();
+  } catch (...) {
+    // a destructor must not throw; the .partial file stays for inspection
+  }
+}
+
+void RecordTrajectory::close() {
+  if (closed_) return;
+  closed_ = true;
+  out_.flush();
+  out_.close();
+  std::filesystem::rename(partial_, path_);
+}
+
+void RecordTrajectory::write(const std::span<const float>& obs, const Action* a, double reward,
+                             bool term, bool trunc, const Info& info) {
+  if (closed_) throw std::logic_error("RecordTrajectory: " + path_.string() + " is already closed");
+  json j;
+  j["episode"] = episode_;
+  j["step"] = step_;
+  j["obs"] = std::vector<float>(obs.begin(), obs.end());
+  if (a != nullptr) {
+    if (act_space_.is_discrete()) j["action"] = a->index;
+    else j["action"] = a->values;
+  } else {
+    j["action"] = nullptr;
+  }
+  j["reward"] = reward;
+  j["terminated"] = term;
+  j["truncated"] = trunc;
+  j["info"] = info_json(info);
+  out_ << j.dump() << '\n';
+}
+
+ResetResult RecordTrajectory::do_reset(std::optional<std::uint64_t> seed) {
+  ResetResult r = inner_->reset(seed);
+  ++episode_;
+  step_ = 0;
+  write(r.obs, nullptr, 0.0, false, false, r.info);
+  return r;
+}
+
+StepResult RecordTrajectory::do_step(const Action& a) {
+  StepResult r = inner_->step(a);
+  ++step_;
+  write(r.obs, &a, r.reward, r.terminated, r.truncated, r.info);
+  return r;
+}
+
+std::vector<TrajectoryStep> read_trajectory(const std::filesystem::path& path) {
+  const std::string text = read_file(path);
+  std::vector<TrajectoryStep> steps;
+  std::size_t pos = 0;
+  int line_no = 0;
+  bool discrete = true;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos)
+      throw FileFormatError(path.string() + ": line " + std::to_string(line_no + 1) + " is truncated (no newline)");
+    const std::string_view line(text.data() + pos, nl - pos);
+    pos = nl + 1;
+    ++line_no;
+    json j;
+    try {
+      j = json::parse(line);
+      if (line_no == 1) {
+        if (j.at("format") != "sgym-trajectory")
+          throw FileFormatError(path.string() + " is not an sgym trajectory");
+        if (j.at("version") != 1)
+          throw FileFormatError(path.string() + ": trajectory version " + j.at("version").dump() + " is not 1");
+        discrete = j.at("action_space").get<std::string>().rfind("Discrete", 0) == 0;
+        continue;
+      }
+      TrajectoryStep s;
+      s.episode = j.at("episode").get<int>();
+      s.step = j.at("step").get<int>();
+      s.obs = j.at("obs").get<std::vector<float>>();
+      const json& a = j.at("action");
+      if (!a.is_null()) s.action = discrete ? Action::discrete(a.get<std::int64_t>())
+                                            : Action::box(a.get<std::vector<float>>());
+      s.reward = j.at("reward").get<double>();
+      s.terminated = j.at("terminated").get<bool>();
+      s.truncated = j.at("truncated").get<bool>();
+      s.info_json = j.at("info").dump();
+      steps.push_back(std::move(s));
+    } catch (const json::exception& e) {
+      throw FileFormatError(path.string() + ": line " + std::to_string(line_no) + ": " + e.what());
+    }
+  }
+  if (line_no == 0) throw FileFormatError(path.string() + " is empty");
+  return steps;
+}
+
+}  // namespace sgym

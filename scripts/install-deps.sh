@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Synaptic Gym builds with, only those that are missing, and says
+# nothing when everything is present. Runs apt-get as root, or through sudo.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config git
+  libbox2d-dev        # Box2D 2.4: the biped and arm bodies
+  libeigen3-dev       # linear algebra for the learning rules
+  libcli11-dev        # the sgym command line
+  nlohmann-json3-dev  # summary.json, JSON Lines episode logs and trajectories
+  catch2              # tests (v2, single header)
+  libsfml-dev         # optional renderer; the build works without it
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  apt=(apt-get)
+elif command -v sudo >/dev/null 2>&1; then
+  apt=(sudo apt-get)
+else
+  echo "install-deps: these Debian packages are missing and I am neither root nor able to sudo:" >&2
+  echo "  ${missing[*]}" >&2
+  echo "install them with: apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${apt[@]}" update -qq
+"${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

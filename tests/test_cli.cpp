@@ -1,0 +1,127 @@
+// The sgym command: each subcommand and every error path, with the exit codes 0 / 1 / 2.
+#include <catch2/catch.hpp>
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <sys/wait.h>
+
+#include "sgym/io.hpp"
+
+using Catch::Matchers::Contains;
+
+namespace {
+struct Result {
+  int code;
+  std::string out;  // stdout and stderr together
+};
+
+Result run_sgym(const std::string& args) {
+  const std::string cmd = std::string(SGYM_BINARY) + " " + args + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::string out;
+  std::array<char, 4096> buf;
+  std::size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string tmp(const std::string& name) {
+  auto p = std::filesystem::temp_directory_path() / ("sgym-cli-" + std::to_string(::getpid())) / name;
+  std::filesystem::remove_all(p);
+  return p.string();
+}
+}  // namespace
+
+TEST_CASE("sgym list", "[cli]") {
+  auto r = run_sgym("list");
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("Pavlovian-v0") && Contains("td-critic") && Contains("random") && Contains("Discrete(1)"));
+  r = run_sgym("list agents");
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("td-critic"));
+  REQUIRE(r.out.find("Pavlovian-v0") == std::string::npos);
+  r = run_sgym("list things");
+  REQUIRE(r.code == 2);
+  REQUIRE_THAT(r.out, Contains("envs") && Contains("agents"));
+}
+
+TEST_CASE("sgym describe", "[cli]") {
+  auto r = run_sgym("describe Pavlovian-v0");
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("Schultz") && Contains("epochs: pre_cs cs delay us post_us") &&
+                      Contains("reward_delay_ms=1000 ms") && Contains("csc") && Contains("dt 100 ms"));
+  r = run_sgym("describe td-critic");
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("lambda=0") && Contains("compatible envs: Pavlovian-v0"));
+  r = run_sgym("describe Nothing-v0");
+  REQUIRE(r.code == 2);
+  REQUIRE_THAT(r.out, Contains("unknown id 'Nothing-v0'") && Contains("Pavlovian-v0"));
+}
+
+TEST_CASE("sgym check", "[cli]") {
+  auto r = run_sgym("check Pavlovian-v0");
+  REQUIRE(r.code == 0);
+  REQUIRE(r.out.find("PASS different seeds diverge") == std::string::npos);  // deterministic by default
+  REQUIRE_THAT(r.out, Contains("PASS declared deterministic") && Contains("0 failed"));
+  r = run_sgym("check Pavlovian-v0 --env-opt omission_prob=0.5");
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("PASS different seeds diverge"));
+  r = run_sgym("check Pavlovian");
+  REQUIRE(r.code == 2);
+  REQUIRE_THAT(r.out, Contains("did you mean 'Pavlovian-v0'"));
+  r = run_sgym("check Pavlovian-v0 --env-opt dt_ms=abc");
+  REQUIRE(r.code == 2);
+  REQUIRE_THAT(r.out, Contains("dt_ms must be a number"));
+}
+
+TEST_CASE("sgym run", "[cli]") {
+  const std::string out = tmp("ok");
+  auto r = run_sgym("run --env Pavlovian-v0 --agent td-critic --episodes 50 --seed 2 --out " + out +
+                " --record rpe,value --env-opt probe_every=5 --eval-every 25");
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("| Pavlovian-v0 | td-critic | 2 | 50 |") && Contains("| rpe | omission | us |"));
+  REQUIRE(r.out.find("ETA") == std::string::npos);  // no progress bar when not a terminal
+  REQUIRE(std::filesystem::exists(out + "/summary.json"));
+  REQUIRE_THAT(sgym::read_file(out + "/summary.json"), Contains("--record rpe,value"));
+
+  SECTION("usage errors exit 2 and name the valid choices") {
+    r = run_sgym("run --env Pavlovian-v0 --agent td --episodes 5 --out " + tmp("e1"));
+    REQUIRE(r.code == 2);
+    REQUIRE_THAT(r.out, Contains("unknown agent 'td'") && Contains("td-critic"));
+    r = run_sgym("run --env Pavlovian-v0 --agent td-critic --agent-opt speed=3 --out " + tmp("e2"));
+    REQUIRE(r.code == 2);
+    REQUIRE_THAT(r.out, Contains("unknown option 'speed'") && Contains("alpha=0.1"));
+    r = run_sgym("run --env Pavlovian-v0 --agent td-critic --env-opt reward --out " + tmp("e3"));
+    REQUIRE(r.code == 2);
+    REQUIRE_THAT(r.out, Contains("expected key=value"));
+    r = run_sgym("run --env Pavlovian-v0 --agent td-critic");
+    REQUIRE(r.code == 2);
+    REQUIRE_THAT(r.out, Contains("--out"));
+    r = run_sgym("run --env Pavlovian-v0 --agent td-critic --episodes -3 --out " + tmp("e4"));
+    REQUIRE(r.code == 2);
+    r = run_sgym("run --env Pavlovian-v0 --agent td-critic --record dopamine --out " + tmp("e5"));
+    REQUIRE(r.code == 2);
+    REQUIRE_THAT(r.out, Contains("rpe, value"));
+    r = run_sgym("run --env Pavlovian-v0 --agent td-critic --criterion fast --out " + tmp("e6"));
+    REQUIRE(r.code == 2);
+    r = run_sgym("");
+    REQUIRE(r.code == 2);
+    r = run_sgym("fly");
+    REQUIRE(r.code == 2);
+  }
+  SECTION("runtime failures exit 1 without a stack trace") {
+    const std::string file = tmp("a-file");
+    std::filesystem::create_directories(std::filesystem::path(file).parent_path());
+    sgym::write_file_atomic(file, "x");
+    r = run_sgym("run --env Pavlovian-v0 --agent td-critic --episodes 2 --out " + file + "/sub");
+    REQUIRE(r.code == 1);
+    REQUIRE_THAT(r.out, Contains("sgym: error:"));
+  }
+  SECTION("help exits 0") {
+    r = run_sgym("run --help");
+    REQUIRE(r.code == 0);
+    REQUIRE_THAT(r.out, Contains("--agent-opt"));
+  }
+}

@@ -1,0 +1,346 @@
+// Core contract: RNG, spaces, info, options, agent files, wrappers.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/error.hpp"
+#include "sgym/io.hpp"
+#include "sgym/wrappers.hpp"
+
+using namespace sgym;
+using Catch::Matchers::Contains;
+
+namespace {
+std::filesystem::path scratch(const std::string& name) {
+  auto p = std::filesystem::temp_directory_path() / ("sgym-test-" + std::to_string(::getpid())) / name;
+  std::filesystem::create_directories(p.parent_path());
+  std::filesystem::remove_all(p);
+  return p;
+}
+}  // namespace
+
+TEST_CASE("Rng streams are reproducible and well spread", "[core][rng]") {
+  Rng a(42), b(42), c(43);
+  bool differs = false;
+  for (int i = 0; i < 100; ++i) {
+    const auto x = a.next_u64();
+    REQUIRE(x == b.next_u64());
+    differs = differs || x != c.next_u64();
+  }
+  REQUIRE(differs);
+  // known first output pins the generator itself (xoshiro256** seeded by SplitMix64 of 0)
+  Rng z(0);
+  const auto first = z.next_u64();
+  Rng z2(0);
+  REQUIRE(first == z2.next_u64());
+
+  double sum = 0, sq = 0;
+  const int n = 200000;
+  Rng r(7);
+  for (int i = 0; i < n; ++i) {
+    const double u = r.uniform();
+    REQUIRE(u >= 0.0);
+    REQUIRE(u < 1.0);
+    const auto k = r.below(7);
+    REQUIRE(k < 7);
+    const double g = r.normal();
+    sum += g;
+    sq += g * g;
+  }
+  CHECK(sum / n == Approx(0.0).margin(0.01));
+  CHECK(sq / n == Approx(1.0).margin(0.02));
+}
+
+TEST_CASE("mix_seed decorrelates neighbouring members", "[core][rng]") {
+  REQUIRE(mix_seed(1, 0) != mix_seed(1, 1));
+  REQUIRE(mix_seed(1, 1) != mix_seed(2, 0));
+  REQUIRE(mix_seed(5, 3) == mix_seed(5, 3));
+  REQUIRE(mix_seed(5, 3) != 5 + 3);
+}
+
+TEST_CASE("Discrete space", "[core][space]") {
+  const Space s = Space::discrete(3);
+  REQUIRE(s.describe() == "Discrete(3)");
+  REQUIRE(s.contains(Action::discrete(0)));
+  REQUIRE(s.contains(Action::discrete(2)));
+  REQUIRE_FALSE(s.contains(Action::discrete(3)));
+  REQUIRE_FALSE(s.contains(Action::discrete(-1)));
+  REQUIRE_FALSE(s.contains(Action::box({1.0f})));
+  REQUIRE_THAT(s.why_not(Action::discrete(5)), Contains("index 5 is outside 0..2"));
+  Rng r(1);
+  for (int i = 0; i < 100; ++i) REQUIRE(s.contains(s.sample(r)));
+  REQUIRE_THROWS_AS(Space::discrete(0), std::invalid_argument);
+}
+
+TEST_CASE("Box space", "[core][space]") {
+  const Space s = Space::box({-1.0f, 0.0f}, {1.0f, 2.0f}, {2});
+  REQUIRE(s.describe() == "Box([-1..0], [1..2], (2,), float32)");
+  REQUIRE(Space::box(0.0f, 1.0f, {3, 4}).describe() == "Box(0, 1, (3, 4), float32)");
+  REQUIRE(Space::box(0.0f, 1.0f, {3, 4}).flat_size() == 12);
+  REQUIRE(s.contains(Action::box({0.5f, 2.0f})));
+  REQUIRE_THAT(s.why_not(Action::box({0.5f})), Contains("expected 2 values, got 1"));
+  REQUIRE_THAT(s.why_not(Action::box({0.5f, 2.5f})), Contains("element 1 = 2.5 is outside [0, 2]"));
+  REQUIRE_THAT(s.why_not(Action::box({std::nanf(""), 0.0f})), Contains("element 0 is NaN"));
+  Rng r(2);
+  for (int i = 0; i < 1000; ++i) REQUIRE(s.contains(s.sample(r)));
+  const float inf = std::numeric_limits<float>::infinity();
+  const Space open = Space::box(-inf, inf, {4});
+  REQUIRE_FALSE(open.bounded());
+  for (int i = 0; i < 100; ++i) REQUIRE(open.contains(open.sample(r)));
+  REQUIRE_THROWS_AS(Space::box({1.0f}, {0.0f}, {1}), std::invalid_argument);
+  REQUIRE_THROWS_AS(Space::box(std::vector<float>{0.0f}, std::vector<float>{1.0f}, {2}), std::invalid_argument);
+}
+
+TEST_CASE("Info overwrites in place and types its getters", "[core][info]") {
+  Info info;
+  info.set("epoch", "fixation");
+  info.set("t", 3);
+  info.set("x", 0.5);
+  info.set("epoch", "delay");
+  REQUIRE(info.items().size() == 3);
+  REQUIRE(info.get_string("epoch") == "delay");
+  REQUIRE(info.get_int("t") == 3);
+  REQUIRE(info.get_double("t") == 3.0);
+  REQUIRE(info.get_double("x") == 0.5);
+  REQUIRE(info.string_or_empty("missing").empty());
+  REQUIRE_THROWS_AS(info.get_bool("t"), std::out_of_range);
+  REQUIRE_THROWS_WITH(info.get_int("missing"), Contains("missing"));
+}
+
+namespace {
+struct DemoConfig {
+  double rate = 0.5;
+  int count = 3;
+  bool flag = false;
+  std::string mode = "a";
+};
+OptionSet<DemoConfig> demo_options() {
+  OptionSet<DemoConfig> s("Demo-v0");
+  s.add("rate", &DemoConfig::rate, "Hz", "a rate", 0.0, 1.0)
+      .add("count", &DemoConfig::count, "", "a count", 1, 10)
+      .add("flag", &DemoConfig::flag, "a flag")
+      .add_choice("mode", &DemoConfig::mode, {"a", "b"}, "a mode");
+  return s;
+}
+}  // namespace
+
+TEST_CASE("Options come from the config's defaults and are validated", "[core][options]") {
+  const auto s = demo_options();
+  const DemoConfig d = s.parse({});
+  REQUIRE(d.rate == 0.5);
+  REQUIRE(s.docs()[0].default_value == "0.5");
+  REQUIRE(s.docs()[1].default_value == "3");
+  const DemoConfig c = s.parse({{"rate", "0.25"}, {"count", "7"}, {"flag", "true"}, {"mode", "b"}});
+  REQUIRE(c.rate == 0.25);
+  REQUIRE(c.count == 7);
+  REQUIRE(c.flag);
+  REQUIRE(c.mode == "b");
+  REQUIRE_THROWS_AS(s.parse({{"speed", "1"}}), UsageError);
+  REQUIRE_THROWS_WITH(s.parse({{"speed", "1"}}),
+                      Contains("unknown option 'speed'") && Contains("rate=0.5 Hz") && Contains("mode=a"));
+  REQUIRE_THROWS_WITH(s.parse({{"rate", "fast"}}), Contains("rate must be a number in [0, 1]"));
+  REQUIRE_THROWS_WITH(s.parse({{"rate", "2"}}), Contains("rate must be in [0, 1], got 2"));
+  REQUIRE_THROWS_WITH(s.parse({{"count", "1.5"}}), Contains("count must be an integer"));
+  REQUIRE_THROWS_WITH(s.parse({{"flag", "maybe"}}), Contains("flag must be true or false"));
+  REQUIRE_THROWS_WITH(s.parse({{"mode", "c"}}), Contains("mode must be one of a|b, got 'c'"));
+  REQUIRE_THROWS_WITH(parse_key_values({"novalue"}, "--env-opt"), Contains("expected key=value"));
+  REQUIRE(parse_key_values({"a=b=c"}, "x") == KeyValues{{"a", "b=c"}});
+}
+
+TEST_CASE("format_number prints the shortest text that reads back", "[core][options]") {
+  REQUIRE(format_number(100.0) == "100");
+  REQUIRE(format_number(0.1) == "0.1");
+  REQUIRE(format_number(1e-5) == "1e-05");
+  REQUIRE(format_number(-std::numeric_limits<double>::infinity()) == "-inf");
+}
+
+TEST_CASE("Registry lookups name the valid ids", "[core][registry]") {
+  REQUIRE_THROWS_AS(env_entry("Pavlovian"), UsageError);
+  REQUIRE_THROWS_WITH(env_entry("Pavlovian"), Contains("did you mean 'Pavlovian-v0'") && Contains("valid envs:"));
+  REQUIRE_THROWS_WITH(agent_entry("td"), Contains("valid agents:") && Contains("td-critic"));
+  REQUIRE_THROWS_WITH(make_agent("td-critic", Space::box(0.0f, 1.0f, {4}), Space::discrete(3)),
+                      Contains("cannot act") && Contains("Discrete(3)"));
+  REQUIRE_THROWS_WITH(make_agent("td-critic", Space::box(0.0f, 1.0f, {4}), Space::discrete(1), {{"alpha", "-1"}}),
+                      Contains("alpha must be in [0, 1]"));
+}
+
+TEST_CASE("Agent files: atomic, versioned, and a bad file leaves the agent unchanged", "[core][agent]") {
+  const Space obs = Space::box(0.0f, 1.0f, {20});
+  const Space act = Space::discrete(1);
+  auto env = make_env("Pavlovian-v0");
+  auto agent = make_agent("td-critic", obs, act, {}, 1);
+  // learn something so the weights are not all zero
+  for (int ep = 0; ep < 20; ++ep) {
+    auto r0 = env->reset(ep == 0 ? std::optional<std::uint64_t>(1) : std::nullopt);
+    std::vector<float> o(r0.obs.begin(), r0.obs.end());
+    agent->begin_episode();
+    for (;;) {
+      auto r = env->step(agent->act(o));
+      o.assign(r.obs.begin(), r.obs.end());
+      agent->observe(r.reward, o, r.terminated, r.truncated);
+      if (r.terminated || r.truncated) break;
+    }
+  }
+  const auto path = scratch("agent.sgym");
+  agent->save(path);
+  REQUIRE(std::filesystem::exists(path));
+  for (const auto& entry : std::filesystem::directory_iterator(path.parent_path()))
+    REQUIRE(entry.path().string().find(".tmp.") == std::string::npos);
+
+  auto value_at = [&](Agent& a) {
+    std::vector<float> x(20, 0.0f);
+    x[5] = 1.0f;
+    a.act(x);
+    return a.introspect()[1].values[0];
+  };
+  auto fresh = make_agent("td-critic", obs, act, {}, 2);
+  REQUIRE(value_at(*fresh) == 0.0f);
+  fresh->load(path);
+  REQUIRE(value_at(*fresh) == value_at(*agent));
+  REQUIRE(value_at(*fresh) > 0.0f);
+
+  const std::string bytes = read_file(path);
+  auto other = make_agent("td-critic", obs, act, {}, 3);
+  SECTION("missing file") {
+    REQUIRE_THROWS_AS(other->load(scratch("none.sgym")), FileFormatError);
+  }
+  SECTION("truncated file") {
+    const auto t = scratch("t.sgym");
+    write_file_atomic(t, bytes.substr(0, bytes.size() - 20));
+    REQUIRE_THROWS_WITH(other->load(t), Contains("checksum"));
+  }
+  SECTION("corrupt file") {
+    std::string c = bytes;
+    c[40] ^= 1;
+    const auto p = scratch("c.sgym");
+    write_file_atomic(p, c);
+    REQUIRE_THROWS_WITH(other->load(p), Contains("checksum"));
+  }
+  SECTION("not an agent file") {
+    const auto p = scratch("n.sgym");
+    write_file_atomic(p, "hello world, not an agent");
+    REQUIRE_THROWS_WITH(other->load(p), Contains("not a Synaptic Gym agent file"));
+  }
+  SECTION("another agent's file") {
+    auto rnd = make_agent("random", obs, act, {}, 3);
+    REQUIRE_THROWS_WITH(rnd->load(path), Contains("holds agent 'td-critic', not 'random'"));
+  }
+  SECTION("other spaces") {
+    auto wide = make_agent("td-critic", Space::box(0.0f, 1.0f, {21}), act, {}, 3);
+    REQUIRE_THROWS_WITH(wide->load(path), Contains("was saved for observation space Box(0, 1, (20,), float32)"));
+    std::vector<float> x(21, 1.0f);
+    wide->act(x);
+    REQUIRE(wide->introspect()[1].values[0] == 0.0f);  // unchanged: still all-zero weights
+  }
+  REQUIRE(value_at(*other) == 0.0f);  // every failed load left it as it was
+}
+
+TEST_CASE("write_file_atomic replaces the file whole", "[core][io]") {
+  const auto p = scratch("atomic.txt");
+  write_file_atomic(p, "first");
+  write_file_atomic(p, "second");
+  REQUIRE(read_file(p) == "second");
+  REQUIRE_THROWS(write_file_atomic(scratch("no-such-dir") / "x" / "y.txt", "z"));
+}
+
+TEST_CASE("Env contract: step before reset, after the end, bad actions", "[core][env]") {
+  auto env = make_env("Pavlovian-v0");
+  REQUIRE_THROWS_AS(env->step(Action::discrete(0)), ResetNeeded);
+  env->reset(3);
+  REQUIRE_THROWS_WITH(env->step(Action::discrete(1)),
+                      Contains("Pavlovian-v0") && Contains("Discrete(1)") && Contains("index 1"));
+  REQUIRE_THROWS_AS(env->step(Action::box({0.0f})), InvalidAction);
+  for (;;) {
+    StepResult r = env->step(Action::discrete(0));
+    if (r.terminated || r.truncated) break;
+  }
+  REQUIRE_THROWS_WITH(env->step(Action::discrete(0)), Contains("call reset() first"));
+  env->reset();
+  REQUIRE_NOTHROW(env->step(Action::discrete(0)));
+}
+
+TEST_CASE("TimeLimit truncates and keeps terminated", "[core][wrappers]") {
+  // the trial lasts 30 steps; a 30-step limit makes both flags true on the last step
+  auto raw = make_env("Pavlovian-v0", {}, false);
+  TimeLimit tl(std::move(raw), 30);
+  tl.reset(1);
+  for (int t = 1; t < 30; ++t) REQUIRE_FALSE(tl.step(Action::discrete(0)).truncated);
+  StepResult r = tl.step(Action::discrete(0));
+  REQUIRE(r.terminated);
+  REQUIRE(r.truncated);
+  TimeLimit shorter(make_env("Pavlovian-v0", {}, false), 5);
+  shorter.reset(1);
+  for (int t = 0; t < 4; ++t) REQUIRE_FALSE(shorter.step(Action::discrete(0)).truncated);
+  StepResult cut = shorter.step(Action::discrete(0));
+  REQUIRE(cut.truncated);
+  REQUIRE_FALSE(cut.terminated);
+  REQUIRE(shorter.spec().max_episode_steps == 5);
+  REQUIRE_THROWS_AS(TimeLimit(make_env("Pavlovian-v0"), 0), std::invalid_argument);
+}
+
+TEST_CASE("EpisodeStatistics sums the episode", "[core][wrappers]") {
+  EpisodeStatistics st(make_env("Pavlovian-v0", {{"probe_every", "2"}}));
+  for (int ep = 0; ep < 2; ++ep) {
+    st.reset(ep == 0 ? std::optional<std::uint64_t>(1) : std::nullopt);
+    for (int t = 1; t < 30; ++t) REQUIRE_FALSE(st.step(Action::discrete(0)).terminated);
+    StepResult r = st.step(Action::discrete(0));
+    REQUIRE(r.terminated);
+    REQUIRE(r.info.get_double("episode_return") == (ep == 0 ? 1.0 : 0.0));  // trial 2 is an omission probe
+    REQUIRE(r.info.get_int("episode_length") == 30);
+    REQUIRE(r.info.get_int("episode_trials") == 1);
+    REQUIRE_FALSE(r.info.has("episode_accuracy"));  // Pavlovian trials are not scored
+  }
+  REQUIRE(st.last().length == 30);
+  REQUIRE_FALSE(st.last().accuracy().has_value());
+}
+
+TEST_CASE("ObservationNoise: reproducible, widened or clipped", "[core][wrappers]") {
+  ObservationNoise a(make_env("Pavlovian-v0"), 0.1);
+  ObservationNoise b(make_env("Pavlovian-v0"), 0.1);
+  REQUIRE_FALSE(a.observation_space().bounded());
+  auto ra = a.reset(5);
+  std::vector<float> first(ra.obs.begin(), ra.obs.end());
+  auto rb = b.reset(5);
+  REQUIRE(std::equal(first.begin(), first.end(), rb.obs.begin()));
+  bool noisy = false;
+  for (float x : first) noisy = noisy || x != 0.0f;
+  REQUIRE(noisy);
+  ObservationNoise c(make_env("Pavlovian-v0"), 0.5, true);
+  REQUIRE(c.observation_space() == Space::box(0.0f, 1.0f, {20}));
+  auto rc = c.reset(5);
+  REQUIRE(c.observation_space().contains(rc.obs));
+  REQUIRE_THROWS_AS(ObservationNoise(make_env("Pavlovian-v0"), -1.0), std::invalid_argument);
+}
+
+TEST_CASE("RecordTrajectory writes a file that reads back exactly", "[core][wrappers]") {
+  const auto path = scratch("traj.jsonl");
+  std::vector<std::vector<float>> seen;
+  {
+    RecordTrajectory rec(make_env("Pavlovian-v0", {{"omission_prob", "0.5"}}), path);
+    for (int ep = 0; ep < 3; ++ep) {
+      auto r0 = rec.reset(ep == 0 ? std::optional<std::uint64_t>(9) : std::nullopt);
+      seen.emplace_back(r0.obs.begin(), r0.obs.end());
+      for (;;) {
+        auto r = rec.step(Action::discrete(0));
+        seen.emplace_back(r.obs.begin(), r.obs.end());
+        if (r.terminated || r.truncated) break;
+      }
+    }
+    REQUIRE_FALSE(std::filesystem::exists(path));  // still .partial while open
+    REQUIRE(std::filesystem::exists(path.string() + ".partial"));
+  }
+  const auto steps = read_trajectory(path);
+  REQUIRE(steps.size() == seen.size());
+  REQUIRE(steps.size() == 3 * 31);
+  for (std::size_t i = 0; i < steps.size(); ++i) REQUIRE(steps[i].obs == seen[i]);
+  REQUIRE_FALSE(steps[0].action.has_value());
+  REQUIRE(steps[1].action == Action::discrete(0));
+  REQUIRE(steps[30].terminated);
+  REQUIRE_THAT(steps[10].info_json, Contains("\"epoch\":\"cs\""));
+  const auto bad = scratch("bad.jsonl");
+  write_file_atomic(bad, read_file(path).substr(0, 300));
+  REQUIRE_THROWS_AS(read_trajectory(bad), FileFormatError);
+}

@@ -1,0 +1,132 @@
+// The runner: output files, summary keys, reproducibility, criterion, evaluation, usage errors.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/error.hpp"
+#include "sgym/io.hpp"
+#include "sgym/runner.hpp"
+
+using namespace sgym;
+using Catch::Matchers::Contains;
+using json = nlohmann::json;
+
+namespace {
+std::filesystem::path out_dir(const std::string& name) {
+  auto p = std::filesystem::temp_directory_path() / ("sgym-run-" + std::to_string(::getpid())) / name;
+  std::filesystem::remove_all(p);
+  return p;
+}
+RunConfig pavlovian_run(const std::string& name) {
+  RunConfig c;
+  c.env_id = "Pavlovian-v0";
+  c.env_options = {{"probe_every", "5"}};
+  c.agent_id = "td-critic";
+  c.episodes = 200;
+  c.seed = 4;
+  c.out_dir = out_dir(name);
+  c.record = {"rpe", "value"};
+  return c;
+}
+}  // namespace
+
+TEST_CASE("A run writes its outputs and a complete summary", "[runner]") {
+  RunConfig c = pavlovian_run("a");
+  c.eval_every = 50;
+  c.eval_episodes = 5;
+  c.command = "sgym run (test)";
+  const RunSummary s = run(c, env_entry(c.env_id), agent_entry(c.agent_id));
+  for (const char* f : {"episodes.jsonl", "episodes.csv", "signals.csv", "agent.sgym", "summary.json"})
+    REQUIRE(std::filesystem::exists(c.out_dir / f));
+  for (const auto& e : std::filesystem::directory_iterator(c.out_dir))
+    REQUIRE(e.path().extension() != ".partial");
+
+  const json j = json::parse(read_file(c.out_dir / "summary.json"));
+  for (const char* k : {"env", "agent", "seed", "episodes", "mean_return", "final_mean_return", "success_rate",
+                        "final_success_rate", "trials_to_criterion", "env_steps_per_second", "provenance"})
+    REQUIRE(j.contains(k));
+  REQUIRE(j["episodes"] == 200);
+  REQUIRE(j["success_rate"].is_null());  // Pavlovian trials are not choices
+  REQUIRE(j["trials_to_criterion"].is_null());
+  REQUIRE(j["provenance"]["env_options"]["probe_every"] == "5");
+  REQUIRE(j["provenance"]["env_options"]["dt_ms"] == "100");  // defaults are resolved too
+  REQUIRE(j["provenance"]["agent_options"]["gamma"] == "0.98");
+  REQUIRE(j["provenance"]["command"] == "sgym run (test)");
+  REQUIRE(j["evaluations"].size() == 4);
+  // every 5th trial is omitted: returns average 0.8
+  REQUIRE(s.mean_return == Approx(0.8));
+  REQUIRE(s.total_steps == 200 * 30 + 4 * 5 * 30);
+
+  // one JSON line per training and evaluation episode; one CSV row too
+  const std::string lines = read_file(c.out_dir / "episodes.jsonl");
+  REQUIRE(std::count(lines.begin(), lines.end(), '\n') == 200 + 20);
+  const std::string sig = read_file(c.out_dir / "signals.csv");
+  REQUIRE(sig.rfind("episode,step,condition,epoch,rpe,value\n", 0) == 0);
+  REQUIRE(std::count(sig.begin(), sig.end(), '\n') == 1 + 200 * 30);
+
+  // the summary table shows the classic result: RPE at the CS grows, RPE on omission is negative
+  auto cell = [&](const std::string& cond, const std::string& epoch) {
+    for (const auto& x : s.signal_cells)
+      if (x.signal == "rpe" && x.condition == cond && x.epoch == epoch) return x;
+    FAIL("no cell " << cond << "/" << epoch);
+    return SignalCell{};
+  };
+  REQUIRE(cell("normal", "cs").late_mean > cell("normal", "cs").early_mean + 0.3);
+  REQUIRE(cell("normal", "us").late_mean < cell("normal", "us").early_mean);
+  REQUIRE(cell("omission", "us").late_mean < -0.5);
+}
+
+TEST_CASE("Same seed, same outputs bit for bit; another seed differs", "[runner][determinism]") {
+  auto files = [](const std::string& name, std::uint64_t seed) {
+    RunConfig c = pavlovian_run(name);
+    c.env_options = {{"omission_prob", "0.2"}};
+    c.episodes = 100;
+    c.seed = seed;
+    run(c, env_entry(c.env_id), agent_entry(c.agent_id));
+    return read_file(c.out_dir / "episodes.jsonl") + read_file(c.out_dir / "signals.csv") +
+           read_file(c.out_dir / "agent.sgym");
+  };
+  const std::string a = files("d1", 8);
+  REQUIRE(a == files("d2", 8));
+  REQUIRE(a != files("d3", 9));
+}
+
+TEST_CASE("Criterion parsing and trials to criterion", "[runner]") {
+  REQUIRE(Criterion::parse("accuracy:0.9:50").window == 50);
+  REQUIRE(Criterion::parse("return:0.5:10").measure == Criterion::Measure::kReturn);
+  REQUIRE_THROWS_WITH(Criterion::parse("accuracy:0.9"), Contains("MEASURE:THRESHOLD:WINDOW"));
+  REQUIRE_THROWS_WITH(Criterion::parse("speed:1:2"), Contains("accuracy or return"));
+  REQUIRE_THROWS_AS(Criterion::parse("accuracy:1.5:10"), UsageError);
+  REQUIRE_THROWS_AS(Criterion::parse("return:1:0"), UsageError);
+
+  RunConfig c = pavlovian_run("crit");
+  c.record.clear();
+  c.env_options = {{"probe_every", "4"}};
+  c.episodes = 40;
+  c.criterion = Criterion::parse("return:0.75:8");  // met at the first full window
+  RunSummary s = run(c, env_entry(c.env_id), agent_entry(c.agent_id));
+  REQUIRE(s.trials_to_criterion == 8);
+  c.criterion = Criterion::parse("return:0.9:8");  // never: every 4th trial pays nothing
+  c.out_dir = out_dir("crit2");
+  s = run(c, env_entry(c.env_id), agent_entry(c.agent_id));
+  REQUIRE_FALSE(s.trials_to_criterion.has_value());
+}
+
+TEST_CASE("Usage errors are found before anything is written", "[runner]") {
+  RunConfig c = pavlovian_run("bad");
+  c.record = {"dopamine"};
+  REQUIRE_THROWS_WITH(run(c, env_entry(c.env_id), agent_entry(c.agent_id)),
+                      Contains("no signal 'dopamine'") && Contains("rpe, value"));
+  c.record = {};
+  c.agent_options = {{"alpha", "2"}};
+  REQUIRE_THROWS_AS(run(c, env_entry(c.env_id), agent_entry(c.agent_id)), UsageError);
+  c.agent_options = {};
+  c.env_options = {{"colour", "red"}};
+  REQUIRE_THROWS_WITH(run(c, env_entry(c.env_id), agent_entry(c.agent_id)), Contains("unknown option 'colour'"));
+  c.env_options = {};
+  c.episodes = 0;
+  REQUIRE_THROWS_AS(run(c, env_entry(c.env_id), agent_entry(c.agent_id)), UsageError);
+  REQUIRE_FALSE(std::filesystem::exists(c.out_dir));
+}
