@@ -12,6 +12,7 @@
 // The env has no choices: its action space is Discrete(1).
 #include <cmath>
 
+#include "common/trial.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 
@@ -47,16 +48,6 @@ const OptionSet<PavlovianConfig>& options() {
     return s;
   }();
   return set;
-}
-
-// a duration in ms as a whole number of steps; anything else is an error, never a rounding
-int steps_of(double ms, double dt_ms, const char* name) {
-  const double k = ms / dt_ms;
-  const double r = std::round(k);
-  if (std::fabs(k - r) > 1e-9 * std::max(1.0, std::fabs(k)))
-    throw UsageError(std::string("Pavlovian-v0: option ") + name + " = " + format_number(ms) +
-                     " ms is not a whole number of dt_ms = " + format_number(dt_ms) + " ms steps");
-  return static_cast<int>(r);
 }
 
 class Pavlovian final : public Env {
@@ -161,9 +152,9 @@ class Pavlovian final : public Env {
 
 std::unique_ptr<Env> make(const KeyValues& kv) {
   const PavlovianConfig c = options().parse(kv);
-  const int trial = steps_of(c.trial_ms, c.dt_ms, "trial_ms");
-  const int cs = steps_of(c.cs_onset_ms, c.dt_ms, "cs_onset_ms");
-  const int delay = steps_of(c.reward_delay_ms, c.dt_ms, "reward_delay_ms");
+  const int trial = trial::steps_of("Pavlovian-v0", "trial_ms", c.trial_ms, c.dt_ms);
+  const int cs = trial::steps_of("Pavlovian-v0", "cs_onset_ms", c.cs_onset_ms, c.dt_ms);
+  const int delay = trial::steps_of("Pavlovian-v0", "reward_delay_ms", c.reward_delay_ms, c.dt_ms);
   if (cs < 1)
     throw UsageError("Pavlovian-v0: cs_onset_ms must be at least one step (dt_ms = " +
                      format_number(c.dt_ms) + ") so that the CS is not predicted, got " + format_number(c.cs_onset_ms));

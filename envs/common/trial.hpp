@@ -1,0 +1,52 @@
+// Shared pieces of trial-based tasks: durations in whole steps, a schedule of named epochs, and
+// population codes of circular variables (motion direction, orientation).
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sgym/rng.hpp"
+
+namespace sgym::trial {
+
+/// `ms` as a whole number of `dt_ms` steps; anything else throws UsageError naming `owner` and
+/// `option` (a duration is never silently rounded).
+int steps_of(std::string_view owner, std::string_view option, double ms, double dt_ms);
+
+/// Named epochs, each a whole number of steps, laid end to end from step 0.
+class EpochSchedule {
+ public:
+  /// Removes every epoch (keeps capacity).
+  void clear() { names_.clear(); ends_.clear(); }
+  /// Appends an epoch of `steps` >= 0 steps (a 0-step epoch is skipped by at()).
+  void add(std::string_view name, int steps);
+  /// Total steps of all epochs.
+  int total() const { return ends_.empty() ? 0 : ends_.back(); }
+  /// Name of the epoch that contains step t (0-based); the last epoch's name for t >= total().
+  std::string_view at(int t) const;
+  /// First step of the named epoch, or -1 when absent.
+  int start_of(std::string_view name) const;
+  /// One past the last step of the named epoch, or -1 when absent.
+  int end_of(std::string_view name) const;
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<int> ends_;
+};
+
+/// Fills `out` with the responses of out.size() units whose preferred values are evenly spaced over
+/// one period [0, period_deg): r_i = amplitude · exp(kappa · (cos(2π (x − φ_i) / period) − 1)), a von
+/// Mises tuning curve that peaks at `amplitude` and is periodic in `period_deg` (360 for motion
+/// direction, 180 for orientation).
+void population_code(std::span<float> out, double x_deg, double period_deg, double kappa,
+                     double amplitude);
+
+/// Preferred value of unit i of n over one period.
+inline double preferred(int i, int n, double period_deg) { return period_deg * i / n; }
+
+/// Adds N(0, sd²) noise to every element (no clipping; sd = 0 leaves `x` and the RNG untouched).
+void add_noise(std::span<float> x, double sd, Rng& rng);
+
+}  // namespace sgym::trial
