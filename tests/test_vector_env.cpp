@@ -1,0 +1,122 @@
+// VectorEnv: mixed seeds, both autoreset modes, serial == threaded bit for bit, clear errors.
+#include <catch2/catch.hpp>
+
+#include "sgym/envs.hpp"
+#include "sgym/error.hpp"
+#include "sgym/vector_env.hpp"
+#include "sgym/wrappers.hpp"
+
+using namespace sgym;
+using Catch::Matchers::Contains;
+
+namespace {
+struct Buffers {
+  std::vector<float> obs, final_obs;
+  std::vector<double> rewards;
+  std::vector<std::uint8_t> terminated, truncated;
+  Buffers(const VectorEnv& v, bool with_final)
+      : obs(v.num_envs() * v.obs_size()), final_obs(with_final ? v.num_envs() * v.obs_size() : 0),
+        rewards(v.num_envs()), terminated(v.num_envs()), truncated(v.num_envs()) {}
+  VectorBuffers view() { return {obs, rewards, terminated, truncated, final_obs}; }
+};
+
+// a trace of everything the vector env wrote over `steps` steps
+std::vector<double> rollout(int threads, VectorEnv::Autoreset mode, std::uint64_t seed, int steps = 200) {
+  VectorEnv v([] { return make_env("Pavlovian-v0", {{"omission_prob", "0.5"}, {"unexpected_prob", "0.2"}}); },
+              5, mode, threads);
+  Buffers b(v, mode == VectorEnv::Autoreset::kSameStep);
+  std::vector<Action> actions(5, Action::discrete(0));
+  std::vector<double> trace;
+  v.reset(seed, b.view());
+  for (int t = 0; t < steps; ++t) {
+    v.step(actions, b.view());
+    trace.insert(trace.end(), b.obs.begin(), b.obs.end());
+    trace.insert(trace.end(), b.rewards.begin(), b.rewards.end());
+    trace.insert(trace.end(), b.terminated.begin(), b.terminated.end());
+    trace.insert(trace.end(), b.truncated.begin(), b.truncated.end());
+    trace.insert(trace.end(), b.final_obs.begin(), b.final_obs.end());
+  }
+  return trace;
+}
+}  // namespace
+
+TEST_CASE("VectorEnv: serial and threaded give identical results", "[vector]") {
+  for (auto mode : {VectorEnv::Autoreset::kNextStep, VectorEnv::Autoreset::kSameStep}) {
+    const auto serial = rollout(1, mode, 3);
+    REQUIRE(serial == rollout(2, mode, 3));
+    REQUIRE(serial == rollout(4, mode, 3));
+    REQUIRE(serial != rollout(1, mode, 4));
+  }
+}
+
+TEST_CASE("VectorEnv: member i is seeded with mix_seed(seed, i)", "[vector]") {
+  const KeyValues opts = {{"omission_prob", "0.5"}};
+  VectorEnv v([&] { return make_env("Pavlovian-v0", opts); }, 3);
+  Buffers b(v, false);
+  v.reset(10, b.view());
+  for (int i = 0; i < 3; ++i) {
+    auto single = make_env("Pavlovian-v0", opts);
+    auto r = single->reset(mix_seed(10, static_cast<std::uint64_t>(i)));
+    REQUIRE(r.info.get_string("condition") == v.info(i).get_string("condition"));
+  }
+}
+
+TEST_CASE("VectorEnv: next-step autoreset returns the reset observation one step later", "[vector]") {
+  VectorEnv v([] { return make_env("Pavlovian-v0"); }, 2);
+  Buffers b(v, false);
+  std::vector<Action> a(2, Action::discrete(0));
+  v.reset(1, b.view());
+  for (int t = 0; t < 29; ++t) {
+    v.step(a, b.view());
+    REQUIRE(b.terminated[0] == 0);
+  }
+  v.step(a, b.view());  // step 30 ends the trial
+  REQUIRE(b.terminated[0] == 1);
+  REQUIRE(v.info(0).get_string("trial_outcome") == "rewarded");
+  v.step(a, b.view());  // the reset step
+  REQUIRE(b.terminated[0] == 0);
+  REQUIRE(b.rewards[0] == 0.0);
+  REQUIRE(v.info(0).get_int("t") == 0);
+  REQUIRE(v.info(0).get_int("trial") == 2);
+}
+
+TEST_CASE("VectorEnv: same-step autoreset keeps the final observation", "[vector]") {
+  // noisy observations make every row distinct, so the final and reset rows can be told apart
+  auto make = [] { return std::make_unique<ObservationNoise>(make_env("Pavlovian-v0"), 0.1); };
+  VectorEnv v(make, 2, VectorEnv::Autoreset::kSameStep);
+  Buffers b(v, true);
+  std::vector<Action> a(2, Action::discrete(0));
+  v.reset(1, b.view());
+  for (int t = 0; t < 30; ++t) v.step(a, b.view());
+  REQUIRE(b.terminated[0] == 1);
+  REQUIRE(v.info(0).get_int("t") == 0);  // already reset
+
+  auto single = make();
+  single->reset(mix_seed(1, 0));
+  std::vector<float> last;
+  for (int t = 0; t < 30; ++t) {
+    auto r = single->step(Action::discrete(0));
+    last.assign(r.obs.begin(), r.obs.end());
+  }
+  auto next = single->reset();
+  const auto n = static_cast<std::ptrdiff_t>(v.obs_size());
+  REQUIRE(std::vector<float>(b.final_obs.begin(), b.final_obs.begin() + n) == last);
+  REQUIRE(std::vector<float>(b.obs.begin(), b.obs.begin() + n) == std::vector<float>(next.obs.begin(), next.obs.end()));
+}
+
+TEST_CASE("VectorEnv: bad buffers and actions are clear errors", "[vector]") {
+  VectorEnv v([] { return make_env("Pavlovian-v0"); }, 3, VectorEnv::Autoreset::kNextStep, 2);
+  Buffers b(v, false);
+  v.reset(0, b.view());
+  std::vector<Action> a(3, Action::discrete(0));
+  a[2] = Action::discrete(4);
+  REQUIRE_THROWS_AS(v.step(a, b.view()), InvalidAction);
+  REQUIRE_THROWS_WITH(v.step(a, b.view()), Contains("vector member 2") && Contains("Discrete(1)"));
+  a.pop_back();
+  REQUIRE_THROWS_WITH(v.step(a, b.view()), Contains("got 2 actions for 3 envs"));
+  std::vector<double> short_rewards(2);
+  VectorBuffers bad = b.view();
+  bad.rewards = short_rewards;
+  REQUIRE_THROWS_WITH(v.reset(0, bad), Contains("rewards has 2 elements, needs 3"));
+  REQUIRE_THROWS_AS(VectorEnv([] { return make_env("Pavlovian-v0"); }, 0), std::invalid_argument);
+}
