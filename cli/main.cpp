@@ -7,10 +7,12 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "bench.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/conformance.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "sgym/io.hpp"
 #include "sgym/runner.hpp"
 
 namespace {
@@ -194,6 +196,23 @@ int main(int argc, char** argv) {
   bool no_progress = false;
   run->add_flag("--no-progress", no_progress, "never draw the progress bar");
 
+  std::string suite_path, shard = "0/1";
+  bench::BenchOptions bench_opts;
+  bool quick = false;
+  std::vector<std::string> merge_dirs;
+  std::string merge_out;
+  auto* bench_cmd = app.add_subcommand("bench", "run a benchmark suite (TOML/JSON) over seeds and cores");
+  bench_cmd->add_option("suite", suite_path, "suite file, e.g. benchmarks/suites/pavlovian.toml");
+  bench_cmd->add_flag("--quick", quick, "use the suite's quick budget instead of the full one");
+  bench_cmd->add_option("--out", bench_opts.out_dir, "output directory (default runs/bench/NAME-BUDGET)");
+  bench_cmd->add_option("--jobs", bench_opts.jobs, "parallel runs (default: all cores)")->check(CLI::PositiveNumber);
+  bench_cmd->add_flag("--resume", bench_opts.resume, "continue an interrupted bench in --out");
+  bench_cmd->add_option("--shard", shard, "run only slice i of N (i/N, 0-based), for job arrays");
+  auto* merge_cmd = bench_cmd->add_subcommand("merge", "combine bench outputs (shards) into one summary");
+  merge_cmd->add_option("dirs", merge_dirs, "bench output directories")->required();
+  merge_cmd->add_option("--out", merge_out, "where to write the merged result")->required();
+  bench_cmd->require_subcommand(0, 1);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -209,13 +228,31 @@ int main(int argc, char** argv) {
     if (*list) return cmd_list(list_what);
     if (*describe) return cmd_describe(describe_id);
     if (*check) return cmd_check(check_id, parse_key_values(check_opts, "--env-opt"));
+    std::string command;
+    for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
+    if (*merge_cmd) {
+      bench::merge({merge_dirs.begin(), merge_dirs.end()}, merge_out, command);
+      std::cout << read_file(std::filesystem::path(merge_out) / "summary.md");
+      return 0;
+    }
+    if (*bench_cmd) {
+      if (suite_path.empty()) throw UsageError("bench: name a suite file (see benchmarks/suites/)");
+      const bench::Suite suite = bench::load_suite(suite_path, quick ? "quick" : "full");
+      std::tie(bench_opts.shard_index, bench_opts.shard_count) = bench::parse_shard(shard);
+      if (bench_opts.out_dir.empty()) bench_opts.out_dir = "runs/bench/" + suite.name + "-" + suite.budget;
+      bench_opts.progress = ::isatty(fileno(stderr));
+      bench_opts.command = command;
+      const int ran = bench::run_suite(suite, bench_opts);
+      std::cout << "ran " << ran << " runs now\n\n" << read_file(bench_opts.out_dir / "summary.md");
+      return 0;
+    }
     if (*run) {
       cfg.env_options = parse_key_values(env_opts, "--env-opt");
       cfg.agent_options = parse_key_values(agent_opts, "--agent-opt");
       cfg.record = split_commas(record);
       if (!criterion.empty()) cfg.criterion = Criterion::parse(criterion);
       cfg.progress = !no_progress && ::isatty(fileno(stderr));
-      for (int i = 0; i < argc; ++i) cfg.command += (i ? " " : "") + std::string(argv[i]);
+      cfg.command = command;
       const EnvEntry& e = env_entry(cfg.env_id);
       const AgentEntry& a = agent_entry(cfg.agent_id);
       const RunSummary s = sgym::run(cfg, e, a);

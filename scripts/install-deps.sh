@@ -9,6 +9,7 @@ packages=(
   libeigen3-dev       # linear algebra for the learning rules
   libcli11-dev        # the sgym command line
   nlohmann-json3-dev  # summary.json, JSON Lines episode logs and trajectories
+  libtomlplusplus-dev # bench suite files (TOML)
   catch2              # tests (v2, single header)
   libsfml-dev         # optional renderer; the build works without it
 )

@@ -125,3 +125,24 @@ TEST_CASE("sgym run", "[cli]") {
     REQUIRE_THAT(r.out, Contains("--agent-opt"));
   }
 }
+
+TEST_CASE("sgym bench", "[cli][bench]") {
+  const std::string suite = std::string(SGYM_SOURCE_DIR) + "/benchmarks/suites/pavlovian.toml";
+  const std::string out = tmp("bench");
+  auto r = run_sgym("bench " + suite + " --quick --jobs 2 --out " + out);
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("| td0 | Pavlovian-v0 | td-critic | 4 |") && Contains("| td0 | rpe | omission | us |"));
+  r = run_sgym("bench " + suite + " --quick --out " + out);
+  REQUIRE(r.code == 2);
+  REQUIRE_THAT(r.out, Contains("--resume"));
+  r = run_sgym("bench " + suite + " --quick --resume --out " + out);
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("ran 0 runs now"));
+  r = run_sgym("bench");
+  REQUIRE(r.code == 2);
+  r = run_sgym("bench " + suite + " --shard 3/2 --out " + tmp("b2"));
+  REQUIRE(r.code == 2);
+  r = run_sgym("bench merge " + out + " --out " + tmp("b3"));
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("| td-lambda |"));
+}
