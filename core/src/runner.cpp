@@ -18,21 +18,23 @@
 #ifndef SGYM_VERSION
 #define SGYM_VERSION "0.0.0"
 #endif
-#ifndef SGYM_GIT
-#define SGYM_GIT ""
-#endif
 #ifndef SGYM_BUILD_TYPE
 #define SGYM_BUILD_TYPE ""
 #endif
 
 namespace sgym {
 
+namespace detail {
+const char* git_version();  // generated at build time (cmake/version.cmake)
+}  // namespace detail
+
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 std::string build_version() {
   std::string v = SGYM_VERSION;
-  if (std::string(SGYM_GIT).size() > 0) v += "+" + std::string(SGYM_GIT);
+  const std::string git = detail::git_version();
+  if (!git.empty()) v += "+g" + git;
   return v;
 }
 
