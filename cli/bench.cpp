@@ -18,6 +18,7 @@
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
+#include "sgym/vector_env.hpp"
 
 namespace sgym::bench {
 
@@ -418,6 +419,140 @@ void merge(const std::vector<fs::path>& inputs, const fs::path& out_dir, const s
     fs::copy(in / "runs" / key, out_dir / "runs" / key, fs::copy_options::recursive);
   }
   aggregate(out_dir, command);
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// an action inside the space that does nothing in particular: index 0, or 0 clipped into the box
+Action null_action(const Space& s) {
+  if (s.is_discrete()) return Action::discrete(0);
+  std::vector<float> v(s.flat_size());
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = std::min(std::max(0.0f, s.low()[i]), s.high()[i]);
+  return Action::box(v);
+}
+
+// steps/s of `step_fn` (returning steps done per call) measured for about `seconds`
+template <class F>
+double rate(double seconds, F&& step_fn) {
+  long long steps = 0;
+  const auto t0 = Clock::now();
+  double el = 0;
+  do {
+    for (int k = 0; k < 64; ++k) steps += step_fn();
+    el = std::chrono::duration<double>(Clock::now() - t0).count();
+  } while (el < seconds);
+  return static_cast<double>(steps) / el;
+}
+
+std::string si(double v) {
+  char buf[32];
+  if (v >= 1e6) std::snprintf(buf, sizeof buf, "%.2f M", v / 1e6);
+  else if (v >= 1e3) std::snprintf(buf, sizeof buf, "%.1f k", v / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string throughput(double seconds) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::ostringstream md;
+  md << "# Throughput\n\nMeasured by `sgym bench --throughput` (about " << seconds
+     << " s per figure, Release build, default options).\n\n"
+     << "| env | null action, 1 thread (steps/s) | random agent, 1 thread (steps/s) | VectorEnv " << 8 * cores
+     << " envs, 1 thread (steps/s) | VectorEnv " << 8 * cores << " envs, " << cores
+     << " threads (steps/s) |\n|---|---|---|---|---|\n";
+  for (const EnvEntry& e : env_registry()) {
+    auto env = make_env(e);
+    const Action null = null_action(env->action_space());
+    env->reset(1);
+    const double null_rate = rate(seconds, [&] {
+      StepResult r = env->step(null);
+      if (r.terminated || r.truncated) env->reset();
+      return 1;
+    });
+    auto agent = make_agent(agent_entry("random"), env->observation_space(), env->action_space(), {}, 1);
+    std::vector<float> obs;
+    auto r0 = env->reset(2);
+    obs.assign(r0.obs.begin(), r0.obs.end());
+    const double random_rate = rate(seconds, [&] {
+      StepResult r = env->step(agent->act(obs));
+      obs.assign(r.obs.begin(), r.obs.end());
+      agent->observe(r.reward, obs, r.terminated, r.truncated);
+      if (r.terminated || r.truncated) {
+        auto rr = env->reset();
+        obs.assign(rr.obs.begin(), rr.obs.end());
+      }
+      return 1;
+    });
+    const int n = 8 * cores;
+    auto vector_rate = [&](int threads) {
+      VectorEnv vec([&] { return make_env(e); }, n, VectorEnv::Autoreset::kNextStep, threads);
+      std::vector<float> vobs(n * vec.obs_size());
+      std::vector<double> rew(n);
+      std::vector<std::uint8_t> term(n), trunc(n);
+      const VectorBuffers buf{vobs, rew, term, trunc, {}};
+      std::vector<Action> actions(n, null);
+      vec.reset(3, buf);
+      return rate(seconds / 8, [&] {
+        vec.step(actions, buf);
+        return n;
+      });
+    };
+    const double serial_rate = vector_rate(1);
+    const double vec_rate = vector_rate(cores);
+    md << "| " << e.id << " | " << si(null_rate) << " | " << si(random_rate) << " | " << si(serial_rate) << " | "
+       << si(vec_rate) << " |\n";
+  }
+  md << "\n| agent | reference env | act + observe (calls/s, agent time only) |\n|---|---|---|\n";
+  for (const AgentEntry& a : agent_registry()) {
+    const EnvEntry* ref = nullptr;
+    std::unique_ptr<Env> env;
+    for (const EnvEntry& e : env_registry()) {
+      env = make_env(e);
+      if (a.incompatibility(env->observation_space(), env->action_space()).empty()) {
+        ref = &e;
+        break;
+      }
+    }
+    if (ref == nullptr) {
+      md << "| " << a.id << " | none registered | n/a |\n";
+      continue;
+    }
+    auto agent = make_agent(a, env->observation_space(), env->action_space(), {}, 1);
+    std::vector<float> obs;
+    auto r0 = env->reset(4);
+    obs.assign(r0.obs.begin(), r0.obs.end());
+    agent->begin_episode();
+    double agent_seconds = 0;
+    long long calls = 0;
+    const auto t0 = Clock::now();
+    while (std::chrono::duration<double>(Clock::now() - t0).count() < seconds) {
+      for (int k = 0; k < 64; ++k) {
+        const auto a0 = Clock::now();
+        const Action& act = agent->act(obs);
+        agent_seconds += std::chrono::duration<double>(Clock::now() - a0).count();
+        StepResult r = env->step(act);
+        obs.assign(r.obs.begin(), r.obs.end());
+        const auto a1 = Clock::now();
+        agent->observe(r.reward, obs, r.terminated, r.truncated);
+        agent_seconds += std::chrono::duration<double>(Clock::now() - a1).count();
+        ++calls;
+        if (r.terminated || r.truncated) {
+          agent->end_episode();
+          auto rr = env->reset();
+          obs.assign(rr.obs.begin(), rr.obs.end());
+          agent->begin_episode();
+        }
+      }
+    }
+    md << "| " << a.id << " | " << ref->id << " | " << si(static_cast<double>(calls) / agent_seconds) << " |\n";
+  }
+  md << "\nMachine: " << cpu_model() << ", " << cores << " cores, Debian 12, g++ " << __VERSION__ << "; sgym "
+     << build_version() << ".\n";
+  return md.str();
 }
 
 }  // namespace sgym::bench

@@ -56,4 +56,10 @@ void merge(const std::vector<std::filesystem::path>& inputs, const std::filesyst
 /// Writes summary.json and summary.md for the completed runs under dir/runs.
 void aggregate(const std::filesystem::path& dir, const std::string& command);
 
+/// Measures, for every registered env, steps/s with a null action on one thread, with the random
+/// agent, and as a VectorEnv on all cores; and for every agent, act+observe calls/s on its
+/// reference env (the first registered env it can handle). Each figure runs for about
+/// `seconds`. Returns a Markdown report with the machine description.
+std::string throughput(double seconds);
+
 }  // namespace sgym::bench

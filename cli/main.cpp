@@ -204,10 +204,14 @@ int main(int argc, char** argv) {
   auto* bench_cmd = app.add_subcommand("bench", "run a benchmark suite (TOML/JSON) over seeds and cores");
   bench_cmd->add_option("suite", suite_path, "suite file, e.g. benchmarks/suites/pavlovian.toml");
   bench_cmd->add_flag("--quick", quick, "use the suite's quick budget instead of the full one");
-  bench_cmd->add_option("--out", bench_opts.out_dir, "output directory (default runs/bench/NAME-BUDGET)");
+  bench_cmd->add_option("--out", bench_opts.out_dir, "output directory (default runs/bench/NAME-BUDGET); with --throughput, the Markdown file");
   bench_cmd->add_option("--jobs", bench_opts.jobs, "parallel runs (default: all cores)")->check(CLI::PositiveNumber);
   bench_cmd->add_flag("--resume", bench_opts.resume, "continue an interrupted bench in --out");
   bench_cmd->add_option("--shard", shard, "run only slice i of N (i/N, 0-based), for job arrays");
+  bool throughput = false;
+  double throughput_seconds = 1.0;
+  bench_cmd->add_flag("--throughput", throughput, "measure steps/s of every env and calls/s of every agent");
+  bench_cmd->add_option("--seconds", throughput_seconds, "with --throughput: seconds per figure")->check(CLI::PositiveNumber);
   auto* merge_cmd = bench_cmd->add_subcommand("merge", "combine bench outputs (shards) into one summary");
   merge_cmd->add_option("dirs", merge_dirs, "bench output directories")->required();
   merge_cmd->add_option("--out", merge_out, "where to write the merged result")->required();
@@ -233,6 +237,15 @@ int main(int argc, char** argv) {
     if (*merge_cmd) {
       bench::merge({merge_dirs.begin(), merge_dirs.end()}, merge_out, command);
       std::cout << read_file(std::filesystem::path(merge_out) / "summary.md");
+      return 0;
+    }
+    if (*bench_cmd && throughput) {
+      const std::string md = bench::throughput(throughput_seconds);
+      if (!bench_opts.out_dir.empty()) {
+        if (bench_opts.out_dir.has_parent_path()) std::filesystem::create_directories(bench_opts.out_dir.parent_path());
+        write_file_atomic(bench_opts.out_dir, md);
+      }
+      std::cout << md;
       return 0;
     }
     if (*bench_cmd) {

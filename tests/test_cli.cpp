@@ -146,3 +146,11 @@ TEST_CASE("sgym bench", "[cli][bench]") {
   REQUIRE(r.code == 0);
   REQUIRE_THAT(r.out, Contains("| td-lambda |"));
 }
+
+TEST_CASE("sgym bench --throughput", "[cli][bench]") {
+  const std::string out = tmp("throughput.md");
+  auto r = run_sgym("bench --throughput --seconds 0.01 --out " + out);
+  REQUIRE(r.code == 0);
+  const std::string md = sgym::read_file(out);
+  REQUIRE_THAT(md, Contains("| Pavlovian-v0 |") && Contains("| td-critic | Pavlovian-v0 |") && Contains("Machine:"));
+}
