@@ -193,6 +193,8 @@ int main(int argc, char** argv) {
   run->add_option("--eval-episodes", cfg.eval_episodes, "episodes per evaluation")->default_val(10)->check(CLI::PositiveNumber);
   run->add_option("--record", record, "agent signals to write per step, e.g. rpe,value");
   run->add_option("--criterion", criterion, "learned when accuracy:THRESHOLD:WINDOW or return:THRESHOLD:WINDOW holds");
+  std::vector<std::string> plugins;
+  run->add_option("--agent-plugin", plugins, "shared library adding agents (built with SGYM_AGENT_PLUGIN)");
   bool no_progress = false;
   run->add_flag("--no-progress", no_progress, "never draw the progress bar");
 
@@ -260,6 +262,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*run) {
+      for (const auto& p : plugins) load_agent_plugin(p);
       cfg.env_options = parse_key_values(env_opts, "--env-opt");
       cfg.agent_options = parse_key_values(agent_opts, "--agent-opt");
       cfg.record = split_commas(record);

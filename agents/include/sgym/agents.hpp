@@ -10,8 +10,12 @@
 
 namespace sgym {
 
-/// Agents listed in agents/agent_list.inc, in that order.
+/// Agents listed in agents/agent_list.inc, in that order, then those added by plugins.
 const std::vector<AgentEntry>& agent_registry();
+/// Loads a plugin (a shared library built with SGYM_AGENT_PLUGIN) and adds its agents. A missing
+/// file, a missing entry point, another plugin API version or compiler, or an agent id that is
+/// already registered throws UsageError naming the file.
+void load_agent_plugin(const std::string& path);
 /// The entry for an agent id; throws UsageError listing the valid ids.
 const AgentEntry& agent_entry(const std::string& id);
 /// Builds a registered agent for these spaces (UsageError when it cannot handle them).
