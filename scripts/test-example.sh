@@ -9,8 +9,14 @@ work="$build/example-test"
 rm -rf "$work"
 mkdir -p "$work"
 cmake --install "$build" --prefix "$work/stage" >/dev/null
+# a sanitizer build's libraries need the sanitizer runtime in whatever links them
+flags=()
+if grep -q "^SGYM_SANITIZE:BOOL=ON" "$build/CMakeCache.txt"; then
+  san="-fsanitize=address,undefined -fno-omit-frame-pointer"
+  flags=(-DCMAKE_CXX_FLAGS="$san" -DCMAKE_EXE_LINKER_FLAGS="$san" -DCMAKE_MODULE_LINKER_FLAGS="$san")
+fi
 cmake -S "$src/examples/custom_agent" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_PREFIX_PATH="$work/stage" >/dev/null
+      -DCMAKE_PREFIX_PATH="$work/stage" "${flags[@]}" >/dev/null
 cmake --build "$work/build" -j2 >/dev/null
 
 "$work/build/rescorla_wagner_demo" "$work/run" | tee "$work/demo.txt"
