@@ -56,8 +56,8 @@ struct ArmReachConfig {
   std::string target_order = "blocks";  // blocks (random permutation per n trials), random, sequential
   int trials_per_episode = 1;     // trials in one episode
   double max_torque = 10.0;       // action bound per joint, N·m: ~5x the peak torque of a 10 cm, 500 ms
-                                  // reach (<= 1.8 N·m measured with inverse-dynamics), so fast and
-                                  // corrective movements fit, yet random torques stay arm-like
+                                  // reach (<= 1.8 N·m measured with inverse-dynamics), room for faster
+                                  // and corrective movements
   double reward_hit = 1.0;        // reward when a trial ends correct
   double effort_cost = 0.01;      // per-step cost × Σ (τ_i / max_torque)²
 };
