@@ -259,3 +259,47 @@ TEST_CASE("ArmReach-v0 draws the arm, start, targets, hand and cursor", "[arm_re
   REQUIRE(dl.circles.size() == 8 + 1 + 2 + 2);  // targets, start, shoulder and elbow, hand and cursor
   REQUIRE(dl.texts.size() == 1);
 }
+
+TEST_CASE("Sign conventions: a leftward push deviates the hand left and loads the channel positively", "[arm_reach]") {
+  // inverse-dynamics plus a constant 2 N hand force to the left of the reach, added through J^T
+  auto run = [](const KeyValues& opts) {
+    auto env = make_env("ArmReach-v0", opts);
+    auto id = make_agent("inverse-dynamics", env->observation_space(), env->action_space(), {}, 1);
+    std::vector<TrialResult> out;
+    for (int i = 0; i < 8; ++i) {
+      auto r0 = env->reset(i == 0 ? std::optional<std::uint64_t>(3) : std::nullopt);
+      std::vector<float> obs(r0.obs.begin(), r0.obs.end());
+      id->begin_episode();
+      Action push = Action::box({0.0f, 0.0f});
+      for (;;) {
+        const Action& a = id->act(obs);
+        const double n = std::hypot(obs[8], obs[9]);
+        const double fx = -2.0 * obs[9] / n, fy = 2.0 * obs[8] / n;
+        const arm::Jac j = arm::jacobian(arm::ArmParams{}, obs[0], obs[1]);
+        push.values[0] = static_cast<float>(a.values[0] + j.j11 * fx + j.j21 * fy);
+        push.values[1] = static_cast<float>(a.values[1] + j.j12 * fx + j.j22 * fy);
+        auto r = env->step(push);
+        obs.assign(r.obs.begin(), r.obs.end());
+        if (!r.info.string_or_empty("trial_outcome").empty()) {
+          TrialResult t;
+          t.lateral = r.info.get_double("lateral_deviation_m");
+          t.channel_force = r.info.get_double("channel_force_n");
+          t.hand_direction_error = r.info.get_double("hand_direction_error_deg");
+          out.push_back(t);
+        }
+        if (r.terminated || r.truncated) break;
+      }
+    }
+    return out;
+  };
+  for (const auto& t : run({{"schedule", "baseline:8"}})) {
+    INFO("free: lateral " << t.lateral << " m, hand direction error " << t.hand_direction_error << " deg");
+    REQUIRE(t.lateral > 0.001);
+    REQUIRE(t.hand_direction_error > 0.0);
+  }
+  for (const auto& t : run({{"schedule", "clamp:8"}, {"clamp", "channel"}})) {
+    INFO("channel: force on the wall " << t.channel_force << " N, lateral " << t.lateral << " m");
+    REQUIRE(t.channel_force == Approx(2.0).margin(0.3));
+    REQUIRE(std::fabs(t.lateral) < 0.001);
+  }
+}
