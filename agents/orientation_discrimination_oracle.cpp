@@ -1,0 +1,113 @@
+// orientation-discrimination-oracle: a scripted subject for OrientationDiscrimination-v0 that proves
+// the task is solvable from the observation alone. It knows the reference (an option, as a trained
+// monkey knows it) and which slice is the trained location, and remembers within a trial only the
+// summed population vector (in doubled-angle space, orientation having period 180°) of the trained
+// location's units while the fixation point is on. When the fixation point goes off it decodes the
+// orientation and reports clockwise (below the reference) or anticlockwise (above).
+#include <cmath>
+#include <limits>
+
+#include "sgym/agents.hpp"
+
+namespace sgym {
+namespace {
+
+struct OdOracleConfig {
+  double reference_deg = 45.0;  // the trained reference orientation (env default)
+};
+
+const OptionSet<OdOracleConfig>& options() {
+  static const OptionSet<OdOracleConfig> set = [] {
+    OptionSet<OdOracleConfig> s("orientation-discrimination-oracle");
+    s.add("reference_deg", &OdOracleConfig::reference_deg, "deg", "reference orientation the subject knows (set it to the env's reference_deg)", 0.0, 180.0);
+    return s;
+  }();
+  return set;
+}
+
+class OrientationDiscriminationOracle final : public Agent {
+ public:
+  static constexpr int kFixate = 0, kClockwise = 1, kAnticlockwise = 2;
+  static constexpr double kPi = 3.141592653589793;
+
+  OrientationDiscriminationOracle(const Space& obs, const Space& act, const OdOracleConfig& c, std::uint64_t seed)
+      : Agent("orientation-discrimination-oracle", obs, act, seed), cfg_(c), action_(Action::discrete(kFixate)) {
+    // trained-location unit i prefers 180·i/n degrees: phase 2π·i/n in doubled-angle space
+    const int n = static_cast<int>((obs.flat_size() - 1) / 2);
+    cos_.resize(n);
+    sin_.resize(n);
+    for (int i = 0; i < n; ++i) {
+      cos_[i] = std::cos(2.0 * kPi * i / n);
+      sin_[i] = std::sin(2.0 * kPi * i / n);
+    }
+  }
+
+  void begin_episode() override { forget(); }
+
+  const Action& act(std::span<const float> obs) override {
+    const bool fixation_on = obs[0] > 0.5f;
+    action_.index = kFixate;
+    if (fixation_on) {
+      if (responded_) forget();  // the fixation point is back: a new trial
+      for (std::size_t i = 0; i < cos_.size(); ++i) {
+        x_ += obs[i + 1] * cos_[i];
+        y_ += obs[i + 1] * sin_[i];
+      }
+      return action_;
+    }
+    // relative orientation in (-90, 90]: positive = anticlockwise of the reference
+    double rel = std::fmod(decoded() - cfg_.reference_deg + 270.0, 180.0) - 90.0;
+    action_.index = rel > 0.0 ? kAnticlockwise : kClockwise;
+    responded_ = true;
+    return action_;
+  }
+
+  void observe(double, std::span<const float>, bool, bool) override {}
+
+  std::vector<std::string> signal_names() const override { return {"decoded_deg"}; }
+  std::vector<Signal> introspect() const override { return {{"decoded_deg", {static_cast<float>(decoded())}}}; }
+
+ protected:
+  void save_state(StateWriter&) const override {}
+  void load_state(StateReader&) override {}
+
+ private:
+  double decoded() const {
+    const double a = std::atan2(y_, x_) * 90.0 / kPi;  // half the doubled angle, degrees
+    return a < 0.0 ? a + 180.0 : a;
+  }
+  void forget() {
+    x_ = y_ = 0.0;
+    responded_ = false;
+  }
+
+  OdOracleConfig cfg_;
+  Action action_;
+  std::vector<double> cos_, sin_;
+  double x_ = 0.0, y_ = 0.0;
+  bool responded_ = false;
+};
+
+}  // namespace
+
+AgentEntry orientation_discrimination_oracle_entry() {
+  return {"orientation-discrimination-oracle",
+          "scripted subject for OrientationDiscrimination-v0: decodes the trained-location grating, compares it with 45°",
+          "Box observation [fixation in [0, 1], two equal unbounded populations] and Discrete(3) actions "
+          "{fixate, clockwise, anticlockwise} (OrientationDiscrimination-v0)",
+          options().docs(),
+          [](const Space& obs, const Space& act) -> std::string {
+            const float inf = std::numeric_limits<float>::infinity();
+            if (!obs.is_box() || obs.shape().size() != 1 || obs.flat_size() < 7 || obs.flat_size() % 2 == 0)
+              return "needs a 1-D Box observation: a fixation input followed by two equal populations of >= 3 units";
+            if (obs.low()[0] != 0.0f || obs.high()[0] != 1.0f || obs.low()[1] != -inf)
+              return "needs OrientationDiscrimination-v0's layout: a fixation input in [0, 1], then unbounded (noisy) units";
+            if (!act.is_discrete() || act.n() != 3) return "needs Discrete(3) actions {fixate, clockwise, anticlockwise}";
+            return "";
+          },
+          [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
+            return std::make_unique<OrientationDiscriminationOracle>(obs, act, options().parse(kv), seed);
+          }};
+}
+
+}  // namespace sgym

@@ -1,0 +1,311 @@
+// DelayMatchCategory-v0: delayed match-to-category (Freedman & Assad 2006, Nature 443:85), with the
+// epoch timing, responses and rewards of NeuroGym's DelayMatchCategory (neurogym/envs/
+// delaymatchcategory.py: fixation 500, sample 650, first_delay 1000, test 650 ms; actions fixation /
+// match / non-match; rewards abort -0.1, correct +1, fail 0; the fixation input goes off at test).
+//
+// A sample motion direction (one of 12, 30° apart) is shown, then a delay, then a test direction. The
+// directions are split into two categories of 6 by a boundary through the centre; the subject reports
+// whether sample and test belong to the same category (match) or not (non-match). The test is a match
+// with probability 1/2 and is drawn uniformly among the 6 directions of the required category. Monkeys
+// were retrained with a new boundary; a `retrain_after_trials` option switches the boundary mid-run.
+//
+// Observation: a fixation input (1 while the subject must fixate, 0 at test = the go signal) and a
+// population of direction-tuned units (von Mises tuning, evenly spaced preferred directions), with
+// Gaussian noise while a stimulus is on (sd sigma / sqrt(dt_ms), NeuroGym's scaling).
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include "common/trial.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/error.hpp"
+
+namespace sgym {
+namespace {
+
+/// Every option, its default and unit.
+struct DelayMatchCategoryConfig {
+  double dt_ms = 50.0;             // step; NeuroGym's default is 100 ms, but 650 ms is not a whole number
+                                   // of 100 ms steps: 50 ms is the largest step dividing every epoch
+  double fixation_ms = 500.0;      // NeuroGym timing (Freedman & Assad 2006: 500 ms fixation)
+  double sample_ms = 650.0;        // NeuroGym timing (sample 650 ms)
+  double delay_ms = 1000.0;        // NeuroGym timing (first_delay 1000 ms)
+  double test_ms = 650.0;          // NeuroGym timing (test 650 ms); the response window
+  int n_directions = 12;           // motion directions, evenly spaced (Freedman & Assad 2006)
+  double boundary_deg = 45.0;      // category boundary (a line through the centre: b and b + 180)
+                                   // 45°, 15° from the nearest directions [unverified]
+  int retrain_after_trials = 0;    // after this many trials the boundary becomes retrain_boundary_deg
+                                   // (0 = never)
+  double retrain_boundary_deg = 135.0;  // boundary after retraining, orthogonal to the first [unverified]
+  int n_units = 16;                // direction-tuned input units (model choice)
+  double kappa = 2.0;              // von Mises concentration of their tuning (model choice)
+  double sigma = 1.0;              // input noise; per-step sd = sigma / sqrt(dt_ms) (NeuroGym sigma = 1.0)
+  double match_prob = 0.5;         // probability that the test matches the sample's category (NeuroGym)
+  bool abort_on_break = true;      // breaking fixation before test ends the trial (NeuroGym: abort False)
+  double abort_reward = -0.1;      // breaking fixation (NeuroGym rewards['abort'])
+  double correct_reward = 1.0;     // correct match / non-match report (NeuroGym rewards['correct'])
+  double wrong_reward = 0.0;       // wrong report (NeuroGym rewards['fail'])
+  double timeout_reward = 0.0;     // no report during the test epoch
+  int trials_per_episode = 1;      // trials per episode
+};
+
+const OptionSet<DelayMatchCategoryConfig>& options() {
+  using C = DelayMatchCategoryConfig;
+  static const OptionSet<C> set = [] {
+    OptionSet<C> s("DelayMatchCategory-v0");
+    s.add("dt_ms", &C::dt_ms, "ms", "simulation step; NeuroGym uses 100 ms, but the 650 ms epochs need a step dividing 650, so 50 ms", 1.0, 1000.0)
+        .add("fixation_ms", &C::fixation_ms, "ms", "fixation epoch (NeuroGym DelayMatchCategory timing; Freedman & Assad 2006)", 0.0, 60000.0)
+        .add("sample_ms", &C::sample_ms, "ms", "sample stimulus epoch (NeuroGym timing 650 ms; Freedman & Assad 2006)", 1.0, 60000.0)
+        .add("delay_ms", &C::delay_ms, "ms", "memory delay (NeuroGym first_delay 1000 ms; Freedman & Assad 2006)", 0.0, 60000.0)
+        .add("test_ms", &C::test_ms, "ms", "test stimulus epoch, also the response window (NeuroGym timing 650 ms)", 1.0, 60000.0)
+        .add("n_directions", &C::n_directions, "", "motion directions, evenly spaced over 360° (Freedman & Assad 2006: 12)", 2, 360)
+        .add("boundary_deg", &C::boundary_deg, "deg", "category boundary through the centre (b and b+180); must not fall on a direction [unverified: 45°]", 0.0, 360.0)
+        .add("retrain_after_trials", &C::retrain_after_trials, "trials", "after this many trials since reset(seed) the boundary becomes retrain_boundary_deg (0 = never); retraining as in Freedman & Assad 2006", 0, 100000000)
+        .add("retrain_boundary_deg", &C::retrain_boundary_deg, "deg", "boundary after retraining [unverified: orthogonal to the first, 135°]", 0.0, 360.0)
+        .add("n_units", &C::n_units, "", "direction-tuned input units with evenly spaced preferred directions (model choice)", 3, 1000)
+        .add("kappa", &C::kappa, "", "von Mises concentration of the units' direction tuning (model choice)", 0.0, 100.0)
+        .add("sigma", &C::sigma, "", "input noise while a stimulus is on; per-step sd = sigma / sqrt(dt_ms) (NeuroGym default sigma = 1.0)", 0.0, 100.0)
+        .add("match_prob", &C::match_prob, "", "probability that the test is in the sample's category (NeuroGym: 1/2)", 0.0, 1.0)
+        .add("abort_on_break", &C::abort_on_break, "breaking fixation before the test ends the trial (aborted); false = penalty only, as NeuroGym's abort = False")
+        .add("abort_reward", &C::abort_reward, "", "reward for breaking fixation (NeuroGym rewards['abort'] = -0.1)", -100.0, 100.0)
+        .add("correct_reward", &C::correct_reward, "", "reward for a correct report (NeuroGym rewards['correct'] = 1)", -100.0, 100.0)
+        .add("wrong_reward", &C::wrong_reward, "", "reward for a wrong report (NeuroGym rewards['fail'] = 0)", -100.0, 100.0)
+        .add("timeout_reward", &C::timeout_reward, "", "reward when no report is made during the test epoch", -100.0, 100.0)
+        .add("trials_per_episode", &C::trials_per_episode, "trials", "trials per episode", 1, 1000000);
+    return s;
+  }();
+  return set;
+}
+
+constexpr int kFixate = 0, kMatch = 1, kNonMatch = 2;
+constexpr std::array<const char*, 4> kEpochs = {"fixation", "sample", "delay", "test"};
+constexpr std::array<const char*, 3> kActionNames = {"fixate", "match", "non-match"};
+/// Where draw() puts the motion stimulus (degrees of visual angle; a display choice).
+constexpr float kStimX = 6.0f, kStimRadius = 3.0f;
+
+/// Steps of each epoch, validated.
+struct DmcSteps {
+  int fixation, sample, delay, test;
+};
+
+class DelayMatchCategory final : public Env {
+ public:
+  DelayMatchCategory(const DelayMatchCategoryConfig& c, DmcSteps st)
+      : Env(make_spec(c, st), obs_space(c), Space::discrete(3)), cfg_(c), steps_(st) {
+    schedule_.add(kEpochs[0], st.fixation);
+    schedule_.add(kEpochs[1], st.sample);
+    schedule_.add(kEpochs[2], st.delay);
+    schedule_.add(kEpochs[3], st.test);
+    noise_sd_ = c.sigma / std::sqrt(c.dt_ms);
+  }
+
+  static Space obs_space(const DelayMatchCategoryConfig& c) {
+    const float inf = std::numeric_limits<float>::infinity();
+    std::vector<float> lo(1 + c.n_units, -inf), hi(1 + c.n_units, inf);
+    lo[0] = 0.0f;
+    hi[0] = 1.0f;
+    return Space::box(lo, hi, {1 + c.n_units});
+  }
+
+  static EnvSpec make_spec(const DelayMatchCategoryConfig& c, DmcSteps st) {
+    EnvSpec s;
+    s.id = "DelayMatchCategory-v0";
+    s.max_episode_steps = (st.fixation + st.sample + st.delay + st.test) * c.trials_per_episode;
+    s.dt_ms = c.dt_ms;
+    s.reward_min = std::min({0.0, c.abort_reward, c.correct_reward, c.wrong_reward, c.timeout_reward});
+    s.reward_max = std::max({0.0, c.abort_reward, c.correct_reward, c.wrong_reward, c.timeout_reward});
+    s.render_fps = 1000.0 / c.dt_ms;
+    s.deterministic = false;
+    s.trial_based = true;
+    s.epochs.assign(kEpochs.begin(), kEpochs.end());
+    s.obs_layout = {{"fixation", 0, 1, "1 while the fixation point is on (fixation, sample, delay); 0 at test = respond"},
+                    {"direction", 1, static_cast<std::size_t>(c.n_units),
+                     "direction-tuned units, preferred directions 360·i/n_units, von Mises tuning, noisy while a stimulus is on"}};
+    s.source = "Freedman & Assad 2006, Nature 443:85 (delayed match-to-category); epoch timing, responses and rewards "
+               "of NeuroGym DelayMatchCategory";
+    return s;
+  }
+
+  void draw(DrawList& out) const override {
+    // the screen in degrees: fixation point, the motion aperture with an arrow in the direction shown,
+    // the agent's current report
+    out.camera = {-12.0f, -8.0f, 12.0f, 8.0f};
+    out.background = {30, 30, 30, 255};
+    const std::string_view ep = schedule_.at(t_);
+    if (ep != "test") out.circles.push_back({{0.0f, 0.0f}, 0.3f, {255, 255, 255, 255}, {}, 0.0f});
+    out.circles.push_back({{kStimX, 0.0f}, kStimRadius, {0, 0, 0, 0}, {80, 80, 80, 255}, 0.05f});
+    if (ep == "sample" || ep == "test") {
+      const double d = (ep == "sample" ? sample_deg_ : test_deg_) * 3.141592653589793 / 180.0;
+      const float dx = static_cast<float>(std::cos(d)), dy = static_cast<float>(std::sin(d));
+      const Vec2 tip{kStimX + 2.4f * dx, 2.4f * dy};
+      out.lines.push_back({{kStimX - 2.4f * dx, -2.4f * dy}, tip, {250, 220, 90, 255}, 0.2f});
+      out.lines.push_back({tip, {tip.x - 0.8f * dx + 0.5f * dy, tip.y - 0.8f * dy - 0.5f * dx}, {250, 220, 90, 255}, 0.2f});
+      out.lines.push_back({tip, {tip.x - 0.8f * dx - 0.5f * dy, tip.y - 0.8f * dy + 0.5f * dx}, {250, 220, 90, 255}, 0.2f});
+    }
+    out.texts.push_back({{-11.5f, 7.0f}, std::string(ep) + "  sample " + std::to_string(static_cast<int>(sample_deg_)) +
+                                             "°  boundary " + std::to_string(static_cast<int>(boundary_)) + "°",
+                         0.6f, {220, 220, 220, 255}});
+    if (last_action_ >= 0)
+      out.texts.push_back({{-11.5f, -7.0f}, std::string("agent: ") + kActionNames[last_action_], 0.6f,
+                           last_action_ == kFixate ? Color{160, 160, 160, 255} : Color{90, 200, 255, 255}});
+  }
+
+ protected:
+  ResetResult do_reset(std::optional<std::uint64_t> seed) override {
+    if (seed) trials_seen_ = 0;  // a reseed restarts the retraining schedule with the stream
+    trial_ = 0;
+    last_action_ = -1;
+    start_trial();
+    fill("");
+    return reset_result();
+  }
+
+  StepResult do_step(const Action& a) override {
+    const int act = static_cast<int>(a.index);
+    last_action_ = act;
+    const std::string_view ep = schedule_.at(t_);
+    double reward = 0.0;
+    const char* outcome = "";
+    if (ep != "test") {
+      if (act != kFixate) {
+        reward = cfg_.abort_reward;
+        if (cfg_.abort_on_break) outcome = "aborted";
+      }
+    } else if (act != kFixate) {
+      const bool ok = act == (match_ ? kMatch : kNonMatch);
+      reward = ok ? cfg_.correct_reward : cfg_.wrong_reward;
+      outcome = ok ? "correct" : "wrong";
+    }
+    ++t_;
+    if (*outcome == '\0' && t_ >= schedule_.total()) {
+      outcome = "timeout";
+      reward += cfg_.timeout_reward;
+    }
+    bool terminated = false;
+    if (*outcome != '\0') {
+      // info of the ending step describes the trial that ended
+      ended_.condition = condition_;
+      ended_.trial = trial_;
+      ended_.ground_truth = match_ ? kMatch : kNonMatch;
+      ++trial_;
+      terminated = trial_ >= cfg_.trials_per_episode;
+      if (!terminated) start_trial();
+      else blank_ = true;
+      fill(outcome);
+      info_.set("condition", ended_.condition);
+      info_.set(info_keys::kTrial, std::int64_t{ended_.trial});
+      info_.set("correct_response", std::int64_t{ended_.ground_truth});
+    } else {
+      fill("");
+    }
+    return step_result(reward, terminated);
+  }
+
+ private:
+  // category (0 or 1) of direction d under boundary b: 1 on the side (b, b + 180)
+  static int category(double d, double b) {
+    const double rel = std::fmod(d - b + 720.0, 360.0);
+    return rel < 180.0 ? 1 : 0;
+  }
+  double direction(int k) const { return 360.0 * k / cfg_.n_directions; }
+
+  void start_trial() {
+    boundary_ = (cfg_.retrain_after_trials > 0 && trials_seen_ >= cfg_.retrain_after_trials) ? cfg_.retrain_boundary_deg
+                                                                                              : cfg_.boundary_deg;
+    ++trials_seen_;
+    const int s = static_cast<int>(rng_.below(static_cast<std::uint64_t>(cfg_.n_directions)));
+    sample_deg_ = direction(s);
+    match_ = rng_.bernoulli(cfg_.match_prob);
+    const int want = match_ ? category(sample_deg_, boundary_) : 1 - category(sample_deg_, boundary_);
+    // the test: uniform among the directions of the wanted category
+    int n_want = 0;
+    for (int k = 0; k < cfg_.n_directions; ++k) n_want += category(direction(k), boundary_) == want;
+    int pick = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n_want)));
+    for (int k = 0; k < cfg_.n_directions; ++k)
+      if (category(direction(k), boundary_) == want && pick-- == 0) { test_deg_ = direction(k); break; }
+    condition_ = match_ ? "match" : "non-match";
+    t_ = 0;
+    blank_ = false;
+  }
+
+  // observation and info for step t_ of the current trial
+  void fill(const char* outcome) {
+    const std::string_view ep = schedule_.at(t_);
+    std::span<float> pop(obs_.data() + 1, static_cast<std::size_t>(cfg_.n_units));
+    obs_[0] = (!blank_ && ep != "test") ? 1.0f : 0.0f;
+    if (!blank_ && (ep == "sample" || ep == "test")) {
+      trial::population_code(pop, ep == "sample" ? sample_deg_ : test_deg_, 360.0, cfg_.kappa, 1.0);
+      trial::add_noise(pop, noise_sd_, rng_);
+    } else {
+      std::fill(pop.begin(), pop.end(), 0.0f);
+    }
+    info_.set(info_keys::kEpoch, ep);
+    const int gt = blank_ ? -1 : ep == "test" ? (match_ ? kMatch : kNonMatch) : kFixate;
+    info_.set(info_keys::kGroundTruth, std::int64_t{gt});
+    info_.set(info_keys::kTrial, std::int64_t{trial_});
+    info_.set(info_keys::kTrialOutcome, outcome);
+    info_.set("condition", condition_);
+    info_.set("sample_deg", sample_deg_);
+    info_.set("test_deg", test_deg_);
+    info_.set("sample_category", std::int64_t{category(sample_deg_, boundary_)});
+    info_.set("test_category", std::int64_t{category(test_deg_, boundary_)});
+    info_.set("boundary_deg", boundary_);
+    info_.set("correct_response", std::int64_t{match_ ? kMatch : kNonMatch});
+    info_.set("t", std::int64_t{t_});
+  }
+
+  DelayMatchCategoryConfig cfg_;
+  DmcSteps steps_;
+  trial::EpochSchedule schedule_;
+  double noise_sd_ = 0.0;
+  int t_ = 0;
+  bool blank_ = false;  // after the episode's last trial: the screen is off
+  long long trial_ = 0, trials_seen_ = 0;
+  double boundary_ = 45.0, sample_deg_ = 0.0, test_deg_ = 0.0;
+  bool match_ = true;
+  std::string condition_ = "match";
+  int last_action_ = -1;
+  struct {
+    std::string condition;
+    long long trial = 0;
+    int ground_truth = 0;
+  } ended_;
+};
+
+// a boundary that falls on a direction leaves that direction without a category
+void check_boundary(const DelayMatchCategoryConfig& c, const char* key, double b) {
+  const double spacing = 360.0 / c.n_directions;
+  const double r = std::fmod(b, spacing);
+  if (std::min(r, spacing - r) < 1e-9)
+    throw UsageError("DelayMatchCategory-v0: option " + std::string(key) + " = " + format_number(b) +
+                     "° falls on a motion direction (multiples of 360/n_directions = " + format_number(spacing) +
+                     "°); choose a boundary between two directions");
+}
+
+std::unique_ptr<Env> make(const KeyValues& kv) {
+  const DelayMatchCategoryConfig c = options().parse(kv);
+  const char* id = "DelayMatchCategory-v0";
+  DmcSteps st{trial::steps_of(id, "fixation_ms", c.fixation_ms, c.dt_ms), trial::steps_of(id, "sample_ms", c.sample_ms, c.dt_ms),
+              trial::steps_of(id, "delay_ms", c.delay_ms, c.dt_ms), trial::steps_of(id, "test_ms", c.test_ms, c.dt_ms)};
+  if (st.sample < 1) throw UsageError("DelayMatchCategory-v0: sample_ms must be at least one step (dt_ms = " + format_number(c.dt_ms) + ")");
+  if (st.test < 1) throw UsageError("DelayMatchCategory-v0: test_ms must be at least one step (dt_ms = " + format_number(c.dt_ms) + ")");
+  check_boundary(c, "boundary_deg", c.boundary_deg);
+  if (c.retrain_after_trials > 0) check_boundary(c, "retrain_boundary_deg", c.retrain_boundary_deg);
+  return std::make_unique<DelayMatchCategory>(c, st);
+}
+
+}  // namespace
+
+EnvEntry delay_match_category_entry() {
+  return {"DelayMatchCategory-v0",
+          "delayed match-to-category (Freedman & Assad 2006): 12 motion directions, 2 categories; after a delay, "
+          "report whether the test is in the sample's category",
+          DelayMatchCategory::make_spec(DelayMatchCategoryConfig{}, {10, 13, 20, 13}).source,
+          options().docs(),
+          make,
+          {{{"trials_per_episode", "4"}, {"abort_on_break", "false"}, {"retrain_after_trials", "3"}},
+           {{"sigma", "0"}, {"dt_ms", "25"}}}};
+}
+
+}  // namespace sgym
