@@ -122,7 +122,8 @@ AgentEntry delay_match_category_oracle_entry() {
           },
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
             return std::make_unique<DelayMatchCategoryOracle>(obs, act, options().parse(kv), seed);
-          }};
+          },
+          {"DelayMatchCategory-v0"}};
 }
 
 }  // namespace sgym

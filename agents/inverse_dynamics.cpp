@@ -162,7 +162,8 @@ AgentEntry inverse_dynamics_entry() {
           },
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
             return std::make_unique<InverseDynamics>(obs, act, options().parse(kv), seed);
-          }};
+          },
+          {"ArmReach-v0"}};
 }
 
 }  // namespace sgym

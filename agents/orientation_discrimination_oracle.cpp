@@ -107,7 +107,8 @@ AgentEntry orientation_discrimination_oracle_entry() {
           },
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
             return std::make_unique<OrientationDiscriminationOracle>(obs, act, options().parse(kv), seed);
-          }};
+          },
+          {"OrientationDiscrimination-v0"}};
 }
 
 }  // namespace sgym

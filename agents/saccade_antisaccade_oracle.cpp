@@ -78,7 +78,8 @@ AgentEntry saccade_antisaccade_oracle_entry() {
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
             options().parse(kv);
             return std::make_unique<SaccadeAntisaccadeOracle>(obs, act, seed);
-          }};
+          },
+          {"SaccadeAntisaccade-v0"}};
 }
 
 }  // namespace sgym

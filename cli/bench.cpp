@@ -209,6 +209,8 @@ Suite load_suite(const fs::path& path, const std::string& budget) {
     const EnvEntry& e = env_entry(c.env_id);
     const AgentEntry& a = agent_entry(c.agent_id);
     auto env = make_env(e, c.env_options);
+    if (const std::string why = agent_env_mismatch(a, e.id, env->observation_space(), env->action_space()); !why.empty())
+      throw UsageError("suite: " + where + ": agent " + a.id + " cannot run on " + e.id + ": " + why);
     make_agent(a, env->observation_space(), env->action_space(), c.agent_options, 0);
 
     json cr = {{"name", run.name}, {"env", c.env_id}, {"agent", c.agent_id}, {"episodes", c.episodes},
@@ -512,7 +514,7 @@ std::string throughput(double seconds) {
     std::unique_ptr<Env> env;
     for (const EnvEntry& e : env_registry()) {
       env = make_env(e);
-      if (a.incompatibility(env->observation_space(), env->action_space()).empty()) {
+      if (agent_env_mismatch(a, e.id, env->observation_space(), env->action_space()).empty()) {
         ref = &e;
         break;
       }

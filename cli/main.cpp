@@ -43,20 +43,25 @@ void print_options(const std::vector<OptionDoc>& docs) {
 }
 
 int cmd_list(const std::string& what) {
+  // the id column is as wide as the longest id
+  std::size_t w = 0;
+  for (const auto& e : env_registry()) w = std::max(w, e.id.size());
+  for (const auto& a : agent_registry()) w = std::max(w, a.id.size());
+  const int col = static_cast<int>(w) + 2;
   if (what.empty() || what == "envs") {
     std::cout << "envs:\n";
     for (const auto& e : env_registry()) {
       auto env = e.make({});
-      std::cout << "  " << std::left << std::setw(22) << e.id << e.description << "\n"
-                << std::setw(24) << "" << "obs " << env->observation_space().describe() << ", action "
+      std::cout << "  " << std::left << std::setw(col) << e.id << e.description << "\n"
+                << std::setw(col + 2) << "" << "obs " << env->observation_space().describe() << ", action "
                 << env->action_space().describe() << "\n";
     }
   }
   if (what.empty() || what == "agents") {
     std::cout << "agents:\n";
     for (const auto& a : agent_registry())
-      std::cout << "  " << std::left << std::setw(22) << a.id << a.description << "\n"
-                << std::setw(24) << "" << "handles " << a.spaces << "\n";
+      std::cout << "  " << std::left << std::setw(col) << a.id << a.description << "\n"
+                << std::setw(col + 2) << "" << "handles " << a.spaces << "\n";
   }
   return 0;
 }
@@ -93,7 +98,7 @@ int cmd_describe(const std::string& id) {
     std::cout << "compatible envs:";
     for (const auto& e : env_registry()) {
       auto env = e.make({});
-      if (a.incompatibility(env->observation_space(), env->action_space()).empty()) std::cout << " " << e.id;
+      if (agent_env_mismatch(a, e.id, env->observation_space(), env->action_space()).empty()) std::cout << " " << e.id;
     }
     std::cout << "\n";
     return 0;

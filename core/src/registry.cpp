@@ -26,6 +26,20 @@ std::unique_ptr<Env> make_env(const EnvEntry& entry, const KeyValues& options, b
   return env;
 }
 
+std::string agent_env_mismatch(const AgentEntry& agent, const std::string& env_id, const Space& obs,
+                               const Space& act) {
+  if (!agent.envs.empty()) {
+    bool listed = false;
+    for (const auto& e : agent.envs) listed = listed || e == env_id;
+    if (!listed) {
+      std::string list;
+      for (const auto& e : agent.envs) list += (list.empty() ? "" : ", ") + e;
+      return "it is written for " + list + " only";
+    }
+  }
+  return agent.incompatibility(obs, act);
+}
+
 std::unique_ptr<Agent> make_agent(const AgentEntry& entry, const Space& obs, const Space& act,
                                   const KeyValues& options, std::uint64_t seed) {
   const std::string why = entry.incompatibility(obs, act);

@@ -121,6 +121,9 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
 
   // build everything before touching the disk, so usage errors leave nothing behind
   EpisodeStatistics env(make_env(env_entry, cfg.env_options));
+  if (const std::string why = agent_env_mismatch(agent_entry, env_entry.id, env.observation_space(), env.action_space());
+      !why.empty())
+    throw UsageError("agent " + agent_entry.id + " cannot run on " + env_entry.id + ": " + why);
   std::unique_ptr<Agent> agent = make_agent(agent_entry, env.observation_space(), env.action_space(),
                                             cfg.agent_options, mix_seed(cfg.seed, 1));
   std::unique_ptr<EpisodeStatistics> eval_env;

@@ -22,7 +22,7 @@ TEST_CASE("Every agent passes on every env it declares compatible", "[conformanc
     for (const auto& options : variants) {
       auto probe = make_env(env, options);
       const Space obs = probe->observation_space(), act = probe->action_space();
-      if (!agent.incompatibility(obs, act).empty()) continue;
+      if (!agent_env_mismatch(agent, env.id, obs, act).empty()) continue;
       ++compatible;
       INFO(agent.id << " on " << env.id);
       const CheckReport report = check_agent(

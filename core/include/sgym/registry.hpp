@@ -39,7 +39,14 @@ struct AgentEntry {
   std::function<std::unique_ptr<Agent>(const Space& obs, const Space& act, const KeyValues&,
                                        std::uint64_t seed)>
       make;
+  /// Env ids the agent is written for (scripted oracles and controllers that read one task's
+  /// observation layout); empty = any env whose spaces it handles.
+  std::vector<std::string> envs = {};
 };
+
+/// "" when `agent` may run on the env with this id and these spaces, else the reason it may not.
+std::string agent_env_mismatch(const AgentEntry& agent, const std::string& env_id, const Space& obs,
+                               const Space& act);
 
 /// Looks up `id` among `ids`; throws UsageError listing the valid ids (`kind` is "env"/"agent").
 std::size_t find_id(const std::vector<std::string>& ids, const std::string& id,
