@@ -378,8 +378,9 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
         throw UsageError(std::string(kId) + ": " + std::to_string(c.distractors + 1) + " curves of " +
                          std::to_string(c.min_length) + "-" + std::to_string(c.max_length) +
                          " pixels (contact = " + c.contact + ", split = " + c.split +
-                         ") do not fit on a grid of " + std::to_string(c.grid) + " x " + std::to_string(c.grid) +
-                         "; use a larger grid, shorter curves or fewer distractors");
+                         ") could not be drawn on a grid of " + std::to_string(c.grid) + " x " + std::to_string(c.grid) +
+                         ": they do not fit, or no target shape of these lengths is in the " + c.split +
+                         " set; use a larger grid, other lengths or fewer distractors");
   }
   return std::make_unique<CurveTracing>(c, s);
 }

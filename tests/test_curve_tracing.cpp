@@ -217,7 +217,7 @@ TEST_CASE("CurveTracing: options are validated", "[curve_tracing]") {
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"distractors", "11"}}), Contains("distractors"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"min_length", "8"}, {"max_length", "5"}}), Contains("min_length = 8"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"dt_ms", "70"}}), Contains("not a whole number"));
-  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"grid", "5"}, {"distractors", "10"}}), Contains("do not fit"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"grid", "5"}, {"distractors", "10"}}), Contains("could not be drawn"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"contact", "overlap"}}), Contains("none|touch|cross"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"split", "train"}, {"heldout_fraction", "0"}}), Contains("heldout_fraction"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"curves_ms", "0"}}), Contains("curves_ms"));
