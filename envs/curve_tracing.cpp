@@ -198,6 +198,7 @@ class CurveTracing final : public Env {
       : Env(make_spec(c, schedule.total()), Space::box(0.0f, 1.0f, {3, c.grid, c.grid}),
             Space::discrete(static_cast<std::int64_t>(c.grid) * c.grid)),
         cfg_(c), g_(c.grid), schedule_(schedule), gen_(cfg_), mask_(static_cast<std::size_t>(g_ * g_), 0.0f),
+        along_(static_cast<std::size_t>(g_ * g_), -1.0f),
         go_start_(schedule.start_of("go")) {}
 
   static EnvSpec make_spec(const CurveTracingConfig& c, int trial_steps) {
@@ -310,7 +311,11 @@ class CurveTracing final : public Env {
     fp_ = tc.front();
     target_ = tc.back();
     std::fill(mask_.begin(), mask_.end(), 0.0f);
-    for (int p : tc) mask_[static_cast<std::size_t>(p)] = 1.0f;
+    std::fill(along_.begin(), along_.end(), -1.0f);
+    for (std::size_t k = 0; k < tc.size(); ++k) {
+      mask_[static_cast<std::size_t>(tc[k])] = 1.0f;
+      along_[static_cast<std::size_t>(tc[k])] = static_cast<float>(k);
+    }
     render();
   }
 
@@ -338,6 +343,7 @@ class CurveTracing final : public Env {
     info_.set("target_length", std::int64_t{static_cast<std::int64_t>(gen_.curve(0).size())});
     info_.set("gaze", std::int64_t{gaze_});
     info_.set("target_mask", mask_);
+    info_.set("target_curve_index", along_);
   }
 
   CurveTracingConfig cfg_;
@@ -345,6 +351,7 @@ class CurveTracing final : public Env {
   trial::EpochSchedule schedule_;
   CurveGenerator gen_;
   std::vector<float> mask_;       // 1 on the target curve's pixels
+  std::vector<float> along_;      // distance along the target curve from the FP (pixels), -1 off it
   int go_start_;                  // first step of the go epoch
   int t_ = 0, trial_ = 0, fp_ = 0, target_ = 0, gaze_ = -1;
   std::string_view epoch_ = "fixate";

@@ -2,6 +2,7 @@
 // their promises (curves that never touch, a held-out set of shapes), the tracing oracle near
 // perfect and the random agent at chance.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -116,6 +117,13 @@ TEST_CASE("CurveTracing: epochs, observation and rewards follow the timeline", "
     const auto& mask = std::get<std::vector<float>>(*r0.info.find("target_mask"));
     REQUIRE(mask[static_cast<std::size_t>(fp)] == 1.0f);
     REQUIRE(mask[static_cast<std::size_t>(target)] == 1.0f);
+    // the index along the curve runs from 0 at the FP to length - 1 at the target
+    const auto& along = std::get<std::vector<float>>(*r0.info.find("target_curve_index"));
+    const auto length = r0.info.get_int("target_length");
+    REQUIRE(along[static_cast<std::size_t>(fp)] == 0.0f);
+    REQUIRE(along[static_cast<std::size_t>(target)] == static_cast<float>(length - 1));
+    REQUIRE(std::count(mask.begin(), mask.end(), 1.0f) == length);
+    REQUIRE(std::count_if(along.begin(), along.end(), [](float x) { return x >= 0; }) == length);
     int t = 0;
     double total = 0;
     for (;;) {
