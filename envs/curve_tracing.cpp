@@ -310,6 +310,8 @@ class CurveTracing final : public Env {
     const auto& tc = gen_.curve(0);
     fp_ = tc.front();
     target_ = tc.back();
+    condition_ = "length_";
+    condition_ += std::to_string(tc.size());
     std::fill(mask_.begin(), mask_.end(), 0.0f);
     std::fill(along_.begin(), along_.end(), -1.0f);
     for (std::size_t k = 0; k < tc.size(); ++k) {
@@ -337,7 +339,8 @@ class CurveTracing final : public Env {
     info_.set(info_keys::kGroundTruth, std::int64_t{epoch_ == "go" ? target_ : fp_});
     info_.set(info_keys::kTrial, std::int64_t{trial_});
     info_.set(info_keys::kTrialOutcome, outcome_);
-    info_.set("condition", cfg_.split == "heldout" ? "heldout" : cfg_.split == "train" ? "train" : "all");
+    info_.set("condition", condition_);
+    info_.set("split", cfg_.split);
     info_.set("fixation_point", std::int64_t{fp_});
     info_.set("target", std::int64_t{target_});
     info_.set("target_length", std::int64_t{static_cast<std::int64_t>(gen_.curve(0).size())});
@@ -357,6 +360,7 @@ class CurveTracing final : public Env {
   std::string_view epoch_ = "fixate";
   const char* outcome_ = "";
   std::string last_outcome_;
+  std::string condition_;         // trial type: "length_<pixels of the target curve>"
 };
 
 std::unique_ptr<Env> make(const KeyValues& kv) {

@@ -123,6 +123,7 @@ TEST_CASE("CurveTracing: epochs, observation and rewards follow the timeline", "
     REQUIRE(along[static_cast<std::size_t>(fp)] == 0.0f);
     REQUIRE(along[static_cast<std::size_t>(target)] == static_cast<float>(length - 1));
     REQUIRE(std::count(mask.begin(), mask.end(), 1.0f) == length);
+    REQUIRE(r0.info.get_string("condition") == "length_" + std::to_string(length));
     REQUIRE(std::count_if(along.begin(), along.end(), [](float x) { return x >= 0; }) == length);
     int t = 0;
     double total = 0;
