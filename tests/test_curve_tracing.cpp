@@ -1,0 +1,238 @@
+// CurveTracing-v0: the epochs and rewards of the Roelfsema-lab curve-tracing task, stimuli that keep
+// their promises (curves that never touch, a held-out set of shapes), the tracing oracle near
+// perfect and the random agent at chance.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/error.hpp"
+
+using namespace sgym;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// outcome counts of `trials` one-trial episodes of `agent` on `env`
+std::map<std::string, int> run_trials(Env& env, Agent& agent, int trials, std::uint64_t seed) {
+  std::map<std::string, int> out;
+  for (int i = 0; i < trials; ++i) {
+    auto r0 = env.reset(i == 0 ? std::optional<std::uint64_t>(seed) : std::nullopt);
+    std::vector<float> obs(r0.obs.begin(), r0.obs.end());
+    agent.begin_episode();
+    for (;;) {
+      auto r = env.step(agent.act(obs));
+      obs.assign(r.obs.begin(), r.obs.end());
+      agent.observe(r.reward, obs, r.terminated, r.truncated);
+      const auto o = r.info.string_or_empty("trial_outcome");
+      if (!o.empty()) ++out[std::string(o)];
+      if (r.terminated || r.truncated) break;
+    }
+    agent.end_episode();
+  }
+  return out;
+}
+
+// pixels of a channel that are on
+std::vector<int> on_pixels(std::span<const float> obs, int channel, int n) {
+  std::vector<int> p;
+  for (int i = 0; i < n; ++i)
+    if (obs[static_cast<std::size_t>(channel * n + i)] > 0.5f) p.push_back(i);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("CurveTracing: the oracle traces the curve and is >= 98 % correct", "[curve_tracing]") {
+  const std::string distractors = GENERATE(as<std::string>{}, "1", "10");
+  INFO("distractors = " << distractors);
+  auto env = make_env("CurveTracing-v0", {{"distractors", distractors}});
+  auto oracle = make_agent("curve-tracing-oracle", env->observation_space(), env->action_space());
+  auto counts = run_trials(*env, *oracle, 300, 5);
+  INFO("correct " << counts["correct"] << " wrong " << counts["wrong"] << " aborted " << counts["aborted"]);
+  REQUIRE(counts["correct"] >= 294);
+  REQUIRE(counts["aborted"] == 0);
+}
+
+TEST_CASE("CurveTracing: the random agent is at the computed chance level", "[curve_tracing]") {
+  // Chance. The random agent picks one of A = grid² = 225 gaze pixels uniformly every step. It must
+  // look at the FP on each of the F = (300 + 600) / 50 = 18 steps before the FP goes off, so it
+  // reaches the go epoch with probability (1/225)^18 ≈ 5e-43; there it picks the one correct pixel
+  // with probability 1/225 per step. Chance accuracy is therefore 0 to any measurable precision,
+  // and P(abort at the first step) = 224/225: almost every random trial is aborted at step 1.
+  // Restricted to trials that reach a choice between targets, chance would be 1/(distractors + 1).
+  auto env = make_env("CurveTracing-v0");
+  auto random = make_agent("random", env->observation_space(), env->action_space(), {}, 3);
+  auto counts = run_trials(*env, *random, 2000, 9);
+  INFO("correct " << counts["correct"] << " aborted " << counts["aborted"]);
+  REQUIRE(counts["correct"] == 0);
+  const double p_abort_first = 224.0 / 225.0;
+  // aborted trials: binomial(2000, >= 224/225); allow 4 standard deviations
+  const double sd = std::sqrt(2000 * p_abort_first * (1 - p_abort_first));
+  REQUIRE(counts["aborted"] >= 2000 * p_abort_first - 4 * sd);
+
+  // a "random" that only ever looks at the FP or at a random target shows the 1/(d+1) chance
+  auto env3 = make_env("CurveTracing-v0", {{"distractors", "3"}});
+  Rng rng(4);
+  int correct = 0, trials = 800;
+  for (int i = 0; i < trials; ++i) {
+    auto r = env3->reset(i == 0 ? std::optional<std::uint64_t>(1) : std::nullopt);
+    std::vector<float> obs(r.obs.begin(), r.obs.end());
+    int fp = -1;
+    for (;;) {
+      const auto fps = on_pixels(obs, 1, 225);
+      if (!fps.empty()) fp = fps[0];
+      Action a = Action::discrete(fp);
+      if (fps.empty()) {
+        const auto ts = on_pixels(obs, 2, 225);
+        a.index = ts[rng.below(ts.size())];
+      }
+      auto s = env3->step(a);
+      obs.assign(s.obs.begin(), s.obs.end());
+      if (s.info.string_or_empty("trial_outcome") == "correct") ++correct;
+      if (s.terminated || s.truncated) break;
+    }
+  }
+  const double p = 0.25, acc = static_cast<double>(correct) / trials;
+  REQUIRE(std::abs(acc - p) < 4 * std::sqrt(p * (1 - p) / trials));
+}
+
+TEST_CASE("CurveTracing: epochs, observation and rewards follow the timeline", "[curve_tracing]") {
+  auto env = make_env("CurveTracing-v0", {{"fixation_reward", "0.2"}, {"abort_penalty", "-0.5"},
+                                          {"wrong_reward", "-0.1"}});
+  const int n = 225;
+  for (const std::string choice : {"correct", "wrong", "timeout", "abort"}) {
+    INFO(choice);
+    auto r0 = env->reset(17);
+    REQUIRE(r0.info.get_string("epoch") == "fixate");
+    const int fp = static_cast<int>(r0.info.get_int("fixation_point"));
+    const int target = static_cast<int>(r0.info.get_int("target"));
+    REQUIRE(on_pixels(r0.obs, 1, n) == std::vector<int>{fp});
+    REQUIRE(on_pixels(r0.obs, 0, n).empty());
+    REQUIRE(r0.info.get_int("ground_truth") == fp);
+    // the mask is the target curve: it starts at the FP and ends at the target
+    const auto& mask = std::get<std::vector<float>>(*r0.info.find("target_mask"));
+    REQUIRE(mask[static_cast<std::size_t>(fp)] == 1.0f);
+    REQUIRE(mask[static_cast<std::size_t>(target)] == 1.0f);
+    // the index along the curve runs from 0 at the FP to length - 1 at the target
+    const auto& along = std::get<std::vector<float>>(*r0.info.find("target_curve_index"));
+    const auto length = r0.info.get_int("target_length");
+    REQUIRE(along[static_cast<std::size_t>(fp)] == 0.0f);
+    REQUIRE(along[static_cast<std::size_t>(target)] == static_cast<float>(length - 1));
+    REQUIRE(std::count(mask.begin(), mask.end(), 1.0f) == length);
+    REQUIRE(r0.info.get_string("condition") == "length_" + std::to_string(length));
+    REQUIRE(std::count_if(along.begin(), along.end(), [](float x) { return x >= 0; }) == length);
+    int t = 0;
+    double total = 0;
+    for (;;) {
+      Action a = Action::discrete(fp);
+      if (choice == "abort" && t == 8) a.index = (fp + 1) % n;
+      const bool go = t >= 18;
+      if (go && choice == "correct") a.index = target;
+      int other = 0;
+      while (other == fp || other == target) ++other;
+      if (go && choice == "wrong") a.index = other;
+      auto r = env->step(a);
+      ++t;
+      total += r.reward;
+      const std::string epoch = r.info.get_string("epoch");
+      if (r.terminated) {
+        const std::string outcome = r.info.get_string("trial_outcome");
+        if (choice == "abort") { REQUIRE(outcome == "aborted"); REQUIRE(t == 9); REQUIRE(r.reward == -0.5); }
+        if (choice == "correct") { REQUIRE(outcome == "correct"); REQUIRE(t == 19); REQUIRE(total == Approx(1.2)); }
+        if (choice == "wrong") { REQUIRE(outcome == "wrong"); REQUIRE(t == 19); REQUIRE(total == Approx(0.1)); }
+        if (choice == "timeout") { REQUIRE(outcome == "timeout"); REQUIRE(t == 28); REQUIRE(total == Approx(0.2)); }
+        break;
+      }
+      REQUIRE(r.info.get_string("trial_outcome").empty());
+      // fixate for 6 steps, curves for 12 (FP still on), then go (FP off)
+      if (t < 6) REQUIRE(epoch == "fixate");
+      else if (t < 18) REQUIRE(epoch == "curves");
+      else REQUIRE(epoch == "go");
+      REQUIRE(on_pixels(r.obs, 1, n).size() == (t < 18 ? 1u : 0u));
+      REQUIRE(on_pixels(r.obs, 0, n).empty() == (t < 6));
+      if (t >= 6) REQUIRE(on_pixels(r.obs, 2, n).size() == 2u);
+      REQUIRE(r.info.get_int("ground_truth") == (t < 18 ? fp : target));
+      REQUIRE(r.reward == (t == 18 ? 0.2 : 0.0));
+    }
+  }
+}
+
+TEST_CASE("CurveTracing: curves never touch by default, and the shape split is a partition", "[curve_tracing]") {
+  auto env = make_env("CurveTracing-v0", {{"distractors", "10"}, {"min_length", "3"}, {"max_length", "9"}});
+  const int g = 15, n = g * g;
+  for (int trial = 0; trial < 100; ++trial) {
+    auto r0 = env->reset(trial == 0 ? std::optional<std::uint64_t>(2) : std::nullopt);
+    const auto fp = r0.info.get_int("fixation_point");
+    for (int k = 0; k < 5; ++k) env->step(Action::discrete(fp));
+    auto r = env->step(Action::discrete(fp));  // the first frame with curves
+    // 11 curves, each a separate 4-connected component holding exactly two ends
+    std::vector<int> comp(n, -1);
+    int ncomp = 0;
+    for (int p = 0; p < n; ++p) {
+      if (r.obs[static_cast<std::size_t>(p)] < 0.5f || comp[static_cast<std::size_t>(p)] >= 0) continue;
+      std::vector<int> st{p};
+      comp[static_cast<std::size_t>(p)] = ncomp;
+      while (!st.empty()) {
+        const int q = st.back(); st.pop_back();
+        for (int d : {-1, 1, -g, g}) {
+          const int s = q + d;
+          if (s < 0 || s >= n || ((d == 1 || d == -1) && s / g != q / g)) continue;
+          if (r.obs[static_cast<std::size_t>(s)] > 0.5f && comp[static_cast<std::size_t>(s)] < 0) {
+            comp[static_cast<std::size_t>(s)] = ncomp;
+            st.push_back(s);
+          }
+        }
+      }
+      ++ncomp;
+    }
+    REQUIRE(ncomp == 11);
+    // no two components are 8-neighbours
+    for (int p = 0; p < n; ++p)
+      for (int dr = -1; dr <= 1; ++dr)
+        for (int dc = -1; dc <= 1; ++dc) {
+          const int rr = p / g + dr, cc = p % g + dc;
+          if (rr < 0 || rr >= g || cc < 0 || cc >= g) continue;
+          const int a = comp[static_cast<std::size_t>(p)], b = comp[static_cast<std::size_t>(rr * g + cc)];
+          if (a >= 0 && b >= 0) REQUIRE(a == b);
+        }
+    REQUIRE(on_pixels(r.obs, 2, n).size() == 11u);
+  }
+
+  // train and held-out target shapes never overlap (shape = the step sequence from the FP)
+  auto shapes = [](const std::string& split) {
+    auto e = make_env("CurveTracing-v0", {{"split", split}, {"min_length", "4"}, {"max_length", "4"}});
+    std::set<std::vector<int>> out;
+    for (int i = 0; i < 300; ++i) {
+      auto r = e->reset(i == 0 ? std::optional<std::uint64_t>(1) : std::nullopt);
+      const auto& mask = std::get<std::vector<float>>(*r.info.find("target_mask"));
+      const int fp = static_cast<int>(r.info.get_int("fixation_point"));
+      std::vector<int> steps;  // relative offsets of the mask pixels from the FP (translation-free)
+      for (int p = 0; p < 225; ++p) if (mask[static_cast<std::size_t>(p)] > 0.5f) steps.push_back((p / 15 - fp / 15) * 100 + (p % 15 - fp % 15));
+      out.insert(steps);
+    }
+    return out;
+  };
+  const auto train = shapes("train"), held = shapes("heldout");
+  REQUIRE(!train.empty());
+  REQUIRE(!held.empty());
+  for (const auto& s : held) REQUIRE(train.count(s) == 0);
+}
+
+TEST_CASE("CurveTracing: options are validated", "[curve_tracing]") {
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"distractors", "11"}}), Contains("distractors"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"min_length", "8"}, {"max_length", "5"}}), Contains("min_length = 8"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"dt_ms", "70"}}), Contains("not a whole number"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"grid", "5"}, {"distractors", "10"}}), Contains("could not be drawn"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"contact", "overlap"}}), Contains("none|touch|cross"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"split", "train"}, {"heldout_fraction", "0"}}), Contains("heldout_fraction"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"curves_ms", "0"}}), Contains("curves_ms"));
+  // several trials per episode: the episode ends after the last one
+  auto env = make_env("CurveTracing-v0", {{"trials_per_episode", "4"}});
+  auto oracle = make_agent("curve-tracing-oracle", env->observation_space(), env->action_space());
+  auto counts = run_trials(*env, *oracle, 5, 3);
+  REQUIRE(counts["correct"] + counts["wrong"] == 20);
+}
