@@ -308,8 +308,9 @@ void BipedPhysics::create_walker(Rng& rng) {
 
 void BipedPhysics::step(const float* action) {
   // ref step (control_speed = False): motor speed SPEED·sign(a), torque limit MOTORS_TORQUE·clip(|a|, 0, 1).
-  // Box2D 2.3's SetMotorSpeed wakes both bodies on every call; 2.4's only when the speed changes, so a
-  // resting walker could fall asleep here and ignore later torque changes. Waking them keeps 2.3's rule.
+  // Box2D 2.3's SetMotorSpeed / SetMaxMotorTorque wake both bodies on every call; 2.4's only when the
+  // value changes, so a walker at rest under a constant action would fall asleep (frozen, velocities
+  // zeroed). Waking them keeps 2.3's rule.
   for (std::size_t j = 0; j < 4; ++j) {
     const double a = static_cast<double>(action[j]);
     const double speed = (j % 2 == 0 ? kSpeedHip : kSpeedKnee) * sign_of(a);

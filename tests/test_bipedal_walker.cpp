@@ -270,3 +270,19 @@ TEST_CASE("biped-heuristic walks forward on the normal terrain for most seeds", 
   // deterministic: the same seed gives the same return
   CHECK(play(*env, agent.get(), 1).ret == first_return);
 }
+
+TEST_CASE("BipedalWalker: motors wake the walker every step, as Box2D 2.3's SetMotorSpeed does", "[biped]") {
+  // a split stance held by constant torques comes to rest; Box2D 2.4 wakes joint bodies only when the
+  // motor speed or torque changes, so without the port's wake the walker falls asleep after ~80 steps
+  // (velocities zeroed, frozen), where 2.3 (the reference) keeps simulating it
+  BipedPhysics p(false);
+  Rng rng(1);
+  p.reset(rng);
+  p.step(kZero);
+  const float hold[4] = {0.5f, 1.0f, -0.5f, 1.0f};
+  for (int t = 0; t < 200; ++t) p.step(hold);
+  REQUIRE_FALSE(p.game_over());
+  CHECK(std::fabs(p.hull().GetLinearVelocity().x) < 0.01f);  // at rest
+  CHECK(p.hull().IsAwake());
+  for (int i = 0; i < 4; ++i) CHECK(p.leg(i).IsAwake());
+}
