@@ -66,7 +66,11 @@ const OptionSet<ArmReachConfig>& options() {
   static const OptionSet<ArmReachConfig> set = [] {
     using C = ArmReachConfig;
     OptionSet<C> s("ArmReach-v0");
-    s.add("dt_ms", &C::dt_ms, "ms", "env step; torques are held constant over a step", 1.0, 100.0)
+    s.add_text("schedule", &C::schedule, "trials", "name:trials,...",
+               "perturbation phases by trial number, as name:trials,name:trials,... with names "
+               "baseline|rotation|counter_rotation|curl|counter_curl|washout|clamp; after the last phase its "
+               "perturbation continues")
+        .add("dt_ms", &C::dt_ms, "ms", "env step; torques are held constant over a step", 1.0, 100.0)
         .add("physics_dt_ms", &C::physics_dt_ms, "ms", "RK4 integration substep; dt_ms must be a whole number of substeps", 0.05, 10.0)
         .add("l1", &C::l1, "m", "upper-arm length; Shadmehr & Mussa-Ivaldi 1994 Table 1 [unverified]", 0.05, 1.0)
         .add("l2", &C::l2, "m", "forearm length; Shadmehr & Mussa-Ivaldi 1994 Table 1 [unverified]", 0.05, 1.0)
@@ -101,14 +105,6 @@ const OptionSet<ArmReachConfig>& options() {
   return set;
 }
 
-
-// the schedule is a free-form string, which OptionSet cannot bind (it has numbers, bools and
-// choices): the factory takes it out of the options and documents it here
-constexpr const char* kScheduleKey = "schedule";
-constexpr const char* kScheduleDoc =
-    "perturbation phases by trial number, as name:trials,name:trials,... with names "
-    "baseline|rotation|counter_rotation|curl|counter_curl|washout|clamp; after the last phase its "
-    "perturbation continues";
 
 enum class Phase { kBaseline, kRotation, kCounterRotation, kCurl, kCounterCurl, kWashout, kClamp };
 constexpr std::array<const char*, 7> kPhaseNames = {"baseline", "rotation", "counter_rotation", "curl",
@@ -458,15 +454,7 @@ class ArmReach final : public Env {
 };
 
 std::unique_ptr<Env> make(const KeyValues& kv) {
-  // take the free-form schedule out, validate the rest with the option set
-  KeyValues rest;
-  std::string schedule_text = ArmReachConfig{}.schedule;
-  for (const auto& [k, v] : kv) {
-    if (k == kScheduleKey) schedule_text = v;
-    else rest.emplace_back(k, v);
-  }
-  ArmReachConfig c = options().parse(rest);
-  c.schedule = schedule_text;
+  ArmReachConfig c = options().parse(kv);
   std::vector<PhaseBlock> schedule = parse_schedule(c.schedule);
   const int substeps = trial::steps_of("ArmReach-v0", "dt_ms (in physics_dt_ms substeps)", c.dt_ms, c.physics_dt_ms);
   const int hold = trial::steps_of("ArmReach-v0", "hold_ms", c.hold_ms, c.dt_ms);
@@ -492,11 +480,6 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
   return std::make_unique<ArmReach>(c, std::move(schedule), substeps, hold, timeout);
 }
 
-std::vector<OptionDoc> option_docs() {
-  std::vector<OptionDoc> docs = options().docs();
-  docs.push_back({kScheduleKey, "string", ArmReachConfig{}.schedule, "trials", "name:trials,...", kScheduleDoc});
-  return docs;
-}
 
 }  // namespace
 
@@ -504,7 +487,7 @@ EnvEntry arm_reach_entry() {
   return {"ArmReach-v0",
           "two-joint arm reaching to 8 targets; visuomotor rotation, curl force field, washout and error-clamp phases",
           ArmReach::make_spec(ArmReachConfig{}, 150).source,
-          option_docs(),
+          options().docs(),
           make,
           {{{"schedule", "curl:3,counter_curl:2,clamp:3,rotation:2"}, {"clamp", "channel"}, {"trials_per_episode", "3"}},
            {{"target_order", "sequential"}, {"schedule", "rotation:5,counter_rotation:5,clamp:5"}}}};

@@ -90,6 +90,15 @@ class OptionSet {
     return *this;
   }
 
+  /// A free-form text option (e.g. a schedule); `form` describes the syntax for `describe`, and the
+  /// env's factory checks the content (throwing UsageError naming the option).
+  OptionSet& add_text(std::string key, std::string C::*m, std::string unit, std::string form, std::string doc) {
+    const C d{};
+    push({key, "string", d.*m, std::move(unit), std::move(form), std::move(doc)},
+         [=](C& c, const std::string& v) { c.*m = v; });
+    return *this;
+  }
+
   /// Builds a config from defaults plus `kv`; an unknown key or a bad value throws UsageError
   /// that lists the valid keys with their defaults (or the valid values of that key).
   C parse(const KeyValues& kv) const {
