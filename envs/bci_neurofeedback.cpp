@@ -253,7 +253,7 @@ class BciNeurofeedback final : public Env {
     const double dt_s = 1.0 / cfg_.frame_rate_hz;
     info_.set(info_keys::kEpoch, epoch_);
     info_.set(info_keys::kGroundTruth, std::int64_t{-1});
-    info_.set(info_keys::kTrial, std::int64_t{trial_});
+    info_.set(info_keys::kTrial, std::int64_t{trial_ - 1});  // 0-based index; trial_ counts trials started
     info_.set(info_keys::kTrialOutcome, outcome_);
     info_.set("condition", "bci");
     info_.set("cursor", cursor_);

@@ -184,18 +184,14 @@ class DelayMatchCategory final : public Env {
     }
     bool terminated = false;
     if (*outcome != '\0') {
-      // info of the ending step describes the trial that ended
-      ended_.condition = condition_;
-      ended_.trial = trial_;
-      ended_.ground_truth = match_ ? kMatch : kNonMatch;
+      // the ending step's info describes the trial that ended, whole; its observation already
+      // shows the next trial's first frame (or the blank screen after the last trial)
+      fill_info(outcome);
       ++trial_;
       terminated = trial_ >= cfg_.trials_per_episode;
       if (!terminated) start_trial();
       else blank_ = true;
-      fill(outcome);
-      info_.set("condition", ended_.condition);
-      info_.set(info_keys::kTrial, std::int64_t{ended_.trial});
-      info_.set("correct_response", std::int64_t{ended_.ground_truth});
+      fill_obs();
     } else {
       fill("");
     }
@@ -231,6 +227,11 @@ class DelayMatchCategory final : public Env {
 
   // observation and info for step t_ of the current trial
   void fill(const char* outcome) {
+    fill_obs();
+    fill_info(outcome);
+  }
+
+  void fill_obs() {
     const std::string_view ep = schedule_.at(t_);
     std::span<float> pop(obs_.data() + 1, static_cast<std::size_t>(cfg_.n_units));
     obs_[0] = (!blank_ && ep != "test") ? 1.0f : 0.0f;
@@ -240,8 +241,13 @@ class DelayMatchCategory final : public Env {
     } else {
       std::fill(pop.begin(), pop.end(), 0.0f);
     }
+  }
+
+  // info for step t_ of the current trial; on a trial's ending step (outcome set) nothing is due
+  void fill_info(const char* outcome) {
+    const std::string_view ep = schedule_.at(t_);
     info_.set(info_keys::kEpoch, ep);
-    const int gt = blank_ ? -1 : ep == "test" ? (match_ ? kMatch : kNonMatch) : kFixate;
+    const int gt = (blank_ || *outcome != '\0') ? -1 : ep == "test" ? (match_ ? kMatch : kNonMatch) : kFixate;
     info_.set(info_keys::kGroundTruth, std::int64_t{gt});
     info_.set(info_keys::kTrial, std::int64_t{trial_});
     info_.set(info_keys::kTrialOutcome, outcome);
@@ -266,20 +272,16 @@ class DelayMatchCategory final : public Env {
   bool match_ = true;
   std::string condition_ = "match";
   int last_action_ = -1;
-  struct {
-    std::string condition;
-    long long trial = 0;
-    int ground_truth = 0;
-  } ended_;
 };
 
 // a boundary that falls on a direction leaves that direction without a category
 void check_boundary(const DelayMatchCategoryConfig& c, const char* key, double b) {
   const double spacing = 360.0 / c.n_directions;
-  const double r = std::fmod(b, spacing);
-  if (std::min(r, spacing - r) < 1e-9)
+  // the boundary runs through b and b + 180: neither may fall on a direction
+  const double r = std::fmod(b, spacing), r2 = std::fmod(b + 180.0, spacing);
+  if (std::min(r, spacing - r) < 1e-9 || std::min(r2, spacing - r2) < 1e-9)
     throw UsageError("DelayMatchCategory-v0: option " + std::string(key) + " = " + format_number(b) +
-                     "° falls on a motion direction (multiples of 360/n_directions = " + format_number(spacing) +
+                     "° (or its opposite end, +180°) falls on a motion direction (multiples of 360/n_directions = " + format_number(spacing) +
                      "°); choose a boundary between two directions");
 }
 

@@ -175,18 +175,14 @@ class OrientationDiscrimination final : public Env {
     if (*outcome == '\0' && t_ >= schedule_.total()) { outcome = "timeout"; reward = cfg_.timeout_reward; }
     bool terminated = false;
     if (*outcome != '\0') {
-      // info of the ending step describes the trial that ended (its offset, condition, index)
-      const double ended_offset = trial_offset_deg_;
-      const bool ended_anti = anticlockwise_;
-      const long long ended_trial = trial_;
+      // the ending step's info describes the trial that ended, whole; its observation already
+      // shows the next trial's first frame (or the blank screen after the last trial)
+      fill_info(outcome);
       ++trial_;
       terminated = trial_ >= cfg_.trials_per_episode;
       if (!terminated) start_trial();
       else screen_off_ = true;
-      fill(outcome);
-      info_.set("condition", ended_anti ? "anticlockwise" : "clockwise");
-      info_.set("offset_deg", ended_offset);
-      info_.set(info_keys::kTrial, std::int64_t{ended_trial});
+      fill_obs();
     } else {
       fill("");
     }
@@ -253,6 +249,11 @@ class OrientationDiscrimination final : public Env {
 
   // observation and info for step t_ of the current trial
   void fill(const char* outcome) {
+    fill_obs();
+    fill_info(outcome);
+  }
+
+  void fill_obs() {
     const std::string_view ep = schedule_.at(t_);
     const auto n = static_cast<std::size_t>(cfg_.n_units);
     std::span<float> trained(obs_.data() + 1, n), other(obs_.data() + 1 + n, n);
@@ -266,8 +267,13 @@ class OrientationDiscrimination final : public Env {
     } else {
       std::fill(obs_.begin() + 1, obs_.end(), 0.0f);
     }
+  }
+
+  // info for step t_ of the current trial; on a trial's ending step (outcome set) nothing is due
+  void fill_info(const char* outcome) {
+    const std::string_view ep = schedule_.at(t_);
+    const int gt = (screen_off_ || *outcome != '\0') ? -1 : ep == "response" ? (anticlockwise_ ? kAnticlockwise : kClockwise) : kFixate;
     info_.set(info_keys::kEpoch, ep);
-    const int gt = screen_off_ ? -1 : ep == "response" ? (anticlockwise_ ? kAnticlockwise : kClockwise) : kFixate;
     info_.set(info_keys::kGroundTruth, std::int64_t{gt});
     info_.set(info_keys::kTrial, std::int64_t{trial_});
     info_.set(info_keys::kTrialOutcome, outcome);

@@ -292,7 +292,7 @@ class RedundantRelevantCue final : public Env {
     else if (epoch_ == std::string_view("attend")) truth = 1 + (single_ >= 0 ? single_ : 0);
     else if (!conflict_) truth = 1 + k_ + correct_;
     info_.set(info_keys::kGroundTruth, truth);
-    info_.set(info_keys::kTrial, std::int64_t{trial_});
+    info_.set(info_keys::kTrial, std::int64_t{trial_ - 1});  // 0-based index; trial_ counts trials started
     info_.set(info_keys::kTrialOutcome, outcome_);
     info_.set("condition", condition_);
     info_.set("phase", phase_);

@@ -171,10 +171,10 @@ TEST_CASE("BCINeurofeedback: cursor mapping, trial timeline and per-trial info",
   }
   REQUIRE(total == 1.0);
 
-  // the next step starts trial 2; silence keeps the grating at 45 deg: failure after 28 s (420
+  // the next step starts the second trial (index 1); silence keeps the grating at 45 deg: failure after 28 s (420
   // frames), then 3 s (45 frames) of black
   r = step(*env, act([](float) { return false; }));
-  REQUIRE(r.info.get_int("trial") == 2);
+  REQUIRE(r.info.get_int("trial") == 1);
   REQUIRE(r.info.get_string("epoch") == "control");
   REQUIRE(r.obs[13] == 0.0f);
   frame = 0;

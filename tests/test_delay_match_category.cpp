@@ -199,3 +199,40 @@ TEST_CASE("DelayMatchCategory: option validation", "[delay_match_category]") {
   REQUIRE(env->spec().reward_min == -1.0);
   REQUIRE(env->spec().reward_max == 1.0);
 }
+
+TEST_CASE("DelayMatchCategory: the ending step's info describes the trial that ended", "[dmc]") {
+  // three trials per episode: every key of the ending step must match the trial's first step
+  auto env = make_env("DelayMatchCategory-v0", {{"trials_per_episode", "3"}});
+  auto r0 = env->reset(5);
+  std::vector<std::string> keys = {"sample_deg", "test_deg", "boundary_deg", "condition", "trial"};
+  auto snapshot = [&](const Info& info) {
+    std::string s;
+    for (const auto& k : keys)
+      std::visit([&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>) s += k + "=" + v + ";";
+        else if constexpr (std::is_arithmetic_v<T>) s += k + "=" + std::to_string(v) + ";";
+      }, *info.find(k));
+    return s;
+  };
+  std::string start = snapshot(r0.info);
+  int ended = 0;
+  for (int t = 0; t < 200 && ended < 3; ++t) {
+    auto r = env->step(Action::discrete(0));  // hold fixation through the test: a timeout
+    if (!r.info.get_string("trial_outcome").empty()) {
+      REQUIRE(snapshot(r.info) == start);
+      REQUIRE(r.info.get_int("ground_truth") == -1);
+      ++ended;
+      if (r.terminated) break;
+      auto next = env->step(Action::discrete(0));
+      start = snapshot(next.info);
+      if (!next.info.get_string("trial_outcome").empty()) break;
+    }
+  }
+  REQUIRE(ended >= 2);
+}
+
+TEST_CASE("DelayMatchCategory: a boundary whose opposite end falls on a direction is refused", "[dmc]") {
+  REQUIRE_THROWS_WITH(make_env("DelayMatchCategory-v0", {{"n_directions", "3"}, {"boundary_deg", "60"}}),
+                      Catch::Matchers::Contains("opposite end"));
+}
