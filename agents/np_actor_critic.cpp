@@ -135,13 +135,17 @@ class NpActorCritic final : public Agent {
   void save_state(StateWriter& w) const override {
     w.doubles({v_.data(), static_cast<std::size_t>(v_.size())});
     w.doubles({w_.data(), static_cast<std::size_t>(w_.size())});
+    const std::vector<double> enc = enc_.parameters();
+    w.doubles(enc);
   }
   void load_state(StateReader& r) override {
-    std::vector<double> v, w;
+    std::vector<double> v, w, enc;
     r.doubles(v, static_cast<std::size_t>(v_.size()), "np-actor-critic critic weights");
     r.doubles(w, static_cast<std::size_t>(w_.size()), "np-actor-critic actor weights");
+    r.doubles(enc, enc_.parameter_count(), "np-actor-critic feature centres/projections");
     v_ = Eigen::Map<const Eigen::VectorXd>(v.data(), n_);
     w_ = Eigen::Map<const Eigen::MatrixXd>(w.data(), k_, n_);
+    enc_.set_parameters(enc);
   }
 
  private:

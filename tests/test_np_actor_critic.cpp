@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -113,4 +115,26 @@ TEST_CASE("np-actor-critic: learns BCI neurofeedback; P- down-regulated, P+ not"
   // P+ is not down-regulated (it rises here; the mice kept it), P0 stays where it was
   REQUIRE(p_plus[1] > p_plus[0] - 0.05);
   REQUIRE(std::abs(p0[1] - p0[0]) < 0.05);
+}
+
+TEST_CASE("np-actor-critic: save/load carries the random features to an agent built with another seed",
+          "[np_actor_critic]") {
+  const Space obs = Space::box(0.0f, 1.0f, {2}), act = Space::box(-1.0f, 1.0f, {2});
+  const KeyValues kv = {{"encoding", "random"}, {"features", "16"}};
+  auto a = make_agent("np-actor-critic", obs, act, kv, 1);
+  const std::vector<float> x = {0.2f, 0.9f};
+  for (int t = 0; t < 50; ++t) {
+    a->begin_episode();
+    const double y = a->act(x).values[0];
+    a->observe(y, x, true, false);
+  }
+  const auto path = std::filesystem::temp_directory_path() / ("sgym-np-" + std::to_string(::getpid()) + ".sgym");
+  a->save(path);
+  auto b = make_agent("np-actor-critic", obs, act, kv, 2);
+  b->load(path);
+  std::filesystem::remove(path);
+  a->set_training(false);
+  b->set_training(false);
+  REQUIRE(a->act(x).values == b->act(x).values);
+  REQUIRE(signal(*a, "value") == signal(*b, "value"));
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <span>
@@ -45,6 +46,20 @@ class FeatureEncoder {
         proj_(j, i) = kind == Kind::kRbf ? rng.uniform(-1.0, 1.0) : rng.normal();
       offset_(j) = kind == Kind::kRbf ? 0.0 : rng.uniform(0.0, 2.0 * std::numbers::pi);
     }
+  }
+
+  /// The drawn centres / projections and offsets, flattened (empty for linear), for saving.
+  std::vector<double> parameters() const {
+    std::vector<double> out(proj_.data(), proj_.data() + proj_.size());
+    out.insert(out.end(), offset_.data(), offset_.data() + offset_.size());
+    return out;
+  }
+  /// Number of values parameters() returns.
+  std::size_t parameter_count() const { return static_cast<std::size_t>(proj_.size() + offset_.size()); }
+  /// Restores what parameters() returned (p.size() == parameter_count()).
+  void set_parameters(const std::vector<double>& p) {
+    std::copy(p.begin(), p.begin() + proj_.size(), proj_.data());
+    std::copy(p.begin() + proj_.size(), p.end(), offset_.data());
   }
 
   /// Number of features, the bias unit included.
