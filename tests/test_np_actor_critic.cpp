@@ -1,0 +1,140 @@
+// np-actor-critic: a hand-computed node-perturbation update on a 2-input, 2-unit network, and
+// learning on BCINeurofeedback-v0 (its 64-unit population drives the cursor), measured with a fixed
+// seed: accuracy rises, the P- units are down-regulated.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <unistd.h>
+#include <string>
+#include <vector>
+
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/error.hpp"
+
+using namespace sgym;
+
+namespace {
+
+float signal(const Agent& a, const std::string& name, std::size_t i = 0) {
+  for (const auto& s : a.introspect())
+    if (s.name == name) return s.values.at(i);
+  FAIL("no signal " << name);
+  return 0.0f;
+}
+
+}  // namespace
+
+TEST_CASE("np-actor-critic: one node-perturbation update by hand on a 2-2 network", "[np_actor_critic]") {
+  // phi = [x; 1] = (1, 0, 1); all weights 0, so mu = 0 (the centre of Box(-1, 1)), y = clip(xi);
+  // terminal reward 1: delta = 1; W = alpha_W * delta * xi phi^T, v = alpha_v * delta * phi (divided
+  // by |phi|^2 = 2 when normalized). Evaluation (no noise): y = clip(W phi) = clip(alpha_W xi |phi|^2 / norm)
+  const bool normalized = GENERATE(false, true);
+  const double norm = normalized ? 2.0 : 1.0;
+  auto agent = make_agent("np-actor-critic", Space::box(0.0f, 1.0f, {2}), Space::box(-1.0f, 1.0f, {2}),
+                          {{"alpha_actor", "0.3"}, {"alpha_critic", "0.1"}, {"lambda", "0"}, {"noise_sd", "0.5"},
+                           {"normalized", normalized ? "true" : "false"}},
+                          4);
+  const std::vector<float> x = {1.0f, 0.0f};
+  agent->begin_episode();
+  const Action a = agent->act(x);
+  REQUIRE(signal(*agent, "value") == 0.0f);
+  const double xi0 = signal(*agent, "noise", 0), xi1 = signal(*agent, "noise", 1);
+  REQUIRE(a.values[0] == Approx(xi0));  // mu = 0, half-range 1
+  REQUIRE(xi0 != 0.0);
+  agent->observe(1.0, x, true, false);
+  REQUIRE(signal(*agent, "rpe") == Approx(1.0));
+  agent->set_training(false);
+  agent->begin_episode();
+  const Action b = agent->act(x);
+  REQUIRE(signal(*agent, "noise", 0) == 0.0f);
+  REQUIRE(b.values[0] == Approx(std::clamp(0.3 * xi0 * 2.0 / norm, -1.0, 1.0)));
+  REQUIRE(b.values[1] == Approx(std::clamp(0.3 * xi1 * 2.0 / norm, -1.0, 1.0)));
+  REQUIRE(signal(*agent, "value") == Approx(0.1 * 2.0 / norm));
+}
+
+TEST_CASE("np-actor-critic: a bad option is a usage error naming it", "[np_actor_critic]") {
+  REQUIRE_THROWS_AS(make_agent("np-actor-critic", Space::box(0.0f, 1.0f, {2}), Space::box(-1.0f, 1.0f, {2}),
+                               {{"encoding", "tiles"}}),
+                    UsageError);
+  REQUIRE_THROWS_AS(make_agent("np-actor-critic", Space::box(0.0f, 1.0f, {2}), Space::discrete(2)), UsageError);
+}
+
+TEST_CASE("np-actor-critic: rbf and random encodings learn the same one-step update", "[np_actor_critic]") {
+  for (const char* enc : {"rbf", "random"}) {
+    auto agent = make_agent("np-actor-critic", Space::box(0.0f, 1.0f, {2}), Space::box(-1.0f, 1.0f, {1}),
+                            {{"encoding", enc}, {"features", "8"}, {"alpha_actor", "0.5"}, {"noise_sd", "0.5"}}, 9);
+    const std::vector<float> x = {0.3f, 0.7f};
+    // a target-following bandit: reward = -|y - 0.5|; the noiseless output moves towards 0.5
+    agent->set_training(false);
+    const double before = std::abs(agent->act(x).values[0] - 0.5);
+    agent->set_training(true);
+    for (int t = 0; t < 1000; ++t) {
+      agent->begin_episode();
+      const double y = agent->act(x).values[0];
+      agent->observe(-std::abs(y - 0.5), x, true, false);
+    }
+    agent->set_training(false);
+    const double after = std::abs(agent->act(x).values[0] - 0.5);
+    INFO(enc << ": |y - 0.5| " << before << " -> " << after);
+    REQUIRE(after < 0.5 * before);
+  }
+}
+
+TEST_CASE("np-actor-critic: learns BCI neurofeedback; P- down-regulated, P+ not", "[np_actor_critic]") {
+  auto env = make_env("BCINeurofeedback-v0");
+  auto agent = make_agent("np-actor-critic", env->observation_space(), env->action_space(), {{"noise_sd", "0.8"}}, 1);
+  const int trials = 300, block = 100;
+  int success_first = 0, success_last = 0;
+  double p_plus[2] = {0, 0}, p_minus[2] = {0, 0}, p0[2] = {0, 0};
+  std::vector<float> obs;
+  for (int t = 0; t < trials; ++t) {
+    auto r0 = t == 0 ? env->reset(1) : env->reset();
+    obs.assign(r0.obs.begin(), r0.obs.end());
+    agent->begin_episode();
+    for (;;) {
+      auto r = env->step(agent->act(obs));
+      obs.assign(r.obs.begin(), r.obs.end());
+      agent->observe(r.reward, obs, r.terminated, r.truncated);
+      if (!r.info.string_or_empty("trial_outcome").empty() && (t < block || t >= trials - block)) {
+        const int k = t < block ? 0 : 1;
+        (k == 0 ? success_first : success_last) += r.info.get_string("trial_outcome") == "correct";
+        p_plus[k] += r.info.get_double("mean_p_plus") / block;
+        p_minus[k] += r.info.get_double("mean_p_minus") / block;
+        p0[k] += r.info.get_double("mean_p0") / block;
+      }
+      if (r.terminated || r.truncated) break;
+    }
+  }
+  INFO("accuracy " << success_first << " -> " << success_last << " of " << block << "; P+ " << p_plus[0] << " -> "
+                   << p_plus[1] << ", P- " << p_minus[0] << " -> " << p_minus[1] << ", P0 " << p0[0] << " -> " << p0[1]);
+  REQUIRE(success_last > 0.9 * block);
+  REQUIRE(success_last > success_first + 20);
+  REQUIRE(p_minus[1] < p_minus[0] - 0.1);
+  // P+ is not down-regulated (it rises here; the mice kept it), P0 stays where it was
+  REQUIRE(p_plus[1] > p_plus[0] - 0.05);
+  REQUIRE(std::abs(p0[1] - p0[0]) < 0.05);
+}
+
+TEST_CASE("np-actor-critic: save/load carries the random features to an agent built with another seed",
+          "[np_actor_critic]") {
+  const Space obs = Space::box(0.0f, 1.0f, {2}), act = Space::box(-1.0f, 1.0f, {2});
+  const KeyValues kv = {{"encoding", "random"}, {"features", "16"}};
+  auto a = make_agent("np-actor-critic", obs, act, kv, 1);
+  const std::vector<float> x = {0.2f, 0.9f};
+  for (int t = 0; t < 50; ++t) {
+    a->begin_episode();
+    const double y = a->act(x).values[0];
+    a->observe(y, x, true, false);
+  }
+  const auto path = std::filesystem::temp_directory_path() / ("sgym-np-" + std::to_string(::getpid()) + ".sgym");
+  a->save(path);
+  auto b = make_agent("np-actor-critic", obs, act, kv, 2);
+  b->load(path);
+  std::filesystem::remove(path);
+  a->set_training(false);
+  b->set_training(false);
+  REQUIRE(a->act(x).values == b->act(x).values);
+  REQUIRE(signal(*a, "value") == signal(*b, "value"));
+}
