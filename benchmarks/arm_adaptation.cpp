@@ -6,6 +6,7 @@
 //
 //   sgym_arm_adaptation --perturbation rotation|curl [--seeds N] [--schedule S] [--csv FILE]
 //                       [--agent ID] [--agent-opt key=value]... [--env-opt key=value]...
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -106,6 +107,7 @@ int main(int argc, char** argv) {
                 "clamp peak x (trial) | clamp end x | A_f | B_f | A_s | B_s | R² | time s |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     const std::uint64_t seed0 = p.seed;
+    std::vector<std::vector<double>> columns(14);
     for (int k = 0; k < seeds; ++k) {
       p.seed = seed0 + static_cast<std::uint64_t>(k);
       const auto t0 = std::chrono::steady_clock::now();
@@ -118,6 +120,10 @@ int main(int argc, char** argv) {
                   static_cast<unsigned long long>(p.seed), s.first5, s.last5, s.after_effect, s.exposure1_10,
                   s.exposure2_10, s.counter_end, s.clamp_peak, s.clamp_peak_trial, s.clamp_end, f.a_f, f.b_f, f.a_s,
                   f.b_s, s.fit.r2, secs);
+      const double row[14] = {s.first5, s.last5, s.after_effect, s.exposure1_10, s.exposure2_10, s.counter_end,
+                              s.clamp_peak, static_cast<double>(s.clamp_peak_trial), s.clamp_end, f.a_f, f.b_f, f.a_s,
+                              f.b_s, s.fit.r2};
+      for (int c = 0; c < 14; ++c) columns[static_cast<std::size_t>(c)].push_back(row[c]);
       if (out) {
         std::vector<learning::TwoStateTrial> st;
         for (const Trial& t : trials) st.push_back({t.f, t.clamp, t.adaptation});
@@ -130,6 +136,30 @@ int main(int argc, char** argv) {
               << t.adaptation << ',' << x[i] << ',' << xf[i] << ',' << xs[i] << '\n';
         }
       }
+    }
+    if (seeds > 1) {
+      // median and interquartile range over seeds
+      auto q = [](std::vector<double> v, double f) {
+        std::sort(v.begin(), v.end());
+        const double pos = f * static_cast<double>(v.size() - 1);
+        const std::size_t i = static_cast<std::size_t>(pos);
+        const double w = pos - static_cast<double>(i);
+        return i + 1 < v.size() ? v[i] * (1 - w) + v[i + 1] * w : v[i];
+      };
+      auto cell = [&](int c, const char* fmt) {
+        char buf[128], a[32], b[32], m[32];
+        const auto& v = columns[static_cast<std::size_t>(c)];
+        std::snprintf(m, sizeof m, fmt, q(v, 0.5));
+        std::snprintf(a, sizeof a, fmt, q(v, 0.25));
+        std::snprintf(b, sizeof b, fmt, q(v, 0.75));
+        std::snprintf(buf, sizeof buf, "%s [%s, %s]", m, a, b);
+        return std::string(buf);
+      };
+      std::printf("| median [IQR] | %s | %s | %s | %s / %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | |\n",
+                  cell(0, "%.1f").c_str(), cell(1, "%.1f").c_str(), cell(2, "%.1f").c_str(), cell(3, "%.1f").c_str(),
+                  cell(4, "%.1f").c_str(), cell(5, "%.1f").c_str(), cell(6, "%.1f").c_str(), cell(7, "%.0f").c_str(),
+                  cell(8, "%.1f").c_str(), cell(9, "%.3f").c_str(), cell(10, "%.3f").c_str(), cell(11, "%.4f").c_str(),
+                  cell(12, "%.4f").c_str(), cell(13, "%.3f").c_str());
     }
     return 0;
   } catch (const UsageError& e) {

@@ -97,19 +97,19 @@ inline std::vector<Trial> run_protocol(const Protocol& p) {
   double rotation = 30.0;
   for (const auto& [k, v] : p.env_options)
     if (k == "rotation_deg") rotation = std::stod(v);
-  // the naive hand's direction error in the field, per target: the same agent with learning off
+  // the naive hand's direction error in the field, per target: the same agent with learning off,
+  // one reach to each target in each field
   std::map<int, double> naive_curl, naive_counter;
   if (p.perturbation == "curl") {
-    for (int sign : {1, -1}) {
+    for (const char* phase : {"curl", "counter_curl"}) {
       KeyValues o = p.env_options;
-      o.emplace_back("schedule", sign > 0 ? "curl:16" : "counter_curl:16");
+      o.emplace_back("schedule", std::string(phase) + ":1");
       o.emplace_back("target_order", "sequential");
       auto e = make_env("ArmReach-v0", o);
       auto a = make_agent(p.agent, e->observation_space(), e->action_space(), p.agent_options, p.seed);
       a->set_training(false);
-      for (const Trial& t : run_trials(*e, *a, 16, p.seed))
-        (sign > 0 ? naive_curl : naive_counter)[t.target] = t.hand_direction_error / 2.0 +
-            (sign > 0 ? naive_curl : naive_counter)[t.target];
+      auto& naive = std::string(phase) == "curl" ? naive_curl : naive_counter;
+      for (const Trial& t : run_trials(*e, *a, 8, p.seed)) naive[t.target] = t.hand_direction_error;
     }
   }
   for (Trial& t : trials) {
