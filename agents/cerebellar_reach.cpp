@@ -33,6 +33,7 @@
 #include "learning/arm_model.hpp"
 #include "learning/cerebellum.hpp"
 #include "sgym/agents.hpp"
+#include "sgym/error.hpp"
 
 namespace sgym {
 namespace {
@@ -305,7 +306,18 @@ AgentEntry cerebellar_reach_entry() {
             return "";
           },
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
-            return std::make_unique<CerebellarReach>(obs, act, options().parse(kv), seed);
+            const CerebellarReachConfig c = options().parse(kv);
+            // cross-field checks: a granule cell draws distinct fibres from each group
+            if (c.fan_in_direction > c.direction_units)
+              throw UsageError("cerebellar-reach: fan_in_direction = " + std::to_string(c.fan_in_direction) +
+                               " exceeds direction_units = " + std::to_string(c.direction_units) +
+                               "; need fan_in_direction <= direction_units");
+            if (c.fan_in_time > c.time_bumps)
+              throw UsageError("cerebellar-reach: fan_in_time = " + std::to_string(c.fan_in_time) + " exceeds time_bumps = " +
+                               std::to_string(c.time_bumps) + "; need fan_in_time <= time_bumps");
+            if (c.fan_in_direction + c.fan_in_time < 1)
+              throw UsageError("cerebellar-reach: fan_in_direction + fan_in_time = 0; a granule cell needs at least one input");
+            return std::make_unique<CerebellarReach>(obs, act, c, seed);
           }};
 }
 
