@@ -162,8 +162,6 @@ class CerebellarReach final : public Agent {
       }
     }
     // the granule activity of the moment the seen error belongs to: the teacher's eligible synapses
-    basis_.evaluate(std::max(0.0, t - d * step_s_), mossy_.tail(basis_.size()));
-    granule_->encode(mossy_, p_teach_);
     double j[4];
     model_.jacobian(q, j);
     fb_[0] = j[0] * f[0] + j[2] * f[1];
@@ -176,6 +174,13 @@ class CerebellarReach final : public Agent {
     // the cerebellum: mossy fibres (direction, time) → granule cells → fast and slow Purkinje modules
     basis_.evaluate(t, mossy_.tail(basis_.size()));
     granule_->encode(mossy_, p_);
+    if (d == 0) {
+      p_teach_ = p_;
+    } else {
+      // the granule activity of the moment the seen error belongs to: the teacher's eligible synapses
+      basis_.evaluate(std::max(0.0, t - d * step_s_), mossy_.tail(basis_.size()));
+      granule_->encode(mossy_, p_teach_);
+    }
     fast_->output(p_, u_fast_);
     slow_->output(p_, u_slow_);
 

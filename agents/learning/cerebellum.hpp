@@ -119,11 +119,16 @@ class PurkinjeModule {
   PurkinjeModule(int n_in, int n_out, double rate, double retention)
       : w_(Eigen::MatrixXd::Zero(n_out, n_in)), rate_(rate), retention_(retention) {}
 
-  /// z = W p.
-  void output(const Eigen::Ref<const Eigen::VectorXd>& p, Eigen::Ref<Eigen::VectorXd> z) const { z.noalias() = w_ * p; }
-  /// Δw = −β e pᵀ: the climbing-fibre error e depresses the synapses of the active granule inputs.
+  /// z = W p (the sum runs over the active granule inputs only: the code is sparse).
+  void output(const Eigen::Ref<const Eigen::VectorXd>& p, Eigen::Ref<Eigen::VectorXd> z) const {
+    z.setZero();
+    for (Eigen::Index k = 0; k < p.size(); ++k)
+      if (p[k] != 0.0) z += p[k] * w_.col(k);
+  }
+  /// Δw = −β e pᵀ: the climbing-fibre error e changes the synapses of the active granule inputs.
   void learn(const Eigen::Ref<const Eigen::VectorXd>& p, const Eigen::Ref<const Eigen::VectorXd>& e) {
-    w_.noalias() -= rate_ * e * p.transpose();
+    for (Eigen::Index k = 0; k < p.size(); ++k)
+      if (p[k] != 0.0) w_.col(k) -= (rate_ * p[k]) * e;
   }
   /// W ← A W (call once per trial).
   void retain() { w_ *= retention_; }
