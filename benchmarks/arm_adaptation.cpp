@@ -4,10 +4,13 @@
 // perturbation, error clamp (spontaneous recovery; Smith, Ghazizadeh & Shadmehr 2006). Prints the
 // signatures and the two-state fit as Markdown; --csv writes the per-trial measures.
 //
+// With --env-opt clamp=channel the clamp columns are the channel force (N) instead of x (deg).
+//
 //   sgym_arm_adaptation --perturbation rotation|curl [--seeds N] [--schedule S] [--csv FILE]
 //                       [--agent ID] [--agent-opt key=value]... [--env-opt key=value]...
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -50,7 +53,10 @@ Signatures measure(const std::vector<Trial>& t, const std::string& exposure, con
   const long long e1 = phase_start(t, exposure, 0), e2 = phase_start(t, exposure, 1);
   const long long w = phase_start(t, "washout"), c = phase_start(t, counter), k = phase_start(t, "clamp");
   auto err = [](const Trial& x) { return error_of(x); };
+  // in channel clamps the adaptation shows in the channel force (N), not in x
+  const bool channel = k >= 0 && std::isnan(t[static_cast<std::size_t>(k)].adaptation);
   auto ad = [](const Trial& x) { return x.adaptation; };
+  auto clamp_measure = [channel](const Trial& x) { return channel ? x.channel_force : x.adaptation; };
   const long long e1_end = w;
   s.first5 = mean_over(t, e1, e1 + 5, err);
   s.last5 = mean_over(t, e1_end - 5, e1_end, err);
@@ -60,10 +66,10 @@ Signatures measure(const std::vector<Trial>& t, const std::string& exposure, con
   s.counter_end = mean_over(t, k - 3, k, ad);
   s.clamp_peak = -1e9;
   for (long long i = k; i + 5 <= static_cast<long long>(t.size()); ++i) {
-    const double m = mean_over(t, i, i + 5, ad);
+    const double m = mean_over(t, i, i + 5, clamp_measure);
     if (m > s.clamp_peak) { s.clamp_peak = m; s.clamp_peak_trial = i - k + 3; }
   }
-  s.clamp_end = mean_over(t, static_cast<long long>(t.size()) - 10, static_cast<long long>(t.size()), ad);
+  s.clamp_end = mean_over(t, static_cast<long long>(t.size()) - 10, static_cast<long long>(t.size()), clamp_measure);
   (void)c;
   s.fit = fit(t);
   return s;
@@ -101,7 +107,7 @@ int main(int argc, char** argv) {
     if (!csv.empty()) {
       out.open(csv);
       out << "seed,trial,phase,target,outcome,direction_error_deg,hand_direction_error_deg,f_deg,clamp,adaptation_deg,"
-             "fit_adaptation_deg,fit_fast_deg,fit_slow_deg\n";
+             "fit_adaptation_deg,fit_fast_deg,fit_slow_deg,channel_force_n\n";
     }
     std::printf("| seed | first 5 e | last 5 e | after-effect x | first 10 e (1st / 2nd exposure) | end of opposite x | "
                 "clamp peak x (trial) | clamp end x | A_f | B_f | A_s | B_s | R² | time s |\n");
@@ -133,7 +139,7 @@ int main(int argc, char** argv) {
           const Trial& t = trials[i];
           out << p.seed << ',' << t.trial << ',' << t.phase << ',' << t.target << ',' << t.outcome << ','
               << t.direction_error << ',' << t.hand_direction_error << ',' << t.f << ',' << (t.clamp ? 1 : 0) << ','
-              << t.adaptation << ',' << x[i] << ',' << xf[i] << ',' << xs[i] << '\n';
+              << t.adaptation << ',' << x[i] << ',' << xf[i] << ',' << xs[i] << ',' << t.channel_force << '\n';
         }
       }
     }

@@ -10,10 +10,13 @@
 //   curl field:      the field pushes the hand; f = the direction error of the naive hand in the field
 //                    with the sign flipped (measured per target with learning off), and
 //                    x = hand direction error + f (in field-free trials x = hand direction error)
+//   channel clamps:  (clamp=channel) the hand is held on the line, so x is not measured there (NaN,
+//                    left out of the fit); the adaptation shows in the channel force instead
 #pragma once
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +34,7 @@ struct Trial {
   std::string phase, outcome;
   int target = 0;
   double direction_error = 0, hand_direction_error = 0, lateral = 0;
+  double channel_force = 0;  ///< N, in channel clamps (+ = leftwards, compensating a k > 0 curl field)
   double f = 0;           ///< perturbation in degrees of the two-state model
   bool clamp = false;     ///< error-clamp trial
   double adaptation = 0;  ///< x, degrees
@@ -68,6 +72,7 @@ inline std::vector<Trial> run_trials(Env& env, Agent& agent, long long trials, s
         t.direction_error = r.info.get_double("direction_error_deg");
         t.hand_direction_error = r.info.get_double("hand_direction_error_deg");
         t.lateral = r.info.get_double("lateral_deviation_m");
+        t.channel_force = r.info.get_double("channel_force_n");
       }
       if (r.terminated || r.truncated) break;
     }
@@ -112,6 +117,9 @@ inline std::vector<Trial> run_protocol(const Protocol& p) {
       for (const Trial& t : run_trials(*e, *a, 8, p.seed)) naive[t.target] = t.hand_direction_error;
     }
   }
+  bool channel = false;
+  for (const auto& [k, v] : p.env_options)
+    if (k == "clamp") channel = v == "channel";
   for (Trial& t : trials) {
     t.clamp = t.phase == "clamp";
     if (p.perturbation == "rotation") {
@@ -121,6 +129,7 @@ inline std::vector<Trial> run_protocol(const Protocol& p) {
       t.f = t.phase == "curl" ? -naive_curl[t.target] : t.phase == "counter_curl" ? -naive_counter[t.target] : 0.0;
       t.adaptation = t.hand_direction_error + t.f;
     }
+    if (t.clamp && channel) t.adaptation = std::numeric_limits<double>::quiet_NaN();
   }
   return trials;
 }

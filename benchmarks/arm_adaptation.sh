@@ -3,7 +3,8 @@
 # for the visuomotor rotation and the curl field, SEEDS seeds (default 10) of the schedule
 #   baseline 40, perturbation 120, washout 40, perturbation 120, opposite 15, error clamp 100
 # Prints, per perturbation, the signatures and the two-state fit per seed with the median [IQR], then
-# the adaptation curve in 8-trial bins (mean over seeds). Per-trial CSVs go to OUT (runs/arm_adaptation).
+# the adaptation curve in 8-trial bins (mean over seeds); then the curl schedule with force-channel
+# clamps and the channel force over the clamp. Per-trial CSVs go to OUT (runs/arm_adaptation).
 #   benchmarks/arm_adaptation.sh [SEEDS] [OUT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,3 +38,14 @@ for pert in rotation curl; do
     }' "$out/$pert.csv" | sort | cut -d'|' -f2- | sed 's/^/|/'
   echo
 done
+echo "## curl, channel clamps (clamp=channel, as Smith et al. 2006): clamp columns are the channel force in N"
+echo
+"$tool" --perturbation curl --env-opt clamp=channel --seeds "$seeds" --csv "$out/curl-channel.csv"
+echo
+echo "| clamp trials | channel force (N), mean over seeds |"
+echo "|---|---|"
+awk -F, 'NR > 1 && $3 == "clamp" {
+    if ($1 != seed) { seed = $1; start = $2 }
+    bin = int(($2 - start) / 8); n[bin]++; f[bin] += $14; if (bin > m) m = bin
+  }
+  END { for (b = 0; b <= m; b++) printf "| %d-%d | %.2f |\n", 8 * b + 1, ((8 * b + 8 > 100) ? 100 : 8 * b + 8), f[b] / n[b] }' "$out/curl-channel.csv"
