@@ -9,15 +9,18 @@
 //                                                    the arm as it believes it to be (arm_model.hpp)
 //   u_fb   = J(q)ᵀ [K_p (c_d − c) + K_d (ċ_d − ċ)]    visual feedback: the seen cursor c pulled to the
 //                                                    planned cursor path c_d through the hand Jacobian
-// This is the inverse-dynamics agent's planner with its joint feedback replaced by feedback on what
-// the subject sees. It is legitimate as the baseline: with the unperturbed arm the plan is right and
-// u_fb ≈ 0, so the cerebellum has nothing to learn; under a rotation or a curl field the plan is wrong
-// in a way the cortex never corrects, and only the cerebellum learns the correction.
+//   u_prop = g (K (q_d − q) + V (q̇_d − q̇))            weak joint feedback around the planned path; it
+//                                                    steadies the hand when vision has no lateral
+//                                                    information (error clamps) and teaches nothing
+// This is the inverse-dynamics agent's planner with most of its joint feedback replaced by feedback on
+// what the subject sees. It is legitimate as the baseline: with the unperturbed arm the plan is right
+// and u_fb ≈ 0, so the cerebellum has nothing to learn; under a rotation or a curl field the plan is
+// wrong in a way the cortex never corrects, and only the cerebellum learns the correction.
 //
 // Cerebellum. Mossy fibres carry the aimed direction (von Mises population code) and the time since
 // the go cue (raised-cosine temporal basis); a granule layer recodes them into sparse conjunctions
 // p; two Purkinje modules read out torques u_f = W_f p (fast) and u_s = W_s p (slow). The command is
-//   u = u_plan + u_f + u_s + u_fb
+//   u = u_plan + u_f + u_s + u_fb + u_prop
 // and the feedback command is the climbing-fibre teaching signal (e = −u_fb):
 //   W_f ← W_f + β_f u_fb pᵀ (every step),   W_f ← A_f W_f (every trial);   likewise W_s with β_s, A_s
 // A forward model predicts the next joint velocities from the current ones and the efference copy
