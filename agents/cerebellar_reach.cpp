@@ -47,8 +47,8 @@ struct CerebellarReachConfig {
   double kp = 40.0;            // visual feedback stiffness on the cursor, N/m [unverified: design choice]
   double kd = 5.0;             // visual feedback viscosity on the cursor, N·s/m [unverified: design choice]
   // visual feedback latency. Human visual corrections of reaching lag by ~100-150 ms [unverified];
-  // here 0 by default: with 60-100 ms the time-indexed feedback-error learning amplified the
-  // delayed feedback's oscillations and diverged (measured; see docs/agents/cerebellar-reach.md)
+  // 0 by default: with 100 ms (and kp 20, kd 3) the rotation is learned but the curl field is not
+  // (measured; see docs/agents/cerebellar-reach.md)
   double feedback_delay_ms = 0.0;
   // proprioceptive feedback: a fraction of inverse-dynamics' joint stiffness K = [[15, 6], [6, 16]]
   // N·m/rad and viscosity V = [[2.3, 0.9], [0.9, 2.4]] N·m·s/rad (Shadmehr & Mussa-Ivaldi 1994 as
@@ -78,7 +78,7 @@ const OptionSet<CerebellarReachConfig>& options() {
     s.add("movement_ms", &C::movement_ms, "ms", "planned minimum-jerk movement duration [unverified: typical of 10 cm reaches]", 50.0, 5000.0)
         .add("kp", &C::kp, "N/m", "visual feedback stiffness pulling the cursor to the planned path [unverified: design choice]", 0.0, 5000.0)
         .add("kd", &C::kd, "N*s/m", "visual feedback viscosity on the cursor velocity [unverified: design choice]", 0.0, 500.0)
-        .add("feedback_delay_ms", &C::feedback_delay_ms, "ms", "visual feedback latency; the feedback acts on the cursor as seen this long ago, and teaches the granule activity of that moment (human latency ~100-150 ms [unverified]; 60-100 ms made learning diverge here)", 0.0, 1000.0)
+        .add("feedback_delay_ms", &C::feedback_delay_ms, "ms", "visual feedback latency; the feedback acts on the cursor as seen this long ago, and teaches the granule activity of that moment (human latency ~100-150 ms [unverified]; with 100 ms the rotation is learned but not the curl field, see docs/agents/cerebellar-reach.md)", 0.0, 1000.0)
         .add("proprio_gain", &C::proprio_gain, "", "joint-space feedback around the planned path as a fraction of inverse-dynamics' stiffness and viscosity (Shadmehr & Mussa-Ivaldi 1994 [unverified]); stabilises, does not teach", 0.0, 10.0)
         .add("direction_units", &C::direction_units, "", "mossy fibres coding the aimed direction (von Mises tuning)", 2, 64)
         .add("direction_kappa", &C::direction_kappa, "", "von Mises concentration of the direction units (small = broad generalisation)", 0.0, 100.0)
