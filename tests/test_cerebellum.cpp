@@ -243,3 +243,64 @@ TEST_CASE("cerebellar-reach exposes its signals and learns little in baseline", 
   REQUIRE(learned[0] < 0.1 * plan[0]);
   REQUIRE(learned[1] > 5.0 * learned[0]);
 }
+
+namespace {
+
+// mean prediction error of the cerebellum wrapper per episode, over `episodes` episodes
+std::vector<double> wrapper_errors(const std::string& env_id, const KeyValues& env_opts, const KeyValues& agent_opts,
+                                   int episodes) {
+  auto env = make_env(env_id, env_opts);
+  auto agent = make_agent("cerebellum", env->observation_space(), env->action_space(), agent_opts, 3);
+  std::vector<double> out;
+  std::vector<float> obs;
+  for (int ep = 0; ep < episodes; ++ep) {
+    auto r0 = env->reset(ep == 0 ? std::optional<std::uint64_t>(3) : std::nullopt);
+    obs.assign(r0.obs.begin(), r0.obs.end());
+    agent->begin_episode();
+    double s = 0;
+    int n = 0;
+    for (;;) {
+      auto r = env->step(agent->act(obs));
+      obs.assign(r.obs.begin(), r.obs.end());
+      agent->observe(r.reward, obs, r.terminated, r.truncated);
+      const auto sig = agent->introspect();
+      REQUIRE(sig[0].name == "prediction_error");
+      REQUIRE(sig[1].values.size() == obs.size());
+      s += sig[0].values[0];
+      ++n;
+      if (r.terminated || r.truncated) break;
+    }
+    agent->end_episode();
+    out.push_back(s / n);
+  }
+  return out;
+}
+
+double mean_of(const std::vector<double>& v, std::size_t from, std::size_t to) {
+  double s = 0;
+  for (std::size_t i = from; i < to; ++i) s += v[i];
+  return s / static_cast<double>(to - from);
+}
+
+}  // namespace
+
+TEST_CASE("cerebellum wrapper: its forward model's prediction error falls on Pavlovian", "[cerebellum][agent]") {
+  // Pavlovian-v0 with a TD critic inside: the complete serial compound is predictable. (On ArmReach-v0
+  // under the default random inner agent the error fell only from 0.88 to 0.77 per step over 60
+  // trials: random torques fling the arm far outside the range its scales assume.)
+  const auto pav = wrapper_errors("Pavlovian-v0", {}, {{"inner", "td-critic"}, {"inner.lambda", "0.9"}}, 100);
+  INFO("Pavlovian-v0, inner td-critic: mean |prediction error| per step, first 5 episodes " << mean_of(pav, 0, 5)
+                                                                                         << ", episodes 96-100 " << mean_of(pav, 95, 100));
+  REQUIRE(mean_of(pav, 95, 100) < 0.5 * mean_of(pav, 0, 5));
+}
+
+TEST_CASE("cerebellum wrapper: bad inner agents and options are usage errors", "[cerebellum][agent]") {
+  auto env = make_env("ArmReach-v0");
+  const auto& o = env->observation_space();
+  const auto& a = env->action_space();
+  REQUIRE_THROWS_WITH(make_agent("cerebellum", o, a, {{"inner", "no-such-agent"}}), Catch::Contains("no-such-agent"));
+  REQUIRE_THROWS_WITH(make_agent("cerebellum", o, a, {{"inner", "inverse-dynamics"}}), Catch::Contains("Box of shape (12,)"));
+  REQUIRE_THROWS_WITH(make_agent("cerebellum", o, a, {{"inner", "cerebellum"}}), Catch::Contains("cannot wrap itself"));
+  REQUIRE_THROWS_WITH(make_agent("cerebellum", o, a, {{"inner.nope", "1"}}), Catch::Contains("nope"));
+  REQUIRE_THROWS_WITH(make_agent("cerebellum", o, a, {{"rate", "5"}}), Catch::Contains("rate"));
+}
