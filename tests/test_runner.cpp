@@ -130,3 +130,30 @@ TEST_CASE("Usage errors are found before anything is written", "[runner]") {
   REQUIRE_THROWS_AS(run(c, env_entry(c.env_id), agent_entry(c.agent_id)), UsageError);
   REQUIRE_FALSE(std::filesystem::exists(c.out_dir));
 }
+
+TEST_CASE("Trial-based runs write every trial's info; vector signals get one column per element", "[runner]") {
+  RunConfig c;
+  c.env_id = "SaccadeAntisaccade-v0";
+  c.agent_id = "td-actor-critic";
+  c.episodes = 30;
+  c.seed = 2;
+  c.out_dir = out_dir("trials");
+  c.record = {"rpe", "action_probs"};
+  const RunSummary s = run(c, env_entry(c.env_id), agent_entry(c.agent_id));
+  const std::string trials = read_file(c.out_dir / "trials.jsonl");
+  REQUIRE(std::count(trials.begin(), trials.end(), '\n') == s.total_trials);
+  const auto first = json::parse(trials.substr(0, trials.find('\n')));
+  REQUIRE(first["info"].contains("trial_outcome"));
+  REQUIRE(first["info"]["trial_outcome"] != "");
+  const std::string sig = read_file(c.out_dir / "signals.csv");
+  REQUIRE(sig.rfind("episode,step,condition,epoch,rpe,action_probs[0],action_probs[1],action_probs[2]\n", 0) == 0);
+  // Pavlovian trials are trial-based too; a run on a non-trial env writes no trials.jsonl
+  RunConfig b = pavlovian_run("no-trials");
+  b.env_id = "BipedalWalker-v3";
+  b.agent_id = "random";
+  b.env_options = {};
+  b.record = {};
+  b.episodes = 1;
+  run(b, env_entry(b.env_id), agent_entry(b.agent_id));
+  REQUIRE_FALSE(std::filesystem::exists(b.out_dir / "trials.jsonl"));
+}

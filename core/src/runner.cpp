@@ -147,11 +147,13 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
   std::optional<PartialFile> signals;
   csv.out() << "episode,phase,return,length,trials,accuracy\n";
   if (!cfg.record.empty()) {
+    // the header is written at the first recorded step, when the signals' sizes are known
     signals.emplace(cfg.out_dir / "signals.csv");
-    signals->out() << "episode,step,condition,epoch";
-    for (const auto& r : cfg.record) signals->out() << "," << r;
-    signals->out() << "\n";
   }
+  bool signals_header = false;
+  // every trial's full info on the step that ended it, for per-trial analyses
+  std::optional<PartialFile> trials;
+  if (env.spec().trial_based) trials.emplace(cfg.out_dir / "trials.jsonl");
 
   RunSummary s;
   s.env = env_entry.id;
@@ -223,6 +225,9 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
         if (!outcome.empty()) {
           ++s.total_trials;
           if (EpisodeStatistics::is_scored_outcome(outcome)) score(outcome == "correct", late);
+          if (trials)
+            trials->out() << "{\"episode\":" << ep << ",\"step\":" << step << ",\"info\":" << info_to_json(r.info)
+                          << "}\n";
         }
         if (signals) {
           const auto sig = agent->introspect();
@@ -232,12 +237,24 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
           if (first_it == first_episode_of.end()) first_it = first_episode_of.emplace(std::string(cond), ep).first;
           const bool first = first_it->second == ep;
           auto& o = signals->out();
+          if (!signals_header) {
+            // a vector signal gets one column per element: name[0], name[1], ...
+            o << "episode,step,condition,epoch";
+            for (const auto& name : cfg.record)
+              for (const auto& sg : sig)
+                if (sg.name == name) {
+                  if (sg.values.size() == 1) o << "," << name;
+                  else for (std::size_t k = 0; k < sg.values.size(); ++k) o << "," << name << "[" << k << "]";
+                }
+            o << "\n";
+            signals_header = true;
+          }
           o << ep << "," << step << "," << cond << "," << epoch;
           for (const auto& name : cfg.record)
             for (const auto& sg : sig)
               if (sg.name == name) {
-                o << "," << (sg.values.empty() ? std::string() : format_number(sg.values[0]));
-                if ((early || late || first) && !sg.values.empty() && !epoch.empty()) {
+                for (float v : sg.values) o << "," << format_number(v);
+                if ((early || late || first) && sg.values.size() == 1 && !epoch.empty()) {
                   auto& c = cells[{name, std::string(cond), std::string(epoch)}];
                   for (int slot : {early ? 0 : -1, late ? 2 : -1, first ? 4 : -1})
                     if (slot >= 0) { c[slot] += sg.values[0]; c[slot + 1] += 1; }
@@ -333,6 +350,7 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
   jsonl.commit();
   csv.commit();
   if (signals) signals->commit();
+  if (trials) trials->commit();
   agent->save(cfg.out_dir / "agent.sgym");
 
   json j;
@@ -376,6 +394,7 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
                      {"finished_at", utc_now()}};
   std::vector<std::string> files = {"episodes.jsonl", "episodes.csv", "agent.sgym", "summary.json"};
   if (signals) files.insert(files.begin() + 2, "signals.csv");
+  if (trials) files.insert(files.begin() + 2, "trials.jsonl");
   j["files"] = files;
   write_file_atomic(cfg.out_dir / "summary.json", j.dump(2) + "\n");
   return s;
