@@ -1,5 +1,6 @@
 #include <dlfcn.h>
 #include <filesystem>
+#include <map>
 
 #include "sgym/agents.hpp"
 #include "sgym/error.hpp"
@@ -52,7 +53,32 @@ void load_agent_plugin(const std::string& path) {
   entries().insert(entries().end(), added.begin(), added.end());
 }
 
+// "outer+inner" composes a wrapper agent (one with an `inner` option, such as cerebellum) with
+// the agent it wraps: cerebellum+np-actor-critic = cerebellum with inner=np-actor-critic
+const AgentEntry& composed_entry(const std::string& id) {
+  static std::map<std::string, AgentEntry> composed;  // node-based: references stay valid
+  if (auto it = composed.find(id); it != composed.end()) return it->second;
+  const auto plus = id.find('+');
+  const AgentEntry& outer = agent_entry(id.substr(0, plus));
+  const std::string inner = id.substr(plus + 1);
+  bool wraps = false;
+  for (const auto& d : outer.options) wraps = wraps || d.key == "inner";
+  if (!wraps)
+    throw UsageError("agent id '" + id + "': " + outer.id + " does not wrap other agents (it has no inner option)");
+  agent_entry(inner);  // an unknown inner id is reported here, with the valid ids
+  AgentEntry e = outer;
+  e.id = id;
+  e.description = outer.description + " (around " + inner + ")";
+  e.make = [make = outer.make, inner](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) {
+    KeyValues with_inner = {{"inner", inner}};
+    with_inner.insert(with_inner.end(), kv.begin(), kv.end());
+    return make(obs, act, with_inner, seed);
+  };
+  return composed.emplace(id, std::move(e)).first->second;
+}
+
 const AgentEntry& agent_entry(const std::string& id) {
+  if (id.find('+') != std::string::npos) return composed_entry(id);
   std::vector<std::string> ids;
   for (const auto& e : agent_registry()) ids.push_back(e.id);
   return agent_registry()[find_id(ids, id, "agent")];

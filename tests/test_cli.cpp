@@ -154,3 +154,15 @@ TEST_CASE("sgym bench --throughput", "[cli][bench]") {
   const std::string md = sgym::read_file(out);
   REQUIRE_THAT(md, Contains("| Pavlovian-v0 |") && Contains("| td-critic | Pavlovian-v0 |") && Contains("Machine:"));
 }
+
+TEST_CASE("sgym run with a composed agent id (wrapper+inner)", "[cli]") {
+  auto r = run_sgym("run --env Pavlovian-v0 --agent cerebellum+td-critic --episodes 5 --out " + tmp("composed"));
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("| Pavlovian-v0 | cerebellum+td-critic |"));
+  r = run_sgym("run --env Pavlovian-v0 --agent td-critic+random --episodes 5 --out " + tmp("composed2"));
+  REQUIRE(r.code == 2);
+  REQUIRE_THAT(r.out, Contains("does not wrap other agents"));
+  r = run_sgym("run --env Pavlovian-v0 --agent cerebellum+nothing --episodes 5 --out " + tmp("composed3"));
+  REQUIRE(r.code == 2);
+  REQUIRE_THAT(r.out, Contains("unknown agent 'nothing'"));
+}
