@@ -155,11 +155,8 @@ class CerebellumWrapper final : public Agent {
   void save_state(StateWriter& w) const override {
     w.u64(wiring_seed_);
     w.doubles({forward_->weights().data(), static_cast<std::size_t>(forward_->weights().size())});
-    // the inner agent's own versioned file, carried as bytes (the core exposes no in-memory form)
-    const std::filesystem::path tmp = temp_path();
-    inner_->save(tmp);
-    w.str(read_file(tmp));
-    std::filesystem::remove(tmp);
+    // the inner agent's own versioned, checksummed state, carried as bytes
+    w.str(inner_->to_bytes());
   }
   void load_state(StateReader& r) override {
     const std::uint64_t wiring = r.u64();
@@ -167,15 +164,7 @@ class CerebellumWrapper final : public Agent {
     r.doubles(wm, static_cast<std::size_t>(forward_->weights().size()), "cerebellum forward-model weights");
     const std::string inner_bytes = r.str();
     // the inner agent first: it throws and stays unchanged on a bad file, before anything here changes
-    const std::filesystem::path tmp = temp_path();
-    write_file_atomic(tmp, inner_bytes);
-    try {
-      inner_->load(tmp);
-    } catch (...) {
-      std::filesystem::remove(tmp);
-      throw;
-    }
-    std::filesystem::remove(tmp);
+    inner_->from_bytes(inner_bytes, "cerebellum's inner agent " + inner_id_);
     if (wiring != wiring_seed_) build(wiring);
     std::copy(wm.begin(), wm.end(), forward_->weights().data());
   }
@@ -195,13 +184,6 @@ class CerebellumWrapper final : public Agent {
       ext_[n_ + i] = pred[i];
       ext_[2 * n_ + i] = obs[i] - pred[i];
     }
-  }
-
-  std::filesystem::path temp_path() const {
-    char name[96];
-    std::snprintf(name, sizeof name, "sgym-cerebellum-inner-%p-%llx.sgym", static_cast<const void*>(this),
-                  static_cast<unsigned long long>(std::filesystem::file_time_type::clock::now().time_since_epoch().count()));
-    return std::filesystem::temp_directory_path() / name;
   }
 
   CerebellumWrapperConfig cfg_;

@@ -344,3 +344,24 @@ TEST_CASE("RecordTrajectory writes a file that reads back exactly", "[core][wrap
   write_file_atomic(bad, read_file(path).substr(0, 300));
   REQUIRE_THROWS_AS(read_trajectory(bad), FileFormatError);
 }
+
+TEST_CASE("Agent state in memory: to_bytes / from_bytes", "[core][agent]") {
+  const Space obs = Space::box(0.0f, 1.0f, {20});
+  auto a = make_agent("td-critic", obs, Space::discrete(1), {}, 1);
+  std::vector<float> x(20, 0.0f);
+  x[3] = 1.0f;
+  a->act(x);
+  a->observe(1.0, x, true, false);  // one update: w[3] = 0.1
+  auto b = make_agent("td-critic", obs, Space::discrete(1), {}, 2);
+  b->from_bytes(a->to_bytes());
+  b->act(x);
+  a->act(x);
+  REQUIRE(b->introspect()[1].values[0] == a->introspect()[1].values[0]);
+  REQUIRE(b->introspect()[1].values[0] == Approx(0.1f));
+  std::string bad = a->to_bytes();
+  bad[bad.size() / 2] ^= 1;
+  auto c = make_agent("td-critic", obs, Space::discrete(1), {}, 3);
+  REQUIRE_THROWS_WITH(c->from_bytes(bad, "checkpoint 7"), Contains("checkpoint 7") && Contains("checksum"));
+  c->act(x);
+  REQUIRE(c->introspect()[1].values[0] == 0.0f);
+}

@@ -74,17 +74,18 @@ void Agent::deserialize(std::string_view bytes, const std::string& where) {
 
 void Agent::save(const std::filesystem::path& path) const { write_file_atomic(path, serialize()); }
 
-void Agent::load(const std::filesystem::path& path) {
-  const std::string bytes = read_file(path);
+void Agent::load(const std::filesystem::path& path) { from_bytes(read_file(path), path.string()); }
+
+void Agent::from_bytes(std::string_view bytes, const std::string& where) {
   const std::string backup = serialize();
   try {
-    deserialize(bytes, path.string());
+    deserialize(bytes, where);
   } catch (const FileFormatError& e) {
     // leave the agent as it was: restore from the in-memory copy
     deserialize(backup, "in-memory backup");
     const std::string msg = e.what();
-    if (msg.rfind(path.string(), 0) == 0) throw;
-    throw FileFormatError(path.string() + ": " + msg);
+    if (msg.rfind(where, 0) == 0) throw;
+    throw FileFormatError(where + ": " + msg);
   }
 }
 

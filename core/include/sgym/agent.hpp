@@ -61,6 +61,11 @@ class Agent {
   /// Reads a file written by save() for the same agent id and spaces. A missing, corrupt,
   /// truncated or mismatched file throws FileFormatError and leaves the agent unchanged.
   void load(const std::filesystem::path& path);
+  /// The bytes save() writes, in memory (for agents that carry other agents, checkpoints).
+  std::string to_bytes() const { return serialize(); }
+  /// Restores from to_bytes() output; like load(), a bad buffer throws FileFormatError (naming
+  /// `where`) and leaves the agent unchanged.
+  void from_bytes(std::string_view bytes, const std::string& where = "agent bytes");
 
  protected:
   Agent(std::string id, Space observation_space, Space action_space, std::uint64_t seed);
