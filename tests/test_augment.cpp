@@ -220,3 +220,45 @@ TEST_CASE("augment: turning the attention gate off changes what is learned on sa
   REQUIRE(on >= 0.9);
   REQUIRE(off <= 0.6);
 }
+
+TEST_CASE("AuGMEnT: the dynamic-size network computes what the fixed-size one does", "[augment]") {
+  // equal up to rounding (Eigen may order the sums of fixed and dynamic products differently)
+  constexpr int D = Eigen::Dynamic;
+  learning::AugmentParams p;
+  p.random_feedback = true;
+  TinyNet fixed(2, 1, 1, 2, p);
+  learning::AugmentNetwork<D, D, D, D> dyn(2, 1, 1, 2, p);
+  Rng r1(5), r2(5);
+  fixed.randomize(0.25, r1);
+  dyn.randomize(0.25, r2);
+  const std::array<std::array<float, 2>, 4> xs = {{{1, 0}, {1, 1}, {0, 1}, {0, 0}}};
+  for (int t = 0; t < 4; ++t) {
+    fixed.forward(xs[static_cast<std::size_t>(t)]);
+    dyn.forward(xs[static_cast<std::size_t>(t)]);
+    REQUIRE(fixed.step(t % 2, 0.1 * t, true) == Approx(dyn.step(t % 2, 0.1 * t, true)).epsilon(1e-12));
+  }
+  REQUIRE(fixed.terminal(1.5, true) == Approx(dyn.terminal(1.5, true)).epsilon(1e-12));
+  REQUIRE((fixed.v_memory() - dyn.v_memory()).norm() < 1e-12);
+  REQUIRE((fixed.v_regular() - dyn.v_regular()).norm() < 1e-12);
+  REQUIRE((fixed.w_regular() - dyn.w_regular()).norm() < 1e-12);
+  REQUIRE((fixed.w_memory() - dyn.w_memory()).norm() < 1e-12);
+  REQUIRE(fixed.w_memory().norm() > 0.0);
+}
+
+TEST_CASE("augment introspection: q per action, rpe, unit activities, tag norm", "[augment]") {
+  auto env = make_env("SaccadeAntisaccade-v0");
+  auto agent = make_agent("augment", env->observation_space(), env->action_space(), {{"memory_units", "5"}}, 3);
+  REQUIRE(agent->signal_names() == std::vector<std::string>{"q", "rpe", "regular", "memory", "tag_norm"});
+  const ResetResult r0 = env->reset(1);
+  std::vector<float> obs(r0.obs.begin(), r0.obs.end());
+  agent->begin_episode();
+  const StepResult r = env->step(agent->act(obs));
+  obs.assign(r.obs.begin(), r.obs.end());
+  agent->observe(r.reward, obs, r.terminated, r.truncated);
+  const auto s = agent->introspect();
+  REQUIRE(s.size() == 5);
+  REQUIRE(s[0].values.size() == 3);
+  REQUIRE(s[2].values.size() == 3);
+  REQUIRE(s[3].values.size() == 5);
+  REQUIRE(s[4].values[0] > 0.0f);  // tags were set on the first two steps
+}
