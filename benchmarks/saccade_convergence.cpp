@@ -10,7 +10,8 @@
 // Many networks (seeds) run in parallel threads; results do not depend on the thread count.
 //
 //   saccade_convergence --networks 1000 --shaping on --threads 2 [--seed 1] [--judged replication]
-//                       [--max-trials 25000] [--agent-opt key=value ...] [--out per-network.csv]
+//                       [--max-trials 25000] [--agent-opt key=value ...] [--extra-timeout-screen]
+//                       [--out per-network.csv]
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
@@ -18,6 +19,8 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,6 +49,49 @@ struct Outcome {
 
 constexpr std::array<const char*, 4> kOutcomes = {"correct", "wrong", "aborted", "timeout"};
 
+/// The replication's loop shows one more screen before a timeout ends a trial (its state counter
+/// runs one step behind): the screen whose response timed out is shown once more, its response is
+/// not judged (learning still happens on it), then the trial ends. This wrapper adds that screen.
+class ExtraTimeoutScreen final : public sgym::Wrapper {
+ public:
+  explicit ExtraTimeoutScreen(std::unique_ptr<sgym::Env> inner)
+      : Wrapper(std::move(inner)), last_(observation_space().flat_size()), end_(observation_space().flat_size()) {}
+
+ protected:
+  sgym::ResetResult do_reset(std::optional<std::uint64_t> seed) override {
+    pending_ = false;
+    const sgym::ResetResult r = inner_->reset(seed);
+    std::copy(r.obs.begin(), r.obs.end(), last_.begin());
+    return r;
+  }
+  sgym::StepResult do_step(const sgym::Action& a) override {
+    if (pending_) {
+      pending_ = false;
+      return {end_, 0.0, true, false, held_};
+    }
+    const sgym::StepResult r = inner_->step(a);
+    if (r.terminated && r.info.get_string(sgym::info_keys::kTrialOutcome) == "timeout") {
+      pending_ = true;
+      held_ = r.info;
+      std::copy(r.obs.begin(), r.obs.end(), end_.begin());
+      return {last_, r.reward, false, false, info_};
+    }
+    std::copy(r.obs.begin(), r.obs.end(), last_.begin());
+    return r;
+  }
+
+ private:
+  std::vector<float> last_, end_;
+  sgym::Info held_;
+  bool pending_ = false;
+};
+
+std::unique_ptr<sgym::Env> make_task(const sgym::KeyValues& opts, bool extra_screen) {
+  if (!extra_screen) return sgym::make_env(kEnv, opts);
+  // no time limit: the extra screen can make a trial one step longer than the env's own limit
+  return std::make_unique<ExtraTimeoutScreen>(sgym::make_env(kEnv, opts, false));
+}
+
 /// Runs one trial (= one episode); returns its outcome (index in kOutcomes), its type in `type`.
 int run_trial(sgym::Env& env, sgym::Agent& agent, std::vector<float>& obs, long long& steps, int& type) {
   const sgym::ResetResult r0 = env.reset();
@@ -69,9 +115,9 @@ int run_trial(sgym::Env& env, sgym::Agent& agent, std::vector<float>& obs, long 
 }
 
 Outcome run_network(std::uint64_t seed, const sgym::KeyValues& env_opts, const sgym::KeyValues& agent_opts,
-                     long long max_trials) {
+                     long long max_trials, bool extra_screen) {
   Outcome out;
-  auto env = sgym::make_env(kEnv, env_opts);
+  auto env = make_task(env_opts, extra_screen);
   auto agent = sgym::make_agent("augment", env->observation_space(), env->action_space(), agent_opts,
                                 sgym::mix_seed(seed, 1));
   env->reset(sgym::mix_seed(seed, 2));
@@ -100,7 +146,7 @@ Outcome run_network(std::uint64_t seed, const sgym::KeyValues& env_opts, const s
   for (int t = 0; t < 4; ++t) {
     sgym::KeyValues opts = env_opts;
     opts.emplace_back("condition", kTypes[static_cast<std::size_t>(t)]);
-    auto check = sgym::make_env(kEnv, opts);
+    auto check = make_task(opts, extra_screen);
     check->reset(0);
     long long steps = 0;
     int k = 0;
@@ -137,6 +183,7 @@ int main(int argc, char** argv) {
   long long max_trials = 25000;
   std::vector<std::string> agent_opt_items;
   std::string out_path;
+  bool extra_screen = false;
   app.add_option("--networks", networks, "networks (seeds) to train")->check(CLI::Range(1, 100000000));
   app.add_option("--seed", seed, "base seed; network i uses mix_seed(seed, i)");
   app.add_option("--shaping", shaping, "fixation reward on or off")->check(CLI::IsMember({"on", "off"}));
@@ -146,6 +193,8 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "worker threads")->check(CLI::Range(1, 256));
   app.add_option("--max-trials", max_trials, "trial cap per network (25,000 in the paper)")->check(CLI::Range(1LL, 100000000LL));
   app.add_option("--agent-opt", agent_opt_items, "augment option key=value (repeatable)");
+  app.add_flag("--extra-timeout-screen", extra_screen,
+               "show the timed-out screen once more, unjudged, before a timeout ends the trial (as the replication's loop does)");
   app.add_option("--out", out_path, "CSV file with one row per network");
   CLI11_PARSE(app, argc, argv);
 
@@ -157,7 +206,7 @@ int main(int argc, char** argv) {
     }
     const sgym::KeyValues agent_opts = sgym::parse_key_values(agent_opt_items, "--agent-opt");
     // validate once before starting threads
-    run_network(seed, env_opts, agent_opts, 1);
+    run_network(seed, env_opts, agent_opts, 1, extra_screen);
 
     std::vector<Outcome> results(static_cast<std::size_t>(networks));
     std::atomic<int> next{0};
@@ -165,7 +214,7 @@ int main(int argc, char** argv) {
     auto worker = [&] {
       for (int i = next++; i < networks; i = next++)
         results[static_cast<std::size_t>(i)] =
-            run_network(sgym::mix_seed(seed, static_cast<std::uint64_t>(i)), env_opts, agent_opts, max_trials);
+            run_network(sgym::mix_seed(seed, static_cast<std::uint64_t>(i)), env_opts, agent_opts, max_trials, extra_screen);
     };
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
@@ -180,7 +229,8 @@ int main(int argc, char** argv) {
       steps += o.steps;
     }
     const double n = networks;
-    std::printf("shaping %s, judged %s, %d networks, cap %lld trials\n", shaping.c_str(), judged.c_str(), networks, max_trials);
+    std::printf("shaping %s, judged %s%s, %d networks, cap %lld trials\n", shaping.c_str(), judged.c_str(),
+                extra_screen ? " + extra timeout screen" : "", networks, max_trials);
     std::printf("converged (criterion + greedy check): %zu = %.2f %%\n", conv_trials.size(), 100.0 * conv_trials.size() / n);
     std::printf("met the 90 %% criterion: %lld = %.2f %% (failed the greedy check: %lld)\n", criterion,
                 100.0 * criterion / n, criterion - static_cast<long long>(conv_trials.size()));
