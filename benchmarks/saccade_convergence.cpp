@@ -1,0 +1,263 @@
+// saccade_convergence: the saccade/antisaccade convergence experiment of AuGMEnT (Rombouts, Bohte &
+// Roelfsema 2015, PLoS Comput Biol 11:e1004060) with the criterion of its ReScience replication (Le
+// Masson & Alexandre; ReScience-submission code/augment.py, SaccadeTask.train and .evaluate):
+//   - train one network on random trials (each of pro/anti × left/right with probability 1/4);
+//   - after every trial, the success rate of each trial type over its last 50 trials (a window that
+//     starts as 50 failures); when all four are ≥ 90 %, stop training;
+//   - greedy check: learning and exploration off, one trial of each type; the network has learned
+//     (at that trial count) only if all four are correct, otherwise it counts as not converged;
+//   - not converged either when the criterion is not met within 25,000 trials.
+// Many networks (seeds) run in parallel threads; results do not depend on the thread count.
+//
+//   saccade_convergence --networks 1000 --shaping on --threads 2 [--seed 1] [--judged replication]
+//                       [--max-trials 25000] [--agent-opt key=value ...] [--extra-timeout-screen]
+//                       [--out per-network.csv]
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/error.hpp"
+#include "sgym/rng.hpp"
+
+namespace {
+
+constexpr const char* kEnv = "SaccadeAntisaccade-v0";
+constexpr std::array<const char*, 4> kTypes = {"pro_left", "pro_right", "anti_left", "anti_right"};
+constexpr int kWindow = 50;          // trials per type in the success window (replication sample_size = 50)
+constexpr double kGoal = 0.9;        // success rate required of every type (replication success_goal = 0.9)
+
+/// The result of one network.
+struct Outcome {
+  long long trials = 0;       // trials run before the criterion was met (or the cap)
+  bool criterion = false;     // the 90 % criterion was met within the cap
+  bool converged = false;     // ... and the greedy check passed
+  int failed_type = -1;       // the first trial type that failed the greedy check
+  int failed_outcome = -1;    // and how (index in kOutcomes)
+  long long steps = 0;        // env steps in training
+};
+
+constexpr std::array<const char*, 4> kOutcomes = {"correct", "wrong", "aborted", "timeout"};
+
+/// The replication's loop shows one more screen before a timeout ends a trial (its state counter
+/// runs one step behind): the screen whose response timed out is shown once more, its response is
+/// not judged (learning still happens on it), then the trial ends. This wrapper adds that screen.
+class ExtraTimeoutScreen final : public sgym::Wrapper {
+ public:
+  explicit ExtraTimeoutScreen(std::unique_ptr<sgym::Env> inner)
+      : Wrapper(std::move(inner)), last_(observation_space().flat_size()), end_(observation_space().flat_size()) {}
+
+ protected:
+  sgym::ResetResult do_reset(std::optional<std::uint64_t> seed) override {
+    pending_ = false;
+    const sgym::ResetResult r = inner_->reset(seed);
+    std::copy(r.obs.begin(), r.obs.end(), last_.begin());
+    return r;
+  }
+  sgym::StepResult do_step(const sgym::Action& a) override {
+    if (pending_) {
+      pending_ = false;
+      return {end_, 0.0, true, false, held_};
+    }
+    const sgym::StepResult r = inner_->step(a);
+    if (r.terminated && r.info.get_string(sgym::info_keys::kTrialOutcome) == "timeout") {
+      pending_ = true;
+      held_ = r.info;
+      std::copy(r.obs.begin(), r.obs.end(), end_.begin());
+      return {last_, r.reward, false, false, info_};
+    }
+    std::copy(r.obs.begin(), r.obs.end(), last_.begin());
+    return r;
+  }
+
+ private:
+  std::vector<float> last_, end_;
+  sgym::Info held_;
+  bool pending_ = false;
+};
+
+std::unique_ptr<sgym::Env> make_task(const sgym::KeyValues& opts, bool extra_screen) {
+  if (!extra_screen) return sgym::make_env(kEnv, opts);
+  // no time limit: the extra screen can make a trial one step longer than the env's own limit
+  return std::make_unique<ExtraTimeoutScreen>(sgym::make_env(kEnv, opts, false));
+}
+
+/// Runs one trial (= one episode); returns its outcome (index in kOutcomes), its type in `type`.
+int run_trial(sgym::Env& env, sgym::Agent& agent, std::vector<float>& obs, long long& steps, int& type) {
+  const sgym::ResetResult r0 = env.reset();
+  obs.assign(r0.obs.begin(), r0.obs.end());
+  agent.begin_episode();
+  for (;;) {
+    const sgym::Action& a = agent.act(obs);
+    const sgym::StepResult r = env.step(a);
+    ++steps;
+    obs.assign(r.obs.begin(), r.obs.end());
+    agent.observe(r.reward, obs, r.terminated, r.truncated);
+    if (r.terminated || r.truncated) {
+      agent.end_episode();
+      // the info of the ending step describes the trial that ended
+      const std::string& cond = r.info.get_string("condition");
+      type = static_cast<int>(std::find(kTypes.begin(), kTypes.end(), cond) - kTypes.begin());
+      const std::string& o = r.info.get_string(sgym::info_keys::kTrialOutcome);
+      return static_cast<int>(std::find(kOutcomes.begin(), kOutcomes.end(), o) - kOutcomes.begin());
+    }
+  }
+}
+
+Outcome run_network(std::uint64_t seed, const sgym::KeyValues& env_opts, const sgym::KeyValues& agent_opts,
+                     long long max_trials, bool extra_screen) {
+  Outcome out;
+  auto env = make_task(env_opts, extra_screen);
+  auto agent = sgym::make_agent("augment", env->observation_space(), env->action_space(), agent_opts,
+                                sgym::mix_seed(seed, 1));
+  env->reset(sgym::mix_seed(seed, 2));
+  std::vector<float> obs;
+  obs.reserve(env->observation_space().flat_size());
+  // per type: a ring of the last 50 outcomes (starts as 50 failures) and its sum
+  std::array<std::array<char, kWindow>, 4> ring{};
+  std::array<int, 4> pos{}, sum{};
+  const int need = static_cast<int>(kGoal * kWindow + 0.5);  // 45 of 50
+  while (out.trials < max_trials) {
+    int k = 0;
+    const char ok = run_trial(*env, *agent, obs, out.steps, k) == 0 ? 1 : 0;
+    ++out.trials;
+    sum[k] += ok - ring[k][pos[k]];
+    ring[k][pos[k]] = ok;
+    pos[k] = (pos[k] + 1) % kWindow;
+    if (std::all_of(sum.begin(), sum.end(), [&](int s) { return s >= need; })) {
+      out.criterion = true;
+      break;
+    }
+  }
+  if (!out.criterion) return out;
+  // greedy check: learning and exploration off, each of the four types once
+  agent->set_training(false);
+  out.converged = true;
+  for (int t = 0; t < 4; ++t) {
+    sgym::KeyValues opts = env_opts;
+    opts.emplace_back("condition", kTypes[static_cast<std::size_t>(t)]);
+    auto check = make_task(opts, extra_screen);
+    check->reset(0);
+    long long steps = 0;
+    int k = 0;
+    const int o = run_trial(*check, *agent, obs, steps, k);
+    if (o != 0) {
+      out.converged = false;
+      out.failed_type = t;
+      out.failed_outcome = o;
+      break;
+    }
+  }
+  return out;
+}
+
+double quantile(std::vector<long long> v, double q) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  // linear interpolation between order statistics (numpy's default)
+  const double h = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(h);
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return static_cast<double>(v[lo]) + (h - static_cast<double>(lo)) * static_cast<double>(v[hi] - v[lo]);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"AuGMEnT saccade/antisaccade convergence (criterion of the ReScience replication)"};
+  int networks = 100;
+  std::uint64_t seed = 1;
+  std::string shaping = "on";
+  std::string judged = "replication";
+  int threads = 2;
+  long long max_trials = 25000;
+  std::vector<std::string> agent_opt_items;
+  std::string out_path;
+  bool extra_screen = false;
+  app.add_option("--networks", networks, "networks (seeds) to train")->check(CLI::Range(1, 100000000));
+  app.add_option("--seed", seed, "base seed; network i uses mix_seed(seed, i)");
+  app.add_option("--shaping", shaping, "fixation reward on or off")->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--judged", judged,
+                 "judged steps: replication (9 wait, 7 go responses, as its loop judges) or env (10, 8)")
+      ->check(CLI::IsMember({"replication", "env"}));
+  app.add_option("--threads", threads, "worker threads")->check(CLI::Range(1, 256));
+  app.add_option("--max-trials", max_trials, "trial cap per network (25,000 in the paper)")->check(CLI::Range(1LL, 100000000LL));
+  app.add_option("--agent-opt", agent_opt_items, "augment option key=value (repeatable)");
+  app.add_flag("--extra-timeout-screen", extra_screen,
+               "show the timed-out screen once more, unjudged, before a timeout ends the trial (as the replication's loop does)");
+  app.add_option("--out", out_path, "CSV file with one row per network");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    sgym::KeyValues env_opts = {{"shaping", shaping == "on" ? "true" : "false"}};
+    if (judged == "replication") {
+      env_opts.emplace_back("max_wait_steps", "9");
+      env_opts.emplace_back("max_go_steps", "7");
+    }
+    const sgym::KeyValues agent_opts = sgym::parse_key_values(agent_opt_items, "--agent-opt");
+    // validate once before starting threads
+    run_network(seed, env_opts, agent_opts, 1, extra_screen);
+
+    std::vector<Outcome> results(static_cast<std::size_t>(networks));
+    std::atomic<int> next{0};
+    const auto t0 = std::chrono::steady_clock::now();
+    auto worker = [&] {
+      for (int i = next++; i < networks; i = next++)
+        results[static_cast<std::size_t>(i)] =
+            run_network(sgym::mix_seed(seed, static_cast<std::uint64_t>(i)), env_opts, agent_opts, max_trials, extra_screen);
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    std::vector<long long> conv_trials;
+    long long criterion = 0, steps = 0;
+    for (const Outcome& o : results) {
+      if (o.converged) conv_trials.push_back(o.trials);
+      criterion += o.criterion ? 1 : 0;
+      steps += o.steps;
+    }
+    const double n = networks;
+    std::printf("shaping %s, judged %s%s, %d networks, cap %lld trials\n", shaping.c_str(), judged.c_str(),
+                extra_screen ? " + extra timeout screen" : "", networks, max_trials);
+    std::printf("converged (criterion + greedy check): %zu = %.2f %%\n", conv_trials.size(), 100.0 * conv_trials.size() / n);
+    std::printf("met the 90 %% criterion: %lld = %.2f %% (failed the greedy check: %lld)\n", criterion,
+                100.0 * criterion / n, criterion - static_cast<long long>(conv_trials.size()));
+    std::array<std::array<int, 4>, 4> fails{};
+    for (const Outcome& o : results)
+      if (o.failed_type >= 0) ++fails[static_cast<std::size_t>(o.failed_type)][static_cast<std::size_t>(o.failed_outcome)];
+    std::printf("greedy-check failures (first failing type: outcome count):");
+    for (std::size_t t = 0; t < 4; ++t)
+      for (std::size_t o = 1; o < 4; ++o)
+        if (fails[t][o] > 0) std::printf(" %s: %s %d;", kTypes[t], kOutcomes[o], fails[t][o]);
+    std::printf("\n");
+    std::printf("trials to criterion of converged networks: median %.0f, IQR %.0f-%.0f\n", quantile(conv_trials, 0.5),
+                quantile(conv_trials, 0.25), quantile(conv_trials, 0.75));
+    std::printf("wall %.1f s on %d threads; %lld training steps, %.3f us per step per thread\n", wall, threads, steps,
+                1e6 * wall * threads / static_cast<double>(steps));
+    if (!out_path.empty()) {
+      std::ofstream f(out_path);
+      f << "network,seed,trials,criterion,converged,steps\n";
+      for (int i = 0; i < networks; ++i) {
+        const Outcome& o = results[static_cast<std::size_t>(i)];
+        f << i << ',' << sgym::mix_seed(seed, static_cast<std::uint64_t>(i)) << ',' << o.trials << ',' << o.criterion << ','
+          << o.converged << ',' << o.steps << '\n';
+      }
+    }
+  } catch (const sgym::UsageError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  }
+  return 0;
+}
