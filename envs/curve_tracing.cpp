@@ -39,6 +39,7 @@ struct CurveTracingConfig {
   int max_length = 9;              // longest curve, pixels; RELEARNN trained on curves up to 9 px
   int distractors = 1;             // distractor curves, 1 as in the classic task (1-10)
   std::string contact = "none";    // none: curves keep >= 1 empty pixel apart; touch: corners; cross: X-crossings
+  double straightness = 0.0;       // P(the curve-drawing walk goes straight on when it may) [choice]; 0 = uniform steps
   std::string split = "all";       // curve shapes used: all, train or heldout
   double heldout_fraction = 0.2;   // fraction of target-curve shapes held out [choice]
   int split_seed = 0;              // seed of the shape split (independent of the trial stream)
@@ -63,6 +64,7 @@ const OptionSet<CurveTracingConfig>& options() {
         .add("distractors", &C::distractors, "curves", "number of distractor curves; 1 in the classic task, RELEARNN also tested 10", 1, 10)
         .add_choice("contact", &C::contact, {"none", "touch", "cross"},
                     "none: different curves never share or neighbour a pixel (8-neighbourhood); touch: they may meet corner to corner (diagonal neighbours), never side by side; cross: touch plus right-angle crossings, where both curves run straight through one shared pixel (never an end, a turn or two consecutive pixels). Every option keeps the curves unambiguous")
+        .add("straightness", &C::straightness, "", "probability that the random walk drawing a curve goes straight on when it may, else a uniform step among the allowed ones (0 = uniform) [choice]; clean crossings need straight runs, so raise it with contact = cross", 0.0, 1.0)
         .add_choice("split", &C::split, {"all", "train", "heldout"},
                     "target-curve shapes used: all, the training set, or the held-out set (shape = the step sequence from the FP)")
         .add("heldout_fraction", &C::heldout_fraction, "", "fraction of target-curve shapes in the held-out set [choice]", 0.0, 1.0)
@@ -123,10 +125,10 @@ class CurveGenerator {
   bool place_curve(int c, Rng& rng) {
     auto& cv = curves_[static_cast<std::size_t>(c)];
     const int length = cfg_.min_length + static_cast<int>(rng.below(static_cast<std::uint64_t>(cfg_.max_length - cfg_.min_length + 1)));
-    // with contact = cross, half the distractors aim at a crossing: their first 50 tries start two
-    // pixels before a straight stretch of an earlier curve, heading across it (a plain random walk
-    // almost never lines up with another curve to cross it)
-    const bool aim_curve = contact_ == Contact::kCross && c > 0 && rng.below(2) == 0;
+    // with contact = cross, a distractor aims at a crossing: its first 50 tries start two pixels
+    // before a straight stretch of an earlier curve (the target curve half the time), heading across
+    // it (a plain random walk almost never lines up with another curve to cross it)
+    const bool aim_curve = contact_ == Contact::kCross && c > 0;
     for (int tries = 0; tries < 100; ++tries) {
       cv.clear();
       const bool aim = aim_curve && tries < 50;
@@ -164,6 +166,13 @@ class CurveGenerator {
           }
         }
         if (n == 0) break;
+        // straight on with probability `straightness`, when that step is allowed
+        const int straight = cv.size() >= 2 ? 2 * last - cv[cv.size() - 2] : -1;
+        if (n > 1 && cfg_.straightness > 0.0 && std::find(cand.begin(), cand.begin() + n, straight) != cand.begin() + n &&
+            rng.bernoulli(cfg_.straightness)) {
+          cv.push_back(straight);
+          continue;
+        }
         cv.push_back(cand[rng.below(static_cast<std::uint64_t>(n))]);
       }
       if (static_cast<int>(cv.size()) < length) continue;
@@ -182,10 +191,10 @@ class CurveGenerator {
     return false;
   }
 
-  // a pixel two steps before a straight stretch of a random earlier curve, heading across it at
+  // a pixel two steps before a straight stretch of an earlier curve, heading across it at
   // right angles; -1 when the draw does not give one
   int crossing_approach(int c, Rng& rng) const {
-    const auto& oc = curves_[rng.below(static_cast<std::uint64_t>(c))];
+    const auto& oc = curves_[rng.below(2) == 0 ? 0 : rng.below(static_cast<std::uint64_t>(c))];
     if (oc.size() < 5) return -1;
     const std::size_t k = 2 + rng.below(oc.size() - 4);
     const int a = oc[k + 1] - oc[k];
@@ -527,7 +536,7 @@ EnvEntry curve_tracing_entry() {
           options().docs(),
           make,
           {{{"distractors", "3"}, {"trials_per_episode", "3"}, {"fixation_reward", "0.2"}, {"abort_penalty", "-0.1"}},
-           {{"split", "heldout"}, {"contact", "cross"}, {"grid", "9"}, {"max_length", "6"}}}};
+           {{"split", "heldout"}, {"contact", "cross"}, {"straightness", "0.7"}, {"grid", "9"}, {"max_length", "6"}}}};
 }
 
 }  // namespace sgym

@@ -49,10 +49,10 @@ std::vector<int> on_pixels(std::span<const float> obs, int channel, int n) {
 
 TEST_CASE("CurveTracing: the memoryless oracle traces the curve from the gaze and is always correct", "[curve_tracing]") {
   // every contact setting keeps the image unambiguous, so tracing from the current frame is exact
-  const auto [distractors, contact] = GENERATE(table<std::string, std::string>(
-      {{"1", "none"}, {"10", "none"}, {"5", "touch"}, {"5", "cross"}, {"10", "cross"}}));
-  INFO("distractors = " << distractors << ", contact = " << contact);
-  auto env = make_env("CurveTracing-v0", {{"distractors", distractors}, {"contact", contact}});
+  const auto [distractors, contact, straightness] = GENERATE(table<std::string, std::string, std::string>(
+      {{"1", "none", "0"}, {"10", "none", "0"}, {"5", "touch", "0"}, {"5", "cross", "0"}, {"10", "cross", "0.7"}}));
+  INFO("distractors = " << distractors << ", contact = " << contact << ", straightness = " << straightness);
+  auto env = make_env("CurveTracing-v0", {{"distractors", distractors}, {"contact", contact}, {"straightness", straightness}});
   auto oracle = make_agent("curve-tracing-oracle", env->observation_space(), env->action_space());
   auto counts = run_trials(*env, *oracle, 300, 5);
   INFO("correct " << counts["correct"] << " wrong " << counts["wrong"] << " aborted " << counts["aborted"]);
@@ -230,16 +230,17 @@ TEST_CASE("CurveTracing: curves never touch by default, and the shape split is a
 
 TEST_CASE("CurveTracing: touch is corner contact only, cross only right-angle crossings", "[curve_tracing]") {
   // The property that keeps a stimulus solvable from the image, checked on 3000 stimuli with 5
-  // distractors per contact setting, on the curves themselves (info curve_pixels):
+  // distractors per setting, on the curves themselves (info curve_pixels):
   //  - a pixel is shared only with cross, by exactly two curves that both run straight through it
   //    at right angles (one horizontal, one vertical), never at or next to an end, never at a turn,
   //    neither curve shares the pixel before or after it, and its four corners are empty;
   //  - pixels of different curves are 4-neighbours only when one of them is a crossing of both;
   //  - diagonal (corner) contacts only with touch or cross.
-  const std::string contact = GENERATE(as<std::string>{}, "none", "touch", "cross");
-  INFO("contact = " << contact);
+  const auto [contact, straightness] = GENERATE(table<std::string, std::string>(
+      {{"none", "0"}, {"touch", "0"}, {"cross", "0"}, {"cross", "0.7"}}));
+  INFO("contact = " << contact << ", straightness = " << straightness);
   const int g = 15, n = g * g, max_length = 9, stimuli = 3000;
-  auto env = make_env("CurveTracing-v0", {{"distractors", "5"}, {"contact", contact}});
+  auto env = make_env("CurveTracing-v0", {{"distractors", "5"}, {"contact", contact}, {"straightness", straightness}});
   int violations = 0, with_crossing = 0, target_crossed = 0, with_corner = 0;
   std::string first_violation;
   auto violate = [&](const std::string& what) {
@@ -342,8 +343,7 @@ TEST_CASE("CurveTracing: touch is corner contact only, cross only right-angle cr
   }
   INFO("first violation: " << first_violation);
   REQUIRE(violations == 0);
-  // the options do what they say: contacts and crossings occur (seed 11: touch 2089 of 3000 stimuli
-  // with a corner contact; cross 132 with a crossing, 43 crossings on the target curve)
+  // the options do what they say: contacts and crossings occur
   INFO("stimuli with a crossing " << with_crossing << ", target-curve crossings " << target_crossed
                                   << ", with a corner contact " << with_corner << " of " << stimuli);
   if (contact == "cross") REQUIRE(target_crossed > 0);
@@ -358,6 +358,7 @@ TEST_CASE("CurveTracing: options are validated", "[curve_tracing]") {
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"dt_ms", "70"}}), Contains("not a whole number"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"grid", "5"}, {"distractors", "10"}}), Contains("could not be drawn"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"contact", "overlap"}}), Contains("none|touch|cross"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"straightness", "1.5"}}), Contains("straightness"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"split", "train"}, {"heldout_fraction", "0"}}), Contains("heldout_fraction"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"curves_ms", "0"}}), Contains("curves_ms"));
   // several trials per episode: the episode ends after the last one
