@@ -63,7 +63,7 @@ const OptionSet<CurveTracingConfig>& options() {
         .add("max_length", &C::max_length, "pixels", "longest curve; RELEARNN (PLoS CB 2024) trained on curves up to 9 px", 2, 200)
         .add("distractors", &C::distractors, "curves", "number of distractor curves; 1 in the classic task, RELEARNN also tested 10", 1, 10)
         .add_choice("contact", &C::contact, {"none", "touch", "cross"},
-                    "none: different curves never share or neighbour a pixel (8-neighbourhood); touch: they may meet corner to corner (diagonal neighbours), never side by side; cross: touch plus right-angle crossings, where both curves run straight through one shared pixel (never an end, a turn or two consecutive pixels). Every option keeps the curves unambiguous")
+                    "none: different curves never share or neighbour a pixel (8-neighbourhood); touch: they may meet corner to corner (diagonal neighbours), never side by side; cross: touch plus right-angle crossings, where both curves run straight through one shared pixel (never at or next to an end, never at a turn or on two consecutive pixels). Every option keeps the curves unambiguous")
         .add("straightness", &C::straightness, "", "probability that the random walk drawing a curve goes straight on when it may, else a uniform step among the allowed ones (0 = uniform) [choice]; clean crossings need straight runs, so raise it with contact = cross", 0.0, 1.0)
         .add_choice("split", &C::split, {"all", "train", "heldout"},
                     "target-curve shapes used: all, the training set, or the held-out set (shape = the step sequence from the FP)")
