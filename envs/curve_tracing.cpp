@@ -11,7 +11,9 @@
 // The action is the pixel the eye looks at (Discrete(grid²)): fixating is looking at the FP pixel and
 // the saccade is a look at another pixel. Targets move from trial to trial, so a location code is
 // what a saccade is; a "target index" would need an ordering of the targets that the retina does not
-// give. Looking anywhere but the FP before it goes off breaks fixation and aborts the trial.
+// give. Looking anywhere but the FP before it goes off breaks fixation and aborts the trial. A gaze
+// channel shows where the eye is, so after the FP goes off the start of the target curve is still
+// marked (the monkey's eye is still on it) and the task is solvable from the current frame.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -36,7 +38,8 @@ struct CurveTracingConfig {
   int min_length = 3;              // shortest curve, pixels including both ends
   int max_length = 9;              // longest curve, pixels; RELEARNN trained on curves up to 9 px
   int distractors = 1;             // distractor curves, 1 as in the classic task (1-10)
-  std::string contact = "none";    // none: curves keep >= 1 empty pixel apart; touch; cross
+  std::string contact = "none";    // none: curves keep >= 1 empty pixel apart; touch: corners; cross: X-crossings
+  double straightness = 0.0;       // P(the curve-drawing walk goes straight on when it may) [choice]; 0 = uniform steps
   std::string split = "all";       // curve shapes used: all, train or heldout
   double heldout_fraction = 0.2;   // fraction of target-curve shapes held out [choice]
   int split_seed = 0;              // seed of the shape split (independent of the trial stream)
@@ -60,7 +63,8 @@ const OptionSet<CurveTracingConfig>& options() {
         .add("max_length", &C::max_length, "pixels", "longest curve; RELEARNN (PLoS CB 2024) trained on curves up to 9 px", 2, 200)
         .add("distractors", &C::distractors, "curves", "number of distractor curves; 1 in the classic task, RELEARNN also tested 10", 1, 10)
         .add_choice("contact", &C::contact, {"none", "touch", "cross"},
-                    "none: different curves never share or neighbour a pixel (8-neighbourhood), so tracing is unambiguous; touch: they may neighbour; cross: they may share pixels (never an end)")
+                    "none: different curves never share or neighbour a pixel (8-neighbourhood); touch: they may meet corner to corner (diagonal neighbours), never side by side; cross: touch plus right-angle crossings, where both curves run straight through one shared pixel (never at or next to an end, never at a turn or on two consecutive pixels). Every option keeps the curves unambiguous")
+        .add("straightness", &C::straightness, "", "probability that the random walk drawing a curve goes straight on when it may, else a uniform step among the allowed ones (0 = uniform) [choice]; clean crossings need straight runs, so raise it with contact = cross", 0.0, 1.0)
         .add_choice("split", &C::split, {"all", "train", "heldout"},
                     "target-curve shapes used: all, the training set, or the held-out set (shape = the step sequence from the FP)")
         .add("heldout_fraction", &C::heldout_fraction, "", "fraction of target-curve shapes in the held-out set [choice]", 0.0, 1.0)
@@ -75,11 +79,16 @@ const OptionSet<CurveTracingConfig>& options() {
   return set;
 }
 
+/// How curves may meet (the `contact` option); each level allows everything the previous one does.
+enum class Contact { kNone, kTouch, kCross };
+
 /// Stimulus generator: non-allocating after construction.
 class CurveGenerator {
  public:
   CurveGenerator(const CurveTracingConfig& c)
-      : cfg_(c), g_(c.grid), owner_(static_cast<std::size_t>(g_ * g_), -1) {
+      : cfg_(c), g_(c.grid),
+        contact_(c.contact == "none" ? Contact::kNone : c.contact == "touch" ? Contact::kTouch : Contact::kCross),
+        owner_(static_cast<std::size_t>(g_ * g_), -1), second_(static_cast<std::size_t>(g_ * g_), -1) {
     curves_.resize(static_cast<std::size_t>(c.distractors + 1));
     for (auto& cv : curves_) cv.reserve(static_cast<std::size_t>(c.max_length));
   }
@@ -88,6 +97,7 @@ class CurveGenerator {
   bool generate(Rng& rng) {
     for (int attempt = 0; attempt < 2000; ++attempt) {
       std::fill(owner_.begin(), owner_.end(), -1);
+      std::fill(second_.begin(), second_.end(), -1);
       bool ok = true;
       for (int c = 0; c < static_cast<int>(curves_.size()) && ok; ++c) ok = place_curve(c, rng);
       if (ok) return true;
@@ -115,24 +125,54 @@ class CurveGenerator {
   bool place_curve(int c, Rng& rng) {
     auto& cv = curves_[static_cast<std::size_t>(c)];
     const int length = cfg_.min_length + static_cast<int>(rng.below(static_cast<std::uint64_t>(cfg_.max_length - cfg_.min_length + 1)));
+    // with contact = cross, a distractor aims at a crossing: its first 50 tries start two pixels
+    // before a straight stretch of an earlier curve (the target curve half the time), heading across
+    // it (a plain random walk almost never lines up with another curve to cross it)
+    const bool aim_curve = contact_ == Contact::kCross && c > 0;
     for (int tries = 0; tries < 100; ++tries) {
       cv.clear();
-      const int start = static_cast<int>(rng.below(static_cast<std::uint64_t>(g_ * g_)));
-      if (!allowed(c, start, cv, true)) continue;
+      const bool aim = aim_curve && tries < 50;
+      int start = aim ? crossing_approach(c, rng) : -1;
+      if (start < 0) start = static_cast<int>(rng.below(static_cast<std::uint64_t>(g_ * g_)));
+      if (!allowed(start, cv, length - 1)) continue;
       cv.push_back(start);
       while (static_cast<int>(cv.size()) < length) {
         const int last = cv.back(), r = last / g_, col = last % g_;
+        const int remaining = length - static_cast<int>(cv.size()) - 1;
         std::array<int, 4> cand{};
         int n = 0;
-        const int nb[4][2] = {{0, 1}, {0, -1}, {1, 0}, {-1, 0}};
-        for (const auto& d : nb) {
-          const int rr = r + d[0], cc = col + d[1];
-          if (rr < 0 || rr >= g_ || cc < 0 || cc >= g_) continue;
-          const int p = rr * g_ + cc;
-          const bool end = static_cast<int>(cv.size()) + 1 == length;
-          if (allowed(c, p, cv, end)) cand[static_cast<std::size_t>(n++)] = p;
+        const int ahead = pending_crossing(last, cv);
+        if (owner_[static_cast<std::size_t>(last)] >= 0) {
+          // the last pixel crosses another curve: the only way on is straight ahead
+          const int straight = 2 * last - cv[cv.size() - 2];
+          if (allowed(straight, cv, remaining)) cand[static_cast<std::size_t>(n++)] = straight;
+        } else if (ahead >= 0) {
+          // the last pixel was admitted as the approach to a crossing: the crossing comes next
+          if (allowed(ahead, cv, remaining)) cand[static_cast<std::size_t>(n++)] = ahead;
+        } else {
+          // with contact = cross, a step that leads into a crossing is taken whenever one is open
+          // (a plain random walk would almost never line up with another curve to cross it)
+          const int nb[4][2] = {{0, 1}, {0, -1}, {1, 0}, {-1, 0}};
+          bool into_crossing = false;
+          for (const auto& d : nb) {
+            const int rr = r + d[0], cc = col + d[1];
+            if (rr < 0 || rr >= g_ || cc < 0 || cc >= g_) continue;
+            const int p = rr * g_ + cc;
+            if (!allowed(p, cv, remaining)) continue;
+            const bool leads = contact_ == Contact::kCross && pending_crossing(p, cv) >= 0;
+            if (leads && !into_crossing) n = 0;
+            if (leads || !into_crossing) cand[static_cast<std::size_t>(n++)] = p;
+            into_crossing = into_crossing || leads;
+          }
         }
         if (n == 0) break;
+        // straight on with probability `straightness`, when that step is allowed
+        const int straight = cv.size() >= 2 ? 2 * last - cv[cv.size() - 2] : -1;
+        if (n > 1 && cfg_.straightness > 0.0 && std::find(cand.begin(), cand.begin() + n, straight) != cand.begin() + n &&
+            rng.bernoulli(cfg_.straightness)) {
+          cv.push_back(straight);
+          continue;
+        }
         cv.push_back(cand[rng.below(static_cast<std::uint64_t>(n))]);
       }
       if (static_cast<int>(cv.size()) < length) continue;
@@ -140,53 +180,133 @@ class CurveGenerator {
         const bool held = heldout_shape(cv, g_, cfg_.split_seed, cfg_.heldout_fraction);
         if (held != (cfg_.split == "heldout")) continue;
       }
-      for (int p : cv) if (owner_[static_cast<std::size_t>(p)] < 0) owner_[static_cast<std::size_t>(p)] = c;
+      // an aimed distractor is reversed half the time, so its target end is as often near the crossing
+      if (aim && rng.below(2) == 0) std::reverse(cv.begin(), cv.end());
+      for (int p : cv) {
+        auto& own = owner_[static_cast<std::size_t>(p)];
+        (own < 0 ? own : second_[static_cast<std::size_t>(p)]) = c;
+      }
       return true;
     }
     return false;
   }
 
-  // may pixel p join curve c (whose pixels so far are cv)? `end` marks a curve end (FP or target)
-  bool allowed(int c, int p, const std::vector<int>& cv, bool end) const {
+  // a pixel two steps before a straight stretch of an earlier curve, heading across it at
+  // right angles; -1 when the draw does not give one
+  int crossing_approach(int c, Rng& rng) const {
+    const auto& oc = curves_[rng.below(2) == 0 ? 0 : rng.below(static_cast<std::uint64_t>(c))];
+    if (oc.size() < 5) return -1;
+    const std::size_t k = 2 + rng.below(oc.size() - 4);
+    const int a = oc[k + 1] - oc[k];
+    if (oc[k] - oc[k - 1] != a) return -1;
+    const int sign = rng.below(2) == 0 ? 1 : -1;
+    const bool horizontal = a == 1 || a == -1;
+    const int r = oc[k] / g_ - (horizontal ? 2 * sign : 0), col = oc[k] % g_ - (horizontal ? 0 : 2 * sign);
+    if (r < 0 || r >= g_ || col < 0 || col >= g_) return -1;
+    return r * g_ + col;
+  }
+
+  // is pixel p on the curve cv?
+  static bool contains(const std::vector<int>& cv, int p) { return std::find(cv.begin(), cv.end(), p) != cv.end(); }
+
+  // the 4-neighbour of p (the last pixel of cv) that belongs to another curve, -1 if none
+  int pending_crossing(int p, const std::vector<int>& cv) const {
     const int r = p / g_, col = p % g_;
-    const int own = owner_[static_cast<std::size_t>(p)];
-    if (own >= 0 && (cfg_.contact != "cross" || end || is_end(c, p))) return false;
-    for (std::size_t k = 0; k < cv.size(); ++k) if (cv[k] == p) return false;
+    const int nb[4][2] = {{0, 1}, {0, -1}, {1, 0}, {-1, 0}};
+    for (const auto& d : nb) {
+      const int rr = r + d[0], cc = col + d[1];
+      if (rr < 0 || rr >= g_ || cc < 0 || cc >= g_) continue;
+      const int q = rr * g_ + cc;
+      if (owner_[static_cast<std::size_t>(q)] >= 0 && !contains(cv, q)) return q;
+    }
+    return -1;
+  }
+
+  // may pixel p join the curve being placed (its pixels so far are cv, `remaining` pixels follow p)?
+  // Curves are 4-connected paths. A curve never touches itself: of its own pixels only the previous
+  // one may be a 4-neighbour and only the previous two 8-neighbours (a turn). Other curves:
+  //   none:  no shared pixel and no 8-neighbour;
+  //   touch: 8-neighbours only diagonally (corner to corner), never 4-neighbours or shared pixels;
+  //   cross: as touch, plus proper crossings (see crosses()): the pixels just before and after a
+  //          crossing are the only pixels that neighbour the other curve side by side.
+  // So every 4-connected group of curve pixels is one curve, except that a crossing pixel joins two
+  // curves that both run straight through it at right angles.
+  bool allowed(int p, const std::vector<int>& cv, int remaining) const {
+    const int r = p / g_, col = p % g_;
+    if (contains(cv, p)) return false;
+    const bool crossing = owner_[static_cast<std::size_t>(p)] >= 0;
+    if (crossing && (cv.empty() || !crosses(p, cv.back(), static_cast<int>(cv.size()), remaining, cv))) return false;
     const std::size_t n = cv.size();
+    int pending = 0;
     for (int dr = -1; dr <= 1; ++dr)
       for (int dc = -1; dc <= 1; ++dc) {
         if (dr == 0 && dc == 0) continue;
         const int rr = r + dr, cc = col + dc;
         if (rr < 0 || rr >= g_ || cc < 0 || cc >= g_) continue;
         const int q = rr * g_ + cc;
-        // the curve itself: only the previous pixel may be a 4-neighbour, and only the previous
-        // two may be 8-neighbours (a corner), so a curve never touches itself
-        for (std::size_t k = 0; k < n; ++k) {
+        const bool four = dr == 0 || dc == 0;
+        const auto qs = static_cast<std::size_t>(q);
+        bool mine = false;
+        for (std::size_t k = 0; k < n && !mine; ++k) {
           if (cv[k] != q) continue;
-          const bool four = dr == 0 || dc == 0;
+          mine = true;
+          // the corners of a crossing stay empty, also of the curve's own crossings
+          if (!four && owner_[qs] >= 0) return false;
           if (k + 1 == n) continue;
           if (k + 2 == n && !four) continue;
           return false;
         }
-        // other curves: no neighbours unless touching or crossing is allowed
-        const int o = owner_[static_cast<std::size_t>(q)];
-        if (o >= 0 && o != c && cfg_.contact == "none") return false;
+        if (mine || owner_[qs] < 0) continue;
+        if (contact_ == Contact::kNone) return false;
+        if (!four) {
+          if (second_[qs] >= 0) return false;  // the corners of a crossing stay empty
+          continue;
+        }
+        // a crossing pixel's 4-neighbours are the crossed curve's (checked in crosses()), the
+        // previous pixel and the free pixel straight ahead. Elsewhere another curve's pixel may be a
+        // 4-neighbour only as the crossing that p leads into next (at most one)
+        if (crossing) continue;
+        if (cv.empty() || ++pending > 1 || !crosses(q, p, static_cast<int>(n) + 1, remaining - 1, cv)) return false;
       }
     return true;
   }
 
-  // is p an end of a curve placed before curve c?
-  bool is_end(int c, int p) const {
-    for (int k = 0; k < c; ++k) {
-      const auto& cv = curves_[static_cast<std::size_t>(k)];
-      if (cv.front() == p || cv.back() == p) return true;
-    }
-    return false;
+  // may the curve being placed (pixels cv, then prev) cross, at p, the curve that already owns p?
+  // p would be its pixel number `index` with `after` pixels after it. Only where both run straight
+  // through p at right angles (one horizontal, one vertical), p and its neighbours on both curves are
+  // not ends (so never a turn, an end or two consecutive shared pixels), a pixel is shared by two
+  // curves at most, and the four corners of p (its diagonal neighbours) are empty: a clean plus.
+  bool crosses(int p, int prev, int index, int after, const std::vector<int>& cv) const {
+    if (contact_ != Contact::kCross || index < 2 || after < 2) return false;
+    if (second_[static_cast<std::size_t>(p)] >= 0 || owner_[static_cast<std::size_t>(prev)] >= 0) return false;
+    const auto& oc = curves_[static_cast<std::size_t>(owner_[static_cast<std::size_t>(p)])];
+    std::size_t k = 0;
+    while (oc[k] != p) ++k;
+    if (k < 2 || k + 2 >= oc.size()) return false;
+    const int a = oc[k + 1] - oc[k];
+    if (oc[k] - oc[k - 1] != a) return false;
+    if (second_[static_cast<std::size_t>(oc[k - 1])] >= 0 || second_[static_cast<std::size_t>(oc[k + 1])] >= 0) return false;
+    const int d = p - prev;
+    const bool horizontal = d == 1 || d == -1;
+    if (horizontal == (a == 1 || a == -1)) return false;
+    const int r = p / g_, col = p % g_;
+    const int rr = r + (horizontal ? 0 : d / g_), cc = col + (horizontal ? d : 0);
+    if (rr < 0 || rr >= g_ || cc < 0 || cc >= g_) return false;
+    if (owner_[static_cast<std::size_t>(rr * g_ + cc)] >= 0) return false;
+    // p is never on the grid's border here (it has neighbours on all four sides)
+    for (int dr : {-1, 1})
+      for (int dc : {-1, 1}) {
+        const int q = (r + dr) * g_ + col + dc;
+        if (owner_[static_cast<std::size_t>(q)] >= 0 || contains(cv, q)) return false;
+      }
+    return true;
   }
 
   const CurveTracingConfig& cfg_;
   int g_;
+  Contact contact_;
   std::vector<int> owner_;                 // curve that first claimed each pixel, -1 = empty
+  std::vector<int> second_;                // the second curve through a crossing pixel, -1 = none
   std::vector<std::vector<int>> curves_;   // pixel indices (row * grid + col) per curve
 };
 
@@ -195,10 +315,11 @@ class CurveTracing final : public Env {
   static constexpr const char* kEpochs[] = {"fixate", "curves", "go"};
 
   CurveTracing(const CurveTracingConfig& c, const trial::EpochSchedule& schedule)
-      : Env(make_spec(c, schedule.total()), Space::box(0.0f, 1.0f, {3, c.grid, c.grid}),
+      : Env(make_spec(c, schedule.total()), Space::box(0.0f, 1.0f, {4, c.grid, c.grid}),
             Space::discrete(static_cast<std::int64_t>(c.grid) * c.grid)),
         cfg_(c), g_(c.grid), schedule_(schedule), gen_(cfg_), mask_(static_cast<std::size_t>(g_ * g_), 0.0f),
         along_(static_cast<std::size_t>(g_ * g_), -1.0f),
+        curve_pixels_(static_cast<std::size_t>((c.distractors + 1) * c.max_length), -1.0f),
         go_start_(schedule.start_of("go")) {}
 
   static EnvSpec make_spec(const CurveTracingConfig& c, int trial_steps) {
@@ -218,7 +339,8 @@ class CurveTracing final : public Env {
     const auto n = static_cast<std::size_t>(c.grid * c.grid);
     s.obs_layout = {{"curves", 0, n, "1 at every curve pixel (target and distractor curves, ends included), row-major"},
                     {"fixation_point", n, n, "1 at the fixation point while it is on (fixate and curves epochs)"},
-                    {"targets", 2 * n, n, "1 at the saccade target at the end of every curve"}};
+                    {"targets", 2 * n, n, "1 at the saccade target at the end of every curve"},
+                    {"gaze", 3 * n, n, "one-hot: the pixel the eye looks at (the last action); all 0 before the first look of an episode"}};
     s.source = "Roelfsema, Lamme & Spekreijse 1998, Nature 395:376 (curve tracing); Roelfsema & Holtmaat 2018, "
                "Nat Rev Neurosci 19:166, Fig. 4; grid version as in RELEARNN, PLoS Comput Biol 2024, "
                "doi:10.1371/journal.pcbi.1012030";
@@ -318,6 +440,12 @@ class CurveTracing final : public Env {
       mask_[static_cast<std::size_t>(tc[k])] = 1.0f;
       along_[static_cast<std::size_t>(tc[k])] = static_cast<float>(k);
     }
+    std::fill(curve_pixels_.begin(), curve_pixels_.end(), -1.0f);
+    for (int c = 0; c < gen_.count(); ++c) {
+      const auto& cv = gen_.curve(c);
+      for (std::size_t k = 0; k < cv.size(); ++k)
+        curve_pixels_[static_cast<std::size_t>(c * cfg_.max_length) + k] = static_cast<float>(cv[k]);
+    }
     render();
   }
 
@@ -326,6 +454,7 @@ class CurveTracing final : public Env {
     std::fill(obs_.begin(), obs_.end(), 0.0f);
     const std::size_t n = static_cast<std::size_t>(g_ * g_);
     epoch_ = schedule_.at(t_);
+    if (gaze_ >= 0) obs_[3 * n + static_cast<std::size_t>(gaze_)] = 1.0f;
     if (epoch_ != "go") obs_[n + static_cast<std::size_t>(fp_)] = 1.0f;
     if (epoch_ == "fixate") return;
     for (int c = 0; c < gen_.count(); ++c) {
@@ -347,6 +476,7 @@ class CurveTracing final : public Env {
     info_.set("gaze", std::int64_t{gaze_});
     info_.set("target_mask", mask_);
     info_.set("target_curve_index", along_);
+    info_.set("curve_pixels", curve_pixels_);
   }
 
   CurveTracingConfig cfg_;
@@ -355,6 +485,7 @@ class CurveTracing final : public Env {
   CurveGenerator gen_;
   std::vector<float> mask_;       // 1 on the target curve's pixels
   std::vector<float> along_;      // distance along the target curve from the FP (pixels), -1 off it
+  std::vector<float> curve_pixels_;  // every curve's pixels in order, one block of max_length per curve, -1 padded
   int go_start_;                  // first step of the go epoch
   int t_ = 0, trial_ = 0, fp_ = 0, target_ = 0, gaze_ = -1;
   std::string_view epoch_ = "fixate";
@@ -405,7 +536,7 @@ EnvEntry curve_tracing_entry() {
           options().docs(),
           make,
           {{{"distractors", "3"}, {"trials_per_episode", "3"}, {"fixation_reward", "0.2"}, {"abort_penalty", "-0.1"}},
-           {{"split", "heldout"}, {"contact", "cross"}, {"grid", "9"}, {"max_length", "6"}}}};
+           {{"split", "heldout"}, {"contact", "cross"}, {"straightness", "0.7"}, {"grid", "9"}, {"max_length", "6"}}}};
 }
 
 }  // namespace sgym

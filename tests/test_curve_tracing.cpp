@@ -1,5 +1,6 @@
 // CurveTracing-v0: the epochs and rewards of the Roelfsema-lab curve-tracing task, stimuli that keep
-// their promises (curves that never touch, a held-out set of shapes), the tracing oracle near
+// their promises (curves that never touch by default, only corner contacts with touch, only proper
+// X-crossings with cross, a held-out set of shapes), the gaze channel, the memoryless tracing oracle
 // perfect and the random agent at chance.
 #include <catch2/catch.hpp>
 #include <algorithm>
@@ -46,15 +47,16 @@ std::vector<int> on_pixels(std::span<const float> obs, int channel, int n) {
 
 }  // namespace
 
-TEST_CASE("CurveTracing: the oracle traces the curve and is >= 98 % correct", "[curve_tracing]") {
-  const std::string distractors = GENERATE(as<std::string>{}, "1", "10");
-  INFO("distractors = " << distractors);
-  auto env = make_env("CurveTracing-v0", {{"distractors", distractors}});
+TEST_CASE("CurveTracing: the memoryless oracle traces the curve from the gaze and is always correct", "[curve_tracing]") {
+  // every contact setting keeps the image unambiguous, so tracing from the current frame is exact
+  const auto [distractors, contact, straightness] = GENERATE(table<std::string, std::string, std::string>(
+      {{"1", "none", "0"}, {"10", "none", "0"}, {"5", "touch", "0"}, {"5", "cross", "0"}, {"10", "cross", "0.7"}}));
+  INFO("distractors = " << distractors << ", contact = " << contact << ", straightness = " << straightness);
+  auto env = make_env("CurveTracing-v0", {{"distractors", distractors}, {"contact", contact}, {"straightness", straightness}});
   auto oracle = make_agent("curve-tracing-oracle", env->observation_space(), env->action_space());
   auto counts = run_trials(*env, *oracle, 300, 5);
   INFO("correct " << counts["correct"] << " wrong " << counts["wrong"] << " aborted " << counts["aborted"]);
-  REQUIRE(counts["correct"] >= 294);
-  REQUIRE(counts["aborted"] == 0);
+  REQUIRE(counts["correct"] == 300);
 }
 
 TEST_CASE("CurveTracing: the random agent is at the computed chance level", "[curve_tracing]") {
@@ -112,6 +114,7 @@ TEST_CASE("CurveTracing: epochs, observation and rewards follow the timeline", "
     const int target = static_cast<int>(r0.info.get_int("target"));
     REQUIRE(on_pixels(r0.obs, 1, n) == std::vector<int>{fp});
     REQUIRE(on_pixels(r0.obs, 0, n).empty());
+    REQUIRE(on_pixels(r0.obs, 3, n).empty());  // no look yet
     REQUIRE(r0.info.get_int("ground_truth") == fp);
     // the mask is the target curve: it starts at the FP and ends at the target
     const auto& mask = std::get<std::vector<float>>(*r0.info.find("target_mask"));
@@ -153,6 +156,9 @@ TEST_CASE("CurveTracing: epochs, observation and rewards follow the timeline", "
       else if (t < 18) REQUIRE(epoch == "curves");
       else REQUIRE(epoch == "go");
       REQUIRE(on_pixels(r.obs, 1, n).size() == (t < 18 ? 1u : 0u));
+      // the gaze channel marks where the eye is: on the FP, also after it went off
+      REQUIRE(on_pixels(r.obs, 3, n) == std::vector<int>{static_cast<int>(a.index)});
+      REQUIRE(r.info.get_int("gaze") == a.index);
       REQUIRE(on_pixels(r.obs, 0, n).empty() == (t < 6));
       if (t >= 6) REQUIRE(on_pixels(r.obs, 2, n).size() == 2u);
       REQUIRE(r.info.get_int("ground_truth") == (t < 18 ? fp : target));
@@ -222,12 +228,137 @@ TEST_CASE("CurveTracing: curves never touch by default, and the shape split is a
   for (const auto& s : held) REQUIRE(train.count(s) == 0);
 }
 
+TEST_CASE("CurveTracing: touch is corner contact only, cross only right-angle crossings", "[curve_tracing]") {
+  // The property that keeps a stimulus solvable from the image, checked on 3000 stimuli with 5
+  // distractors per setting, on the curves themselves (info curve_pixels):
+  //  - a pixel is shared only with cross, by exactly two curves that both run straight through it
+  //    at right angles (one horizontal, one vertical), never at or next to an end, never at a turn,
+  //    neither curve shares the pixel before or after it, and its four corners are empty;
+  //  - pixels of different curves are 4-neighbours only when one of them is a crossing of both;
+  //  - diagonal (corner) contacts only with touch or cross.
+  const auto [contact, straightness] = GENERATE(table<std::string, std::string>(
+      {{"none", "0"}, {"touch", "0"}, {"cross", "0"}, {"cross", "0.7"}}));
+  INFO("contact = " << contact << ", straightness = " << straightness);
+  const int g = 15, n = g * g, max_length = 9, stimuli = 3000;
+  auto env = make_env("CurveTracing-v0", {{"distractors", "5"}, {"contact", contact}, {"straightness", straightness}});
+  int violations = 0, with_crossing = 0, target_crossed = 0, with_corner = 0;
+  std::string first_violation;
+  auto violate = [&](const std::string& what) {
+    if (violations++ == 0) first_violation = what;
+  };
+  std::vector<std::vector<int>> at(static_cast<std::size_t>(n));  // curves through each pixel
+  for (int i = 0; i < stimuli; ++i) {
+    auto r0 = env->reset(i == 0 ? std::optional<std::uint64_t>(11) : std::nullopt);
+    const auto& flat = std::get<std::vector<float>>(*r0.info.find("curve_pixels"));
+    REQUIRE(flat.size() == 6u * max_length);
+    std::vector<std::vector<int>> curves(6);
+    for (auto& a : at) a.clear();
+    for (int c = 0; c < 6; ++c)
+      for (int k = 0; k < max_length && flat[static_cast<std::size_t>(c * max_length + k)] >= 0; ++k) {
+        const int p = static_cast<int>(flat[static_cast<std::size_t>(c * max_length + k)]);
+        curves[static_cast<std::size_t>(c)].push_back(p);
+        at[static_cast<std::size_t>(p)].push_back(c);
+      }
+    REQUIRE(curves[0].front() == r0.info.get_int("fixation_point"));
+    REQUIRE(curves[0].back() == r0.info.get_int("target"));
+    auto on = [&](int p, int c) {
+      const auto& a = at[static_cast<std::size_t>(p)];
+      return std::find(a.begin(), a.end(), c) != a.end();
+    };
+    bool crossing = false, corner = false;
+    // shared pixels
+    for (int c = 0; c < 6; ++c) {
+      const auto& cv = curves[static_cast<std::size_t>(c)];
+      for (std::size_t k = 0; k < cv.size(); ++k) {
+        const auto& a = at[static_cast<std::size_t>(cv[k])];
+        if (a.size() == 1) continue;
+        crossing = true;
+        if (c == 0) ++target_crossed;
+        const std::string where = "pixel " + std::to_string(cv[k]) + " of curve " + std::to_string(c);
+        if (contact != "cross") violate("shared " + where);
+        if (a.size() != 2) violate("three curves on " + where);
+        if (k < 2 || k + 2 >= cv.size()) { violate("shared pixel at or next to an end at " + where); continue; }
+        for (int dr : {-1, 1})
+          for (int dc : {-1, 1}) {
+            const int rr = cv[k] / g + dr, cc = cv[k] % g + dc;
+            if (rr < 0 || rr >= g || cc < 0 || cc >= g || !at[static_cast<std::size_t>(rr * g + cc)].empty())
+              violate("a corner of the crossing at " + where + " is not empty");
+          }
+        const int in = cv[k] - cv[k - 1], out = cv[k + 1] - cv[k];
+        if (in != out) violate("shared turn at " + where);
+        const int other = a[0] == c ? a[1] : a[0];
+        const auto& ov = curves[static_cast<std::size_t>(other)];
+        const auto j = static_cast<std::size_t>(std::find(ov.begin(), ov.end(), cv[k]) - ov.begin());
+        if (j < 2 || j + 2 >= ov.size()) continue;  // reported from the other curve's side
+        const bool horizontal = in == 1 || in == -1, other_horizontal = ov[j + 1] - ov[j] == 1 || ov[j + 1] - ov[j] == -1;
+        if (horizontal == other_horizontal) violate("not a right angle at " + where);
+        if (at[static_cast<std::size_t>(cv[k - 1])].size() > 1 || at[static_cast<std::size_t>(cv[k + 1])].size() > 1)
+          violate("two consecutive shared pixels at " + where);
+      }
+      // the curve itself: a 4-connected path that never touches itself
+      for (std::size_t k = 0; k < cv.size(); ++k)
+        for (std::size_t m = k + 1; m < cv.size(); ++m) {
+          const int dr = std::abs(cv[k] / g - cv[m] / g), dc = std::abs(cv[k] % g - cv[m] % g);
+          const bool four = dr + dc == 1;
+          if ((m == k + 1) != four) violate("curve " + std::to_string(c) + " is not a self-avoiding path");
+        }
+    }
+    // neighbours of different curves
+    for (int p = 0; p < n; ++p)
+      for (int dr = -1; dr <= 1; ++dr)
+        for (int dc = -1; dc <= 1; ++dc) {
+          const int rr = p / g + dr, cc = p % g + dc;
+          if ((dr == 0 && dc == 0) || rr < 0 || rr >= g || cc < 0 || cc >= g) continue;
+          const int q = rr * g + cc;
+          for (int ci : at[static_cast<std::size_t>(p)])
+            for (int cj : at[static_cast<std::size_t>(q)]) {
+              if (ci == cj || on(q, ci) || on(p, cj)) continue;  // same curve, or a crossing of both
+              if (dr == 0 || dc == 0) {
+                violate("curves " + std::to_string(ci) + " and " + std::to_string(cj) + " side by side at " +
+                        std::to_string(p) + "/" + std::to_string(q));
+              } else {
+                corner = true;
+                if (contact == "none") violate("corner contact under contact = none at " + std::to_string(p));
+              }
+            }
+        }
+    with_crossing += crossing;
+    with_corner += corner;
+    // what the agent sees is the union of the curves, with a target at every curve's end
+    if (i < 50) {
+      const int fp = curves[0].front();
+      for (int k = 0; k < 5; ++k) env->step(Action::discrete(fp));
+      auto r = env->step(Action::discrete(fp));
+      std::vector<int> pixels, ends;
+      for (const auto& cv : curves) {
+        pixels.insert(pixels.end(), cv.begin(), cv.end());
+        ends.push_back(cv.back());
+      }
+      std::sort(pixels.begin(), pixels.end());
+      pixels.erase(std::unique(pixels.begin(), pixels.end()), pixels.end());
+      std::sort(ends.begin(), ends.end());
+      REQUIRE(on_pixels(r.obs, 0, n) == pixels);
+      REQUIRE(on_pixels(r.obs, 2, n) == ends);
+    }
+  }
+  INFO("first violation: " << first_violation);
+  REQUIRE(violations == 0);
+  // the options do what they say: contacts and crossings occur
+  INFO("stimuli with a crossing " << with_crossing << ", target-curve crossings " << target_crossed
+                                  << ", with a corner contact " << with_corner << " of " << stimuli);
+  if (contact == "cross") REQUIRE(target_crossed > 0);
+  else REQUIRE(with_crossing == 0);
+  if (contact == "none") REQUIRE(with_corner == 0);
+  else REQUIRE(with_corner > 0);
+}
+
 TEST_CASE("CurveTracing: options are validated", "[curve_tracing]") {
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"distractors", "11"}}), Contains("distractors"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"min_length", "8"}, {"max_length", "5"}}), Contains("min_length = 8"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"dt_ms", "70"}}), Contains("not a whole number"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"grid", "5"}, {"distractors", "10"}}), Contains("could not be drawn"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"contact", "overlap"}}), Contains("none|touch|cross"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"straightness", "1.5"}}), Contains("straightness"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"split", "train"}, {"heldout_fraction", "0"}}), Contains("heldout_fraction"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"curves_ms", "0"}}), Contains("curves_ms"));
   // several trials per episode: the episode ends after the last one
