@@ -466,7 +466,7 @@ class CurveTracing final : public Env {
   void fill_info() {
     info_.set(info_keys::kEpoch, epoch_);
     info_.set(info_keys::kGroundTruth, std::int64_t{epoch_ == "go" ? target_ : fp_});
-    info_.set(info_keys::kTrial, std::int64_t{trial_});
+    info_.set(info_keys::kTrial, std::int64_t{trial_ - 1});  // 0-based index; trial_ counts trials started
     info_.set(info_keys::kTrialOutcome, outcome_);
     info_.set("condition", condition_);
     info_.set("split", cfg_.split);
