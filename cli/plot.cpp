@@ -296,7 +296,11 @@ void plot_signals(Plotter& pl, const fs::path& run, const std::string& prefix) {
       for (const auto& [st, v] : pts)
         if (std::isfinite(v)) lim = std::max(lim, std::abs(v));
     ms += "set cbrange [" + num(-std::max(lim, 1e-9)) + ":" + num(std::max(lim, 1e-9)) + "]\n";
-    ms += "plot " + gp_str(pl.data_path(mname).string()) + " using 1:2:3 with points pt 5 ps 0.35 lc palette\n";
+    int max_step = 0;
+    for (const auto& [ep, pts] : series)
+      for (const auto& [st, v] : pts) max_step = std::max(max_step, st);
+    ms += "set xrange [-0.5:" + std::to_string(max_step) + ".5]\n";
+    ms += "plot " + gp_str(pl.data_path(mname).string()) + " using 1:2:(0.5):(0.5):3 with boxxyerror fs solid noborder lc palette\n";
     pl.render(mname, ms);
   }
 }
