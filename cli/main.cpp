@@ -18,6 +18,7 @@
 #ifdef SGYM_WITH_RENDER
 #include "sgym/record.hpp"
 #include "sgym/gallery.hpp"
+#include "sgym/render_env.hpp"
 #include "sgym/window.hpp"
 #endif
 
@@ -273,6 +274,14 @@ int main(int argc, char** argv) {
   run->add_option("--agent-plugin", plugins, "shared library adding agents (built with SGYM_AGENT_PLUGIN)");
   bool no_progress = false;
   run->add_flag("--no-progress", no_progress, "never draw the progress bar");
+  std::string render_mode, render_out;
+  int render_every = 1, render_width = 640;
+  run->add_option("--render", render_mode, "human: a window (closing it stops the run and keeps the files so far); "
+                  "rgb: offscreen frames to --render-out")->check(CLI::IsMember({"human", "rgb"}));
+  run->add_option("--render-out", render_out, "with --render rgb: NAME.gif, NAME.mp4 or DIR/");
+  run->add_option("--render-every", render_every, "render only episodes 0, K, 2K, ... of each env (training and evaluation)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--render-width", render_width, "frame or window width in pixels")->check(CLI::Range(16, 8192));
 
   std::string suite_path, shard = "0/1";
   bench::BenchOptions bench_opts;
@@ -410,7 +419,49 @@ int main(int argc, char** argv) {
       cfg.command = command;
       const EnvEntry& e = env_entry(cfg.env_id);
       const AgentEntry& a = agent_entry(cfg.agent_id);
-      const RunSummary s = sgym::run(cfg, e, a);
+      if (render_mode.empty()) {
+        const RunSummary s = sgym::run(cfg, e, a);
+        print_summary(s, cfg.out_dir);
+        return 0;
+      }
+#ifdef SGYM_WITH_RENDER
+      std::unique_ptr<render::FrameSink> sink;
+      std::shared_ptr<render::Viewer> viewer;
+      if (render_mode == "human") {
+        viewer = render::make_window_viewer("sgym run " + cfg.env_id + " / " + cfg.agent_id, render_width);
+      } else {
+        if (render_out.empty()) throw UsageError("--render rgb needs --render-out NAME.gif, NAME.mp4 or DIR/");
+        sink = render::make_sink(render_out, 30.0, std::cerr);
+        viewer = std::make_shared<render::SinkViewer>(*sink, render_width, false);
+      }
+      RunSummary s;
+      try {
+        s = sgym::run(cfg, render::rendering_entry(e, viewer, render_every), a);
+      } catch (const render::ViewerClosed&) {
+        // the runner streams into NAME.partial files: keep what was written before the window closed
+        std::vector<std::string> kept;
+        for (const auto& f : std::filesystem::directory_iterator(cfg.out_dir))
+          if (f.path().extension() == ".partial") {
+            auto final_path = f.path();
+            final_path.replace_extension();
+            std::filesystem::rename(f.path(), final_path);
+            kept.push_back(final_path.filename().string());
+          }
+        std::string list;
+        for (const auto& k : kept) list += (list.empty() ? "" : ", ") + k;
+        std::cout << "window closed: the run stopped early; the files written so far are in " << cfg.out_dir.string()
+                  << "/ (" << list << "; no summary.json or agent.sgym, which are written when a run completes)\n";
+        return 0;
+      }
+      if (sink) {
+        sink->close();
+        std::cout << "wrote " << sink->frames() << " frames: " << sink->describe() << "\n";
+      }
+#else
+      throw std::runtime_error("this build has no renderer for --render: SFML 2.5 (libsfml-dev) and giflib (libgif-dev) "
+                               "were not found when it was configured; install them (scripts/install-deps.sh) and rebuild");
+      const RunSummary s;
+#endif
       print_summary(s, cfg.out_dir);
       return 0;
     }

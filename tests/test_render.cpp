@@ -19,6 +19,9 @@
 #include "sgym/io.hpp"
 #include "sgym/record.hpp"
 #include "sgym/render.hpp"
+#include "sgym/render_env.hpp"
+#include "sgym/runner.hpp"
+#include "sgym/window.hpp"
 #include "sgym/video.hpp"
 
 using namespace sgym;
@@ -376,4 +379,84 @@ TEST_CASE("the gallery pictures every registered env", "[render][gallery]") {
     REQUIRE(first.width == 100);
     REQUIRE(non_background(f, {first.rgba[0], first.rgba[1], first.rgba[2], 255}) > 0);
   }
+}
+
+TEST_CASE("the window: frames, pause, single step, speed and quit", "[render][window]") {
+  auto env = make_env(env_registry().front(), {});
+  env->reset(1);
+  DrawList dl;
+  env->draw(dl);
+  WindowViewer w("sgym test", 200);
+  w.set_fps(1000);  // no pacing delay worth waiting for
+  Overlay ov;
+  ov.lines = {"test"};
+  REQUIRE(w.show(dl, ov));
+  REQUIRE(w.rate() == Approx(1000));
+  w.command(WindowCommand::kFaster);
+  REQUIRE(w.rate() == Approx(2000));
+  w.command(WindowCommand::kSlower);
+  w.command(WindowCommand::kSlower);
+  REQUIRE(w.rate() == Approx(500));
+  // paused, a granted single step lets exactly one frame through
+  w.command(WindowCommand::kTogglePause);
+  REQUIRE(w.paused());
+  w.command(WindowCommand::kStep);
+  REQUIRE(w.show(dl, ov));
+  w.command(WindowCommand::kTogglePause);
+  REQUIRE_FALSE(w.paused());
+  REQUIRE(w.show(dl, ov));
+  // quit: show() says stop, and keeps saying it
+  w.command(WindowCommand::kQuit);
+  REQUIRE_FALSE(w.show(dl, ov));
+  REQUIRE_FALSE(w.show(dl, ov));
+}
+
+namespace {
+// a viewer that stops after `limit` frames, as a closed window does
+class StopAfter final : public Viewer {
+ public:
+  explicit StopAfter(long limit) : limit_(limit) {}
+  bool show(const DrawList&, const Overlay& ov) override {
+    lines_ = ov.lines;
+    return ++shown_ < limit_;
+  }
+  bool wants_overlay() const override { return true; }
+  long shown_ = 0;
+  std::vector<std::string> lines_;
+
+ private:
+  long limit_;
+};
+}  // namespace
+
+TEST_CASE("rendering inside sgym run: every state shown, a closed window stops the run", "[render][window]") {
+  const auto& e = env_registry().front();
+  auto probe = make_env(e, {});
+  RunConfig cfg;
+  cfg.env_id = e.id;
+  cfg.agent_id = agent_for(*probe).id;
+  cfg.episodes = 4;
+  cfg.out_dir = tmp("run-render");
+  auto all = std::make_shared<StopAfter>(1000000);
+  const RunSummary s = sgym::run(cfg, rendering_entry(e, all, 2), agent_entry(cfg.agent_id));
+  // episodes 0 and 2 are shown: reset + steps each
+  REQUIRE(all->shown_ > 0);
+  REQUIRE(all->shown_ < s.total_steps + 4);
+  REQUIRE_THAT(all->lines_.at(0), Contains(e.id) && Contains("episode 3"));
+  // a viewer that stops: ViewerClosed leaves the streamed files as .partial
+  cfg.out_dir = tmp("run-render-stop");
+  auto stop = std::make_shared<StopAfter>(5);
+  REQUIRE_THROWS_AS(sgym::run(cfg, rendering_entry(e, stop, 1), agent_entry(cfg.agent_id)), ViewerClosed);
+  REQUIRE(stop->shown_ == 5);
+  REQUIRE(std::filesystem::exists(cfg.out_dir / "episodes.csv.partial"));
+  // on the command line: --render rgb writes the frames, and the run its usual files
+  const auto gif = tmp("run.gif");
+  auto r = sh(std::string(SGYM_BINARY) + " run --env " + e.id + " --agent " + cfg.agent_id +
+              " --episodes 3 --render rgb --render-every 2 --render-width 120 --render-out " + gif.string() + " --out " +
+              tmp("run-cli").string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("wrote") && Contains("animated GIF"));
+  REQUIRE(read_gif(gif).width == 120);
+  REQUIRE(std::filesystem::exists(gif.parent_path() / "run-cli" / "summary.json"));
 }
