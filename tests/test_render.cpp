@@ -210,8 +210,10 @@ TEST_CASE("PNG directories and output forms", "[render]") {
   REQUIRE_FALSE(std::filesystem::exists(dir / "frame-000002.png"));
   const Frame back = load_image(dir / "frame-000000.png");
   REQUIRE(back == load_image(dir / "frame-000001.png"));
-  // the overlay draws on top of the scene
-  const auto [w, h] = frame_size_for(dl.camera, 160);
+  // the overlay takes bands above and below the scene, which keeps its own size
+  const auto [w, h] = frame_size_with(dl.camera, 160, ov);
+  REQUIRE(back.height == h);
+  REQUIRE(h > frame_size_for(dl.camera, 160).second + 80);
   FrameRenderer r(w, h);
   REQUIRE(back == r.render(dl, &ov));
   REQUIRE(back != r.render(dl));

@@ -110,10 +110,19 @@ Mapping fit(const DrawList::Camera& cam, sf::Vector2u size) {
   return m;
 }
 
-void draw_scene(sf::RenderTarget& target, const DrawList& scene) {
+Bands bands_for(const Overlay& ov) {
+  Bands b;
+  if (!ov.lines.empty()) b.top = static_cast<float>(ov.lines.size()) * (kTextPx + 3.0f) + 6.0f;
+  if (!ov.traces.empty()) b.bottom = kStripPx;
+  return b;
+}
+
+void draw_scene(sf::RenderTarget& target, const DrawList& scene, const Bands& bands) {
   target.clear(to_sf(scene.background));
   const sf::Vector2f view = target.getView().getSize();
-  const Mapping m = fit(scene.camera, {static_cast<unsigned>(view.x), static_cast<unsigned>(view.y)});
+  const float area_h = std::max(1.0f, view.y - bands.top - bands.bottom);
+  Mapping m = fit(scene.camera, {static_cast<unsigned>(view.x), static_cast<unsigned>(area_h)});
+  m.oy += bands.top;
   const auto px = [&](float world) { return std::max(1.0f, world * m.scale); };
 
   // filled areas, strokes and markers; one vertex array per kind keeps draw calls few
@@ -166,7 +175,7 @@ void draw_scene(sf::RenderTarget& target, const DrawList& scene) {
 void draw_overlay(sf::RenderTarget& target, const Overlay& ov) {
   const sf::Vector2f size = target.getView().getSize();
   const sf::Font* f = font();
-  const unsigned text_px = static_cast<unsigned>(std::clamp(size.y / 30.0f, 10.0f, 16.0f));
+  const unsigned text_px = static_cast<unsigned>(kTextPx);
 
   // status lines on a translucent box
   if (!ov.lines.empty() && f != nullptr) {
@@ -179,9 +188,10 @@ void draw_overlay(sf::RenderTarget& target, const Overlay& ov) {
       w = std::max(w, t.getLocalBounds().width);
       texts.push_back(std::move(t));
     }
-    sf::RectangleShape box({w + 10.0f, static_cast<float>(ov.lines.size()) * (static_cast<float>(text_px) + 3.0f) + 6.0f});
-    box.setPosition(2.0f, 2.0f);
-    box.setFillColor(sf::Color(0, 0, 0, 150));
+    // a band across the top, wide enough for the longest line
+    sf::RectangleShape box({std::max(size.x, w + 12.0f), bands_for(ov).top});
+    box.setPosition(0.0f, 0.0f);
+    box.setFillColor(sf::Color(0, 0, 0, 190));
     target.draw(box);
     for (const auto& t : texts) target.draw(t);
   }
@@ -189,11 +199,11 @@ void draw_overlay(sf::RenderTarget& target, const Overlay& ov) {
   // traces: one strip along the bottom, each signal scaled to its own range, zero line in grey
   if (ov.traces.empty()) return;
   static const sf::Color kColors[] = {{255, 120, 90}, {110, 200, 255}, {140, 230, 120}, {230, 180, 255}};
-  const float strip_h = std::clamp(size.y * 0.25f, 40.0f, 120.0f);
+  const float strip_h = kStripPx;
   const float top = size.y - strip_h;
   sf::RectangleShape bg({size.x, strip_h});
   bg.setPosition(0.0f, top);
-  bg.setFillColor(sf::Color(0, 0, 0, 170));
+  bg.setFillColor(sf::Color(0, 0, 0, 220));
   target.draw(bg);
   float lo = 0, hi = 0;
   for (const auto& tr : ov.traces)

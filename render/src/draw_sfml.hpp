@@ -22,11 +22,23 @@ struct Mapping {
 /// camera rectangle.
 Mapping fit(const DrawList::Camera& camera, sf::Vector2u size);
 
-/// Clears the target to the scene's background and draws every primitive: polygons, polylines,
-/// lines, circles, then texts.
-void draw_scene(sf::RenderTarget& target, const DrawList& scene);
+/// Pixel size of overlay text lines and the height of the signal-trace strip.
+constexpr float kTextPx = 13.0f;
+constexpr float kStripPx = 80.0f;
 
-/// Draws the overlay's status lines (top left) and signal traces (bottom strip) in pixel space.
+/// Heights (pixels) the overlay takes above (status lines) and below (traces) the scene.
+struct Bands {
+  float top = 0, bottom = 0;
+};
+
+/// The bands `overlay` needs (zero when it has no lines / no traces).
+Bands bands_for(const Overlay& overlay);
+
+/// Clears the target to the scene's background and draws every primitive (polygons, polylines,
+/// lines, circles, then texts) into the area between the bands.
+void draw_scene(sf::RenderTarget& target, const DrawList& scene, const Bands& bands = {});
+
+/// Draws the overlay's status lines (top band) and signal traces (bottom band) in pixel space.
 void draw_overlay(sf::RenderTarget& target, const Overlay& overlay);
 
 /// The shared font, loaded once; nullptr (after one warning on stderr) when no font file exists.

@@ -54,8 +54,9 @@ int FrameRenderer::width() const { return impl_->frame.width; }
 int FrameRenderer::height() const { return impl_->frame.height; }
 
 const Frame& FrameRenderer::render(const DrawList& scene, const Overlay* overlay) {
-  detail::draw_scene(impl_->texture, scene);
-  if (overlay != nullptr && !overlay->empty()) detail::draw_overlay(impl_->texture, *overlay);
+  const bool with_overlay = overlay != nullptr && !overlay->empty();
+  detail::draw_scene(impl_->texture, scene, with_overlay ? detail::bands_for(*overlay) : detail::Bands{});
+  if (with_overlay) detail::draw_overlay(impl_->texture, *overlay);
   impl_->texture.display();
   const sf::Image img = impl_->texture.getTexture().copyToImage();
   const std::size_t n = static_cast<std::size_t>(impl_->frame.width) * impl_->frame.height * 4;
@@ -78,6 +79,13 @@ Frame load_image(const std::filesystem::path& path) {
   f.height = static_cast<int>(img.getSize().y);
   f.rgba.assign(img.getPixelsPtr(), img.getPixelsPtr() + static_cast<std::size_t>(f.width) * f.height * 4);
   return f;
+}
+
+std::pair<int, int> frame_size_with(const DrawList::Camera& camera, int width, const Overlay& overlay) {
+  auto [w, h] = frame_size_for(camera, width);
+  const detail::Bands b = detail::bands_for(overlay);
+  const int extra = static_cast<int>(std::ceil(b.top + b.bottom));
+  return {w, h + extra + (extra & 1)};
 }
 
 }  // namespace sgym::render

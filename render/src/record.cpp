@@ -56,7 +56,7 @@ SinkViewer::SinkViewer(FrameSink& sink, int width, bool overlay) : sink_(sink), 
 
 bool SinkViewer::show(const DrawList& scene, const Overlay& overlay) {
   if (!renderer_) {
-    const auto [w, h] = frame_size_for(scene.camera, width_);
+    const auto [w, h] = overlay_ ? frame_size_with(scene.camera, width_, overlay) : frame_size_for(scene.camera, width_);
     renderer_ = std::make_unique<FrameRenderer>(w, h);
   }
   sink_.add(renderer_->render(scene, overlay_ ? &overlay : nullptr));

@@ -35,8 +35,8 @@ struct WindowViewer::Impl {
   DrawList scene;
   Overlay overlay;
 
-  void open(const DrawList::Camera& camera) {
-    const auto [w, h] = frame_size_for(camera, width);
+  void open(const DrawList::Camera& camera, const Overlay& first) {
+    const auto [w, h] = frame_size_with(camera, width, first);
     sf::ContextSettings settings;
     settings.antialiasingLevel = 4;
     window.create(sf::VideoMode(static_cast<unsigned>(w), static_cast<unsigned>(h)), title,
@@ -79,7 +79,7 @@ struct WindowViewer::Impl {
     std::snprintf(buf, sizeof buf, "%s  %.3g steps/s   [space] pause  [right] step  [up/down] speed  [esc] quit",
                   paused ? "PAUSED" : "", fps * speed);
     ov.lines.push_back(buf);
-    detail::draw_scene(window, scene);
+    detail::draw_scene(window, scene, detail::bands_for(ov));
     detail::draw_overlay(window, ov);
     window.display();
   }
@@ -106,7 +106,11 @@ double WindowViewer::rate() const { return impl_->fps * impl_->speed; }
 bool WindowViewer::show(const DrawList& scene, const Overlay& overlay) {
   Impl& m = *impl_;
   if (m.quit) return false;
-  if (!m.window.isOpen()) m.open(scene.camera);
+  if (!m.window.isOpen()) {
+    Overlay first = overlay;
+    first.lines.emplace_back();  // the key help line
+    m.open(scene.camera, first);
+  }
   m.scene = scene;
   m.overlay = overlay;
   // paused: keep redrawing this frame until a single step, resume or quit

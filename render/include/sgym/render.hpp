@@ -42,6 +42,10 @@ struct Overlay {
 /// even sizes).
 std::pair<int, int> frame_size_for(const DrawList::Camera& camera, int width);
 
+/// Frame size for a camera with room for `overlay`: the scene keeps the size frame_size_for()
+/// gives, the overlay's status lines go above it and its traces below it.
+std::pair<int, int> frame_size_with(const DrawList::Camera& camera, int width, const Overlay& overlay);
+
 /// Renders DrawLists offscreen into Frames of a fixed size. The camera rectangle is scaled to fit
 /// the frame with its aspect ratio kept (letterboxed when the frame's ratio differs). Rendering the
 /// same DrawList twice gives the same pixels.
@@ -54,8 +58,8 @@ class FrameRenderer {
   FrameRenderer(const FrameRenderer&) = delete;
   FrameRenderer& operator=(const FrameRenderer&) = delete;
 
-  /// Draws `scene` (and `overlay`, when given) and returns the pixels; the reference stays valid
-  /// until the next call.
+  /// Draws `scene` (and `overlay`, when given: status lines in a band above the scene, traces in a
+  /// band below it) and returns the pixels; the reference stays valid until the next call.
   const Frame& render(const DrawList& scene, const Overlay* overlay = nullptr);
   int width() const;
   int height() const;
