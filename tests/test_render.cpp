@@ -264,6 +264,20 @@ TEST_CASE("MP4: frames are piped to ffmpeg, and without it a clear message and a
   const Frame& f = mem.all()[0];
   REQUIRE(bytes.size() == 3 * f.rgba.size());
   REQUIRE(std::equal(f.rgba.begin(), f.rgba.end(), reinterpret_cast<const std::uint8_t*>(bytes.data())));
+  // with a real ffmpeg installed (optional: not in scripts/install-deps.sh), an H.264 file whose
+  // frame count ffprobe reads back
+  if (const auto ffmpeg = find_ffmpeg(); ffmpeg && sh("command -v ffprobe").code == 0) {
+    const auto real_mp4 = tmp("real.mp4");
+    auto out = make_mp4_sink(real_mp4, 10, *ffmpeg);
+    {
+      SinkViewer v(*out, 160, false);
+      for (int k = 0; k < 5; ++k) v.show(dl, {});
+    }
+    out->close();
+    const auto probe = sh("ffprobe -v error -count_frames -show_entries stream=codec_name,nb_read_frames -of csv=p=0 " +
+                          real_mp4.string());
+    REQUIRE_THAT(probe.out, Contains("h264") && Contains("5"));
+  }
 }
 
 TEST_CASE("record and replay give the same frames for every env", "[render][replay]") {
