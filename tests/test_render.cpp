@@ -69,12 +69,14 @@ Shell sh(const std::string& cmd) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-// an agent every env accepts: the first registered agent compatible with its spaces ("random")
+// an agent for an env: "random" when it handles the env's spaces, else the first that does
 const AgentEntry& agent_for(const Env& env) {
+  const AgentEntry* found = nullptr;
   for (const auto& a : agent_registry())
-    if (a.id == "random" && a.incompatibility(env.observation_space(), env.action_space()).empty()) return a;
-  FAIL("no agent handles " << env.spec().id);
-  throw;
+    if (a.incompatibility(env.observation_space(), env.action_space()).empty() && (found == nullptr || a.id == "random"))
+      found = &a;
+  if (found == nullptr) FAIL("no agent handles " << env.spec().id);
+  return *found;
 }
 
 }  // namespace
