@@ -8,12 +8,19 @@
 #include <unistd.h>
 
 #include "bench.hpp"
+#include "plot.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/conformance.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
 #include "sgym/runner.hpp"
+#ifdef SGYM_WITH_RENDER
+#include "sgym/record.hpp"
+#include "sgym/gallery.hpp"
+#include "sgym/render_env.hpp"
+#include "sgym/window.hpp"
+#endif
 
 namespace {
 
@@ -163,6 +170,76 @@ std::vector<std::string> split_commas(const std::vector<std::string>& items) {
   return out;
 }
 
+/// Options of record, play and replay.
+struct ShowOptions {
+  std::string env, agent = "random", load, out, trajectory, seed_text;
+  std::vector<std::string> env_opts, agent_opts, signals;
+  int episodes = 1, every = 1, width = 640;
+  std::uint64_t seed = 0;
+  bool overlay = false, no_learning = false;
+};
+
+#ifdef SGYM_WITH_RENDER
+// record / play / replay: an offscreen sink or a window, then the loop
+int run_show(const ShowOptions& o, const std::string& mode, const std::string& replay_file, const std::string& command) {
+  using namespace sgym::render;
+  const bool window = mode == "play" || (mode == "replay" && o.out.empty());
+  std::unique_ptr<FrameSink> sink;
+  std::unique_ptr<Viewer> viewer;
+  if (window) {
+    viewer = make_window_viewer("sgym " + mode, o.width);
+  } else {
+    sink = make_sink(o.out, 30.0, std::cerr);
+    viewer = std::make_unique<SinkViewer>(*sink, o.width, o.overlay);
+  }
+  if (mode == "replay") {
+    ReplayConfig rc;
+    rc.trajectory = replay_file;
+    if (!o.env_opts.empty()) rc.env_options = parse_key_values(o.env_opts, "--env-opt");
+    if (!o.seed_text.empty()) {
+      try {
+        std::size_t used = 0;
+        rc.seed = std::stoull(o.seed_text, &used);
+        if (used != o.seed_text.size()) throw std::invalid_argument("trailing characters");
+      } catch (const std::exception&) {
+        throw UsageError("--seed: '" + o.seed_text + "' is not a non-negative integer");
+      }
+    }
+    const ReplaySummary r = replay(rc, *viewer);
+    if (sink) sink->close();
+    std::cout << "replayed " << r.episodes << " episode(s), " << r.steps << " steps of " << r.env
+              << ": every observation, reward and info equal to the recording"
+              << (r.stopped ? " (stopped early by the viewer)" : "") << "\n";
+    if (sink) std::cout << "wrote " << sink->frames() << " frames: " << sink->describe() << "\n";
+    return 0;
+  }
+  RecordConfig cfg;
+  cfg.env_id = o.env;
+  cfg.env_options = parse_key_values(o.env_opts, "--env-opt");
+  cfg.agent_id = o.agent;
+  cfg.agent_options = parse_key_values(o.agent_opts, "--agent-opt");
+  cfg.load = o.load;
+  cfg.episodes = o.episodes;
+  cfg.every = o.every;
+  cfg.seed = o.seed;
+  cfg.learn = !o.no_learning;
+  cfg.trajectory = o.trajectory;
+  cfg.signals = split_commas(o.signals);
+  cfg.command = command;
+  const RecordSummary r = record(cfg, *viewer);
+  if (sink) sink->close();
+  double sum = 0;
+  for (double x : r.returns) sum += x;
+  std::cout << r.episodes << " episode(s), " << r.steps << " steps, mean return "
+            << fixed(r.returns.empty() ? 0.0 : sum / static_cast<double>(r.returns.size()))
+            << (r.stopped ? " (window closed: stopped early)" : "") << "\n";
+  if (sink) std::cout << "wrote " << sink->frames() << " frames of " << r.shown_episodes << " episode(s): " << sink->describe() << "\n";
+  if (!o.trajectory.empty())
+    std::cout << "trajectory: " << o.trajectory << " (+ " << trajectory_meta_path(o.trajectory).filename().string()
+              << " with the env options and seed); replay it with: sgym replay " << o.trajectory << "\n";
+  return 0;
+}
+#endif
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -202,6 +279,14 @@ int main(int argc, char** argv) {
   run->add_option("--agent-plugin", plugins, "shared library adding agents (built with SGYM_AGENT_PLUGIN)");
   bool no_progress = false;
   run->add_flag("--no-progress", no_progress, "never draw the progress bar");
+  std::string render_mode, render_out;
+  int render_every = 1, render_width = 640;
+  run->add_option("--render", render_mode, "human: a window (closing it stops the run and keeps the files so far); "
+                  "rgb: offscreen frames to --render-out")->check(CLI::IsMember({"human", "rgb"}));
+  run->add_option("--render-out", render_out, "with --render rgb: NAME.gif, NAME.mp4 or DIR/");
+  run->add_option("--render-every", render_every, "render only episodes 0, K, 2K, ... of each env (training and evaluation)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--render-width", render_width, "frame or window width in pixels")->check(CLI::Range(16, 8192));
 
   std::string suite_path, shard = "0/1";
   bench::BenchOptions bench_opts;
@@ -223,6 +308,46 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("dirs", merge_dirs, "bench output directories")->required();
   merge_cmd->add_option("--out", merge_out, "where to write the merged result")->required();
   bench_cmd->require_subcommand(0, 1);
+
+  // seeing the work (issue 8): record, replay and play need the renderer; plot needs gnuplot only
+  ShowOptions show;
+  auto* record_cmd = app.add_subcommand("record", "record an agent in an env as GIF, MP4 or PNG frames (offscreen)");
+  record_cmd->add_option("--env", show.env, "env id")->required();
+  record_cmd->add_option("--agent", show.agent, "agent id")->required();
+  record_cmd->add_option("--out", show.out, "NAME.gif, NAME.mp4 (needs ffmpeg; else a GIF) or DIR/ for PNG frames")->required();
+  auto* play_cmd = app.add_subcommand("play", "watch an agent in an env in a window (keys: space pause, right step, up/down speed, esc quit)");
+  play_cmd->add_option("--env", show.env, "env id")->required();
+  play_cmd->add_option("--agent", show.agent, "agent id (default random)");
+  for (auto* c : {record_cmd, play_cmd}) {
+    c->add_option("--env-opt", show.env_opts, "env option key=value (repeatable)");
+    c->add_option("--agent-opt", show.agent_opts, "agent option key=value (repeatable)");
+    c->add_option("--load", show.load, "agent file to start from (agent.sgym of a run)");
+    c->add_option("--episodes", show.episodes, "episodes to run")->check(CLI::PositiveNumber);
+    c->add_option("--seed", show.seed, "seed (as in sgym run: env reset(seed), agent mix_seed(seed, 1))");
+    c->add_option("--signals", show.signals, "agent signals traced in the overlay, e.g. rpe,value");
+    c->add_flag("--no-learning", show.no_learning, "freeze the agent (training off)");
+    c->add_option("--trajectory", show.trajectory, "also write the trajectory (JSON Lines, RecordTrajectory) for sgym replay");
+    c->add_option("--width", show.width, "frame width in pixels (height from the env's camera)")->check(CLI::Range(16, 8192));
+  }
+  record_cmd->add_option("--every", show.every, "show only episodes 0, K, 2K, ... (the others run unseen)")->check(CLI::PositiveNumber);
+  record_cmd->add_flag("--overlay", show.overlay, "draw episode, step, reward and agent signals on the frames");
+  std::string replay_file;
+  auto* replay_cmd = app.add_subcommand("replay", "re-run a trajectory file exactly, in a window or to GIF/MP4/PNG frames");
+  replay_cmd->add_option("file", replay_file, "trajectory written by sgym record --trajectory (or RecordTrajectory)")->required();
+  replay_cmd->add_option("--out", show.out, "NAME.gif, NAME.mp4 or DIR/ (default: a window)");
+  replay_cmd->add_option("--width", show.width, "frame width in pixels")->check(CLI::Range(16, 8192));
+  replay_cmd->add_flag("--overlay", show.overlay, "draw episode, step and reward on the frames");
+  replay_cmd->add_option("--seed", show.seed_text, "reset seed, when the trajectory has no sidecar .meta.json");
+  replay_cmd->add_option("--env-opt", show.env_opts, "env option key=value, when the trajectory has no sidecar");
+  std::string gallery_root;
+  auto* gallery_cmd = app.add_subcommand("gallery", "pictures of every registered env: ROOT/gallery/<Id>.png, .gif and ROOT/gallery.md");
+  gallery_cmd->add_option("root", gallery_root, "where gallery.md and gallery/ go, e.g. docs")->required();
+  gallery_cmd->add_option("--width", show.width, "picture width in pixels")->check(CLI::Range(16, 8192));
+  std::string plot_dir, plot_out, plot_format = "png";
+  auto* plot_cmd = app.add_subcommand("plot", "figures (gnuplot) of a run or bench output directory");
+  plot_cmd->add_option("dir", plot_dir, "output directory of sgym run or sgym bench")->required();
+  plot_cmd->add_option("--out", plot_out, "where the figures go (default DIR/plots)");
+  plot_cmd->add_option("--format", plot_format, "png or svg")->check(CLI::IsMember({"png", "svg"}));
 
   try {
     app.parse(argc, argv);
@@ -266,6 +391,29 @@ int main(int argc, char** argv) {
       std::cout << "ran " << ran << " runs now\n\n" << read_file(bench_opts.out_dir / "summary.md");
       return 0;
     }
+    if (*plot_cmd) {
+      const auto figures = plot::plot_dir(plot_dir, plot_out.empty() ? std::filesystem::path(plot_dir) / "plots"
+                                                                      : std::filesystem::path(plot_out),
+                                          plot_format);
+      for (const auto& f : figures) std::cout << f.string() << "\n";
+      return 0;
+    }
+    if (*record_cmd || *play_cmd || *replay_cmd || *gallery_cmd) {
+#ifdef SGYM_WITH_RENDER
+      if (*gallery_cmd) {
+        for (const auto& g : render::write_gallery(gallery_root, show.width))
+          std::cout << g.env << ": " << (std::filesystem::path(gallery_root) / g.png).string() << ", "
+                    << (std::filesystem::path(gallery_root) / g.gif).string() << "\n";
+        std::cout << "index: " << (std::filesystem::path(gallery_root) / "gallery.md").string() << "\n";
+        return 0;
+      }
+      return run_show(show, *record_cmd ? "record" : *play_cmd ? "play" : "replay", replay_file, command);
+#else
+      std::cerr << "sgym: this build has no renderer: SFML 2.5 (libsfml-dev) and giflib (libgif-dev) were not "
+                   "found when it was configured; install them (scripts/install-deps.sh) and rebuild\n";
+      return 1;
+#endif
+    }
     if (*run) {
       for (const auto& p : plugins) load_agent_plugin(p);
       cfg.env_options = parse_key_values(env_opts, "--env-opt");
@@ -276,7 +424,49 @@ int main(int argc, char** argv) {
       cfg.command = command;
       const EnvEntry& e = env_entry(cfg.env_id);
       const AgentEntry& a = agent_entry(cfg.agent_id);
-      const RunSummary s = sgym::run(cfg, e, a);
+      if (render_mode.empty()) {
+        const RunSummary s = sgym::run(cfg, e, a);
+        print_summary(s, cfg.out_dir);
+        return 0;
+      }
+#ifdef SGYM_WITH_RENDER
+      std::unique_ptr<render::FrameSink> sink;
+      std::shared_ptr<render::Viewer> viewer;
+      if (render_mode == "human") {
+        viewer = render::make_window_viewer("sgym run " + cfg.env_id + " / " + cfg.agent_id, render_width);
+      } else {
+        if (render_out.empty()) throw UsageError("--render rgb needs --render-out NAME.gif, NAME.mp4 or DIR/");
+        sink = render::make_sink(render_out, 30.0, std::cerr);
+        viewer = std::make_shared<render::SinkViewer>(*sink, render_width, false);
+      }
+      RunSummary s;
+      try {
+        s = sgym::run(cfg, render::rendering_entry(e, viewer, render_every), a);
+      } catch (const render::ViewerClosed&) {
+        // the runner streams into NAME.partial files: keep what was written before the window closed
+        std::vector<std::string> kept;
+        for (const auto& f : std::filesystem::directory_iterator(cfg.out_dir))
+          if (f.path().extension() == ".partial") {
+            auto final_path = f.path();
+            final_path.replace_extension();
+            std::filesystem::rename(f.path(), final_path);
+            kept.push_back(final_path.filename().string());
+          }
+        std::string list;
+        for (const auto& k : kept) list += (list.empty() ? "" : ", ") + k;
+        std::cout << "window closed: the run stopped early; the files written so far are in " << cfg.out_dir.string()
+                  << "/ (" << list << "; no summary.json or agent.sgym, which are written when a run completes)\n";
+        return 0;
+      }
+      if (sink) {
+        sink->close();
+        std::cout << "wrote " << sink->frames() << " frames: " << sink->describe() << "\n";
+      }
+#else
+      throw std::runtime_error("this build has no renderer for --render: SFML 2.5 (libsfml-dev) and giflib (libgif-dev) "
+                               "were not found when it was configured; install them (scripts/install-deps.sh) and rebuild");
+      const RunSummary s;
+#endif
       print_summary(s, cfg.out_dir);
       return 0;
     }

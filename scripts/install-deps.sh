@@ -12,7 +12,14 @@ packages=(
   libtomlplusplus-dev # bench suite files (TOML)
   catch2              # tests (v2, single header)
   libsfml-dev         # optional renderer; the build works without it
+  libgif-dev          # animated GIF output of sgym record / replay (giflib)
+  fonts-dejavu-core   # the font of texts in frames and the window overlay (DejaVu Sans)
+  xvfb xauth          # a virtual X display, so offscreen rendering and its tests run headless (xvfb-run)
+  gnuplot-nox         # sgym plot: learning curves and signal figures as PNG/SVG (no X11 dependency)
 )
+# ffmpeg (MP4 output of sgym record) is optional and not installed here: it pulls in ~75 packages
+# (codecs, audio and video libraries) that nothing else needs; without it MP4 falls back to GIF with
+# a message. Install it with `apt-get install ffmpeg` to get MP4.
 
 missing=()
 for p in "${packages[@]}"; do

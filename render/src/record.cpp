@@ -1,0 +1,277 @@
+#include "sgym/record.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/error.hpp"
+#include "sgym/io.hpp"
+#include "sgym/runner.hpp"
+#include "sgym/wrappers.hpp"
+
+namespace sgym::render {
+
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kTraceLength = 200;  // steps of history in an overlay trace
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+std::string status_line(const std::string& env, int episode, int episodes, int step, double ret, double reward) {
+  return env + "   episode " + std::to_string(episode + 1) + (episodes > 0 ? "/" + std::to_string(episodes) : "") + "   step " +
+         std::to_string(step) + "   return " + number(ret) + "   reward " + number(reward);
+}
+
+json key_values_json(const KeyValues& kv) {
+  json j = json::array();
+  for (const auto& [k, v] : kv) j.push_back({k, v});
+  return j;
+}
+
+KeyValues key_values_from(const json& j) {
+  KeyValues kv;
+  for (const auto& p : j) kv.emplace_back(p.at(0).get<std::string>(), p.at(1).get<std::string>());
+  return kv;
+}
+
+}  // namespace
+
+SinkViewer::SinkViewer(FrameSink& sink, int width, bool overlay) : sink_(sink), width_(width), overlay_(overlay) {
+  if (width < 16) throw UsageError("--width must be >= 16 pixels, got " + std::to_string(width));
+}
+
+bool SinkViewer::show(const DrawList& scene, const Overlay& overlay) {
+  if (!renderer_) {
+    const auto [w, h] = overlay_ ? frame_size_with(scene.camera, width_, overlay) : frame_size_for(scene.camera, width_);
+    renderer_ = std::make_unique<FrameRenderer>(w, h);
+  }
+  sink_.add(renderer_->render(scene, overlay_ ? &overlay : nullptr));
+  return true;
+}
+
+std::filesystem::path trajectory_meta_path(const std::filesystem::path& trajectory) {
+  return trajectory.string() + ".meta.json";
+}
+
+RecordSummary record(const RecordConfig& cfg, Viewer& viewer) {
+  if (cfg.episodes < 1) throw UsageError("--episodes must be >= 1, got " + std::to_string(cfg.episodes));
+  if (cfg.every < 1) throw UsageError("--every must be >= 1, got " + std::to_string(cfg.every));
+
+  // build everything before writing anything, so usage errors leave no files behind
+  const EnvEntry& env_e = env_entry(cfg.env_id);
+  const AgentEntry& agent_e = agent_entry(cfg.agent_id);
+  std::unique_ptr<Env> env = make_env(env_e, cfg.env_options);
+  std::unique_ptr<Agent> agent =
+      make_agent(agent_e, env->observation_space(), env->action_space(), cfg.agent_options, mix_seed(cfg.seed, 1));
+  if (!cfg.load.empty()) agent->load(cfg.load);
+  agent->set_training(cfg.learn);
+  const auto names = agent->signal_names();
+  for (const auto& s : cfg.signals)
+    if (std::find(names.begin(), names.end(), s) == names.end()) {
+      std::string valid;
+      for (const auto& n : names) valid += (valid.empty() ? "" : ", ") + n;
+      throw UsageError("--signals: agent " + cfg.agent_id + " has no signal '" + s +
+                       "'; its signals: " + (valid.empty() ? "(none)" : valid));
+    }
+  RecordTrajectory* recorder = nullptr;
+  if (!cfg.trajectory.empty()) {
+    if (cfg.trajectory.has_parent_path()) std::filesystem::create_directories(cfg.trajectory.parent_path());
+    auto wrapped = std::make_unique<RecordTrajectory>(std::move(env), cfg.trajectory);
+    recorder = wrapped.get();
+    env = std::move(wrapped);
+  }
+  viewer.set_fps(env->spec().render_fps);
+
+  RecordSummary sum;
+  DrawList scene;
+  Overlay overlay;
+  std::vector<std::deque<float>> traces(cfg.signals.size());
+  std::vector<float> obs;
+  const std::string& env_id = env->spec().id;
+
+  // one frame of the current state
+  auto show = [&](int ep, int step, double ret, double reward) {
+    scene.clear();
+    env->draw(scene);
+    if (viewer.wants_overlay()) {
+      overlay.lines.assign(1, status_line(env_id, ep, cfg.episodes, step, ret, reward));
+      std::string sig_line;
+      const auto sig = agent->introspect();
+      for (const auto& s : sig)
+        if (s.values.size() == 1) sig_line += (sig_line.empty() ? "" : "   ") + s.name + " " + number(s.values[0]);
+      overlay.lines.push_back(cfg.agent_id + (agent->training() ? " (learning)" : " (frozen)") +
+                              (sig_line.empty() ? "" : ":   " + sig_line));
+      overlay.traces.resize(cfg.signals.size());
+      for (std::size_t k = 0; k < cfg.signals.size(); ++k) {
+        for (const auto& s : sig)
+          if (s.name == cfg.signals[k] && !s.values.empty() && step > 0) {
+            traces[k].push_back(s.values[0]);
+            if (traces[k].size() > kTraceLength) traces[k].pop_front();
+          }
+        overlay.traces[k].name = cfg.signals[k];
+        overlay.traces[k].values.assign(traces[k].begin(), traces[k].end());
+      }
+    }
+    ++sum.frames;
+    return viewer.show(scene, overlay);
+  };
+
+  for (int ep = 0; ep < cfg.episodes && !sum.stopped; ++ep) {
+    const bool shown = ep % cfg.every == 0;
+    ResetResult r0 = env->reset(ep == 0 ? std::optional<std::uint64_t>(cfg.seed) : std::nullopt);
+    obs.assign(r0.obs.begin(), r0.obs.end());
+    agent->begin_episode();
+    double ret = 0;
+    int step = 0;
+    if (shown && !show(ep, 0, 0.0, 0.0)) sum.stopped = true;
+    while (!sum.stopped) {
+      const Action& a = agent->act(obs);
+      StepResult r = env->step(a);
+      obs.assign(r.obs.begin(), r.obs.end());
+      agent->observe(r.reward, obs, r.terminated, r.truncated);
+      ret += r.reward;
+      ++step;
+      ++sum.steps;
+      const bool done = r.terminated || r.truncated;
+      if (shown && !show(ep, step, ret, r.reward)) sum.stopped = true;
+      if (done) break;
+    }
+    agent->end_episode();
+    if (sum.stopped) break;
+    ++sum.episodes;
+    sum.shown_episodes += shown;
+    sum.returns.push_back(ret);
+  }
+
+  if (recorder != nullptr) {
+    recorder->close();
+    // RecordTrajectory's header names the env but not its options nor the reset seed: the
+    // sidecar carries what an exact replay needs
+    json meta = {{"format", "sgym-trajectory-meta"},
+                 {"version", 1},
+                 {"env", env_e.id},
+                 {"env_options", key_values_json(cfg.env_options)},
+                 {"time_limit", true},
+                 {"seed", cfg.seed},
+                 {"reset_seeding", "first episode only"},
+                 {"agent", agent_e.id},
+                 {"agent_options", key_values_json(cfg.agent_options)},
+                 {"agent_file", cfg.load.string()},
+                 {"learning", cfg.learn},
+                 {"episodes", sum.episodes},
+                 {"command", cfg.command},
+                 {"build", build_version()}};
+    write_file_atomic(trajectory_meta_path(cfg.trajectory), meta.dump(2) + "\n");
+  }
+  return sum;
+}
+
+ReplaySummary replay(const ReplayConfig& cfg, Viewer& viewer) {
+  const auto& path = cfg.trajectory;
+  if (!std::filesystem::exists(path)) throw UsageError("replay: no trajectory file " + path.string());
+  const std::vector<TrajectoryStep> steps = read_trajectory(path);
+
+  // the env id from the header line (read_trajectory has validated it)
+  std::string env_id;
+  {
+    std::ifstream in(path);
+    std::string first;
+    std::getline(in, first);
+    env_id = json::parse(first).at("env").get<std::string>();
+  }
+  KeyValues options;
+  std::optional<std::uint64_t> seed;
+  const auto meta_path = trajectory_meta_path(path);
+  if (std::filesystem::exists(meta_path)) {
+    try {
+      const json meta = json::parse(read_file(meta_path));
+      if (meta.at("format") != "sgym-trajectory-meta" || meta.at("version") != 1)
+        throw FileFormatError(meta_path.string() + " is not an sgym trajectory sidecar (version 1)");
+      if (meta.at("env").get<std::string>() != env_id)
+        throw FileFormatError(meta_path.string() + " is for env " + meta.at("env").get<std::string>() + ", the trajectory for " + env_id);
+      options = key_values_from(meta.at("env_options"));
+      seed = meta.at("seed").get<std::uint64_t>();
+    } catch (const json::exception& e) {
+      throw FileFormatError(meta_path.string() + ": " + e.what());
+    }
+  }
+  if (cfg.env_options) options = *cfg.env_options;
+  if (cfg.seed) seed = cfg.seed;
+
+  const EnvEntry& entry = env_entry(env_id);
+  std::unique_ptr<Env> env = make_env(entry, options);
+  if (!seed) {
+    if (!env->spec().deterministic)
+      throw UsageError("replay: " + path.string() + " has no sidecar " + meta_path.filename().string() +
+                       " and " + env_id + " depends on its seed; pass --seed (and --env-opt) as recorded");
+    seed = 0;
+  }
+  viewer.set_fps(env->spec().render_fps);
+
+  ReplaySummary sum;
+  sum.env = env_id;
+  DrawList scene;
+  Overlay overlay;
+  double ret = 0;
+  const auto diverged = [&](const TrajectoryStep& s, const std::string& what) {
+    return std::runtime_error("replay of " + path.string() + " diverged at episode " + std::to_string(s.episode) +
+                              " step " + std::to_string(s.step) + ": " + what +
+                              " (the env's options, the seed or the build differ from the recording)");
+  };
+  for (const TrajectoryStep& s : steps) {
+    std::span<const float> obs;
+    if (!s.action) {
+      // a reset record: the recorder seeded the first episode only, as `sgym run` does
+      ResetResult r = env->reset(sum.episodes == 0 ? seed : std::nullopt);
+      obs = r.obs;
+      ++sum.episodes;
+      ret = 0;
+      if (json::parse(info_to_json(r.info)) != json::parse(s.info_json))
+        throw diverged(s, "info " + info_to_json(r.info) + ", recorded " + s.info_json);
+    } else {
+      if (env->needs_reset() || !env->started()) throw diverged(s, "the recording steps an episode that has ended");
+      StepResult r = env->step(*s.action);
+      obs = r.obs;
+      ++sum.steps;
+      ret += r.reward;
+      if (r.reward != s.reward) throw diverged(s, "reward " + format_number(r.reward) + ", recorded " + format_number(s.reward));
+      if (r.terminated != s.terminated || r.truncated != s.truncated)
+        throw diverged(s, "terminated/truncated " + std::to_string(r.terminated) + "/" + std::to_string(r.truncated) +
+                              ", recorded " + std::to_string(s.terminated) + "/" + std::to_string(s.truncated));
+      if (json::parse(info_to_json(r.info)) != json::parse(s.info_json))
+        throw diverged(s, "info " + info_to_json(r.info) + ", recorded " + s.info_json);
+    }
+    if (obs.size() != s.obs.size())
+      throw diverged(s, "observation has " + std::to_string(obs.size()) + " elements, recorded " + std::to_string(s.obs.size()));
+    for (std::size_t i = 0; i < obs.size(); ++i)
+      if (obs[i] != s.obs[i])
+        throw diverged(s, "observation element " + std::to_string(i) + " is " + format_number(obs[i]) + ", recorded " +
+                              format_number(s.obs[i]));
+    scene.clear();
+    env->draw(scene);
+    if (viewer.wants_overlay())
+      overlay.lines = {"replay of " + path.filename().string(), status_line(env_id, s.episode, 0, s.step, ret, s.reward)};
+    ++sum.frames;
+    if (!viewer.show(scene, overlay)) {
+      sum.stopped = true;
+      break;
+    }
+  }
+  return sum;
+}
+
+}  // namespace sgym::render

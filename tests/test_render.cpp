@@ -1,0 +1,480 @@
+// The renderer: every registered env draws a non-blank, deterministic frame that changes with the
+// state; GIF / PNG / MP4 outputs hold the frames; record + replay reproduce the same frames.
+// Runs under an X display (ctest wraps it in `xvfb-run -a` when DISPLAY is unset).
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/gallery.hpp"
+#include "sgym/error.hpp"
+#include "sgym/io.hpp"
+#include "sgym/record.hpp"
+#include "sgym/render.hpp"
+#include "sgym/render_env.hpp"
+#include "sgym/runner.hpp"
+#include "sgym/window.hpp"
+#include "sgym/video.hpp"
+
+using namespace sgym;
+using namespace sgym::render;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::filesystem::path tmp(const std::string& name) {
+  auto p = std::filesystem::temp_directory_path() / ("sgym-render-" + std::to_string(::getpid())) / name;
+  std::filesystem::remove_all(p);
+  std::filesystem::create_directories(p.parent_path());
+  return p;
+}
+
+// pixels that differ from the scene's background colour
+long non_background(const Frame& f, Color bg) {
+  long n = 0;
+  for (std::size_t i = 0; i < f.rgba.size(); i += 4)
+    n += f.rgba[i] != bg.r || f.rgba[i + 1] != bg.g || f.rgba[i + 2] != bg.b;
+  return n;
+}
+
+Frame render_env(Env& env, int width = 320) {
+  DrawList dl;
+  env.draw(dl);
+  const auto [w, h] = frame_size_for(dl.camera, width);
+  FrameRenderer r(w, h);
+  return r.render(dl);
+}
+
+struct Shell {
+  int code;
+  std::string out;
+};
+
+Shell sh(const std::string& cmd) {
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::string out;
+  std::array<char, 4096> buf;
+  std::size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+// an agent for an env: "random" when it handles the env's spaces, else the first that does
+const AgentEntry& agent_for(const Env& env) {
+  const AgentEntry* found = nullptr;
+  for (const auto& a : agent_registry())
+    if (a.incompatibility(env.observation_space(), env.action_space()).empty() && (found == nullptr || a.id == "random"))
+      found = &a;
+  if (found == nullptr) FAIL("no agent handles " << env.spec().id);
+  return *found;
+}
+
+}  // namespace
+
+TEST_CASE("every registered env renders a non-blank frame that depends on the state only", "[render]") {
+  REQUIRE(!env_registry().empty());
+  for (const auto& e : env_registry()) {
+    INFO(e.id);
+    auto env = make_env(e, {});
+    env->reset(7);
+    DrawList first;
+    env->draw(first);
+    REQUIRE(first.size() > 0);
+    const auto [w, h] = frame_size_for(first.camera, 320);
+    REQUIRE(w == 320);
+    REQUIRE(h % 2 == 0);
+    FrameRenderer renderer(w, h);
+    const Frame a = renderer.render(first);
+    REQUIRE(a.width == w);
+    REQUIRE(a.height == h);
+    REQUIRE(a.rgba.size() == static_cast<std::size_t>(w) * h * 4);
+    // not blank: a visible share of the pixels is not background
+    const long drawn = non_background(a, first.background);
+    INFO("non-background pixels " << drawn << " of " << w * h);
+    REQUIRE(drawn > w * h / 200);
+    // the same state gives the same pixels, in this renderer and in a fresh one
+    REQUIRE(renderer.render(first) == a);
+    REQUIRE(render_env(*env) == a);
+    // another state (after steps with sampled actions) gives another image
+    Rng rng(3);
+    bool differs = false;
+    for (int k = 0; k < 50 && !differs; ++k) {
+      const auto r = env->step(env->action_space().sample(rng));
+      DrawList dl;
+      env->draw(dl);
+      differs = renderer.render(dl) != a;
+      if (r.terminated || r.truncated) break;
+    }
+    REQUIRE(differs);
+  }
+}
+
+TEST_CASE("frame sizes follow the camera and stay even", "[render]") {
+  REQUIRE(frame_size_for({0, 0, 2, 1}, 640) == std::pair{640, 320});
+  REQUIRE(frame_size_for({0, 0, 1, 1}, 101) == std::pair{102, 102});
+  REQUIRE(frame_size_for({0, 0, 100, 1}, 640).second == 64);  // clamped to 64 high
+  REQUIRE_THROWS_AS(frame_size_for({0, 0, 0, 1}, 640), std::runtime_error);
+  // a drawn primitive lands where the camera says: a white disc at the centre of the camera
+  DrawList dl;
+  dl.camera = {-1, -1, 1, 1};
+  dl.background = {0, 0, 0, 255};
+  dl.circles.push_back({{0.5f, 0.5f}, 0.2f, {255, 255, 255, 255}, {}, 0});
+  FrameRenderer r(100, 100);
+  const Frame& f = r.render(dl);
+  const auto px = [&](int x, int y) { return f.rgba[(static_cast<std::size_t>(y) * 100 + x) * 4]; };
+  REQUIRE(px(75, 25) == 255);  // world (0.5, 0.5) is right and up (y flips)
+  REQUIRE(px(25, 75) == 0);
+  // a concave polygon is filled inside only (an L shape: its notch stays background)
+  DrawList l;
+  l.camera = {0, 0, 2, 2};
+  l.polygons.push_back({{{0, 0}, {2, 0}, {2, 1}, {1, 1}, {1, 2}, {0, 2}}, {255, 0, 0, 255}});
+  const Frame& g = r.render(l);
+  const auto red = [&](int x, int y) { return g.rgba[(static_cast<std::size_t>(y) * 100 + x) * 4]; };
+  REQUIRE(red(25, 25) == 255);   // upper left arm
+  REQUIRE(red(75, 75) == 255);   // lower right arm
+  REQUIRE(red(75, 25) == 0);     // the notch
+}
+
+TEST_CASE("GIF output decodes with giflib to the recorded frames", "[render][gif]") {
+  const auto& e = env_registry().front();
+  auto env = make_env(e, {});
+  env->reset(1);
+  MemorySink frames;
+  SinkViewer mem(frames, 200, false);
+  const auto path = tmp("ep.gif");
+  auto gif = make_gif_sink(path, env->spec().render_fps);
+  SinkViewer to_gif(*gif, 200, false);
+  Rng rng(2);
+  for (int k = 0; k < 12; ++k) {
+    DrawList dl;
+    env->draw(dl);
+    mem.show(dl, {});
+    to_gif.show(dl, {});
+    const auto r = env->step(env->action_space().sample(rng));
+    if (r.terminated || r.truncated) env->reset();
+  }
+  REQUIRE_FALSE(std::filesystem::exists(path));  // only NAME.partial until closed
+  gif->close();
+  REQUIRE(std::filesystem::exists(path));
+  const GifContents c = read_gif(path);
+  REQUIRE(c.frames.size() == 12);
+  REQUIRE(c.width == frames.all()[0].width);
+  REQUIRE(c.height == frames.all()[0].height);
+  REQUIRE(c.loops);
+  // delays keep the env's fps on average (whole centiseconds)
+  long total = 0;
+  for (int d : c.delays_cs) total += d;
+  REQUIRE(std::abs(total - std::lround(1200.0 / env->spec().render_fps)) <= 1);
+  // colours: exact when a frame has <= 256 of them, else within the quantiser's error
+  for (std::size_t i = 0; i < c.frames.size(); ++i) {
+    const Frame& src = frames.all()[i];
+    double err = 0;
+    for (std::size_t k = 0; k < src.rgba.size(); k += 4)
+      for (int ch = 0; ch < 3; ++ch) err += std::abs(int(src.rgba[k + ch]) - int(c.frames[i].rgba[k + ch]));
+    err /= static_cast<double>(src.rgba.size() / 4 * 3);
+    INFO("frame " << i << " mean abs colour error " << err);
+    REQUIRE(err < 4.0);
+  }
+  // a closed sink refuses frames; a broken file is an error naming it
+  REQUIRE_THROWS(gif->add(frames.all()[0]));
+  const auto bad = tmp("bad.gif");
+  write_file_atomic(bad, "GIF89a nonsense");
+  REQUIRE_THROWS_WITH(read_gif(bad), Contains("bad.gif"));
+}
+
+TEST_CASE("PNG directories and output forms", "[render]") {
+  const auto dir = tmp("frames");
+  std::ostringstream msg;
+  auto sink = make_sink(dir, 10, msg);
+  auto env = make_env(env_registry().front(), {});
+  env->reset(1);
+  SinkViewer v(*sink, 160, true);
+  DrawList dl;
+  env->draw(dl);
+  Overlay ov;
+  ov.lines = {"episode 1  step 0"};
+  ov.traces = {{"rpe", {0.0f, 0.5f, -0.2f}}};
+  v.show(dl, ov);
+  v.show(dl, ov);
+  sink->close();
+  REQUIRE(std::filesystem::exists(dir / "frame-000000.png"));
+  REQUIRE(std::filesystem::exists(dir / "frame-000001.png"));
+  REQUIRE_FALSE(std::filesystem::exists(dir / "frame-000002.png"));
+  const Frame back = load_image(dir / "frame-000000.png");
+  REQUIRE(back == load_image(dir / "frame-000001.png"));
+  // the overlay takes bands above and below the scene, which keeps its own size
+  const auto [w, h] = frame_size_with(dl.camera, 160, ov);
+  REQUIRE(back.height == h);
+  REQUIRE(h > frame_size_for(dl.camera, 160).second + 80);
+  FrameRenderer r(w, h);
+  REQUIRE(back == r.render(dl, &ov));
+  REQUIRE(back != r.render(dl));
+  // unknown forms are usage errors naming the choices
+  REQUIRE_THROWS_AS(make_sink(tmp("x.avi"), 10, msg), UsageError);
+  REQUIRE_THROWS_WITH(make_sink(tmp("x.avi"), 10, msg), Contains(".gif") && Contains(".mp4"));
+}
+
+TEST_CASE("MP4: frames are piped to ffmpeg, and without it a clear message and a GIF", "[render][mp4]") {
+  auto env = make_env(env_registry().front(), {});
+  env->reset(1);
+  DrawList dl;
+  env->draw(dl);
+  // without ffmpeg: the message names it and the GIF written instead
+  ::setenv("SGYM_FFMPEG", "", 1);
+  std::ostringstream msg;
+  const auto mp4 = tmp("movie.mp4");
+  auto sink = make_sink(mp4, 10, msg);
+  REQUIRE_THAT(msg.str(), Contains("ffmpeg is not installed") && Contains("movie.gif"));
+  {
+    SinkViewer v(*sink, 160, false);
+    v.show(dl, {});
+  }
+  sink->close();
+  REQUIRE(read_gif(mp4.parent_path() / "movie.gif").frames.size() == 1);
+  // a stand-in ffmpeg that checks the arguments and stores stdin: the bytes are the raw frames
+  const auto fake = tmp("fake-ffmpeg.sh");
+  write_file_atomic(fake, "#!/bin/sh\n"
+                          "case \"$*\" in *'-f rawvideo -pix_fmt rgba -s 160x'*'-framerate 10 -i -'*) ;; *) echo bad args: \"$*\" >&2; exit 3;; esac\n"
+                          "for last; do :; done\ncat > \"$last\"\n");
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  ::setenv("SGYM_FFMPEG", fake.c_str(), 1);
+  REQUIRE(find_ffmpeg() == fake.string());
+  std::ostringstream msg2;
+  auto real = make_sink(mp4, 10, msg2);
+  REQUIRE(msg2.str().empty());
+  MemorySink mem;
+  {
+    SinkViewer v(*real, 160, false), m(mem, 160, false);
+    for (int k = 0; k < 3; ++k) {
+      v.show(dl, {});
+      m.show(dl, {});
+    }
+  }
+  real->close();
+  ::unsetenv("SGYM_FFMPEG");
+  const std::string bytes = read_file(mp4);
+  const Frame& f = mem.all()[0];
+  REQUIRE(bytes.size() == 3 * f.rgba.size());
+  REQUIRE(std::equal(f.rgba.begin(), f.rgba.end(), reinterpret_cast<const std::uint8_t*>(bytes.data())));
+  // with a real ffmpeg installed (optional: not in scripts/install-deps.sh), an H.264 file whose
+  // frame count ffprobe reads back
+  if (const auto ffmpeg = find_ffmpeg(); ffmpeg && sh("command -v ffprobe").code == 0) {
+    const auto real_mp4 = tmp("real.mp4");
+    auto out = make_mp4_sink(real_mp4, 10, *ffmpeg);
+    {
+      SinkViewer v(*out, 160, false);
+      for (int k = 0; k < 5; ++k) v.show(dl, {});
+    }
+    out->close();
+    const auto probe = sh("ffprobe -v error -count_frames -show_entries stream=codec_name,nb_read_frames -of csv=p=0 " +
+                          real_mp4.string());
+    REQUIRE_THAT(probe.out, Contains("h264") && Contains("5"));
+  }
+}
+
+TEST_CASE("record and replay give the same frames for every env", "[render][replay]") {
+  for (const auto& e : env_registry()) {
+    INFO(e.id);
+    auto probe = make_env(e, {});
+    RecordConfig cfg;
+    cfg.env_id = e.id;
+    cfg.agent_id = agent_for(*probe).id;
+    cfg.episodes = 2;
+    cfg.seed = 11;
+    cfg.trajectory = tmp(e.id + ".jsonl");
+    MemorySink recorded;
+    SinkViewer rv(recorded, 160, false);
+    const RecordSummary rs = record(cfg, rv);
+    REQUIRE(rs.episodes == 2);
+    REQUIRE(rs.frames == rs.steps + 2);
+    REQUIRE(recorded.frames() == rs.frames);
+    REQUIRE(std::filesystem::exists(trajectory_meta_path(cfg.trajectory)));
+
+    MemorySink replayed;
+    SinkViewer pv(replayed, 160, false);
+    const ReplaySummary ps = replay({cfg.trajectory, std::nullopt, std::nullopt}, pv);
+    REQUIRE(ps.env == e.id);
+    REQUIRE(ps.episodes == 2);
+    REQUIRE(ps.steps == rs.steps);
+    REQUIRE(replayed.frames() == recorded.frames());
+    for (std::size_t i = 0; i < recorded.all().size(); ++i) {
+      INFO("frame " << i);
+      REQUIRE(replayed.all()[i] == recorded.all()[i]);
+    }
+
+    // every k-th episode: episodes 0 and 2 of 3 are shown
+    cfg.trajectory.clear();
+    cfg.episodes = 3;
+    cfg.every = 2;
+    MemorySink sparse;
+    SinkViewer sv(sparse, 160, false);
+    const RecordSummary ss = record(cfg, sv);
+    REQUIRE(ss.episodes == 3);
+    REQUIRE(ss.shown_episodes == 2);
+    REQUIRE(sparse.frames() < ss.steps + 3);
+    REQUIRE(sparse.all()[0] == recorded.all()[0]);
+  }
+}
+
+TEST_CASE("replay refuses a trajectory the env does not reproduce", "[render][replay]") {
+  const auto& e = env_registry().front();
+  RecordConfig cfg;
+  cfg.env_id = e.id;
+  cfg.agent_id = "random";
+  cfg.episodes = 1;
+  cfg.trajectory = tmp("tamper.jsonl");
+  MemorySink sink;
+  SinkViewer v(sink, 120, false);
+  record(cfg, v);
+  // change one recorded reward
+  std::string text = read_file(cfg.trajectory);
+  const auto line = text.rfind('\n', text.find("\"step\":1,")) + 1;  // keys are in any order
+  const auto pos = text.find("\"reward\":", line);
+  REQUIRE(pos != std::string::npos);
+  text.replace(pos, 9, "\"reward\":123.5,\"x\":");
+  write_file_atomic(cfg.trajectory, text);
+  MemorySink out;
+  SinkViewer ov(out, 120, false);
+  REQUIRE_THROWS_WITH(replay({cfg.trajectory, std::nullopt, std::nullopt}, ov),
+                      Contains("diverged at episode 0 step 1") && Contains("reward"));
+  // a missing file is a usage error
+  REQUIRE_THROWS_AS(replay({tmp("none.jsonl"), std::nullopt, std::nullopt}, ov), UsageError);
+}
+
+TEST_CASE("sgym record and sgym replay on the command line", "[render][cli]") {
+  const auto gif = tmp("cli.gif"), traj = tmp("cli.jsonl"), d1 = tmp("rec"), d2 = tmp("rep");
+  const std::string bin = SGYM_BINARY;
+  const std::string env = env_registry().front().id;
+  auto r = sh(bin + " record --env " + env + " --agent random --episodes 2 --seed 3 --width 200 --out " +
+              gif.string() + " --trajectory " + traj.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("animated GIF"));
+  const GifContents c = read_gif(gif);
+  REQUIRE(c.width == 200);
+  // the same run as PNG frames, then its replay as PNG frames: identical files
+  r = sh(bin + " record --env " + env + " --agent random --episodes 2 --seed 3 --width 200 --out " + d1.string() + "/");
+  REQUIRE(r.code == 0);
+  r = sh(bin + " replay " + traj.string() + " --width 200 --out " + d2.string() + "/");
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  long n = 0;
+  for (const auto& f : std::filesystem::directory_iterator(d1)) {
+    ++n;
+    REQUIRE(read_file(f.path()) == read_file(d2 / f.path().filename()));
+  }
+  REQUIRE(n == static_cast<long>(c.frames.size()));
+  // usage errors: exit code 2 with the reason
+  r = sh(bin + " record --env " + env + " --agent random --out " + tmp("x.avi").string());
+  REQUIRE(r.code == 2);
+  REQUIRE_THAT(r.out, Contains(".gif"));
+  r = sh(bin + " record --env Nope-v0 --agent random --out " + gif.string());
+  REQUIRE(r.code == 2);
+}
+
+TEST_CASE("the gallery pictures every registered env", "[render][gallery]") {
+  const auto root = tmp("gallery-root");
+  const auto entries = write_gallery(root, 200);
+  REQUIRE(entries.size() == env_registry().size());
+  const std::string md = read_file(root / "gallery.md");
+  for (const auto& g : entries) {
+    INFO(g.env);
+    REQUIRE_THAT(md, Contains("## " + g.env) && Contains(g.png.generic_string()));
+    const Frame f = load_image(root / g.png);
+    REQUIRE(f.width == 200);
+    const Frame first = read_gif(root / g.gif).frames.front();
+    REQUIRE(static_cast<int>(read_gif(root / g.gif).frames.size()) == g.frames);
+    REQUIRE(first.width == 100);
+    REQUIRE(non_background(f, {first.rgba[0], first.rgba[1], first.rgba[2], 255}) > 0);
+  }
+}
+
+TEST_CASE("the window: frames, pause, single step, speed and quit", "[render][window]") {
+  auto env = make_env(env_registry().front(), {});
+  env->reset(1);
+  DrawList dl;
+  env->draw(dl);
+  WindowViewer w("sgym test", 200);
+  w.set_fps(1000);  // no pacing delay worth waiting for
+  Overlay ov;
+  ov.lines = {"test"};
+  REQUIRE(w.show(dl, ov));
+  REQUIRE(w.rate() == Approx(1000));
+  w.command(WindowCommand::kFaster);
+  REQUIRE(w.rate() == Approx(2000));
+  w.command(WindowCommand::kSlower);
+  w.command(WindowCommand::kSlower);
+  REQUIRE(w.rate() == Approx(500));
+  // paused, a granted single step lets exactly one frame through
+  w.command(WindowCommand::kTogglePause);
+  REQUIRE(w.paused());
+  w.command(WindowCommand::kStep);
+  REQUIRE(w.show(dl, ov));
+  w.command(WindowCommand::kTogglePause);
+  REQUIRE_FALSE(w.paused());
+  REQUIRE(w.show(dl, ov));
+  // quit: show() says stop, and keeps saying it
+  w.command(WindowCommand::kQuit);
+  REQUIRE_FALSE(w.show(dl, ov));
+  REQUIRE_FALSE(w.show(dl, ov));
+}
+
+namespace {
+// a viewer that stops after `limit` frames, as a closed window does
+class StopAfter final : public Viewer {
+ public:
+  explicit StopAfter(long limit) : limit_(limit) {}
+  bool show(const DrawList&, const Overlay& ov) override {
+    lines_ = ov.lines;
+    return ++shown_ < limit_;
+  }
+  bool wants_overlay() const override { return true; }
+  long shown_ = 0;
+  std::vector<std::string> lines_;
+
+ private:
+  long limit_;
+};
+}  // namespace
+
+TEST_CASE("rendering inside sgym run: every state shown, a closed window stops the run", "[render][window]") {
+  const auto& e = env_registry().front();
+  auto probe = make_env(e, {});
+  RunConfig cfg;
+  cfg.env_id = e.id;
+  cfg.agent_id = agent_for(*probe).id;
+  cfg.episodes = 4;
+  cfg.out_dir = tmp("run-render");
+  auto all = std::make_shared<StopAfter>(1000000);
+  const RunSummary s = sgym::run(cfg, rendering_entry(e, all, 2), agent_entry(cfg.agent_id));
+  // episodes 0 and 2 are shown: reset + steps each
+  REQUIRE(all->shown_ > 0);
+  REQUIRE(all->shown_ < s.total_steps + 4);
+  REQUIRE_THAT(all->lines_.at(0), Contains(e.id) && Contains("episode 3"));
+  // a viewer that stops: ViewerClosed leaves the streamed files as .partial
+  cfg.out_dir = tmp("run-render-stop");
+  auto stop = std::make_shared<StopAfter>(5);
+  REQUIRE_THROWS_AS(sgym::run(cfg, rendering_entry(e, stop, 1), agent_entry(cfg.agent_id)), ViewerClosed);
+  REQUIRE(stop->shown_ == 5);
+  REQUIRE(std::filesystem::exists(cfg.out_dir / "episodes.csv.partial"));
+  // on the command line: --render rgb writes the frames, and the run its usual files
+  const auto gif = tmp("run.gif");
+  auto r = sh(std::string(SGYM_BINARY) + " run --env " + e.id + " --agent " + cfg.agent_id +
+              " --episodes 3 --render rgb --render-every 2 --render-width 120 --render-out " + gif.string() + " --out " +
+              tmp("run-cli").string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("wrote") && Contains("animated GIF"));
+  REQUIRE(read_gif(gif).width == 120);
+  REQUIRE(std::filesystem::exists(gif.parent_path() / "run-cli" / "summary.json"));
+}
