@@ -98,10 +98,11 @@ TEST_CASE("every registered env renders a non-blank frame that depends on the st
     REQUIRE(a.width == w);
     REQUIRE(a.height == h);
     REQUIRE(a.rgba.size() == static_cast<std::size_t>(w) * h * 4);
-    // not blank: a visible share of the pixels is not background
+    // not blank: visible pixels are not background (a task's first frame may be only a fixation
+    // point, about 0.4 % of the frame)
     const long drawn = non_background(a, first.background);
     INFO("non-background pixels " << drawn << " of " << w * h);
-    REQUIRE(drawn > w * h / 200);
+    REQUIRE(drawn > w * h / 1000);
     // the same state gives the same pixels, in this renderer and in a fresh one
     REQUIRE(renderer.render(first) == a);
     REQUIRE(render_env(*env) == a);
@@ -113,7 +114,7 @@ TEST_CASE("every registered env renders a non-blank frame that depends on the st
       DrawList dl;
       env->draw(dl);
       differs = renderer.render(dl) != a;
-      if (r.terminated || r.truncated) break;
+      if (r.terminated || r.truncated) env->reset();  // the next trial is another state too
     }
     REQUIRE(differs);
   }

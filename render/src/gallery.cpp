@@ -19,10 +19,15 @@ std::vector<GalleryEntry> write_gallery(const std::filesystem::path& root, int w
   for (const auto& e : env_registry()) {
     auto probe = make_env(e, {});
     // the chance baseline when it applies, so the picture shows the task rather than a skill
+    // the agent written for this env (an oracle, a scripted controller) shows the task as a subject
+    // performs it; otherwise the random agent
     std::string agent;
-    for (const auto& a : agent_registry())
-      if (a.incompatibility(probe->observation_space(), probe->action_space()).empty() && (agent.empty() || a.id == "random"))
-        agent = a.id;
+    for (const auto& a : agent_registry()) {
+      const bool fits = agent_env_mismatch(a, e.id, probe->observation_space(), probe->action_space()).empty();
+      const bool written_for = std::find(a.envs.begin(), a.envs.end(), e.id) != a.envs.end();
+      if (fits && written_for) { agent = a.id; break; }
+      if (fits && (agent.empty() || a.id == "random")) agent = a.id;
+    }
     if (agent.empty()) throw std::runtime_error("gallery: no registered agent can act in " + e.id);
     RecordConfig cfg;
     cfg.env_id = e.id;
