@@ -65,11 +65,11 @@ void StateWriter::str(std::string_view s) {
 }
 void StateWriter::floats(std::span<const float> v) {
   u64(v.size());
-  buf_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
+  if (!v.empty()) buf_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
 }
 void StateWriter::doubles(std::span<const double> v) {
   u64(v.size());
-  buf_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double));
+  if (!v.empty()) buf_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double));
 }
 
 void StateReader::need(std::size_t n, std::string_view what) const {
@@ -122,7 +122,7 @@ void read_array(StateReader& r, std::string_view buf, std::size_t& pos, std::vec
   if ((buf.size() - pos) / sizeof(T) < n)
     throw FileFormatError("truncated: " + std::string(what) + " needs " + std::to_string(n * sizeof(T)) + " bytes");
   out.resize(n);
-  std::memcpy(out.data(), buf.data() + pos, n * sizeof(T));
+  if (n > 0) std::memcpy(out.data(), buf.data() + pos, n * sizeof(T));  // data() may be null when empty
   pos += n * sizeof(T);
 }
 }  // namespace
