@@ -510,15 +510,22 @@ std::string throughput(double seconds) {
   }
   md << "\n| agent | reference env | act + observe (calls/s, agent time only) |\n|---|---|---|\n";
   for (const AgentEntry& a : agent_registry()) {
+    // the reference env: one the agent is written for, else the first it handles that has a
+    // choice to make (not Discrete(1)), else the first it handles
     const EnvEntry* ref = nullptr;
-    std::unique_ptr<Env> env;
+    int ref_rank = 0;
     for (const EnvEntry& e : env_registry()) {
-      env = make_env(e);
-      if (agent_env_mismatch(a, e.id, env->observation_space(), env->action_space()).empty()) {
+      auto probe = make_env(e);
+      if (!agent_env_mismatch(a, e.id, probe->observation_space(), probe->action_space()).empty()) continue;
+      const bool listed = std::find(a.envs.begin(), a.envs.end(), e.id) != a.envs.end();
+      const bool choice = !(probe->action_space().is_discrete() && probe->action_space().n() == 1);
+      const int rank = listed ? 3 : choice ? 2 : 1;
+      if (rank > ref_rank) {
         ref = &e;
-        break;
+        ref_rank = rank;
       }
     }
+    std::unique_ptr<Env> env = ref != nullptr ? make_env(*ref) : nullptr;
     if (ref == nullptr) {
       md << "| " << a.id << " | none registered | n/a |\n";
       continue;

@@ -1,6 +1,7 @@
 #include "sgym/vector_env.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -14,15 +15,18 @@
 namespace sgym {
 
 // ---------------------------------------------------------------------------------------------
+// Workers spin briefly on the generation counter before sleeping on the condition variable: a
+// batch of cheap envs is stepped in microseconds, and a sleep/wake per step costs tens of them.
 struct ThreadPool::State {
+  static constexpr int kSpins = 4000;  // about 10-40 us of polling before a worker sleeps
   std::mutex mu;
   std::condition_variable wake, done;
   std::vector<std::thread> workers;
   const std::function<void(std::size_t)>* fn = nullptr;
   std::size_t n = 0;
-  std::uint64_t generation = 0;
-  int pending = 0;
-  bool stop = false;
+  std::atomic<std::uint64_t> generation{0};
+  std::atomic<int> pending{0};
+  std::atomic<bool> stop{false};
   std::exception_ptr error;
 
   // chunk c of `parts` contiguous chunks of [0, n)
@@ -46,14 +50,20 @@ ThreadPool::ThreadPool(int threads) : threads_(threads), state_(std::make_unique
       State& s = *state_;
       std::uint64_t seen = 0;
       for (;;) {
-        std::unique_lock<std::mutex> lock(s.mu);
-        s.wake.wait(lock, [&] { return s.stop || s.generation != seen; });
-        if (s.stop) return;
-        seen = s.generation;
-        lock.unlock();
+        // wait for a new generation: poll a little, then sleep
+        int spins = 0;
+        while (s.generation.load(std::memory_order_acquire) == seen && !s.stop.load(std::memory_order_acquire)) {
+          if (++spins < State::kSpins) continue;
+          std::unique_lock<std::mutex> lock(s.mu);
+          s.wake.wait(lock, [&] { return s.stop.load() || s.generation.load() != seen; });
+        }
+        if (s.stop.load(std::memory_order_acquire)) return;
+        seen = s.generation.load(std::memory_order_acquire);
         s.run_chunk(w, threads_);
-        lock.lock();
-        if (--s.pending == 0) s.done.notify_one();
+        if (s.pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+          std::lock_guard<std::mutex> lock(s.mu);
+          s.done.notify_one();
+        }
       }
     });
   }
@@ -62,7 +72,7 @@ ThreadPool::ThreadPool(int threads) : threads_(threads), state_(std::make_unique
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(state_->mu);
-    state_->stop = true;
+    state_->stop.store(true);
   }
   state_->wake.notify_all();
   for (auto& t : state_->workers) t.join();
@@ -75,17 +85,21 @@ void ThreadPool::run(std::size_t n, const std::function<void(std::size_t)>& fn) 
     return;
   }
   {
+    // under the mutex, so a worker that is about to sleep sees the new generation
     std::lock_guard<std::mutex> lock(s.mu);
     s.fn = &fn;
     s.n = n;
     s.error = nullptr;
-    s.pending = threads_ - 1;
-    ++s.generation;
+    s.pending.store(threads_ - 1, std::memory_order_relaxed);
+    s.generation.fetch_add(1, std::memory_order_release);
   }
   s.wake.notify_all();
   s.run_chunk(0, threads_);
+  int spins = 0;
+  while (s.pending.load(std::memory_order_acquire) != 0 && ++spins < State::kSpins) {
+  }
   std::unique_lock<std::mutex> lock(s.mu);
-  s.done.wait(lock, [&] { return s.pending == 0; });
+  s.done.wait(lock, [&] { return s.pending.load(std::memory_order_acquire) == 0; });
   if (s.error) std::rethrow_exception(s.error);
 }
 
