@@ -155,8 +155,10 @@ void print_summary(const RunSummary& s, const std::filesystem::path& out) {
                 << (c.early_n > 0 ? fixed(c.early_mean) : "n/a") << " | "
                 << (c.late_n > 0 ? fixed(c.late_mean) : "n/a") << " |\n";
   }
-  std::cout << "\noutputs in " << out.string() << "/ (summary.json, episodes.jsonl, episodes.csv"
-            << (s.signal_cells.empty() ? "" : ", signals.csv") << ", agent.sgym)\n";
+  std::string files;
+  for (const char* f : {"summary.json", "episodes.jsonl", "episodes.csv", "trials.jsonl", "signals.csv", "agent.sgym"})
+    if (std::filesystem::exists(out / f)) files += (files.empty() ? "" : ", ") + std::string(f);
+  std::cout << "\noutputs in " << out.string() << "/ (" << files << ")\n";
 }
 
 std::vector<std::string> split_commas(const std::vector<std::string>& items) {

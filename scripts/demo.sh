@@ -14,3 +14,6 @@ rm -rf "$out"
 build/release/cli/sgym run --env Pavlovian-v0 --agent td-critic \
   --env-opt probe_every=10 --episodes 500 --seed 1 --eval-every 100 \
   --record rpe,value --out "$out"
+
+# the figures: learning curve and the RPE over steps and trials (gnuplot)
+build/release/cli/sgym plot "$out"
