@@ -101,7 +101,8 @@ const OptionSet<CerebellarReachConfig>& options() {
 }
 
 // observation offsets of ArmReach-v0 (see its obs_layout)
-constexpr std::size_t kQ = 0, kDq = 2, kCursor = 6, kTarget = 8, kTime = 11, kObsSize = 12;
+constexpr std::size_t kQ = learning::kArmQ, kDq = learning::kArmDq, kCursor = learning::kArmCursor,
+                      kTarget = learning::kArmTarget, kTime = learning::kArmTime, kObsSize = learning::kArmObsSize;
 
 class CerebellarReach final : public Agent {
  public:
@@ -304,15 +305,7 @@ AgentEntry cerebellar_reach_entry() {
           "feed-forward correction by feedback-error learning",
           "ArmReach-v0 observations (12-element Box: joint angles, velocities, hand, cursor, target, in_target, time) and 2 joint torques",
           options().docs(),
-          [](const Space& obs, const Space& act) -> std::string {
-            if (!obs.is_box() || obs.shape() != std::vector<std::int64_t>{static_cast<std::int64_t>(kObsSize)})
-              return "needs ArmReach-v0's observation: a Box of shape (12,)";
-            if (!act.is_box() || act.shape() != std::vector<std::int64_t>{2} || !act.bounded())
-              return "needs two bounded joint torques: a Box of shape (2,)";
-            if (obs.low()[10] != 0.0f || obs.high()[10] != 1.0f || obs.low()[11] != 0.0f)
-              return "element 10 must be the in_target flag in [0, 1] and element 11 the trial time >= 0, as in ArmReach-v0";
-            return "";
-          },
+          learning::arm_reach_incompatibility,
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
             const CerebellarReachConfig c = options().parse(kv);
             // cross-field checks: a granule cell draws distinct fibres from each group

@@ -6,6 +6,12 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sgym/space.hpp"
 
 namespace sgym::learning {
 
@@ -88,6 +94,22 @@ inline void minimum_jerk(double s, double& p, double& v, double& a) {
   p = 10.0 * s3 - 15.0 * s3 * s + 6.0 * s3 * s2;
   v = 30.0 * s2 - 60.0 * s3 + 30.0 * s3 * s;
   a = 60.0 * s - 180.0 * s2 + 120.0 * s3;
+}
+
+/// Observation offsets of ArmReach-v0 (its obs_layout): joint angles, velocities, cursor, target,
+/// trial time, and the total size.
+constexpr std::size_t kArmQ = 0, kArmDq = 2, kArmCursor = 6, kArmTarget = 8, kArmTime = 11, kArmObsSize = 12;
+
+/// "" when the spaces are ArmReach-v0's (12-element observation with the in_target flag and trial
+/// time where the layout puts them, two bounded torques), else the reason they are not.
+inline std::string arm_reach_incompatibility(const Space& obs, const Space& act) {
+  if (!obs.is_box() || obs.shape() != std::vector<std::int64_t>{static_cast<std::int64_t>(kArmObsSize)})
+    return "needs ArmReach-v0's observation: a Box of shape (12,)";
+  if (!act.is_box() || act.shape() != std::vector<std::int64_t>{2} || !act.bounded())
+    return "needs two bounded joint torques: a Box of shape (2,)";
+  if (obs.low()[10] != 0.0f || obs.high()[10] != 1.0f || obs.low()[11] != 0.0f)
+    return "element 10 must be the in_target flag in [0, 1] and element 11 the trial time >= 0, as in ArmReach-v0";
+  return "";
 }
 
 }  // namespace sgym::learning
