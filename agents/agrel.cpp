@@ -9,6 +9,9 @@
 // For a one-step classification trial (the paper's setting) δ = r − Z_a is the paper's reward
 // prediction error of the winner; γ > 0 bootstraps across the steps of a multi-step trial (fixate,
 // then choose) with the expected winner activity at the next step (expected SARSA).
+#include <string_view>
+#include <utility>
+
 #include <Eigen/Core>
 
 #include "learning/gated_update.hpp"
@@ -79,7 +82,13 @@ class Agrel final : public Agent {
     for (Eigen::Index i = 0; i < fb_.size(); ++i) fb_.data()[i] = rng_.uniform(-c.init_range, c.init_range);
   }
 
-  void begin_episode() override { rpe_ = 0.0; }
+  void begin_episode() override {
+    rpe_ = 0.0;
+    trial_end_ = false;
+  }
+
+  // trials are independent: the step that ends one is terminal, also when the episode goes on
+  void trial_ended(std::string_view) override { trial_end_ = true; }
 
   const Action& act(std::span<const float> obs) override {
     forward(obs, x_, h_, z_);
@@ -98,7 +107,8 @@ class Agrel final : public Agent {
     return action_;
   }
 
-  void observe(double reward, std::span<const float> next_obs, bool terminated, bool) override {
+  void observe(double reward, std::span<const float> next_obs, bool episode_terminated, bool) override {
+    const bool terminated = std::exchange(trial_end_, false) || episode_terminated;
     const auto a = static_cast<Eigen::Index>(action_.index);
     double next_value = 0.0;
     if (!terminated) {
@@ -176,6 +186,7 @@ class Agrel final : public Agent {
   Eigen::VectorXd x_, x_next_, h_, h_next_, z_, z_next_, p_, p_next_, gate_, fb_row_, act_;
   Action action_;
   double rpe_ = 0.0;
+  bool trial_end_ = false;  // trial_ended() came before this observe()
 };
 
 }  // namespace

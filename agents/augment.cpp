@@ -11,6 +11,8 @@
 // runs on across trials.
 #include <array>
 #include <memory>
+#include <string_view>
+#include <utility>
 
 #include "learning/augment_network.hpp"
 #include "learning/selection.hpp"
@@ -76,6 +78,7 @@ class Augment final : public Agent {
   void begin_episode() override {
     net_.reset_trial();
     ready_ = false;
+    trial_end_ = false;
   }
 
   const Action& act(std::span<const float> obs) override {
@@ -89,8 +92,12 @@ class Augment final : public Agent {
     return action_;
   }
 
+  // trials are independent (the paper's protocol): the step that ends one is terminal for learning,
+  // even when the episode goes on with the next trial
+  void trial_ended(std::string_view) override { trial_end_ = true; }
+
   void observe(double reward, std::span<const float> next_obs, bool terminated, bool truncated) override {
-    if (terminated) {
+    if (std::exchange(trial_end_, false) || terminated) {
       net_.terminal(reward, training());
       net_.reset_trial();
       return;
@@ -195,6 +202,7 @@ class Augment final : public Agent {
   Network net_;
   Action action_;
   Eigen::Matrix<double, NA, 1> p_;  // choice probabilities
+  bool trial_end_ = false;          // trial_ended() came before this observe()
   bool ready_ = false;              // observe() already chose the action for the next act()
 };
 

@@ -8,6 +8,9 @@
 //   E_θ ← γλ E_θ + onehot(a_t) x_tᵀ                                      (actor_trace = three_factor)
 // with π = softmax(Θ x / τ) or ε-greedy over the preferences Θ x. The three-factor form is rule (2)
 // of SCIENCE.md §1 (pre × post × δ); the gradient form subtracts the expected post activity.
+#include <string_view>
+#include <utility>
+
 #include <Eigen/Core>
 
 #include "learning/gated_update.hpp"
@@ -70,6 +73,7 @@ class TdActorCritic final : public Agent {
         action_(Action::discrete(0)) {}
 
   void begin_episode() override {
+    trial_end_ = false;
     trace_v_.reset();
     trace_theta_.reset();
     rpe_ = 0.0;
@@ -96,7 +100,13 @@ class TdActorCritic final : public Agent {
     return action_;
   }
 
-  void observe(double reward, std::span<const float> next_obs, bool terminated, bool) override {
+  // trials are independent: the step that ends one is terminal (no bootstrapping from the next
+  // trial) and the traces restart, also when the episode goes on
+  void trial_ended(std::string_view) override { trial_end_ = true; }
+
+  void observe(double reward, std::span<const float> next_obs, bool episode_terminated, bool) override {
+    const bool trial_end = std::exchange(trial_end_, false);
+    const bool terminated = episode_terminated || trial_end;
     load(next_obs, x_next_);
     const double v_next = terminated ? 0.0 : v_.dot(x_next_);
     rpe_ = learning::td_error(reward, v_.dot(x_), v_next, cfg_.gamma, terminated);
@@ -116,6 +126,10 @@ class TdActorCritic final : public Agent {
     }
     value_ = v_next;
     x_.swap(x_next_);
+    if (trial_end) {
+      trace_v_.reset();
+      trace_theta_.reset();
+    }
   }
 
   std::vector<std::string> signal_names() const override { return {"rpe", "value", "action_probs"}; }
@@ -152,6 +166,7 @@ class TdActorCritic final : public Agent {
   learning::MatrixTrace trace_theta_;
   Action action_;
   double rpe_ = 0.0, value_ = 0.0;
+  bool trial_end_ = false;  // trial_ended() came before this observe()
 };
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "learning/two_state.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
+#include "sgym/interact.hpp"
 
 namespace sgym::arm_adaptation {
 
@@ -60,10 +61,7 @@ inline std::vector<Trial> run_trials(Env& env, Agent& agent, long long trials, s
     agent.begin_episode();
     Trial t;
     for (;;) {
-      const Action& a = agent.act(obs);
-      auto r = env.step(a);
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent.observe(r.reward, obs, r.terminated, r.truncated);
+      const auto r = interact(env, agent, obs).result;
       if (!r.info.string_or_empty("trial_outcome").empty()) {
         t.trial = r.info.get_int("trial");
         t.phase = r.info.get_string("phase");

@@ -10,6 +10,7 @@
 
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
+#include "sgym/interact.hpp"
 #include "sgym/rng.hpp"
 
 namespace {
@@ -57,10 +58,8 @@ int main(int argc, char** argv) {
         obs.assign(r0.obs.begin(), r0.obs.end());
         agent->begin_episode();
         for (;;) {
-          auto r = env->step(agent->act(obs));
+          const auto r = sgym::interact(*env, *agent, obs).result;
           ++steps;
-          obs.assign(r.obs.begin(), r.obs.end());
-          agent->observe(r.reward, obs, r.terminated, r.truncated);
           if (!r.info.string_or_empty("trial_outcome").empty()) {
             correct += r.info.get_string("trial_outcome") == "correct";
             plus += r.info.get_double("mean_p_plus");

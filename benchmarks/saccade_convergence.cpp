@@ -28,6 +28,7 @@
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "sgym/interact.hpp"
 #include "sgym/rng.hpp"
 
 namespace {
@@ -98,11 +99,8 @@ int run_trial(sgym::Env& env, sgym::Agent& agent, std::vector<float>& obs, long 
   obs.assign(r0.obs.begin(), r0.obs.end());
   agent.begin_episode();
   for (;;) {
-    const sgym::Action& a = agent.act(obs);
-    const sgym::StepResult r = env.step(a);
+    const sgym::StepResult r = sgym::interact(env, agent, obs).result;
     ++steps;
-    obs.assign(r.obs.begin(), r.obs.end());
-    agent.observe(r.reward, obs, r.terminated, r.truncated);
     if (r.terminated || r.truncated) {
       agent.end_episode();
       // the info of the ending step describes the trial that ended

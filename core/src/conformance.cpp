@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sgym/error.hpp"
+#include "sgym/interact.hpp"
 #include "sgym/io.hpp"
 
 namespace sgym {
@@ -311,12 +312,9 @@ CheckReport check_agent(const AgentMaker& make_agent, const EnvMaker& make_env,
     std::vector<float> obs(r0.obs.begin(), r0.obs.end());
     ag.begin_episode();
     for (;;) {
-      const Action& a = ag.act(obs);
+      const auto [a, r] = interact(e, ag, obs);
       h = fnv1a64(&a.index, sizeof a.index, h);
       h = fnv1a64(a.values.data(), a.values.size() * sizeof(float), h);
-      StepResult r = e.step(a);
-      obs.assign(r.obs.begin(), r.obs.end());
-      ag.observe(r.reward, obs, r.terminated, r.truncated);
       for (const auto& s : ag.introspect()) h = fnv1a64(s.values.data(), s.values.size() * sizeof(float), h);
       if (r.terminated || r.truncated) break;
     }

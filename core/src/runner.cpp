@@ -1,5 +1,4 @@
 #include "sgym/runner.hpp"
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -12,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sgym/error.hpp"
+#include "sgym/interact.hpp"
 #include "sgym/io.hpp"
 #include "sgym/wrappers.hpp"
 
@@ -214,10 +214,7 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
     const bool late = train && ep >= cfg.episodes - tail;
     int step = 0;
     for (;;) {
-      const Action& a = agent->act(obs);
-      StepResult r = e.step(a);
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent->observe(r.reward, obs, r.terminated, r.truncated);
+      const StepResult r = interact(e, *agent, obs).result;
       ++step;
       ++s.total_steps;
       if (train) {

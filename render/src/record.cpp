@@ -13,6 +13,7 @@
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "sgym/interact.hpp"
 #include "sgym/io.hpp"
 #include "sgym/runner.hpp"
 #include "sgym/wrappers.hpp"
@@ -139,10 +140,7 @@ RecordSummary record(const RecordConfig& cfg, Viewer& viewer) {
     int step = 0;
     if (shown && !show(ep, 0, 0.0, 0.0)) sum.stopped = true;
     while (!sum.stopped) {
-      const Action& a = agent->act(obs);
-      StepResult r = env->step(a);
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent->observe(r.reward, obs, r.terminated, r.truncated);
+      const StepResult r = interact(*env, *agent, obs).result;
       ret += r.reward;
       ++step;
       ++sum.steps;

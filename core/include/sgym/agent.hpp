@@ -1,5 +1,5 @@
-// The agent contract: begin_episode, act, observe (where learning happens), end_episode; training
-// on/off; versioned, atomic save/load; and introspect() exposing named internal signals (rpe, value,
+// The agent contract: begin_episode, act, observe (where learning happens), trial_ended,
+// end_episode (sgym/interact.hpp calls them in order); training on/off; versioned, atomic save/load; and introspect() exposing named internal signals (rpe, value,
 // unit activities) for analysis and plots.
 #pragma once
 
@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sgym/io.hpp"
@@ -43,6 +44,11 @@ class Agent {
                        bool truncated) = 0;
   /// Called once after the last observe() of an episode.
   virtual void end_episode() {}
+  /// Called when the env step just taken ended a trial (its info's trial_outcome is set, see
+  /// info_keys), before that step's observe(). In a multi-trial episode this is the only sign of a
+  /// trial boundary: agents that treat trials as independent (reset memory and traces, no
+  /// bootstrapping from the next trial) treat the coming observe() as terminal.
+  virtual void trial_ended(std::string_view outcome) { (void)outcome; }
 
   /// Training on: observe() learns and actions explore. Off: parameters are frozen.
   void set_training(bool on) { training_ = on; }

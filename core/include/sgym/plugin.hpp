@@ -15,7 +15,7 @@
 namespace sgym {
 
 /// Version of the plugin interface; a plugin built against another version is refused.
-inline constexpr int kPluginApiVersion = 1;
+inline constexpr int kPluginApiVersion = 2;  // 2: Agent::trial_ended
 
 /// What a plugin's entry point returns.
 struct PluginInfo {

@@ -1,0 +1,117 @@
+// interact(): the order of an agent's calls within a step, and trial boundaries inside multi-trial
+// episodes reaching the agents that treat trials as independent.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/interact.hpp"
+
+using namespace sgym;
+
+namespace {
+
+// an agent that always fixates and logs the calls it receives
+class CallLog final : public Agent {
+ public:
+  CallLog(const Space& obs, const Space& act) : Agent("call-log", obs, act, 0), action_(Action::discrete(0)) {}
+  const Action& act(std::span<const float>) override {
+    log.emplace_back("act");
+    return action_;
+  }
+  void trial_ended(std::string_view outcome) override { log.push_back("trial_ended:" + std::string(outcome)); }
+  void observe(double, std::span<const float>, bool terminated, bool truncated) override {
+    log.emplace_back(terminated || truncated ? "observe:end" : "observe");
+  }
+  std::vector<std::string> log;
+
+ protected:
+  void save_state(StateWriter&) const override {}
+  void load_state(StateReader&) override {}
+
+ private:
+  Action action_;
+};
+
+}  // namespace
+
+TEST_CASE("interact: act, step, trial_ended (when a trial ended), observe; obs becomes the next observation",
+          "[core][interact]") {
+  auto env = make_env("SaccadeAntisaccade-v0", {{"trials_per_episode", "3"}});
+  CallLog agent(env->observation_space(), env->action_space());
+  const auto r0 = env->reset(5);
+  std::vector<float> obs(r0.obs.begin(), r0.obs.end());
+  int trials_seen_in_info = 0, steps = 0;
+  for (;;) {
+    const std::size_t before = agent.log.size();
+    const auto [action, r] = interact(*env, agent, obs);
+    ++steps;
+    CHECK(std::equal(obs.begin(), obs.end(), r.obs.begin(), r.obs.end()));
+    CHECK(action.index == 0);
+    const std::string outcome(r.info.string_or_empty("trial_outcome"));
+    // this step's calls, in order
+    std::vector<std::string> expect{"act"};
+    if (!outcome.empty()) {
+      ++trials_seen_in_info;
+      expect.push_back("trial_ended:" + outcome);
+    }
+    expect.emplace_back(r.terminated || r.truncated ? "observe:end" : "observe");
+    REQUIRE(std::vector<std::string>(agent.log.begin() + static_cast<std::ptrdiff_t>(before), agent.log.end()) ==
+            expect);
+    if (r.terminated || r.truncated) break;
+    REQUIRE(steps < 10000);
+  }
+  // never fixating, every trial times out: three trials, three boundaries, one episode
+  CHECK(trials_seen_in_info == 3);
+  CHECK(std::count_if(agent.log.begin(), agent.log.end(),
+                      [](const std::string& s) { return s.rfind("trial_ended:", 0) == 0; }) == 3);
+}
+
+TEST_CASE("augment starts every trial of a multi-trial episode afresh: memory units and traces reset",
+          "[augment][interact]") {
+  auto env = make_env("SaccadeAntisaccade-v0", {{"trials_per_episode", "4"}});
+  auto agent = make_agent("augment", env->observation_space(), env->action_space(), {}, 3);
+  agent->set_training(false);  // frozen weights: only the per-trial state can make a difference
+  auto q_of = [](const Agent& a) {
+    for (const auto& s : a.introspect())
+      if (s.name == "q") return s.values;
+    FAIL("augment has no 'q' signal");
+    return std::vector<float>{};
+  };
+  const auto r0 = env->reset(11);
+  std::vector<float> obs(r0.obs.begin(), r0.obs.end());
+  agent->begin_episode();
+  int boundaries = 0, checked = 0;
+  bool trial_start = false;
+  std::vector<float> fresh_q;
+  for (int step = 0; step < 10000; ++step) {
+    const Action& a = agent->act(obs);
+    if (trial_start) {
+      // the same observation given to a copy that begins a new episode
+      CHECK(q_of(*agent) == fresh_q);
+      ++checked;
+      trial_start = false;
+    }
+    const StepResult r = env->step(a);
+    obs.assign(r.obs.begin(), r.obs.end());
+    const std::string_view outcome = r.info.string_or_empty("trial_outcome");
+    if (!outcome.empty()) agent->trial_ended(outcome);
+    agent->observe(r.reward, obs, r.terminated, r.truncated);
+    if (r.terminated || r.truncated) break;
+    if (!outcome.empty()) {
+      ++boundaries;
+      auto copy = make_agent("augment", env->observation_space(), env->action_space(), {}, 99);
+      copy->from_bytes(agent->to_bytes());
+      copy->set_training(false);
+      copy->begin_episode();
+      copy->act(obs);
+      fresh_q = q_of(*copy);
+      trial_start = true;
+    }
+  }
+  agent->end_episode();
+  CHECK(boundaries == 3);  // the fourth trial's end ends the episode
+  CHECK(checked == 3);
+}
