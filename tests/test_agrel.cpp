@@ -8,17 +8,11 @@
 
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
+#include "support.hpp"
 
 using namespace sgym;
 
 namespace {
-
-float signal(const Agent& a, const std::string& name, std::size_t i = 0) {
-  for (const auto& s : a.introspect())
-    if (s.name == name) return s.values.at(i);
-  FAIL("no signal " << name);
-  return 0.0f;
-}
 
 double sigmoid(double a) { return 1.0 / (1.0 + std::exp(-a)); }
 
@@ -34,25 +28,25 @@ TEST_CASE("agrel: two updates by hand on a 2-2-2 network", "[agrel]") {
   const std::vector<double> xb = {1.0, 0.0, 1.0};
   agent->begin_episode();
   const auto a = static_cast<std::size_t>(agent->act(x).index);
-  REQUIRE(signal(*agent, "hidden", 0) == Approx(0.5));
-  REQUIRE(signal(*agent, "action_probs", a) == Approx(0.5));
+  REQUIRE(test::signal(*agent, "hidden", 0) == Approx(0.5));
+  REQUIRE(test::signal(*agent, "action_probs", a) == Approx(0.5));
   agent->observe(1.0, x, true, false);
-  REQUIRE(signal(*agent, "rpe") == Approx(1.0));
+  REQUIRE(test::signal(*agent, "rpe") == Approx(1.0));
   // update 1: V_a <- beta * 1 * [0.5, 0.5, 1]; the gate h(1-h) V_a was 0, so W is unchanged
   std::vector<double> va = {beta * 0.5, beta * 0.5, beta * 1.0};
   agent->begin_episode();
   const auto b = static_cast<std::size_t>(agent->act(x).index);
-  REQUIRE(signal(*agent, "hidden", 1) == Approx(0.5));
+  REQUIRE(test::signal(*agent, "hidden", 1) == Approx(0.5));
   const double za = va[0] * 0.5 + va[1] * 0.5 + va[2];
-  REQUIRE(signal(*agent, "output", a) == Approx(za));
-  REQUIRE(signal(*agent, "output", 1 - a) == Approx(0.0).margin(1e-12));
-  REQUIRE(signal(*agent, "action_probs", a) == Approx(1.0 / (1.0 + std::exp(-za))));
+  REQUIRE(test::signal(*agent, "output", a) == Approx(za));
+  REQUIRE(test::signal(*agent, "output", 1 - a) == Approx(0.0).margin(1e-12));
+  REQUIRE(test::signal(*agent, "action_probs", a) == Approx(1.0 / (1.0 + std::exp(-za))));
   // update 2 with reward 0: delta = -Z_b; only the winner b's weights change; hidden weights change by
   // beta * delta * h_j (1 - h_j) * V_bj * x (the gate uses V_b before its change)
   agent->observe(0.0, x, true, false);
   const double zb = b == a ? za : 0.0;
   const double delta = -zb;
-  REQUIRE(signal(*agent, "rpe") == Approx(delta));
+  REQUIRE(test::signal(*agent, "rpe") == Approx(delta));
   std::vector<double> vb = b == a ? va : std::vector<double>{0.0, 0.0, 0.0};
   std::vector<double> w_row(3, 0.0), h(2);
   for (int j = 0; j < 2; ++j) {
@@ -64,10 +58,10 @@ TEST_CASE("agrel: two updates by hand on a 2-2-2 network", "[agrel]") {
   for (std::size_t j = 0; j < 3; ++j) vb[j] += beta * delta * (j < 2 ? 0.5 : 1.0);
   agent->begin_episode();
   agent->act(x);
-  REQUIRE(signal(*agent, "hidden", 0) == Approx(h[0]));
-  REQUIRE(signal(*agent, "hidden", 1) == Approx(h[1]));
-  REQUIRE(signal(*agent, "output", b) == Approx(vb[0] * h[0] + vb[1] * h[1] + vb[2]));
-  if (b != a) REQUIRE(signal(*agent, "output", a) == Approx(va[0] * h[0] + va[1] * h[1] + va[2]));
+  REQUIRE(test::signal(*agent, "hidden", 0) == Approx(h[0]));
+  REQUIRE(test::signal(*agent, "hidden", 1) == Approx(h[1]));
+  REQUIRE(test::signal(*agent, "output", b) == Approx(vb[0] * h[0] + vb[1] * h[1] + vb[2]));
+  if (b != a) REQUIRE(test::signal(*agent, "output", a) == Approx(va[0] * h[0] + va[1] * h[1] + va[2]));
 }
 
 TEST_CASE("agrel: learns a 3-way one-step classification (the 2005 setting)", "[agrel]") {
@@ -92,25 +86,9 @@ TEST_CASE("agrel: learns the redundant-relevant-cue task far above chance", "[ag
   // chance with the defaults is 0.0092 (docs/envs/RedundantRelevantCue-v0.md)
   auto env = make_env("RedundantRelevantCue-v0");
   auto agent = make_agent("agrel", env->observation_space(), env->action_space(), {}, 3);
-  int correct = 0, scored = 0;
   const int trials = 2500, window = 500;
-  std::vector<float> obs;
-  for (int t = 0; t < trials; ++t) {
-    auto r0 = t == 0 ? env->reset(3) : env->reset();
-    obs.assign(r0.obs.begin(), r0.obs.end());
-    agent->begin_episode();
-    for (;;) {
-      auto r = env->step(agent->act(obs));
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent->observe(r.reward, obs, r.terminated, r.truncated);
-      const auto o = r.info.string_or_empty("trial_outcome");
-      if (!o.empty() && t >= trials - window) {
-        ++scored;
-        correct += o == "correct";
-      }
-      if (r.terminated || r.truncated) break;
-    }
-  }
+  const test::Tally t = test::play_trials(*env, *agent, trials, 3, trials - window);
+  const int scored = t.trials, correct = t.count("correct");
   INFO("accuracy over the last " << window << " trials: " << correct / double(scored));
   REQUIRE(scored == window);
   REQUIRE(correct > 0.8 * scored);

@@ -7,6 +7,7 @@
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "support.hpp"
 
 using namespace sgym;
 using Catch::Matchers::Contains;
@@ -20,23 +21,12 @@ struct Tally {
 
 Tally run_trials(Env& env, Agent& agent, int trials, std::uint64_t seed) {
   Tally t;
-  for (int i = 0; i < trials; ++i) {
-    auto r0 = env.reset(i == 0 ? std::optional<std::uint64_t>(seed) : std::nullopt);
-    std::vector<float> obs(r0.obs.begin(), r0.obs.end());
-    agent.begin_episode();
-    for (;;) {
-      auto r = env.step(agent.act(obs));
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent.observe(r.reward, obs, r.terminated, r.truncated);
-      const auto o = r.info.string_or_empty("trial_outcome");
-      if (!o.empty()) {
-        ++t.trials;
-        if (o == "correct") { ++t.correct; t.time_to_target_s += r.info.get_double("time_to_target_s"); }
-      }
-      if (r.terminated || r.truncated) break;
-    }
-    agent.end_episode();
-  }
+  test::play(env, agent, trials, seed, [&](int, const StepResult& r) {
+    const auto o = r.info.string_or_empty("trial_outcome");
+    if (o.empty()) return;
+    ++t.trials;
+    if (o == "correct") { ++t.correct; t.time_to_target_s += r.info.get_double("time_to_target_s"); }
+  });
   return t;
 }
 

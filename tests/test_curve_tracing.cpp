@@ -11,31 +11,12 @@
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "support.hpp"
 
 using namespace sgym;
 using Catch::Matchers::Contains;
 
 namespace {
-
-// outcome counts of `trials` one-trial episodes of `agent` on `env`
-std::map<std::string, int> run_trials(Env& env, Agent& agent, int trials, std::uint64_t seed) {
-  std::map<std::string, int> out;
-  for (int i = 0; i < trials; ++i) {
-    auto r0 = env.reset(i == 0 ? std::optional<std::uint64_t>(seed) : std::nullopt);
-    std::vector<float> obs(r0.obs.begin(), r0.obs.end());
-    agent.begin_episode();
-    for (;;) {
-      auto r = env.step(agent.act(obs));
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent.observe(r.reward, obs, r.terminated, r.truncated);
-      const auto o = r.info.string_or_empty("trial_outcome");
-      if (!o.empty()) ++out[std::string(o)];
-      if (r.terminated || r.truncated) break;
-    }
-    agent.end_episode();
-  }
-  return out;
-}
 
 // pixels of a channel that are on
 std::vector<int> on_pixels(std::span<const float> obs, int channel, int n) {
@@ -54,7 +35,7 @@ TEST_CASE("CurveTracing: the memoryless oracle traces the curve from the gaze an
   INFO("distractors = " << distractors << ", contact = " << contact << ", straightness = " << straightness);
   auto env = make_env("CurveTracing-v0", {{"distractors", distractors}, {"contact", contact}, {"straightness", straightness}});
   auto oracle = make_agent("curve-tracing-oracle", env->observation_space(), env->action_space());
-  auto counts = run_trials(*env, *oracle, 300, 5);
+  auto counts = test::play_trials(*env, *oracle, 300, 5).outcome;
   INFO("correct " << counts["correct"] << " wrong " << counts["wrong"] << " aborted " << counts["aborted"]);
   REQUIRE(counts["correct"] == 300);
 }
@@ -68,7 +49,7 @@ TEST_CASE("CurveTracing: the random agent is at the computed chance level", "[cu
   // Restricted to trials that reach a choice between targets, chance would be 1/(distractors + 1).
   auto env = make_env("CurveTracing-v0");
   auto random = make_agent("random", env->observation_space(), env->action_space(), {}, 3);
-  auto counts = run_trials(*env, *random, 2000, 9);
+  auto counts = test::play_trials(*env, *random, 2000, 9).outcome;
   INFO("correct " << counts["correct"] << " aborted " << counts["aborted"]);
   REQUIRE(counts["correct"] == 0);
   const double p_abort_first = 224.0 / 225.0;
@@ -364,6 +345,6 @@ TEST_CASE("CurveTracing: options are validated", "[curve_tracing]") {
   // several trials per episode: the episode ends after the last one
   auto env = make_env("CurveTracing-v0", {{"trials_per_episode", "4"}});
   auto oracle = make_agent("curve-tracing-oracle", env->observation_space(), env->action_space());
-  auto counts = run_trials(*env, *oracle, 5, 3);
+  auto counts = test::play_trials(*env, *oracle, 5, 3).outcome;
   REQUIRE(counts["correct"] + counts["wrong"] == 20);
 }

@@ -12,19 +12,9 @@
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "support.hpp"
 
 using namespace sgym;
-
-namespace {
-
-float signal(const Agent& a, const std::string& name, std::size_t i = 0) {
-  for (const auto& s : a.introspect())
-    if (s.name == name) return s.values.at(i);
-  FAIL("no signal " << name);
-  return 0.0f;
-}
-
-}  // namespace
 
 TEST_CASE("np-actor-critic: one node-perturbation update by hand on a 2-2 network", "[np_actor_critic]") {
   // phi = [x; 1] = (1, 0, 1); all weights 0, so mu = 0 (the centre of Box(-1, 1)), y = clip(xi);
@@ -39,19 +29,19 @@ TEST_CASE("np-actor-critic: one node-perturbation update by hand on a 2-2 networ
   const std::vector<float> x = {1.0f, 0.0f};
   agent->begin_episode();
   const Action a = agent->act(x);
-  REQUIRE(signal(*agent, "value") == 0.0f);
-  const double xi0 = signal(*agent, "noise", 0), xi1 = signal(*agent, "noise", 1);
+  REQUIRE(test::signal(*agent, "value") == 0.0f);
+  const double xi0 = test::signal(*agent, "noise", 0), xi1 = test::signal(*agent, "noise", 1);
   REQUIRE(a.values[0] == Approx(xi0));  // mu = 0, half-range 1
   REQUIRE(xi0 != 0.0);
   agent->observe(1.0, x, true, false);
-  REQUIRE(signal(*agent, "rpe") == Approx(1.0));
+  REQUIRE(test::signal(*agent, "rpe") == Approx(1.0));
   agent->set_training(false);
   agent->begin_episode();
   const Action b = agent->act(x);
-  REQUIRE(signal(*agent, "noise", 0) == 0.0f);
+  REQUIRE(test::signal(*agent, "noise", 0) == 0.0f);
   REQUIRE(b.values[0] == Approx(std::clamp(0.3 * xi0 * 2.0 / norm, -1.0, 1.0)));
   REQUIRE(b.values[1] == Approx(std::clamp(0.3 * xi1 * 2.0 / norm, -1.0, 1.0)));
-  REQUIRE(signal(*agent, "value") == Approx(0.1 * 2.0 / norm));
+  REQUIRE(test::signal(*agent, "value") == Approx(0.1 * 2.0 / norm));
 }
 
 TEST_CASE("np-actor-critic: a bad option is a usage error naming it", "[np_actor_critic]") {
@@ -88,25 +78,14 @@ TEST_CASE("np-actor-critic: learns BCI neurofeedback; P- down-regulated, P+ not"
   const int trials = 300, block = 100;
   int success_first = 0, success_last = 0;
   double p_plus[2] = {0, 0}, p_minus[2] = {0, 0}, p0[2] = {0, 0};
-  std::vector<float> obs;
-  for (int t = 0; t < trials; ++t) {
-    auto r0 = t == 0 ? env->reset(1) : env->reset();
-    obs.assign(r0.obs.begin(), r0.obs.end());
-    agent->begin_episode();
-    for (;;) {
-      auto r = env->step(agent->act(obs));
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent->observe(r.reward, obs, r.terminated, r.truncated);
-      if (!r.info.string_or_empty("trial_outcome").empty() && (t < block || t >= trials - block)) {
-        const int k = t < block ? 0 : 1;
-        (k == 0 ? success_first : success_last) += r.info.get_string("trial_outcome") == "correct";
-        p_plus[k] += r.info.get_double("mean_p_plus") / block;
-        p_minus[k] += r.info.get_double("mean_p_minus") / block;
-        p0[k] += r.info.get_double("mean_p0") / block;
-      }
-      if (r.terminated || r.truncated) break;
-    }
-  }
+  test::play(*env, *agent, trials, 1, [&](int t, const StepResult& r) {
+    if (r.info.string_or_empty("trial_outcome").empty() || (t >= block && t < trials - block)) return;
+    const int k = t < block ? 0 : 1;
+    (k == 0 ? success_first : success_last) += r.info.get_string("trial_outcome") == "correct";
+    p_plus[k] += r.info.get_double("mean_p_plus") / block;
+    p_minus[k] += r.info.get_double("mean_p_minus") / block;
+    p0[k] += r.info.get_double("mean_p0") / block;
+  });
   INFO("accuracy " << success_first << " -> " << success_last << " of " << block << "; P+ " << p_plus[0] << " -> "
                    << p_plus[1] << ", P- " << p_minus[0] << " -> " << p_minus[1] << ", P0 " << p0[0] << " -> " << p0[1]);
   REQUIRE(success_last > 0.9 * block);
@@ -136,5 +115,5 @@ TEST_CASE("np-actor-critic: save/load carries the random features to an agent bu
   a->set_training(false);
   b->set_training(false);
   REQUIRE(a->act(x).values == b->act(x).values);
-  REQUIRE(signal(*a, "value") == signal(*b, "value"));
+  REQUIRE(test::signal(*a, "value") == test::signal(*b, "value"));
 }

@@ -8,35 +8,12 @@
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "support.hpp"
 
 using namespace sgym;
 using Catch::Matchers::Contains;
 
 namespace {
-
-// outcome counts of `trials` one-trial episodes, and per-condition counts
-struct Counts {
-  std::map<std::string, int> outcome, condition;
-};
-
-Counts run_trials(Env& env, Agent& agent, int trials, std::uint64_t seed) {
-  Counts out;
-  for (int i = 0; i < trials; ++i) {
-    auto r0 = env.reset(i == 0 ? std::optional<std::uint64_t>(seed) : std::nullopt);
-    std::vector<float> obs(r0.obs.begin(), r0.obs.end());
-    agent.begin_episode();
-    for (;;) {
-      auto r = env.step(agent.act(obs));
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent.observe(r.reward, obs, r.terminated, r.truncated);
-      const auto o = r.info.string_or_empty("trial_outcome");
-      if (!o.empty()) { ++out.outcome[std::string(o)]; ++out.condition[r.info.get_string("condition")]; }
-      if (r.terminated || r.truncated) break;
-    }
-    agent.end_episode();
-  }
-  return out;
-}
 
 // a step's results, copied (StepResult holds views)
 struct Out {
@@ -65,7 +42,7 @@ TEST_CASE("RedundantRelevantCue: the oracle is >= 98 % correct in training and t
                                   KeyValues{{"schedule", "test"}, {"weak_cue", "1"}});
   auto env = make_env("RedundantRelevantCue-v0", opts);
   auto oracle = make_agent("redundant-relevant-cue-oracle", env->observation_space(), env->action_space());
-  const Counts c = run_trials(*env, *oracle, 400, 8);
+  const test::Tally c = test::play_trials(*env, *oracle, 400, 8);
   const int scored = c.outcome.at("correct") + (c.outcome.count("wrong") ? c.outcome.at("wrong") : 0) + (c.outcome.count("aborted") ? c.outcome.at("aborted") : 0) +
                      (c.outcome.count("timeout") ? c.outcome.at("timeout") : 0);
   INFO("correct " << c.outcome.at("correct") << " of " << scored);
@@ -89,7 +66,7 @@ TEST_CASE("RedundantRelevantCue: the random agent is at the computed chance leve
   auto env = make_env("RedundantRelevantCue-v0");
   auto random = make_agent("random", env->observation_space(), env->action_space(), {}, 2);
   const int trials = 20000;
-  const Counts c = run_trials(*env, *random, trials, 6);
+  const test::Tally c = test::play_trials(*env, *random, trials, 6);
   const double acc = c.outcome.at("correct") / static_cast<double>(trials);
   INFO("random accuracy " << acc << ", chance " << chance);
   REQUIRE(std::abs(acc - chance) < 4 * std::sqrt(chance * (1 - chance) / trials));
@@ -164,16 +141,16 @@ TEST_CASE("RedundantRelevantCue: timeline, detail at the attended cue only, rewa
 TEST_CASE("RedundantRelevantCue: test blocks show single cues and conflicts", "[redundant_relevant_cue]") {
   auto env = make_env("RedundantRelevantCue-v0", {{"schedule", "train_then_test"}, {"train_trials", "50"}});
   auto oracle = make_agent("redundant-relevant-cue-oracle", env->observation_space(), env->action_space());
-  Counts train = run_trials(*env, *oracle, 50, 1);
+  test::Tally train = test::play_trials(*env, *oracle, 50, 1);
   REQUIRE(train.condition["redundant"] == 50);
-  Counts test = run_trials(*env, *oracle, 600, 1);  // reseeded: the schedule restarts
-  REQUIRE(test.condition["redundant"] == 50);
+  test::Tally probe = test::play_trials(*env, *oracle, 600, 1);  // reseeded: the schedule restarts
+  REQUIRE(probe.condition["redundant"] == 50);
   // then 550 test trials: single_0, single_1 and conflict equally likely
   for (const char* c : {"single_0", "single_1", "conflict"}) {
-    INFO(c << ": " << test.condition[c]);
-    REQUIRE(std::abs(test.condition[c] - 550.0 / 3) < 4 * std::sqrt(550 * (1.0 / 3) * (2.0 / 3)));
+    INFO(c << ": " << probe.condition[c]);
+    REQUIRE(std::abs(probe.condition[c] - 550.0 / 3) < 4 * std::sqrt(550 * (1.0 / 3) * (2.0 / 3)));
   }
-  REQUIRE(test.outcome["conflict"] == test.condition["conflict"]);
+  REQUIRE(probe.outcome["conflict"] == probe.condition["conflict"]);
 
   // conflict trials: cues disagree, no reward without test feedback, the followed cue is reported
   auto conflict = make_env("RedundantRelevantCue-v0", {{"schedule", "test"}, {"test_conditions", "conflict"}});
@@ -219,5 +196,5 @@ TEST_CASE("RedundantRelevantCue: options are validated", "[redundant_relevant_cu
   REQUIRE(!noisy->observation_space().bounded());
   auto env = make_env("RedundantRelevantCue-v0", {{"trials_per_episode", "5"}});
   auto oracle = make_agent("redundant-relevant-cue-oracle", env->observation_space(), env->action_space());
-  REQUIRE(run_trials(*env, *oracle, 3, 1).outcome.at("correct") == 15);
+  REQUIRE(test::play_trials(*env, *oracle, 3, 1).outcome.at("correct") == 15);
 }

@@ -7,6 +7,7 @@
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "support.hpp"
 
 using namespace sgym;
 using Catch::Matchers::Contains;
@@ -16,28 +17,6 @@ namespace {
 constexpr int kFix = 0, kLeft = 1, kRight = 2;
 
 // outcome counts over `trials` trials played by `agent`
-std::map<std::string, int> play(Env& env, Agent& agent, int trials, std::uint64_t seed) {
-  std::map<std::string, int> n;
-  int done = 0;
-  bool first = true;
-  while (done < trials) {
-    auto r0 = env.reset(first ? std::optional<std::uint64_t>(seed) : std::nullopt);
-    first = false;
-    std::vector<float> obs(r0.obs.begin(), r0.obs.end());
-    agent.begin_episode();
-    for (;;) {
-      auto r = env.step(agent.act(obs));
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent.observe(r.reward, obs, r.terminated, r.truncated);
-      const std::string& o = r.info.get_string("trial_outcome");
-      if (!o.empty()) { ++n[o]; ++done; }
-      if (r.terminated || r.truncated) break;
-    }
-    agent.end_episode();
-  }
-  return n;
-}
-
 struct Step {
   std::vector<float> obs;
   double reward;
@@ -58,7 +37,7 @@ TEST_CASE("SaccadeAntisaccade: the oracle is correct on >= 98 % of trials", "[sa
   const std::string per_episode = GENERATE(as<std::string>{}, "1", "7");
   auto env = make_env("SaccadeAntisaccade-v0", {{"trials_per_episode", per_episode}});
   auto oracle = make_agent("saccade-antisaccade-oracle", env->observation_space(), env->action_space());
-  auto n = play(*env, *oracle, 400, 5);
+  auto n = test::play_trials(*env, *oracle, 400, 5).outcome;
   const double acc = n["correct"] / 400.0;
   INFO("oracle accuracy " << acc);
   REQUIRE(acc >= 0.98);
@@ -82,7 +61,7 @@ TEST_CASE("SaccadeAntisaccade: the random agent scores the analytic chance level
   auto env = make_env("SaccadeAntisaccade-v0");
   auto random = make_agent("random", env->observation_space(), env->action_space(), {}, 3);
   const int trials = 40000;
-  auto n = play(*env, *random, trials, 9);
+  auto n = test::play_trials(*env, *random, trials, 9).outcome;
   // each count within 5 binomial standard deviations of its expectation
   auto near = [&](const std::string& k, double p) {
     const double sd = std::sqrt(trials * p * (1 - p));

@@ -8,42 +8,15 @@
 
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
+#include "support.hpp"
 
 using namespace sgym;
 
 namespace {
 
-float signal(const Agent& a, const std::string& name, std::size_t i = 0) {
-  for (const auto& s : a.introspect())
-    if (s.name == name) return s.values.at(i);
-  FAIL("no signal " << name);
-  return 0.0f;
-}
-
 // fraction of `trials` scored correct (aborts and timeouts count as errors) over the last `window`
 double train_accuracy(Env& env, Agent& agent, int trials, int window, std::uint64_t seed) {
-  env.reset(seed);
-  int correct = 0, scored = 0;
-  std::vector<float> obs;
-  for (int t = 0; t < trials; ++t) {
-    auto r0 = t == 0 ? env.reset(seed) : env.reset();
-    obs.assign(r0.obs.begin(), r0.obs.end());
-    agent.begin_episode();
-    for (;;) {
-      const Action& a = agent.act(obs);
-      auto r = env.step(a);
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent.observe(r.reward, obs, r.terminated, r.truncated);
-      const auto o = r.info.string_or_empty("trial_outcome");
-      if (!o.empty() && t >= trials - window) {
-        ++scored;
-        if (o == "correct") ++correct;
-      }
-      if (r.terminated || r.truncated) break;
-    }
-    agent.end_episode();
-  }
-  return scored ? correct / static_cast<double>(scored) : 0.0;
+  return test::play_trials(env, agent, trials, seed, trials - window).accuracy();
 }
 
 }  // namespace
@@ -59,25 +32,25 @@ TEST_CASE("td-actor-critic: one update by hand on a 2-input, 2-action network", 
   agent->begin_episode();
   // step 1: all weights 0, so V = 0, pi = (0.5, 0.5), delta = 0 + g * 0 - 0 = 0: nothing changes
   const auto a1 = agent->act(x1).index;
-  REQUIRE(signal(*agent, "action_probs", 0) == Approx(0.5));
+  REQUIRE(test::signal(*agent, "action_probs", 0) == Approx(0.5));
   agent->observe(0.0, x2, false, false);
-  REQUIRE(signal(*agent, "rpe") == 0.0);
+  REQUIRE(test::signal(*agent, "rpe") == 0.0);
   // step 2: reward 1 at the end: delta = 1 - V(x2) = 1; traces e_v = g*lam*x1 + x2,
   // E = g*lam*(onehot(a1) - 0.5) x1^T + (onehot(a2) - 0.5) x2^T
   const auto a2 = agent->act(x2).index;
   agent->observe(1.0, x1, true, false);
-  REQUIRE(signal(*agent, "rpe") == Approx(1.0));
+  REQUIRE(test::signal(*agent, "rpe") == Approx(1.0));
   // critic: v = ac * (g*lam, 1)
   agent->act(x1);
-  REQUIRE(signal(*agent, "value") == Approx(ac * g * lam));
+  REQUIRE(test::signal(*agent, "value") == Approx(ac * g * lam));
   // actor preferences at x1: theta[b] = aa * g*lam * (1[b == a1] - 0.5)
   const double d1 = aa * g * lam * 0.5 * 2;  // pref(a1) - pref(other)
   const double p_a1 = 1.0 / (1.0 + std::exp(-d1 / tau));
-  REQUIRE(signal(*agent, "action_probs", static_cast<std::size_t>(a1)) == Approx(p_a1));
+  REQUIRE(test::signal(*agent, "action_probs", static_cast<std::size_t>(a1)) == Approx(p_a1));
   agent->act(x2);
-  REQUIRE(signal(*agent, "value") == Approx(ac * 1.0));
+  REQUIRE(test::signal(*agent, "value") == Approx(ac * 1.0));
   const double p_a2 = 1.0 / (1.0 + std::exp(-aa * 1.0 / tau));
-  REQUIRE(signal(*agent, "action_probs", static_cast<std::size_t>(a2)) == Approx(p_a2));
+  REQUIRE(test::signal(*agent, "action_probs", static_cast<std::size_t>(a2)) == Approx(p_a2));
 }
 
 TEST_CASE("td-actor-critic: the three-factor actor trace is pre x post", "[td_actor_critic]") {
@@ -90,7 +63,7 @@ TEST_CASE("td-actor-critic: the three-factor actor trace is pre x post", "[td_ac
   agent->observe(1.0, x, true, false);
   agent->act(x);
   // only the chosen action's weight grew, by alpha * delta * 1 * 1
-  REQUIRE(signal(*agent, "action_probs", static_cast<std::size_t>(a)) == Approx(1.0 / (1.0 + std::exp(-0.2))));
+  REQUIRE(test::signal(*agent, "action_probs", static_cast<std::size_t>(a)) == Approx(1.0 / (1.0 + std::exp(-0.2))));
 }
 
 TEST_CASE("td-actor-critic: Pavlovian RPE moves from the reward to the CS", "[td_actor_critic]") {
@@ -98,26 +71,15 @@ TEST_CASE("td-actor-critic: Pavlovian RPE moves from the reward to the CS", "[td
   auto agent = make_agent("td-actor-critic", env->observation_space(), env->action_space(), {{"gamma", "0.98"}, {"bias", "false"}}, 1);
   // largest RPE at the CS and at the reward, in the first and the last trial
   double cs[2] = {0, 0}, us[2] = {0, 0};
-  std::vector<float> obs;
   const int trials = 300;
-  for (int t = 0; t < trials; ++t) {
-    auto r0 = t == 0 ? env->reset(1) : env->reset();
-    obs.assign(r0.obs.begin(), r0.obs.end());
-    agent->begin_episode();
+  test::play(*env, *agent, trials, 1, [&](int t, const StepResult& r) {
+    if (t != 0 && t != trials - 1) return;
     const int k = t == 0 ? 0 : 1;
-    for (;;) {
-      auto r = env->step(agent->act(obs));
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent->observe(r.reward, obs, r.terminated, r.truncated);
-      const auto epoch = r.info.get_string("epoch");
-      const double rpe = signal(*agent, "rpe");
-      if (t == 0 || t == trials - 1) {
-        if (epoch == "cs") cs[k] = std::max(cs[k], rpe);
-        if (epoch == "us") us[k] = std::max(us[k], rpe);
-      }
-      if (r.terminated || r.truncated) break;
-    }
-  }
+    const auto epoch = r.info.get_string("epoch");
+    const double rpe = test::signal(*agent, "rpe");
+    if (epoch == "cs") cs[k] = std::max(cs[k], rpe);
+    if (epoch == "us") us[k] = std::max(us[k], rpe);
+  });
   const double rpe_cs_first = cs[0], rpe_cs_last = cs[1], rpe_us_first = us[0], rpe_us_last = us[1];
   INFO("cs " << rpe_cs_first << " -> " << rpe_cs_last << ", us " << rpe_us_first << " -> " << rpe_us_last);
   REQUIRE(rpe_us_first > 0.9);

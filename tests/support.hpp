@@ -1,0 +1,72 @@
+// Shared test helpers: reading an agent's signals, playing episodes through sgym::interact, and
+// tallying the trials that ended.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sgym/agent.hpp"
+#include "sgym/env.hpp"
+#include "sgym/interact.hpp"
+
+namespace sgym::test {
+
+/// Element `i` of the agent's signal `name`; fails the test when the agent has no such signal.
+inline float signal(const Agent& agent, const std::string& name, std::size_t i = 0) {
+  for (const auto& s : agent.introspect())
+    if (s.name == name) return s.values.at(i);
+  FAIL("agent " << agent.id() << " has no signal " << name);
+  return 0.0f;
+}
+
+/// Plays `episodes` episodes of `agent` on `env`, the first reset with `seed`, calling
+/// on_step(episode, step_result) after every step.
+template <class OnStep>
+void play(Env& env, Agent& agent, int episodes, std::optional<std::uint64_t> seed, OnStep&& on_step) {
+  std::vector<float> obs;
+  for (int ep = 0; ep < episodes; ++ep) {
+    const ResetResult r0 = env.reset(ep == 0 ? seed : std::nullopt);
+    obs.assign(r0.obs.begin(), r0.obs.end());
+    agent.begin_episode();
+    for (;;) {
+      const StepResult r = interact(env, agent, obs).result;
+      on_step(ep, r);
+      if (r.terminated || r.truncated) break;
+    }
+    agent.end_episode();
+  }
+}
+
+/// The trials that ended, counted by outcome and by condition.
+struct Tally {
+  std::map<std::string, int> outcome, condition;
+  int trials = 0;
+
+  /// Trials that ended with `o`.
+  int count(const std::string& o) const {
+    const auto it = outcome.find(o);
+    return it == outcome.end() ? 0 : it->second;
+  }
+  /// Correct over all trials that ended (aborts and timeouts count as errors); 0 with no trials.
+  double accuracy() const { return trials ? count("correct") / static_cast<double>(trials) : 0.0; }
+};
+
+/// Tally of the trials ending in episodes from_episode .. episodes−1 of a run of `episodes`.
+inline Tally play_trials(Env& env, Agent& agent, int episodes, std::optional<std::uint64_t> seed,
+                         int from_episode = 0) {
+  Tally t;
+  play(env, agent, episodes, seed, [&](int ep, const StepResult& r) {
+    const std::string_view o = r.info.string_or_empty("trial_outcome");
+    if (o.empty() || ep < from_episode) return;
+    ++t.trials;
+    ++t.outcome[std::string(o)];
+    ++t.condition[std::string(r.info.string_or_empty("condition"))];
+  });
+  return t;
+}
+
+}  // namespace sgym::test
