@@ -14,6 +14,7 @@
 #include <string_view>
 #include <utility>
 
+#include "learning/attention_map.hpp"
 #include "learning/augment_network.hpp"
 #include "learning/selection.hpp"
 #include "sgym/agents.hpp"
@@ -35,6 +36,7 @@ struct AugmentConfig {
   double weight_range = 0.25; // initial weights U(−r, r) (paper; replication weights_range = (−0.25, 0.25))
   bool gate = true;           // attention gate on; off = every association unit learns with FB = 1 (ablation)
   std::string feedback = "symmetric";  // feedback weights: symmetric (= forward weights) or random (fixed)
+  std::string attention_map;  // input-level attention gate: action:first-last,... ("" = off, the published rule)
 };
 
 const OptionSet<AugmentConfig>& options() {
@@ -52,7 +54,8 @@ const OptionSet<AugmentConfig>& options() {
         .add("weight_range", &C::weight_range, "", "initial weights drawn from U(−r, r) (Rombouts et al. 2015: 0.25)", 0.0, 100.0)
         .add("gate", &C::gate, "attention gate: association tags are gated by feedback from the selected Q unit; false = every unit learns from δ with FB = 1 (un-gated three-factor ablation)")
         .add_choice("feedback", &C::feedback, {"symmetric", "random"},
-                    "feedback weights of the gate: symmetric (equal to the forward weights, as in the paper) or random (fixed, drawn like the initial weights: feedback alignment)");
+                    "feedback weights of the gate: symmetric (equal to the forward weights, as in the paper) or random (fixed, drawn like the initial weights: feedback alignment)")
+        .add_text("attention_map", &C::attention_map, "", "action:first-last,... (0-based inclusive input indices; empty = off)", "input-level attention gate, 'action:first-last,...' (0-based inclusive input indices): selecting an action attends the sensory units of its range, whose input-to-association tags keep A_i = 1, while the other listed ranges get A_i = 0 until the trial ends; empty = off (the published rule). E.g. 1:4-6,2:7-9 for RedundantRelevantCue-v0 with its defaults");
     return s;
   }();
   return set;
@@ -70,13 +73,17 @@ class Augment final : public Agent {
         n_in_(static_cast<int>(obs.flat_size())),
         n_act_(static_cast<int>(act.n())),
         net_(n_in_, c.regular_units, c.memory_units, n_act_, params(c)),
-        action_(Action::discrete(0)) {
+        action_(Action::discrete(0)),
+        attention_(c.attention_map, n_in_, n_act_, "augment: attention_map") {
+    net_.set_input_gating(!attention_.empty());
+    reset_attention();
     p_.setZero(n_act_);
     net_.randomize(c.weight_range, rng_);
   }
 
   void begin_episode() override {
     net_.reset_trial();
+    reset_attention();
     ready_ = false;
     trial_end_ = false;
   }
@@ -86,6 +93,7 @@ class Augment final : public Agent {
     if (!ready_) {
       net_.forward(obs);
       choose();
+      attend();
       net_.step(static_cast<int>(action_.index), 0.0, training());
     }
     ready_ = false;
@@ -100,22 +108,26 @@ class Augment final : public Agent {
     if (std::exchange(trial_end_, false) || terminated) {
       net_.terminal(reward, training());
       net_.reset_trial();
+      reset_attention();
       return;
     }
     net_.forward(next_obs);
     if (truncated) {
       net_.truncated(reward, training());
       net_.reset_trial();
+      reset_attention();
       return;
     }
     // SARSA: the next action is chosen now, so δ can use its q
     choose();
+    attend();
     net_.step(static_cast<int>(action_.index), reward, training());
     ready_ = true;
   }
 
   void end_episode() override {
     net_.reset_trial();
+    reset_attention();
     ready_ = false;
   }
 
@@ -161,6 +173,7 @@ class Augment final : public Agent {
     set(buf[4], n.b_regular());
     set(buf[5], n.b_memory());
     n.reset_trial();
+    reset_attention();
     ready_ = false;
   }
 
@@ -184,6 +197,19 @@ class Augment final : public Agent {
                                : static_cast<std::int64_t>(learning::argmax(q));
   }
 
+  // the selected action shifts attention when it is an attention action of the map; the gate then
+  // holds until the trial ends
+  void attend() {
+    const int site = attention_.site_of(action_.index);
+    if (site < 0 || site == site_) return;
+    site_ = site;
+    attention_.fill(site_, net_.input_gate());
+  }
+  void reset_attention() {
+    site_ = -1;
+    if (!attention_.empty()) attention_.fill(-1, net_.input_gate());
+  }
+
   template <typename M>
   static void put(StateWriter& w, const M& m) {
     w.doubles({m.data(), static_cast<std::size_t>(m.size())});
@@ -201,6 +227,8 @@ class Augment final : public Agent {
   int n_in_, n_act_;
   Network net_;
   Action action_;
+  learning::AttentionMap attention_;  // input-level attention gate (empty = off)
+  int site_ = -1;                     // attended site this trial (-1 = none yet)
   Eigen::Matrix<double, NA, 1> p_;  // choice probabilities
   bool trial_end_ = false;          // trial_ended() came before this observe()
   bool ready_ = false;              // observe() already chose the action for the next act()

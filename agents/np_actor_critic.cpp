@@ -5,7 +5,10 @@
 //   φ = encoding of the observation (linear + bias, RBF or random features)
 //   μ = m + s ⊙ (W φ)     y = clip(μ + s ⊙ ξ̃, low, high),   ξ̃ ~ N(0, σ² I)    (m, s: centre, half-range)
 //   ξ = (y − clip(μ)) / s   the perturbation as expressed by the unit (clipping included)
-//   δ_t = r_{t+1} + γ V(φ_{t+1}) − V(φ_t),   V = v · φ
+//   δ_t = r_{t+1} − κ ā_t + γ V(φ_{t+1}) − V(φ_t),   V = v · φ
+//         ā_t = mean_i (y_i − low_i)/(high_i − low_i), the population's mean activity: an optional
+//         metabolic cost κ (activity_cost, default 0) — "learning by sparsification, an
+//         energy-efficient solution to the task" (Francioni et al. 2026, seed paper)
 //   e_v ← γλ e_v + φ_t            v ← v + α_v δ_t e_v / ‖φ_t‖²
 //   E_W ← γλ E_W + ξ_t φ_tᵀ       W ← W + α_W δ_t E_W / ‖φ_t‖²     (normalized; off: no division)
 // Evaluation (training off) drops the noise: y = clip(μ).
@@ -17,6 +20,7 @@
 #include "learning/gated_update.hpp"
 #include "learning/td.hpp"
 #include "sgym/agents.hpp"
+#include "sgym/error.hpp"
 
 namespace sgym {
 namespace {
@@ -31,6 +35,7 @@ struct NpActorCriticConfig {
   int features = 100;               // basis functions for rbf / random
   double width = 0.5;               // RBF width / random-feature length scale, in observation units
   bool normalized = true;           // divide the learning rates by |phi|^2 (normalised LMS)
+  double activity_cost = 0.0;       // metabolic cost per step per unit of mean normalised activity (0 = off) [choice]
 };
 
 const OptionSet<NpActorCriticConfig>& options() {
@@ -46,7 +51,8 @@ const OptionSet<NpActorCriticConfig>& options() {
                     "state features: the observation + bias, Gaussian RBFs at random centres, or random Fourier features")
         .add("features", &C::features, "", "number of RBF / random features (encoding rbf or random)", 1, 100000)
         .add("width", &C::width, "", "RBF width or random-feature length scale, in observation units", 1e-6, 1e6)
-        .add("normalized", &C::normalized, "divide both learning rates by the squared feature norm |phi|^2 (normalised LMS), so the step does not depend on the observation's scale");
+        .add("normalized", &C::normalized, "divide both learning rates by the squared feature norm |phi|^2 (normalised LMS), so the step does not depend on the observation's scale")
+        .add("activity_cost", &C::activity_cost, "", "metabolic cost kappa: the reward the agent learns from is r - kappa * mean activity of its units, each scaled to [0, 1] by its bounds (needs bounded actions; 0 = off). Francioni et al. 2026 read their BCI result as sparsification, an energy-efficient solution [choice]", 0.0, 100.0);
     return s;
   }();
   return set;
@@ -103,13 +109,19 @@ class NpActorCritic final : public Agent {
       xi_(i) = (y - std::clamp(mu_(i), low_(i), high_(i))) / half_(i);
       action_.values[static_cast<std::size_t>(i)] = static_cast<float>(y);
     }
+    if (cfg_.activity_cost > 0.0) {
+      double sum = 0.0;
+      for (Eigen::Index i = 0; i < k_; ++i)
+        sum += (action_.values[static_cast<std::size_t>(i)] - low_(i)) / (high_(i) - low_(i));
+      cost_ = cfg_.activity_cost * sum / static_cast<double>(k_);
+    }
     return action_;
   }
 
   void observe(double reward, std::span<const float> next_obs, bool terminated, bool) override {
     enc_.encode(next_obs, phi_next_);
     const double v_next = terminated ? 0.0 : v_.dot(phi_next_);
-    rpe_ = learning::td_error(reward, v_.dot(phi_), v_next, cfg_.gamma, terminated);
+    rpe_ = learning::td_error(reward - cost_, v_.dot(phi_), v_next, cfg_.gamma, terminated);
     if (training()) {
       const double decay = cfg_.gamma * cfg_.lambda;
       trace_v_.update(decay, phi_);
@@ -159,6 +171,7 @@ class NpActorCritic final : public Agent {
   learning::MatrixTrace trace_w_;
   Action action_;
   double rpe_ = 0.0, value_ = 0.0;
+  double cost_ = 0.0;  // metabolic cost of the last action (activity_cost)
 };
 
 }  // namespace
@@ -174,7 +187,13 @@ AgentEntry np_actor_critic_entry() {
             return "";
           },
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
-            return std::make_unique<NpActorCritic>(obs, act, options().parse(kv), seed);
+            const NpActorCriticConfig c = options().parse(kv);
+            if (c.activity_cost > 0.0)
+              for (std::size_t i = 0; i < act.flat_size(); ++i)
+                if (!std::isfinite(act.low()[i]) || !std::isfinite(act.high()[i]) || act.high()[i] <= act.low()[i])
+                  throw UsageError("np-actor-critic: activity_cost = " + format_number(c.activity_cost) +
+                                   " needs bounded actions (low < high, finite); action dimension " + std::to_string(i) + " is not");
+            return std::make_unique<NpActorCritic>(obs, act, c, seed);
           }};
 }
 

@@ -2,6 +2,7 @@
 // mean activity of the P+, P- and P0 units (Francioni et al. 2026: P- down-regulated, P+ kept, P0 in
 // between). Prints a markdown table of the median [interquartile range] over seeds per session.
 // Usage: sgym_bci_population [seeds=20] [sessions=12] [trials_per_session=50] [noise_sd=0.8]
+//                            [activity_cost=0] [env gain=3.5]
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -38,8 +39,10 @@ int main(int argc, char** argv) {
   const int sessions = argc > 2 ? std::atoi(argv[2]) : 12;
   const int per_session = argc > 3 ? std::atoi(argv[3]) : 50;
   const std::string noise = argc > 4 ? argv[4] : "0.8";
+  const std::string cost = argc > 5 ? argv[5] : "0";
+  const std::string gain = argc > 6 ? argv[6] : "3.5";
   if (seeds < 1 || sessions < 1 || per_session < 1) {
-    std::fprintf(stderr, "usage: sgym_bci_population [seeds>=1] [sessions>=1] [trials_per_session>=1] [noise_sd]\n");
+    std::fprintf(stderr, "usage: sgym_bci_population [seeds>=1] [sessions>=1] [trials_per_session>=1] [noise_sd] [activity_cost] [gain]\n");
     return 2;
   }
   enum { kAcc, kRpm, kPlus, kMinus, kZero, kN };
@@ -47,10 +50,10 @@ int main(int argc, char** argv) {
   std::vector<std::vector<std::vector<double>>> m(kN, std::vector<std::vector<double>>(static_cast<std::size_t>(sessions)));
   std::vector<float> obs;
   for (int s = 1; s <= seeds; ++s) {
-    auto env = sgym::make_env("BCINeurofeedback-v0");
+    auto env = sgym::make_env("BCINeurofeedback-v0", {{"gain", gain}});
     const double dt_min = env->spec().dt_ms / 60000.0;
     auto agent = sgym::make_agent("np-actor-critic", env->observation_space(), env->action_space(),
-                                  {{"noise_sd", noise}}, sgym::mix_seed(static_cast<std::uint64_t>(s), 1));
+                                  {{"noise_sd", noise}, {"activity_cost", cost}}, sgym::mix_seed(static_cast<std::uint64_t>(s), 1));
     for (int session = 0; session < sessions; ++session) {
       double correct = 0, steps = 0, plus = 0, minus = 0, zero = 0;
       for (int t = 0; t < per_session; ++t) {
@@ -87,7 +90,7 @@ int main(int argc, char** argv) {
     }
     std::printf(" |\n");
   }
-  std::printf("\n%d seeds, %d sessions of %d trials, np-actor-critic noise_sd=%s, BCINeurofeedback-v0 defaults\n", seeds,
-              sessions, per_session, noise.c_str());
+  std::printf("\n%d seeds, %d sessions of %d trials, np-actor-critic noise_sd=%s activity_cost=%s, BCINeurofeedback-v0 gain=%s, other options default\n",
+              seeds, sessions, per_session, noise.c_str(), cost.c_str(), gain.c_str());
   return 0;
 }

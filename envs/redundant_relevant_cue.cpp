@@ -32,7 +32,7 @@ struct RedundantRelevantCueConfig {
   int train_trials = 200;             // training trials before the test block (train_then_test) [choice]
   std::string test_conditions = "all";// test trial types: all (each cue alone + conflict), single, conflict
   bool test_feedback = false;         // reward test trials; test trials are usually unrewarded [unverified]
-  double peripheral_acuity = 0.0;     // fraction of an unattended cue's feature signal that is seen
+  double peripheral_acuity = 0.0;     // fraction of an unattended cue's feature signal that is seen (V4 attention: ~0.8, McAdams & Maunsell 1999)
   int weak_cue = -1;                  // location (0-based) of a weak, low-contrast cue; -1 = none
   double weak_contrast = 0.1;         // contrast of the weak cue (full contrast = 1) [unverified]
   double noise_sd = 0.0;              // Gaussian noise on the feature units
@@ -59,7 +59,7 @@ const OptionSet<RedundantRelevantCueConfig>& options() {
         .add_choice("test_conditions", &C::test_conditions, {"all", "single", "conflict"},
                     "test trial types: each cue alone and cues in conflict (all), only single cues, only conflicts")
         .add("test_feedback", &C::test_feedback, "reward test trials (test trials are usually unrewarded) [unverified]")
-        .add("peripheral_acuity", &C::peripheral_acuity, "", "fraction of an unattended cue's feature signal that is seen (0 = only that a stimulus is there)", 0.0, 1.0)
+        .add("peripheral_acuity", &C::peripheral_acuity, "", "fraction of an unattended cue's feature signal that is seen (0 = only that a stimulus is there); as covert attention the unattended/attended response ratio, about 0.8 in V4 (attended +26 %, McAdams & Maunsell 1999)", 0.0, 1.0)
         .add("weak_cue", &C::weak_cue, "", "location of a weak low-contrast cue whose features are seen unattended (task-irrelevant perceptual learning); -1 = none", -1, 7)
         .add("weak_contrast", &C::weak_contrast, "", "contrast of the weak cue (full = 1) [unverified]", 0.0, 1.0)
         .add("noise_sd", &C::noise_sd, "", "standard deviation of Gaussian noise on the feature units", 0.0, 10.0)

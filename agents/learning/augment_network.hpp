@@ -14,6 +14,9 @@
 //               sTrace_i ← sTrace_i + x'_i,  Tag_ji ← λγ Tag_ji + FB_j σ'(y_j) sTrace_i   (memory)
 //               FB_j = w_{a',j}, the feedback from the selected Q unit (or a fixed random B_{a',j};
 //               or 1 for every unit when the gate is off); σ'(y) = y (1 − y)
+//   input gate  optional: x_i and sTrace_i in the input → association tags are multiplied by an
+//               attention gate A_i ∈ [0, 1] per sensory unit (attentional feedback reaching the
+//               sensory layer, set by the agent; see input_gate()); off by default (A_i = 1)
 // Order within a step, as in the ReScience replication (Le Masson & Alexandre, ReScience;
 // ReScience-submission code/augment.py, Network.step): feedforward on the new input, select the new
 // action a', δ from the reward of the previous action, weights change by β δ Tag (old tags), then
@@ -92,6 +95,9 @@ class AugmentNetwork {
     q_.setZero(n_actions);
     fb_r_.setZero(n_regular);
     fb_m_.setZero(n_memory);
+    a_in_.setOnes(n_in);
+    xg_.setZero(n_in + 1);
+    sg_.setZero(2 * n_in);
     reset_trial();
   }
 
@@ -176,6 +182,12 @@ class AugmentNetwork {
     return delta_;
   }
 
+  /// Turns the input-level attention gate on or off (off: every A_i = 1, the published rule).
+  void set_input_gating(bool on) { input_gated_ = on; }
+  /// The attention gate A_i of each sensory unit (no bias unit; all 1 at construction), used by the
+  /// next tag update when input gating is on: Tag_ji += FB_j σ'(y_j) A_i x_i (and A_i sTrace_i).
+  VecI& input_gate() { return a_in_; }
+
   const AugmentParams& params() const { return p_; }
   const VecA& q() const { return q_; }
   double delta() const { return delta_; }
@@ -241,11 +253,22 @@ class AugmentNetwork {
     fb_r_.array() *= yr * (1.0 - yr);
     fb_m_.array() *= y_m_.array() * (1.0 - y_m_.array());
     tag_v_r_ *= decay;
-    tag_v_r_.noalias() += fb_r_ * x_.transpose();
     // memory synapses: the presynaptic trace sums the transient input over the trial, no decay
     s_trace_ += xt_;
     tag_v_m_ *= decay;
-    tag_v_m_.noalias() += fb_m_ * s_trace_.transpose();
+    if (!input_gated_) {
+      tag_v_r_.noalias() += fb_r_ * x_.transpose();
+      tag_v_m_.noalias() += fb_m_ * s_trace_.transpose();
+      return;
+    }
+    // attention at the sensory layer gates the presynaptic factor (the bias unit is not gated)
+    const Eigen::Index n = ni_;
+    xg_(0) = x_(0);
+    xg_.tail(n) = x_.tail(n).cwiseProduct(a_in_);
+    sg_.head(n) = s_trace_.head(n).cwiseProduct(a_in_);
+    sg_.tail(n) = s_trace_.tail(n).cwiseProduct(a_in_);
+    tag_v_r_.noalias() += fb_r_ * xg_.transpose();
+    tag_v_m_.noalias() += fb_m_ * sg_.transpose();
   }
 
   AugmentParams p_;
@@ -270,6 +293,10 @@ class AugmentNetwork {
   VecA q_;
   VecR fb_r_;
   VecM fb_m_;
+  VecI a_in_;       // input-level attention gate A_i
+  VecI1 xg_;        // gated presynaptic factors (scratch)
+  VecT sg_;
+  bool input_gated_ = false;
   double q_prev_ = 0.0, delta_ = 0.0;
   bool has_prev_ = false;
 };

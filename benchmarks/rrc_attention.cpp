@@ -1,0 +1,257 @@
+// AuGMEnT on RedundantRelevantCue-v0: what is learned about the attended and the unattended cue
+// with and without attention gating (SCIENCE.md §4 item 2; Roelfsema & Holtmaat 2018: subjects
+// "learn only about the attended stimuli"). Each network is trained on redundant trials, then tested
+// with learning off on forced-choice single-cue and conflict probes. Per network the attended cue is the
+// location it attended most over the last 10 % of training. Prints markdown tables of the median
+// [interquartile range] over seeds, and with --data a whitespace table for gnuplot.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
+#include <variant>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/rng.hpp"
+
+namespace {
+
+// median and quartiles (linear interpolation, as numpy's default)
+struct Quartiles {
+  double q1, median, q3;
+};
+
+Quartiles quartiles(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  auto q = [&](double p) {
+    const double h = p * static_cast<double>(v.size() - 1);
+    const auto lo = static_cast<std::size_t>(h);
+    const std::size_t hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+  };
+  return {q(0.25), q(0.5), q(0.75)};
+}
+
+struct Arm {
+  std::string name;
+  sgym::KeyValues options;
+};
+
+// per-network results, in table order
+enum Measure : std::size_t {
+  kTrainAcc,        // correct / trials over the last 10 % of training (exploring)
+  kAttendShare,     // fraction of those trials that attended the dominant location
+  kAccAttended,     // forced choice correct, single-cue probes of the attended cue
+  kAccUnattended,   // forced choice correct, single-cue probes of the unattended cue
+  kFollowAttended,  // conflict probes: forced choice = the attended cue's value
+  kStrengthAttended,    // q(correct) - q(other) for the attended cue alone / for the compound
+  kStrengthUnattended,  // the same for the unattended cue alone
+  kMeasures
+};
+using Result = std::array<double, kMeasures>;
+
+// the attention map of RedundantRelevantCue-v0 for K cues and R responses: action 1 + k attends
+// the slice cue_k = [K + 2 + k(1 + R), K + 2 + k(1 + R) + R]
+std::string attention_map(int cues, int responses) {
+  std::string s;
+  for (int k = 0; k < cues; ++k) {
+    const int first = cues + 2 + k * (1 + responses);
+    s += (k ? "," : "") + std::to_string(1 + k) + ":" + std::to_string(first) + "-" + std::to_string(first + responses);
+  }
+  return s;
+}
+
+constexpr int kCues = 2, kResponses = 2;
+
+Result run_network(const Arm& arm, const sgym::KeyValues& env_opts, int seed, int train_trials, int test_trials) {
+  using namespace sgym;
+  KeyValues train_opts = env_opts, test_opts = env_opts;
+  test_opts.emplace_back("schedule", "test");
+  auto train = make_env("RedundantRelevantCue-v0", train_opts);
+  auto test = make_env("RedundantRelevantCue-v0", test_opts);
+  auto agent = make_agent("augment", train->observation_space(), train->action_space(), arm.options,
+                          mix_seed(static_cast<std::uint64_t>(seed), 7));
+  std::vector<float> obs;
+  // one trial per episode; returns the info at the trial's end
+  auto trial = [&](Env& env, bool first) {
+    auto r0 = first ? env.reset(static_cast<std::uint64_t>(seed)) : env.reset();
+    obs.assign(r0.obs.begin(), r0.obs.end());
+    agent->begin_episode();
+    for (;;) {
+      auto r = env.step(agent->act(obs));
+      obs.assign(r.obs.begin(), r.obs.end());
+      agent->observe(r.reward, obs, r.terminated, r.truncated);
+      if (r.terminated || r.truncated) {
+        agent->end_episode();
+        return r.info;
+      }
+    }
+  };
+  const int late = std::max(1, train_trials / 10);
+  std::vector<int> looked(8, 0);
+  int late_correct = 0;
+  for (int t = 0; t < train_trials; ++t) {
+    const Info info = trial(*train, t == 0);
+    if (t >= train_trials - late) {
+      late_correct += info.get_string("trial_outcome") == "correct";
+      const auto a = info.get_int("attended_cue");
+      if (a >= 0) ++looked[static_cast<std::size_t>(a)];
+    }
+  }
+  Result res{};
+  const auto dominant = static_cast<int>(std::max_element(looked.begin(), looked.end()) - looked.begin());
+  res[kTrainAcc] = static_cast<double>(late_correct) / late;
+  res[kAttendShare] = static_cast<double>(looked[static_cast<std::size_t>(dominant)]) / late;
+  // probe trials, learning off: the protocol holds fixation and looks at a cue location (single-cue
+  // trials: the cue shown; conflict and redundant trials: the location the network attended in
+  // training), then reads the network's q over the response actions on the first respond step: the
+  // forced choice is their argmax, the associative strength q(correct) - q(other response)
+  agent->set_training(false);
+  const int first_response = static_cast<int>(test->action_space().n()) - kResponses;
+  struct Probe {
+    bool ok = false;
+    int choice = -1;
+    double strength = 0.0;
+    std::string condition;
+    std::int64_t correct = -1;
+    std::vector<float> values;
+  };
+  auto probe = [&](Env& env, bool first) {
+    Probe pr;
+    auto r0 = first ? env.reset(static_cast<std::uint64_t>(seed) + 1000) : env.reset();
+    pr.condition = r0.info.get_string("condition");
+    pr.correct = r0.info.get_int("correct_response");
+    pr.values = std::get<std::vector<float>>(*r0.info.find("cue_values"));
+    const int look = pr.condition.rfind("single_", 0) == 0 ? pr.condition.back() - '0' : dominant;
+    obs.assign(r0.obs.begin(), r0.obs.end());
+    agent->begin_episode();
+    std::string epoch = r0.info.get_string("epoch");
+    bool done = false;
+    auto advance = [&](std::int64_t a) {
+      agent->act(obs);
+      auto r = env.step(Action::discrete(a));
+      obs.assign(r.obs.begin(), r.obs.end());
+      done = r.terminated || r.truncated;
+      agent->observe(r.reward, obs, r.terminated, r.truncated);
+      epoch = r.info.get_string("epoch");
+    };
+    while (!done && epoch == "fixation") advance(0);
+    if (!done) advance(1 + look);
+    if (!done && epoch == "respond") {
+      std::vector<float> q;
+      for (const auto& sig : agent->introspect())
+        if (sig.name == "q") q = sig.values;
+      const auto resp = q.begin() + first_response;
+      pr.choice = static_cast<int>(std::max_element(resp, q.end()) - resp);
+      if (pr.correct >= 0) pr.strength = resp[pr.correct] - resp[1 - pr.correct];
+      pr.ok = true;
+      advance(first_response + pr.choice);
+    }
+    agent->end_episode();
+    return pr;
+  };
+  int n_att = 0, ok_att = 0, n_un = 0, ok_un = 0, n_conf = 0, follow = 0, n_comp = 0;
+  double s_att = 0, s_un = 0, s_comp = 0;
+  for (int t = 0; t < test_trials; ++t) {
+    const Probe pr = probe(*test, t == 0);
+    if (!pr.ok) continue;
+    if (pr.condition == "conflict") {
+      ++n_conf;
+      follow += pr.choice == static_cast<int>(pr.values[static_cast<std::size_t>(dominant)]);
+    } else if (pr.condition == "single_" + std::to_string(dominant)) {
+      ++n_att;
+      ok_att += pr.choice == pr.correct;
+      s_att += pr.strength;
+    } else {
+      ++n_un;
+      ok_un += pr.choice == pr.correct;
+      s_un += pr.strength;
+    }
+  }
+  // the compound (both cues, as in training) for the associative-strength reference
+  for (int t = 0; t < test_trials / 3; ++t) {
+    const Probe pr = probe(*train, t == 0);
+    if (!pr.ok) continue;
+    ++n_comp;
+    s_comp += pr.strength;
+  }
+  auto ratio = [](double a, int n) { return n ? a / n : 0.0; };
+  res[kAccAttended] = ratio(ok_att, n_att);
+  res[kAccUnattended] = ratio(ok_un, n_un);
+  res[kFollowAttended] = ratio(follow, n_conf);
+  const double compound = ratio(s_comp, n_comp);
+  res[kStrengthAttended] = compound > 0 ? ratio(s_att, n_att) / compound : 0.0;
+  res[kStrengthUnattended] = compound > 0 ? ratio(s_un, n_un) / compound : 0.0;
+  return res;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"AuGMEnT attention-gated vs un-gated on RedundantRelevantCue-v0: single-cue test accuracy"};
+  int seeds = 20, train_trials = 3000, test_trials = 600;
+  std::vector<std::string> gains = {"0.5"};
+  std::string data;
+  std::vector<std::string> extra = {"fixation_reward=0.2", "abort_penalty=-0.2"};
+  app.add_option("--seeds", seeds, "networks per arm")->check(CLI::PositiveNumber);
+  app.add_option("--train", train_trials, "training trials (redundant cues)")->check(CLI::PositiveNumber);
+  app.add_option("--test", test_trials, "probe trials with learning off (single cues and conflicts, equally likely)")->check(CLI::PositiveNumber);
+  app.add_option("--gain", gains, "peripheral_acuity of the env: gain of the unattended cue (one run per value)");
+  app.add_option("--env-opt", extra, "further RedundantRelevantCue-v0 options, key=value (default: fixation_reward=0.2, the fixation reward of the AuGMEnT saccade task, and abort_penalty=-0.2, without which about half the networks never learn to fixate)");
+  app.add_option("--data", data, "write a gnuplot data file (one row per gain x arm)");
+  CLI11_PARSE(app, argc, argv);
+  const int r_resp = kResponses;
+  const std::vector<Arm> arms = {
+      {"attention-gated", {{"attention_map", attention_map(kCues, r_resp)}}},
+      {"un-gated", {{"gate", "false"}}},
+      {"augment (association gate only)", {}},
+  };
+  std::ofstream out;
+  if (!data.empty()) {
+    out.open(data);
+    out << "# gain arm att_q1 att_med att_q3 un_q1 un_med un_q3 conf_q1 conf_med conf_q3 satt_q1 satt_med satt_q3 sun_q1 sun_med sun_q3\n";
+  }
+  for (const std::string& g : gains) {
+    sgym::KeyValues env_opts = {{"cues", std::to_string(kCues)}, {"responses", std::to_string(r_resp)},
+                                {"peripheral_acuity", g}};
+    for (const std::string& kv : extra) {
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos) {
+        std::fprintf(stderr, "--env-opt %s: expected key=value\n", kv.c_str());
+        return 2;
+      }
+      env_opts.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    std::printf("\n### unattended gain (peripheral_acuity) = %s\n\n", g.c_str());
+    std::printf("| learner | training accuracy (last 10 %%) | attends one location | single attended cue | single unattended cue | conflict: follows attended | strength: attended / compound | strength: unattended / compound |\n");
+    std::printf("|---|---|---|---|---|---|---|---|\n");
+    for (std::size_t a = 0; a < arms.size(); ++a) {
+      std::vector<std::vector<double>> m(kMeasures);
+      for (int s = 1; s <= seeds; ++s) {
+        const Result r = run_network(arms[a], env_opts, s, train_trials, test_trials);
+        for (std::size_t i = 0; i < kMeasures; ++i) m[i].push_back(r[i]);
+      }
+      std::printf("| %s", arms[a].name.c_str());
+      std::vector<Quartiles> q;
+      for (const auto& v : m) {
+        q.push_back(quartiles(v));
+        std::printf(" | %.3f [%.3f, %.3f]", q.back().median, q.back().q1, q.back().q3);
+      }
+      std::printf(" |\n");
+      if (out) {
+        out << g << " " << a;
+        for (const std::size_t i : {kAccAttended, kAccUnattended, kFollowAttended, kStrengthAttended, kStrengthUnattended}) out << " " << q[i].q1 << " " << q[i].median << " " << q[i].q3;
+        out << "\n";
+      }
+    }
+  }
+  std::printf("\n%d networks per arm; %d training trials (redundant cues, exploring), then %d probe trials (single cues and conflicts, equally likely; plus a third as many redundant probes) with learning off; "
+              "RedundantRelevantCue-v0 cues=%d responses=%d",
+              seeds, train_trials, test_trials, kCues, r_resp);
+  for (const std::string& kv : extra) std::printf(" %s", kv.c_str());
+  std::printf(", other options default; augment defaults plus the arm's options\n");
+  return 0;
+}
