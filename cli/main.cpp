@@ -1,6 +1,7 @@
 // sgym: list, describe, run and check Synaptic Gym environments and agents.
 // Exit codes: 0 ok, 2 usage error (unknown id or option, bad value), 1 runtime failure.
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -18,7 +19,7 @@
 #ifdef SGYM_WITH_RENDER
 #include "sgym/record.hpp"
 #include "sgym/gallery.hpp"
-#include "sgym/render_env.hpp"
+#include "sgym/run_view.hpp"
 #include "sgym/window.hpp"
 #endif
 
@@ -33,7 +34,8 @@ std::string opt_text(const std::optional<double>& v, int precision = 3) {
   return ss.str();
 }
 
-std::string fixed(double v, int precision = 3) { return opt_text(v, precision); }
+// a number, or n/a when it is not finite (the means of a run stopped before any episode)
+std::string fixed(double v, int precision = 3) { return std::isfinite(v) ? opt_text(v, precision) : "n/a"; }
 
 void print_options(const std::vector<OptionDoc>& docs) {
   if (docs.empty()) {
@@ -132,6 +134,9 @@ int cmd_check(const std::string& id, const KeyValues& options) {
 }
 
 void print_summary(const RunSummary& s, const std::filesystem::path& out) {
+  if (s.stopped_early)
+    std::cout << "\nstopped early after " << s.episodes_completed << " of " << s.episodes
+              << " training episodes (summary.json says so: \"stopped_early\": true)\n";
   std::cout << "\n"
             << "| env | agent | seed | episodes | steps | mean return | final mean return | success | final success | trials to criterion | env steps/s |\n"
             << "|---|---|---|---|---|---|---|---|---|---|---|\n"
@@ -183,7 +188,7 @@ struct ShowOptions {
 
 #ifdef SGYM_WITH_RENDER
 // record / play / replay: an offscreen sink or a window, then the loop
-int run_show(const ShowOptions& o, const std::string& mode, const std::string& replay_file, const std::string& command) {
+int run_show(const ShowOptions& o, const std::string& mode, const std::string& replay_file) {
   using namespace sgym::render;
   const bool window = mode == "play" || (mode == "replay" && o.out.empty());
   std::unique_ptr<FrameSink> sink;
@@ -227,7 +232,6 @@ int run_show(const ShowOptions& o, const std::string& mode, const std::string& r
   cfg.learn = !o.no_learning;
   cfg.trajectory = o.trajectory;
   cfg.signals = split_commas(o.signals);
-  cfg.command = command;
   const RecordSummary r = record(cfg, *viewer);
   if (sink) sink->close();
   double sum = 0;
@@ -237,8 +241,8 @@ int run_show(const ShowOptions& o, const std::string& mode, const std::string& r
             << (r.stopped ? " (window closed: stopped early)" : "") << "\n";
   if (sink) std::cout << "wrote " << sink->frames() << " frames of " << r.shown_episodes << " episode(s): " << sink->describe() << "\n";
   if (!o.trajectory.empty())
-    std::cout << "trajectory: " << o.trajectory << " (+ " << trajectory_meta_path(o.trajectory).filename().string()
-              << " with the env options and seed); replay it with: sgym replay " << o.trajectory << "\n";
+    std::cout << "trajectory: " << o.trajectory << " (with the env options and every reset's seed); replay it with: "
+              << "sgym replay " << o.trajectory << "\n";
   return 0;
 }
 #endif
@@ -289,6 +293,10 @@ int main(int argc, char** argv) {
   run->add_option("--render-every", render_every, "render only episodes 0, K, 2K, ... of each env (training and evaluation)")
       ->check(CLI::PositiveNumber);
   run->add_option("--render-width", render_width, "frame or window width in pixels")->check(CLI::Range(16, 8192));
+  std::vector<std::string> overlay_signals;
+  run->add_option("--overlay-signals", overlay_signals, "with --render: agent signals drawn in the overlay, scalars as "
+                  "scrolling traces, vectors (action probabilities, attention) as bars, e.g. rpe,value,action_probs "
+                  "(default: the agent's first 3 scalar signals)");
 
   std::string suite_path, shard = "0/1";
   bench::BenchOptions bench_opts;
@@ -409,7 +417,7 @@ int main(int argc, char** argv) {
         std::cout << "index: " << (std::filesystem::path(gallery_root) / "gallery.md").string() << "\n";
         return 0;
       }
-      return run_show(show, *record_cmd ? "record" : *play_cmd ? "play" : "replay", replay_file, command);
+      return run_show(show, *record_cmd ? "record" : *play_cmd ? "play" : "replay", replay_file);
 #else
       std::cerr << "sgym: this build has no renderer: SFML 2.5 (libsfml-dev) and giflib (libgif-dev) were not "
                    "found when it was configured; install them (scripts/install-deps.sh) and rebuild\n";
@@ -426,44 +434,38 @@ int main(int argc, char** argv) {
       cfg.command = command;
       const EnvEntry& e = env_entry(cfg.env_id);
       const AgentEntry& a = agent_entry(cfg.agent_id);
+      if (render_mode.empty() && !overlay_signals.empty())
+        throw UsageError("--overlay-signals is drawn by --render human or --render rgb; add one of them");
       if (render_mode.empty()) {
         const RunSummary s = sgym::run(cfg, e, a);
         print_summary(s, cfg.out_dir);
         return 0;
       }
 #ifdef SGYM_WITH_RENDER
+      // the agent's signal names, to check --overlay-signals before anything is written
+      std::vector<std::string> names;
+      {
+        const auto probe_env = make_env(e, cfg.env_options);
+        names = make_agent(a, probe_env->observation_space(), probe_env->action_space(), cfg.agent_options)->signal_names();
+      }
+      const render::RunViewConfig view{render_every, cfg.episodes, split_commas(overlay_signals)};
       std::unique_ptr<render::FrameSink> sink;
       std::shared_ptr<render::Viewer> viewer;
+      render::check_signal_names(view.signals, names, cfg.agent_id, "--overlay-signals");
       if (render_mode == "human") {
         viewer = render::make_window_viewer("sgym run " + cfg.env_id + " / " + cfg.agent_id, render_width);
       } else {
         if (render_out.empty()) throw UsageError("--render rgb needs --render-out NAME.gif, NAME.mp4 or DIR/");
         sink = render::make_sink(render_out, 30.0, std::cerr);
-        viewer = std::make_shared<render::SinkViewer>(*sink, render_width, false);
+        viewer = std::make_shared<render::SinkViewer>(*sink, render_width, true);
       }
-      RunSummary s;
-      try {
-        s = sgym::run(cfg, render::rendering_entry(e, viewer, render_every), a);
-      } catch (const render::ViewerClosed&) {
-        // the runner streams into NAME.partial files: keep what was written before the window closed
-        std::vector<std::string> kept;
-        for (const auto& f : std::filesystem::directory_iterator(cfg.out_dir))
-          if (f.path().extension() == ".partial") {
-            auto final_path = f.path();
-            final_path.replace_extension();
-            std::filesystem::rename(f.path(), final_path);
-            kept.push_back(final_path.filename().string());
-          }
-        std::string list;
-        for (const auto& k : kept) list += (list.empty() ? "" : ", ") + k;
-        std::cout << "window closed: the run stopped early; the files written so far are in " << cfg.out_dir.string()
-                  << "/ (" << list << "; no summary.json or agent.sgym, which are written when a run completes)\n";
-        return 0;
-      }
+      cfg.observer = render::run_observer(viewer, view, names, cfg.agent_id);
+      const RunSummary s = sgym::run(cfg, e, a);
       if (sink) {
         sink->close();
         std::cout << "wrote " << sink->frames() << " frames: " << sink->describe() << "\n";
       }
+      if (s.stopped_early) std::cout << "window closed: the run stopped early; every output was written\n";
 #else
       throw std::runtime_error("this build has no renderer for --render: SFML 2.5 (libsfml-dev) and giflib (libgif-dev) "
                                "were not found when it was configured; install them (scripts/install-deps.sh) and rebuild");
