@@ -200,7 +200,8 @@ void draw_bars(sf::RenderTarget& target, const std::vector<Overlay::Bars>& group
     const float lo = unit ? 0.0f : -std::max(m, 1e-6f), hi = unit ? 1.0f : std::max(m, 1e-6f);
     const auto y_of = [&](float v) { return plot_top + (hi - v) / (hi - lo) * plot_h; };
     const float x0 = static_cast<float>(g) * group_w + 6.0f, span = group_w - 12.0f;
-    const float bar_w = values.empty() ? 0.0f : span / static_cast<float>(values.size());
+    // bars at most 24 pixels wide, so a few values do not fill the strip
+    const float bar_w = values.empty() ? 0.0f : std::min(24.0f, span / static_cast<float>(values.size()));
     const sf::Color c = kBarColors[g % 4];
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (!std::isfinite(values[i])) continue;
