@@ -105,11 +105,19 @@ int cmd_describe(const std::string& id) {
               << "\noptions (key=default unit, type, valid range):\n";
     print_options(a.options);
     std::cout << "compatible envs:";
+    std::vector<std::string> signals;
+    bool built = false;
     for (const auto& e : env_registry()) {
       auto env = e.make({});
-      if (agent_env_mismatch(a, e.id, env->observation_space(), env->action_space()).empty()) std::cout << " " << e.id;
+      if (!agent_env_mismatch(a, e.id, env->observation_space(), env->action_space()).empty()) continue;
+      std::cout << " " << e.id;
+      // the signal names, from the agent built for the first compatible env
+      if (!built) signals = make_agent(a, env->observation_space(), env->action_space())->signal_names();
+      built = true;
     }
-    std::cout << "\n";
+    std::cout << "\nsignals (introspect(); --record, --overlay-signals):";
+    for (const auto& n : signals) std::cout << " " << n;
+    std::cout << (signals.empty() ? " (none)\n" : "\n");
     return 0;
   }
   std::string valid;
@@ -287,7 +295,7 @@ int main(int argc, char** argv) {
   run->add_flag("--no-progress", no_progress, "never draw the progress bar");
   std::string render_mode, render_out;
   int render_every = 1, render_width = 640;
-  run->add_option("--render", render_mode, "human: a window (closing it stops the run and keeps the files so far); "
+  run->add_option("--render", render_mode, "human: a window (closing it stops the run cleanly: every output is written, summary.json says stopped_early); "
                   "rgb: offscreen frames to --render-out")->check(CLI::IsMember({"human", "rgb"}));
   run->add_option("--render-out", render_out, "with --render rgb: NAME.gif, NAME.mp4 or DIR/");
   run->add_option("--render-every", render_every, "render only episodes 0, K, 2K, ... of each env (training and evaluation)")
@@ -334,7 +342,7 @@ int main(int argc, char** argv) {
     c->add_option("--load", show.load, "agent file to start from (agent.sgym of a run)");
     c->add_option("--episodes", show.episodes, "episodes to run")->check(CLI::PositiveNumber);
     c->add_option("--seed", show.seed, "seed (as in sgym run: env reset(seed), agent mix_seed(seed, 1))");
-    c->add_option("--signals", show.signals, "agent signals traced in the overlay, e.g. rpe,value");
+    c->add_option("--signals", show.signals, "agent signals in the overlay: scalars as traces, vectors as bars, e.g. rpe,value,action_probs (default: the first 3 scalar ones)");
     c->add_flag("--no-learning", show.no_learning, "freeze the agent (training off)");
     c->add_option("--trajectory", show.trajectory, "also write the trajectory (JSON Lines, RecordTrajectory) for sgym replay");
     c->add_option("--width", show.width, "frame width in pixels (height from the env's camera)")->check(CLI::Range(16, 8192));

@@ -56,8 +56,8 @@ struct RecordConfig {
   bool learn = true;                  ///< agent training on (as in `sgym run`)
   std::filesystem::path trajectory;   ///< when set, a RecordTrajectory file (header with the env
                                       ///< options, reset records with their seeds)
-  std::vector<std::string> signals;   ///< agent signals traced in the overlay
-  std::string command;                ///< the command line (for messages)
+  std::vector<std::string> signals;   ///< agent signals in the overlay: scalars traced, vectors as
+                                      ///< bars (empty: the first scalar ones)
 };
 
 /// What a recording did.
