@@ -1,6 +1,7 @@
 // sgym: list, describe, run and check Synaptic Gym environments and agents.
 // Exit codes: 0 ok, 2 usage error (unknown id or option, bad value), 1 runtime failure.
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -18,7 +19,7 @@
 #ifdef SGYM_WITH_RENDER
 #include "sgym/record.hpp"
 #include "sgym/gallery.hpp"
-#include "sgym/render_env.hpp"
+#include "sgym/run_view.hpp"
 #include "sgym/window.hpp"
 #endif
 
@@ -33,7 +34,8 @@ std::string opt_text(const std::optional<double>& v, int precision = 3) {
   return ss.str();
 }
 
-std::string fixed(double v, int precision = 3) { return opt_text(v, precision); }
+// a number, or n/a when it is not finite (the means of a run stopped before any episode)
+std::string fixed(double v, int precision = 3) { return std::isfinite(v) ? opt_text(v, precision) : "n/a"; }
 
 void print_options(const std::vector<OptionDoc>& docs) {
   if (docs.empty()) {
@@ -103,11 +105,19 @@ int cmd_describe(const std::string& id) {
               << "\noptions (key=default unit, type, valid range):\n";
     print_options(a.options);
     std::cout << "compatible envs:";
+    std::vector<std::string> signals;
+    bool built = false;
     for (const auto& e : env_registry()) {
       auto env = e.make({});
-      if (agent_env_mismatch(a, e.id, env->observation_space(), env->action_space()).empty()) std::cout << " " << e.id;
+      if (!agent_env_mismatch(a, e.id, env->observation_space(), env->action_space()).empty()) continue;
+      std::cout << " " << e.id;
+      // the signal names, from the agent built for the first compatible env
+      if (!built) signals = make_agent(a, env->observation_space(), env->action_space())->signal_names();
+      built = true;
     }
-    std::cout << "\n";
+    std::cout << "\nsignals (introspect(); --record, --overlay-signals):";
+    for (const auto& n : signals) std::cout << " " << n;
+    std::cout << (signals.empty() ? " (none)\n" : "\n");
     return 0;
   }
   std::string valid;
@@ -132,6 +142,9 @@ int cmd_check(const std::string& id, const KeyValues& options) {
 }
 
 void print_summary(const RunSummary& s, const std::filesystem::path& out) {
+  if (s.stopped_early)
+    std::cout << "\nstopped early after " << s.episodes_completed << " of " << s.episodes
+              << " training episodes (summary.json says so: \"stopped_early\": true)\n";
   std::cout << "\n"
             << "| env | agent | seed | episodes | steps | mean return | final mean return | success | final success | trials to criterion | env steps/s |\n"
             << "|---|---|---|---|---|---|---|---|---|---|---|\n"
@@ -183,7 +196,7 @@ struct ShowOptions {
 
 #ifdef SGYM_WITH_RENDER
 // record / play / replay: an offscreen sink or a window, then the loop
-int run_show(const ShowOptions& o, const std::string& mode, const std::string& replay_file, const std::string& command) {
+int run_show(const ShowOptions& o, const std::string& mode, const std::string& replay_file) {
   using namespace sgym::render;
   const bool window = mode == "play" || (mode == "replay" && o.out.empty());
   std::unique_ptr<FrameSink> sink;
@@ -227,7 +240,6 @@ int run_show(const ShowOptions& o, const std::string& mode, const std::string& r
   cfg.learn = !o.no_learning;
   cfg.trajectory = o.trajectory;
   cfg.signals = split_commas(o.signals);
-  cfg.command = command;
   const RecordSummary r = record(cfg, *viewer);
   if (sink) sink->close();
   double sum = 0;
@@ -237,8 +249,8 @@ int run_show(const ShowOptions& o, const std::string& mode, const std::string& r
             << (r.stopped ? " (window closed: stopped early)" : "") << "\n";
   if (sink) std::cout << "wrote " << sink->frames() << " frames of " << r.shown_episodes << " episode(s): " << sink->describe() << "\n";
   if (!o.trajectory.empty())
-    std::cout << "trajectory: " << o.trajectory << " (+ " << trajectory_meta_path(o.trajectory).filename().string()
-              << " with the env options and seed); replay it with: sgym replay " << o.trajectory << "\n";
+    std::cout << "trajectory: " << o.trajectory << " (with the env options and every reset's seed); replay it with: "
+              << "sgym replay " << o.trajectory << "\n";
   return 0;
 }
 #endif
@@ -283,12 +295,16 @@ int main(int argc, char** argv) {
   run->add_flag("--no-progress", no_progress, "never draw the progress bar");
   std::string render_mode, render_out;
   int render_every = 1, render_width = 640;
-  run->add_option("--render", render_mode, "human: a window (closing it stops the run and keeps the files so far); "
+  run->add_option("--render", render_mode, "human: a window (closing it stops the run cleanly: every output is written, summary.json says stopped_early); "
                   "rgb: offscreen frames to --render-out")->check(CLI::IsMember({"human", "rgb"}));
   run->add_option("--render-out", render_out, "with --render rgb: NAME.gif, NAME.mp4 or DIR/");
   run->add_option("--render-every", render_every, "render only episodes 0, K, 2K, ... of each env (training and evaluation)")
       ->check(CLI::PositiveNumber);
   run->add_option("--render-width", render_width, "frame or window width in pixels")->check(CLI::Range(16, 8192));
+  std::vector<std::string> overlay_signals;
+  run->add_option("--overlay-signals", overlay_signals, "with --render: agent signals drawn in the overlay, scalars as "
+                  "scrolling traces, vectors (action probabilities, attention) as bars, e.g. rpe,value,action_probs "
+                  "(default: the agent's first 3 scalar signals)");
 
   std::string suite_path, shard = "0/1";
   bench::BenchOptions bench_opts;
@@ -326,7 +342,7 @@ int main(int argc, char** argv) {
     c->add_option("--load", show.load, "agent file to start from (agent.sgym of a run)");
     c->add_option("--episodes", show.episodes, "episodes to run")->check(CLI::PositiveNumber);
     c->add_option("--seed", show.seed, "seed (as in sgym run: env reset(seed), agent mix_seed(seed, 1))");
-    c->add_option("--signals", show.signals, "agent signals traced in the overlay, e.g. rpe,value");
+    c->add_option("--signals", show.signals, "agent signals in the overlay: scalars as traces, vectors as bars, e.g. rpe,value,action_probs (default: the first 3 scalar ones)");
     c->add_flag("--no-learning", show.no_learning, "freeze the agent (training off)");
     c->add_option("--trajectory", show.trajectory, "also write the trajectory (JSON Lines, RecordTrajectory) for sgym replay");
     c->add_option("--width", show.width, "frame width in pixels (height from the env's camera)")->check(CLI::Range(16, 8192));
@@ -409,7 +425,7 @@ int main(int argc, char** argv) {
         std::cout << "index: " << (std::filesystem::path(gallery_root) / "gallery.md").string() << "\n";
         return 0;
       }
-      return run_show(show, *record_cmd ? "record" : *play_cmd ? "play" : "replay", replay_file, command);
+      return run_show(show, *record_cmd ? "record" : *play_cmd ? "play" : "replay", replay_file);
 #else
       std::cerr << "sgym: this build has no renderer: SFML 2.5 (libsfml-dev) and giflib (libgif-dev) were not "
                    "found when it was configured; install them (scripts/install-deps.sh) and rebuild\n";
@@ -426,44 +442,38 @@ int main(int argc, char** argv) {
       cfg.command = command;
       const EnvEntry& e = env_entry(cfg.env_id);
       const AgentEntry& a = agent_entry(cfg.agent_id);
+      if (render_mode.empty() && !overlay_signals.empty())
+        throw UsageError("--overlay-signals is drawn by --render human or --render rgb; add one of them");
       if (render_mode.empty()) {
         const RunSummary s = sgym::run(cfg, e, a);
         print_summary(s, cfg.out_dir);
         return 0;
       }
 #ifdef SGYM_WITH_RENDER
+      // the agent's signal names, to check --overlay-signals before anything is written
+      std::vector<std::string> names;
+      {
+        const auto probe_env = make_env(e, cfg.env_options);
+        names = make_agent(a, probe_env->observation_space(), probe_env->action_space(), cfg.agent_options)->signal_names();
+      }
+      const render::RunViewConfig view{render_every, cfg.episodes, split_commas(overlay_signals)};
       std::unique_ptr<render::FrameSink> sink;
       std::shared_ptr<render::Viewer> viewer;
+      render::check_signal_names(view.signals, names, cfg.agent_id, "--overlay-signals");
       if (render_mode == "human") {
         viewer = render::make_window_viewer("sgym run " + cfg.env_id + " / " + cfg.agent_id, render_width);
       } else {
         if (render_out.empty()) throw UsageError("--render rgb needs --render-out NAME.gif, NAME.mp4 or DIR/");
         sink = render::make_sink(render_out, 30.0, std::cerr);
-        viewer = std::make_shared<render::SinkViewer>(*sink, render_width, false);
+        viewer = std::make_shared<render::SinkViewer>(*sink, render_width, true);
       }
-      RunSummary s;
-      try {
-        s = sgym::run(cfg, render::rendering_entry(e, viewer, render_every), a);
-      } catch (const render::ViewerClosed&) {
-        // the runner streams into NAME.partial files: keep what was written before the window closed
-        std::vector<std::string> kept;
-        for (const auto& f : std::filesystem::directory_iterator(cfg.out_dir))
-          if (f.path().extension() == ".partial") {
-            auto final_path = f.path();
-            final_path.replace_extension();
-            std::filesystem::rename(f.path(), final_path);
-            kept.push_back(final_path.filename().string());
-          }
-        std::string list;
-        for (const auto& k : kept) list += (list.empty() ? "" : ", ") + k;
-        std::cout << "window closed: the run stopped early; the files written so far are in " << cfg.out_dir.string()
-                  << "/ (" << list << "; no summary.json or agent.sgym, which are written when a run completes)\n";
-        return 0;
-      }
+      cfg.observer = render::run_observer(viewer, view, names, cfg.agent_id);
+      const RunSummary s = sgym::run(cfg, e, a);
       if (sink) {
         sink->close();
         std::cout << "wrote " << sink->frames() << " frames: " << sink->describe() << "\n";
       }
+      if (s.stopped_early) std::cout << "window closed: the run stopped early; every output was written\n";
 #else
       throw std::runtime_error("this build has no renderer for --render: SFML 2.5 (libsfml-dev) and giflib (libgif-dev) "
                                "were not found when it was configured; install them (scripts/install-deps.sh) and rebuild");

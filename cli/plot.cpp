@@ -305,6 +305,285 @@ void plot_signals(Plotter& pl, const fs::path& run, const std::string& prefix) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// per-task figures from trials.jsonl (every trial's info on the step that ended it)
+
+double quantile(std::vector<double> v, double q);
+
+// the env id of a run (summary.json), "" when unknown
+std::string env_of(const fs::path& run) {
+  try {
+    return json::parse(read_file(run / "summary.json")).at("env").get<std::string>();
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+// an env option of a run as the summary resolved it ("" when absent)
+std::string env_option(const fs::path& run, const std::string& key) {
+  try {
+    const json j = json::parse(read_file(run / "summary.json"));
+    return j.at("provenance").at("env_options").at(key).get<std::string>();
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+std::vector<json> read_trials(const fs::path& run) {
+  std::vector<json> out;
+  std::ifstream in(run / "trials.jsonl");
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty()) continue;
+    try {
+      out.push_back(json::parse(line).at("info"));
+    } catch (const json::exception& e) {
+      throw FileFormatError((run / "trials.jsonl").string() + ": line " + std::to_string(n) + ": " + e.what());
+    }
+  }
+  return out;
+}
+
+// a per-trial table: x -> named columns (NaN where undefined)
+struct Table {
+  std::vector<std::string> columns;
+  std::map<double, std::vector<double>> rows;
+};
+
+double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
+
+bool scored(const std::string& o) { return o == "correct" || o == "wrong" || o == "aborted" || o == "timeout"; }
+
+// counts per x: trials ended, correct, scored, choices (correct + wrong), and two extra counters
+struct Counts {
+  double trials = 0, correct = 0, scored = 0, choices = 0, a = 0, b = 0;
+};
+
+// CurveTracing-v0: accuracy against the length of the target curve (info target_length)
+Table curve_length_table(const std::vector<json>& trials) {
+  std::map<double, Counts> c;
+  for (const auto& t : trials) {
+    if (!t.contains("target_length")) continue;
+    const std::string o = t.value("trial_outcome", "");
+    Counts& k = c[t.at("target_length").get<double>()];
+    ++k.trials;
+    k.scored += scored(o);
+    k.correct += o == "correct";
+    k.choices += o == "correct" || o == "wrong";
+  }
+  Table tb{{"trials", "accuracy", "choice_accuracy"}, {}};
+  for (const auto& [x, k] : c) tb.rows[x] = {k.trials, ratio(k.correct, k.scored), ratio(k.correct, k.choices)};
+  return tb;
+}
+
+// DelayMatchCategory-v0: the report is correct_response when correct, the other one when wrong
+// (1 match, 2 non-match); the sample is judged in the test's category on a match report
+constexpr int kDmcMatch = 1, kDmcNonMatch = 2;
+
+// angular distance (degrees, 0..90) of direction d from the boundary line through b and b + 180
+double boundary_distance(double d, double b) {
+  const double r = std::fmod(std::fabs(d - b), 180.0);
+  return std::min(r, 180.0 - r);
+}
+
+Table category_tuning_table(const std::vector<json>& trials, bool by_distance) {
+  std::map<double, Counts> c;
+  for (const auto& t : trials) {
+    if (!t.contains("sample_deg") || !t.contains("boundary_deg")) continue;
+    const std::string o = t.value("trial_outcome", "");
+    const double x = by_distance ? boundary_distance(t.at("sample_deg").get<double>(), t.at("boundary_deg").get<double>())
+                                 : t.at("sample_deg").get<double>();
+    Counts& k = c[x];
+    ++k.trials;
+    k.scored += scored(o);
+    k.correct += o == "correct";
+    if (o != "correct" && o != "wrong") continue;
+    ++k.choices;
+    const int right = t.at("correct_response").get<int>();
+    const int report = o == "correct" ? right : (right == kDmcMatch ? kDmcNonMatch : kDmcMatch);
+    k.a += report == kDmcMatch;
+    const int test_cat = t.at("test_category").get<int>();
+    k.b += (report == kDmcMatch ? test_cat : 1 - test_cat) == 1;
+  }
+  Table tb{{"trials", "accuracy", "choice_accuracy", "fraction_match", "fraction_category_1"}, {}};
+  for (const auto& [x, k] : c)
+    tb.rows[x] = {k.trials, ratio(k.correct, k.scored), ratio(k.correct, k.choices), ratio(k.a, k.choices),
+                  ratio(k.b, k.choices)};
+  return tb;
+}
+
+// ArmReach-v0: the trial's measures by its number in the perturbation schedule (info trial)
+Table adaptation_table(const std::vector<json>& trials) {
+  Table tb{{"direction_error_deg", "lateral_deviation_m", "rotation_deg", "curl_gain"}, {}};
+  double n = 0;
+  for (const auto& t : trials) {
+    if (!t.contains("direction_error_deg")) continue;
+    n += 1;
+    const double x = t.contains("trial") ? t.at("trial").get<double>() : n;
+    tb.rows[x] = {t.at("direction_error_deg").get<double>(), t.value("lateral_deviation_m", kNaN),
+                  t.value("rotation_deg", kNaN), t.value("curl_gain", kNaN)};
+  }
+  return tb;
+}
+
+// consecutive trials of one schedule phase (info phase): [first, last] trial numbers
+struct PhaseSpan {
+  std::string phase;
+  double first, last;
+};
+
+std::vector<PhaseSpan> phase_spans(const std::vector<json>& trials) {
+  std::vector<PhaseSpan> out;
+  double n = 0;
+  for (const auto& t : trials) {
+    if (!t.contains("direction_error_deg")) continue;
+    n += 1;
+    const double x = t.contains("trial") ? t.at("trial").get<double>() : n;
+    const std::string ph = t.value("phase", "");
+    if (out.empty() || out.back().phase != ph) out.push_back({ph, x, x});
+    else out.back().last = x;
+  }
+  return out;
+}
+
+// the data file of tables over seeds: x, then per column its median, q25, q75, then the seeds
+// with a value in the first column (one table: median = q25 = q75 = the value)
+void write_table(const fs::path& path, const std::vector<Table>& seeds) {
+  std::set<double> xs;
+  for (const auto& t : seeds)
+    for (const auto& [x, r] : t.rows) xs.insert(x);
+  std::ostringstream d;
+  d << "# x";
+  for (const auto& c : seeds.front().columns) d << " " << c << "_median " << c << "_q25 " << c << "_q75";
+  d << " seeds\n";
+  for (double x : xs) {
+    d << num(x);
+    int n = 0;
+    for (std::size_t c = 0; c < seeds.front().columns.size(); ++c) {
+      std::vector<double> v;
+      for (const auto& t : seeds)
+        if (const auto it = t.rows.find(x); it != t.rows.end() && std::isfinite(it->second[c])) v.push_back(it->second[c]);
+      if (c == 0) n = static_cast<int>(v.size());
+      if (v.empty()) d << " NaN NaN NaN";
+      else d << " " << num(quantile(v, 0.5)) << " " << num(quantile(v, 0.25)) << " " << num(quantile(v, 0.75));
+    }
+    d << " " << n << "\n";
+  }
+  write_file_atomic(path, d.str());
+}
+
+// gnuplot columns of table column k (0-based): median, q25, q75
+std::string col(std::size_t k, int which) { return std::to_string(2 + 3 * k + static_cast<std::size_t>(which)); }
+
+// a median line with its interquartile band when there are several seeds
+std::string series(const std::string& dat, std::size_t k, const std::string& color, const std::string& title, bool band,
+                   const std::string& style = "linespoints pt 7 ps 0.8") {
+  std::string s;
+  if (band)
+    s += dat + " using 1:" + col(k, 1) + ":" + col(k, 2) + " with filledcurves fc rgb '" + color +
+         "' fs transparent solid 0.25 noborder notitle, \\\n     ";
+  return s + dat + " using 1:" + col(k, 0) + " with " + style + " lw 2 lc rgb '" + color + "' title " + gp_str(title) +
+         " noenhanced";
+}
+
+// the per-task figures of one run (`runs` = its seeds in a bench), by the env in summary.json
+void plot_task(Plotter& pl, const std::vector<fs::path>& runs, const std::string& prefix, const std::string& title) {
+  if (runs.empty() || !fs::exists(runs.front() / "trials.jsonl")) return;
+  const std::string env = env_of(runs.front());
+  std::vector<std::vector<json>> trials;
+  for (const auto& r : runs)
+    if (fs::exists(r / "trials.jsonl")) trials.push_back(read_trials(r));
+  const bool band = trials.size() > 1;
+  const std::string over = band ? " (median and interquartile range over " + std::to_string(trials.size()) + " seeds)" : "";
+  auto tables = [&](auto make) {
+    std::vector<Table> t;
+    for (const auto& tr : trials) t.push_back(make(tr));
+    return t;
+  };
+  auto empty = [](const std::vector<Table>& t) {
+    return std::all_of(t.begin(), t.end(), [](const Table& x) { return x.rows.empty(); });
+  };
+
+  if (env == "CurveTracing-v0") {
+    const auto t = tables(curve_length_table);
+    if (empty(t)) return;
+    const std::string name = prefix + "curve-length";
+    write_table(pl.data_path(name), t);
+    const std::string dat = gp_str(pl.data_path(name).string());
+    const std::string distractors = env_option(runs.front(), "distractors");
+    std::string s = pl.preamble(name);
+    s += "set title " + gp_str("Accuracy vs target-curve length" + (distractors.empty() ? "" : ", " + distractors + " distractor(s)") +
+                               ": " + title + over) + " noenhanced\n" +
+         "set xlabel 'target curve length (pixels, both ends included)'\nset ylabel 'fraction correct'\nset yrange [0:1.05]\n"
+         "set xtics 1\nset key bottom left\n";
+    s += "plot " + series(dat, 1, "#08519c", "all scored trials (aborts count as errors)", band) + ", \\\n     " +
+         series(dat, 2, "#d6604d", "choices only (correct / (correct + wrong))", band, "linespoints pt 5 ps 0.8 dt 2") + "\n";
+    pl.render(name, s);
+    return;
+  }
+  if (env == "DelayMatchCategory-v0") {
+    const auto t = tables([](const std::vector<json>& tr) { return category_tuning_table(tr, false); });
+    if (empty(t)) return;
+    const std::string name = prefix + "category-tuning";
+    write_table(pl.data_path(name), t);
+    const std::string dat = gp_str(pl.data_path(name).string());
+    std::set<double> boundaries;
+    for (const auto& tr : trials)
+      for (const auto& x : tr)
+        if (x.contains("boundary_deg")) boundaries.insert(x.at("boundary_deg").get<double>());
+    std::string s = pl.preamble(name);
+    s += "set title " + gp_str("Category tuning: " + title + over) + " noenhanced\n" +
+         "set xlabel 'sample direction (deg)'\nset ylabel 'fraction of trials'\nset yrange [0:1.05]\nset xrange [-15:345]\n"
+         "set xtics 30\nset key outside right top\n";
+    for (double b : boundaries)
+      for (double line : {std::fmod(b, 360.0), std::fmod(b + 180.0, 360.0)})
+        s += "set arrow from " + num(line) + ", graph 0 to " + num(line) + ", graph 1 nohead dt 3 lw 2 lc rgb '#999999'\n" +
+             "set label 'boundary' at " + num(line) + ", graph 0.04 offset 0.3,0 font ',9' tc rgb '#666666'\n";
+    s += "plot " + series(dat, 1, "#006d2c", "correct (scored trials)", band) + ", \\\n     " +
+         series(dat, 4, "#08519c", "sample judged category 1", band) + ", \\\n     " +
+         series(dat, 3, "#d6604d", "report: match", band, "linespoints pt 5 ps 0.8 dt 2") + "\n";
+    pl.render(name, s);
+
+    const auto td = tables([](const std::vector<json>& tr) { return category_tuning_table(tr, true); });
+    const std::string dname = prefix + "category-distance";
+    write_table(pl.data_path(dname), td);
+    const std::string ddat = gp_str(pl.data_path(dname).string());
+    std::string d = pl.preamble(dname);
+    d += "set title " + gp_str("Accuracy vs distance of the sample from the category boundary: " + title + over) +
+         " noenhanced\nset xlabel 'distance from the boundary (deg)'\nset ylabel 'fraction correct'\nset yrange [0:1.05]\n"
+         "set xrange [0:90]\nset key bottom right\n";
+    d += "plot " + series(ddat, 1, "#006d2c", "all scored trials", band) + ", \\\n     " +
+         series(ddat, 2, "#d6604d", "choices only", band, "linespoints pt 5 ps 0.8 dt 2") + "\n";
+    pl.render(dname, d);
+    return;
+  }
+  if (env == "ArmReach-v0") {
+    const auto t = tables(adaptation_table);
+    if (empty(t)) return;
+    const std::string name = prefix + "adaptation";
+    write_table(pl.data_path(name), t);
+    const std::string dat = gp_str(pl.data_path(name).string());
+    std::string s = pl.preamble(name, 1000, 540);
+    s += "set title " + gp_str("Adaptation per trial: " + title + over) + " noenhanced\n" +
+         "set xlabel 'trial (perturbation schedule)'\nset ylabel 'initial direction error (deg)'\nset key outside right top\n";
+    // the schedule: each phase shaded, named at its start
+    static const char* kShades[] = {"#f0f0f0", "#fde0dd", "#deebf7", "#e5f5e0", "#fff7bc", "#efedf5", "#fee6ce"};
+    std::map<std::string, int> shade_of;
+    int obj = 1;
+    for (const auto& sp : phase_spans(trials.front())) {
+      const int k = shade_of.emplace(sp.phase, static_cast<int>(shade_of.size())).first->second;
+      s += "set object " + std::to_string(obj++) + " rect from " + num(sp.first - 0.5) + ", graph 0 to " + num(sp.last + 0.5) +
+           ", graph 1 behind fc rgb '" + kShades[k % 7] + "' fs solid 1.0 noborder\n";
+      s += "set label " + gp_str(sp.phase) + " at " + num(sp.first) + ", graph 0.97 font ',9' tc rgb '#555555' noenhanced\n";
+    }
+    s += "plot " + series(dat, 0, "#08519c", "direction error", band, "linespoints pt 7 ps 0.5") + ", \\\n     " + dat +
+         " using 1:" + col(2, 0) + " with histeps lw 1.5 dt 2 lc rgb '#d6604d' title 'imposed rotation (deg)'\n";
+    pl.render(name, s);
+  }
+}
+
 void plot_bench(Plotter& pl, const fs::path& dir) {
   std::map<std::string, std::vector<fs::path>> seeds;
   for (const auto& r : fs::directory_iterator(dir / "runs")) {
@@ -363,6 +642,7 @@ void plot_bench(Plotter& pl, const fs::path& dir) {
       pl.render(an, a);
     }
     plot_signals(pl, paths.front(), safe_name(name) + "-" + paths.front().filename().string() + "-");
+    plot_task(pl, paths, safe_name(name) + "-", name + " (" + env_agent + ")");
   }
   if (summary_blocks.size() > 1) {
     write_file_atomic(pl.data_path("learning-all"), all.str());
@@ -433,6 +713,7 @@ std::vector<fs::path> plot_dir(const fs::path& dir, const fs::path& out, const s
   if (is_run) {
     plot_run_curves(pl, dir, "");
     plot_signals(pl, dir, "");
+    plot_task(pl, {dir}, "", title_of(dir));
   } else {
     plot_bench(pl, dir);
   }

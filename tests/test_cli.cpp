@@ -55,6 +55,7 @@ TEST_CASE("sgym describe", "[cli]") {
   r = run_sgym("describe td-critic");
   REQUIRE(r.code == 0);
   REQUIRE_THAT(r.out, Contains("lambda=0") && Contains("compatible envs: Pavlovian-v0"));
+  REQUIRE_THAT(r.out, Contains("signals (introspect(); --record, --overlay-signals): rpe value\n"));
   r = run_sgym("describe Nothing-v0");
   REQUIRE(r.code == 2);
   REQUIRE_THAT(r.out, Contains("unknown id 'Nothing-v0'") && Contains("Pavlovian-v0"));

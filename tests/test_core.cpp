@@ -8,6 +8,7 @@
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
+#include "sgym/runner.hpp"
 #include "sgym/wrappers.hpp"
 
 using namespace sgym;
@@ -343,6 +344,50 @@ TEST_CASE("RecordTrajectory writes a file that reads back exactly", "[core][wrap
   const auto bad = scratch("bad.jsonl");
   write_file_atomic(bad, read_file(path).substr(0, 300));
   REQUIRE_THROWS_AS(read_trajectory(bad), FileFormatError);
+}
+
+TEST_CASE("RecordTrajectory's header and reset records rebuild the env: options, build and seeds", "[core][wrappers]") {
+  const auto path = scratch("traj-v2.jsonl");
+  const KeyValues options = {{"omission_prob", "0.5"}, {"probe_every", "4"}};
+  std::vector<double> rewards;
+  {
+    RecordTrajectory rec(make_env("Pavlovian-v0", options), path, options);
+    for (int ep = 0; ep < 4; ++ep) {
+      rec.reset(ep == 0 ? std::optional<std::uint64_t>(9) : ep == 2 ? std::optional<std::uint64_t>(3) : std::nullopt);
+      for (;;) {
+        auto r = rec.step(Action::discrete(0));
+        rewards.push_back(r.reward);
+        if (r.terminated || r.truncated) break;
+      }
+    }
+  }
+  const Trajectory t = read_trajectory_file(path);
+  REQUIRE(t.header.version == 2);
+  REQUIRE(t.header.env == "Pavlovian-v0");
+  REQUIRE(t.header.env_options == options);
+  REQUIRE(t.header.sgym_version == build_version());
+  std::vector<std::optional<std::uint64_t>> seeds;
+  for (const auto& s : t.steps)
+    if (!s.action) {
+      REQUIRE(s.has_reset_seed);
+      seeds.push_back(s.reset_seed);
+    }
+  REQUIRE(seeds == std::vector<std::optional<std::uint64_t>>{9, std::nullopt, 3, std::nullopt});
+  // the header and the seeds alone reproduce the rewards
+  auto env = make_env("Pavlovian-v0", *t.header.env_options);
+  std::size_t k = 0;
+  for (const auto& s : t.steps) {
+    if (!s.action) {
+      env->reset(s.reset_seed);
+      continue;
+    }
+    REQUIRE(env->step(*s.action).reward == rewards[k++]);
+  }
+  REQUIRE(k == rewards.size());
+  // options unknown: null in the header
+  const auto anon = scratch("traj-anon.jsonl");
+  { RecordTrajectory rec(make_env("Pavlovian-v0"), anon); rec.reset(1); }
+  REQUIRE_FALSE(read_trajectory_file(anon).header.env_options);
 }
 
 TEST_CASE("Agent state in memory: to_bytes / from_bytes", "[core][agent]") {

@@ -2,7 +2,9 @@
 // the figures gnuplot draws from run and bench directories, and the usage errors.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -141,4 +143,170 @@ TEST_CASE("sgym plot usage errors", "[plot]") {
   const auto run = fresh("run2");
   write_run(run, 0);
   REQUIRE_THROWS_WITH(sgym::plot::plot_dir(run, run / "p", "pdf"), Contains("png or svg"));
+}
+
+namespace {
+
+// gnuplot on PATH: the figure tests are skipped (with a warning) without it
+bool has_gnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+
+// a run directory of `env` whose trials.jsonl holds `trials` (each trial's info), as sgym run writes it
+void write_task_run(const fs::path& dir, const std::string& env, const std::vector<std::string>& trials,
+                    const std::string& env_options = "{}") {
+  fs::create_directories(dir);
+  sgym::write_file_atomic(dir / "episodes.csv", "episode,phase,return,length,trials,accuracy\n0,train,1,5,3,0.5\n1,train,2,5,3,1\n");
+  sgym::write_file_atomic(dir / "summary.json", R"({"env":")" + env + R"(","agent":"agent-x","seed":1,"provenance":{"env_options":)" +
+                                                    env_options + "}}");
+  std::string text;
+  for (std::size_t i = 0; i < trials.size(); ++i)
+    text += R"({"episode":0,"step":)" + std::to_string(i + 1) + R"(,"info":)" + trials[i] + "}\n";
+  sgym::write_file_atomic(dir / "trials.jsonl", text);
+}
+
+std::string curve_trial(int length, const std::string& outcome) {
+  return R"({"condition":"length_)" + std::to_string(length) + R"(","target_length":)" + std::to_string(length) +
+         R"(,"trial_outcome":")" + outcome + R"(","epoch":"go"})";
+}
+
+// the .dat row whose first column is x
+std::vector<double> row_at(const fs::path& dat, double x) {
+  for (const auto& r : read_dat(dat))
+    if (r.at(0) == x) return r;
+  FAIL("no row x = " << x << " in " << dat);
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("sgym plot: accuracy vs curve length for CurveTracing-v0", "[plot][task]") {
+  if (!has_gnuplot()) {
+    WARN("gnuplot is not installed: skipped");
+    return;
+  }
+  const auto run = fresh("curve");
+  write_task_run(run, "CurveTracing-v0",
+                 {curve_trial(3, "correct"), curve_trial(3, "correct"), curve_trial(3, "wrong"), curve_trial(3, "aborted"),
+                  curve_trial(5, "correct"), curve_trial(5, "timeout"), curve_trial(7, "aborted")},
+                 R"({"distractors":"2"})");
+  const auto figs = sgym::plot::plot_dir(run, run / "plots", "png");
+  REQUIRE(std::find(figs.begin(), figs.end(), run / "plots" / "curve-length.png") != figs.end());
+  REQUIRE(is_png(run / "plots" / "curve-length.png"));
+  // x, then median/q25/q75 of trials, accuracy (correct / scored), choice accuracy (correct / choices), seeds
+  const auto dat = run / "plots" / "curve-length.dat";
+  REQUIRE(read_dat(dat).size() == 3);
+  const auto r3 = row_at(dat, 3);
+  REQUIRE(r3.size() == 11);
+  REQUIRE(r3[1] == 4);
+  REQUIRE(r3[4] == Approx(0.5));
+  REQUIRE(r3[7] == Approx(2.0 / 3.0));
+  REQUIRE(r3[10] == 1);
+  const auto r5 = row_at(dat, 5);
+  REQUIRE(r5[4] == Approx(0.5));  // the timeout counts against accuracy
+  REQUIRE(r5[7] == Approx(1.0));  // but is no choice
+  const auto r7 = row_at(dat, 7);
+  REQUIRE(r7[4] == 0);
+  REQUIRE(std::isnan(r7[7]));
+  REQUIRE_THAT(sgym::read_file(run / "plots" / "curve-length.gp"), Contains("2 distractor(s)"));
+}
+
+TEST_CASE("sgym plot: category tuning for DelayMatchCategory-v0", "[plot][task]") {
+  if (!has_gnuplot()) {
+    WARN("gnuplot is not installed: skipped");
+    return;
+  }
+  const auto run = fresh("dmc");
+  // boundary 45 deg: 0 deg is category 0, 90 deg category 1; response 1 = match, 2 = non-match
+  auto trial = [](int sample, int test_cat, int right, const std::string& outcome) {
+    return R"({"sample_deg":)" + std::to_string(sample) + R"(,"boundary_deg":45,"test_category":)" + std::to_string(test_cat) +
+           R"(,"correct_response":)" + std::to_string(right) + R"(,"trial_outcome":")" + outcome + R"("})";
+  };
+  write_task_run(run, "DelayMatchCategory-v0",
+                 {trial(0, 1, 2, "correct"),   // reports non-match: sample judged category 0
+                  trial(0, 0, 1, "wrong"),     // reports non-match: sample judged category 1
+                  trial(0, 1, 2, "aborted"),   // no report
+                  trial(90, 1, 1, "correct"),  // reports match: judged category 1
+                  trial(90, 0, 2, "wrong"),    // reports match: judged category 0
+                  trial(30, 1, 1, "correct")});
+  const auto figs = sgym::plot::plot_dir(run, run / "plots", "png");
+  for (const char* f : {"category-tuning.png", "category-distance.png"}) {
+    INFO(f);
+    REQUIRE(std::find(figs.begin(), figs.end(), run / "plots" / f) != figs.end());
+    REQUIRE(is_png(run / "plots" / f));
+  }
+  // columns: trials, accuracy, choice_accuracy, fraction_match, fraction_category_1 (each median/q25/q75)
+  const auto dat = run / "plots" / "category-tuning.dat";
+  const auto s0 = row_at(dat, 0);
+  REQUIRE(s0.size() == 17);
+  REQUIRE(s0[1] == 3);
+  REQUIRE(s0[4] == Approx(1.0 / 3.0));
+  REQUIRE(s0[7] == Approx(0.5));
+  REQUIRE(s0[10] == Approx(0.0));
+  REQUIRE(s0[13] == Approx(0.5));
+  const auto s90 = row_at(dat, 90);
+  REQUIRE(s90[4] == Approx(0.5));
+  REQUIRE(s90[10] == Approx(1.0));
+  REQUIRE(s90[13] == Approx(0.5));
+  // distance from the boundary line (45 / 225 deg): 0 and 90 deg are both 45 deg away, 30 deg is 15
+  const auto dd = run / "plots" / "category-distance.dat";
+  REQUIRE(read_dat(dd).size() == 2);
+  REQUIRE(row_at(dd, 45)[1] == 5);
+  REQUIRE(row_at(dd, 45)[4] == Approx(0.4));
+  REQUIRE(row_at(dd, 15)[4] == Approx(1.0));
+  // the boundary is marked at 45 and 225 deg
+  REQUIRE_THAT(sgym::read_file(run / "plots" / "category-tuning.gp"), Contains("from 45,") && Contains("from 225,"));
+}
+
+TEST_CASE("sgym plot: adaptation per trial for ArmReach-v0, with the schedule shaded", "[plot][task]") {
+  if (!has_gnuplot()) {
+    WARN("gnuplot is not installed: skipped");
+    return;
+  }
+  const auto run = fresh("arm");
+  const std::vector<std::pair<std::string, double>> phases = {{"baseline", 0}, {"baseline", 0}, {"rotation", 30},
+                                                              {"rotation", 30}, {"rotation", 30}, {"washout", 0}};
+  const std::vector<double> errors = {0.5, -0.5, 30, 20, 10, -25};
+  std::vector<std::string> trials;
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    std::ostringstream t;
+    t << R"({"trial":)" << i + 1 << R"(,"phase":")" << phases[i].first << R"(","direction_error_deg":)" << errors[i]
+      << R"(,"rotation_deg":)" << phases[i].second << R"(,"curl_gain":0,"lateral_deviation_m":0.01,"trial_outcome":"correct"})";
+    trials.push_back(t.str());
+  }
+  write_task_run(run, "ArmReach-v0", trials);
+  const auto figs = sgym::plot::plot_dir(run, run / "plots", "png");
+  REQUIRE(std::find(figs.begin(), figs.end(), run / "plots" / "adaptation.png") != figs.end());
+  REQUIRE(is_png(run / "plots" / "adaptation.png"));
+  const auto rows = read_dat(run / "plots" / "adaptation.dat");
+  REQUIRE(rows.size() == 6);
+  for (std::size_t i = 0; i < 6; ++i) {
+    REQUIRE(rows[i][0] == static_cast<double>(i + 1));
+    REQUIRE(rows[i][1] == Approx(errors[i]));
+    REQUIRE(rows[i][7] == Approx(phases[i].second));  // rotation_deg median
+  }
+  // one shaded rectangle per phase block, named
+  const std::string gp = sgym::read_file(run / "plots" / "adaptation.gp");
+  REQUIRE_THAT(gp, Contains("rect from 0.5,") && Contains("rect from 2.5,") && Contains("rect from 5.5,") &&
+                   Contains("'rotation'") && Contains("'washout'"));
+}
+
+TEST_CASE("sgym plot: per-task figures of a bench directory give the median over seeds", "[plot][task]") {
+  if (!has_gnuplot()) {
+    WARN("gnuplot is not installed: skipped");
+    return;
+  }
+  const auto bench = fresh("bench-task");
+  write_task_run(bench / "runs" / "ct" / "seed-1", "CurveTracing-v0",
+                 {curve_trial(3, "correct"), curve_trial(3, "wrong"), curve_trial(4, "correct")});
+  write_task_run(bench / "runs" / "ct" / "seed-2", "CurveTracing-v0", {curve_trial(3, "correct"), curve_trial(3, "correct")});
+  const auto figs = sgym::plot::plot_dir(bench, bench / "plots", "png");
+  REQUIRE(std::find(figs.begin(), figs.end(), bench / "plots" / "ct-curve-length.png") != figs.end());
+  const auto dat = bench / "plots" / "ct-curve-length.dat";
+  // length 3: accuracies 0.5 and 1 over two seeds: median 0.75, quartiles 0.625 and 0.875
+  const auto r3 = row_at(dat, 3);
+  REQUIRE(r3[4] == Approx(0.75));
+  REQUIRE(r3[5] == Approx(0.625));
+  REQUIRE(r3[6] == Approx(0.875));
+  REQUIRE(r3[10] == 2);
+  // length 4: one seed only
+  REQUIRE(row_at(dat, 4)[10] == 1);
 }

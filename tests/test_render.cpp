@@ -3,6 +3,7 @@
 // Runs under an X display (ctest wraps it in `xvfb-run -a` when DISPLAY is unset).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -19,9 +20,10 @@
 #include "sgym/io.hpp"
 #include "sgym/record.hpp"
 #include "sgym/render.hpp"
-#include "sgym/render_env.hpp"
+#include "sgym/run_view.hpp"
 #include "sgym/runner.hpp"
 #include "sgym/window.hpp"
+#include "sgym/wrappers.hpp"
 #include "sgym/video.hpp"
 
 using namespace sgym;
@@ -299,7 +301,8 @@ TEST_CASE("record and replay give the same frames for every env", "[render][repl
     REQUIRE(rs.episodes == 2);
     REQUIRE(rs.frames == rs.steps + 2);
     REQUIRE(recorded.frames() == rs.frames);
-    REQUIRE(std::filesystem::exists(trajectory_meta_path(cfg.trajectory)));
+    // the file alone rebuilds the env: no sidecar
+    REQUIRE_FALSE(std::filesystem::exists(trajectory_meta_path(cfg.trajectory)));
 
     MemorySink replayed;
     SinkViewer pv(replayed, 160, false);
@@ -350,6 +353,67 @@ TEST_CASE("replay refuses a trajectory the env does not reproduce", "[render][re
                       Contains("diverged at episode 0 step 1") && Contains("reward"));
   // a missing file is a usage error
   REQUIRE_THROWS_AS(replay({tmp("none.jsonl"), std::nullopt, std::nullopt}, ov), UsageError);
+}
+
+TEST_CASE("a trajectory replays from its header alone; old files with a sidecar still replay", "[render][replay]") {
+  // non-default options and a seed: both must come from the header and the reset records
+  RecordConfig cfg;
+  cfg.env_id = "Pavlovian-v0";
+  cfg.env_options = {{"omission_prob", "0.5"}, {"probe_every", "3"}};
+  cfg.agent_id = "td-critic";
+  cfg.episodes = 6;
+  cfg.seed = 7;
+  cfg.trajectory = tmp("header.jsonl");
+  MemorySink recorded;
+  SinkViewer rv(recorded, 120, false);
+  record(cfg, rv);
+  const Trajectory t = read_trajectory_file(cfg.trajectory);
+  REQUIRE(t.header.version == 2);
+  REQUIRE(t.header.env == "Pavlovian-v0");
+  REQUIRE(t.header.env_options == cfg.env_options);
+  REQUIRE(t.header.sgym_version == build_version());
+  REQUIRE(t.steps.front().has_reset_seed);
+  REQUIRE(t.steps.front().reset_seed == std::optional<std::uint64_t>(7));
+  REQUIRE(std::count_if(t.steps.begin(), t.steps.end(), [](const TrajectoryStep& s) { return !s.action; }) == 6);
+  for (const auto& s : t.steps)
+    if (!s.action && &s != &t.steps.front()) REQUIRE_FALSE(s.reset_seed);  // later episodes continue the stream
+  auto same_frames = [&](const std::filesystem::path& file) {
+    MemorySink replayed;
+    SinkViewer pv(replayed, 120, false);
+    const ReplaySummary ps = replay({file, std::nullopt, std::nullopt}, pv);
+    REQUIRE(ps.episodes == 6);
+    REQUIRE(replayed.all() == recorded.all());
+  };
+  same_frames(cfg.trajectory);
+  // with other options the same file diverges: the header's options are really used
+  MemorySink other;
+  SinkViewer ov(other, 120, false);
+  REQUIRE_THROWS_WITH(replay({cfg.trajectory, KeyValues{{"omission_prob", "0"}}, std::nullopt}, ov), Contains("diverged"));
+
+  // the same recording as an earlier build wrote it: a version-1 header without options, reset
+  // records without seeds, and the options and seed in FILE.meta.json
+  std::istringstream in(read_file(cfg.trajectory));
+  std::ostringstream v1;
+  std::string line;
+  std::getline(in, line);
+  v1 << R"({"format":"sgym-trajectory","version":1,"env":"Pavlovian-v0","observation_space":")"
+     << t.header.observation_space << R"(","action_space":")" << t.header.action_space << "\"}\n";
+  while (std::getline(in, line)) {
+    for (const std::string key : {",\"seed\":7", ",\"seed\":null"})
+      if (const auto p = line.find(key); p != std::string::npos) line.erase(p, key.size());
+    REQUIRE(line.find("\"seed\"") == std::string::npos);
+    v1 << line << "\n";
+  }
+  const auto old_file = tmp("old.jsonl");
+  write_file_atomic(old_file, v1.str());
+  REQUIRE(read_trajectory_file(old_file).header.version == 1);
+  REQUIRE_FALSE(read_trajectory_file(old_file).header.env_options);
+  // without its sidecar the old file holds neither the options nor the seed: the default env diverges
+  REQUIRE_THROWS_WITH(replay({old_file, std::nullopt, std::nullopt}, ov), Contains("diverged"));
+  write_file_atomic(trajectory_meta_path(old_file),
+                    R"({"format":"sgym-trajectory-meta","version":1,"env":"Pavlovian-v0",)"
+                    R"("env_options":[["omission_prob","0.5"],["probe_every","3"]],"seed":7})");
+  same_frames(old_file);
 }
 
 TEST_CASE("sgym record and sgym replay on the command line", "[render][cli]") {
@@ -437,45 +501,109 @@ class StopAfter final : public Viewer {
   explicit StopAfter(long limit) : limit_(limit) {}
   bool show(const DrawList&, const Overlay& ov) override {
     lines_ = ov.lines;
+    overlay_ = ov;
     return ++shown_ < limit_;
   }
   bool wants_overlay() const override { return true; }
   long shown_ = 0;
   std::vector<std::string> lines_;
+  Overlay overlay_;
 
  private:
   long limit_;
 };
 }  // namespace
 
-TEST_CASE("rendering inside sgym run: every state shown, a closed window stops the run", "[render][window]") {
-  const auto& e = env_registry().front();
-  auto probe = make_env(e, {});
+TEST_CASE("rendering inside sgym run: every state shown with the agent's signals, a closed window stops the run",
+          "[render][window]") {
   RunConfig cfg;
-  cfg.env_id = e.id;
-  cfg.agent_id = agent_for(*probe).id;
+  cfg.env_id = "Pavlovian-v0";
+  cfg.agent_id = "td-critic";
   cfg.episodes = 4;
   cfg.out_dir = tmp("run-render");
+  const auto& e = env_entry(cfg.env_id);
+  const auto& a = agent_entry(cfg.agent_id);
+  const std::vector<std::string> names = {"rpe", "value"};
   auto all = std::make_shared<StopAfter>(1000000);
-  const RunSummary s = sgym::run(cfg, rendering_entry(e, all, 2), agent_entry(cfg.agent_id));
-  // episodes 0 and 2 are shown: reset + steps each
-  REQUIRE(all->shown_ > 0);
-  REQUIRE(all->shown_ < s.total_steps + 4);
-  REQUIRE_THAT(all->lines_.at(0), Contains(e.id) && Contains("episode 3"));
-  // a viewer that stops: ViewerClosed leaves the streamed files as .partial
+  cfg.observer = run_observer(all, {2, cfg.episodes, {"rpe"}}, names, cfg.agent_id);
+  const RunSummary s = sgym::run(cfg, e, a);
+  // episodes 0 and 2 are shown: reset + 30 steps each
+  REQUIRE(all->shown_ == 2 * 31);
+  REQUIRE_THAT(all->lines_.at(0), Contains("Pavlovian-v0") && Contains("episode 3/4") && Contains("step 30"));
+  REQUIRE_THAT(all->lines_.at(1), Contains("td-critic (learning)") && Contains("rpe ") && !Contains("value"));
+  REQUIRE(all->overlay_.traces.size() == 1);
+  REQUIRE(all->overlay_.traces[0].name == "rpe");
+  REQUIRE(all->overlay_.traces[0].values.size() == 60);  // every shown step, oldest first
+  REQUIRE(all->overlay_.bars.empty());
+  REQUIRE_FALSE(s.stopped_early);
+  // the default: the first scalar signals
+  auto dflt = std::make_shared<StopAfter>(1000000);
+  cfg.out_dir = tmp("run-render-default");
+  cfg.observer = run_observer(dflt, {1, cfg.episodes, {}}, names, cfg.agent_id);
+  sgym::run(cfg, e, a);
+  REQUIRE(dflt->overlay_.traces.size() == 2);
+  REQUIRE(dflt->overlay_.traces[1].name == "value");
+  // a bad name is a usage error listing the valid ones
+  REQUIRE_THROWS_WITH(run_observer(dflt, {1, 4, {"rpe", "gaze"}}, names, cfg.agent_id),
+                      Contains("--overlay-signals") && Contains("'gaze'") && Contains("rpe, value"));
+  // a vector signal (action probabilities over fixate / match / non-match) is drawn as bars
+  RunConfig dmc = cfg;
+  dmc.env_id = "DelayMatchCategory-v0";
+  dmc.agent_id = "td-actor-critic";
+  dmc.episodes = 2;
+  dmc.out_dir = tmp("run-render-bars");
+  auto bars = std::make_shared<StopAfter>(1000000);
+  dmc.observer = run_observer(bars, {1, dmc.episodes, {"action_probs", "rpe"}}, {"rpe", "value", "action_probs"}, dmc.agent_id);
+  const RunSummary ds = sgym::run(dmc, env_entry(dmc.env_id), agent_entry(dmc.agent_id));
+  REQUIRE(bars->shown_ == ds.total_steps + 2);
+  REQUIRE(bars->overlay_.bars.size() == 1);
+  REQUIRE(bars->overlay_.bars[0].name == "action_probs");
+  REQUIRE(bars->overlay_.bars[0].values.size() == 3);
+  REQUIRE(bars->overlay_.bars[0].values[0] + bars->overlay_.bars[0].values[1] + bars->overlay_.bars[0].values[2] ==
+          Approx(1.0f));
+  REQUIRE(bars->overlay_.traces.size() == 1);
+  // a viewer that stops (a closed window): the run ends cleanly with every file and says so
   cfg.out_dir = tmp("run-render-stop");
   auto stop = std::make_shared<StopAfter>(5);
-  REQUIRE_THROWS_AS(sgym::run(cfg, rendering_entry(e, stop, 1), agent_entry(cfg.agent_id)), ViewerClosed);
+  cfg.observer = run_observer(stop, {1, cfg.episodes, {}}, names, cfg.agent_id);
+  const RunSummary st = sgym::run(cfg, e, a);
   REQUIRE(stop->shown_ == 5);
-  REQUIRE(std::filesystem::exists(cfg.out_dir / "episodes.csv.partial"));
-  // on the command line: --render rgb writes the frames, and the run its usual files
+  REQUIRE(st.stopped_early);
+  REQUIRE(st.total_steps == 4);
+  for (const char* f : {"summary.json", "episodes.csv", "agent.sgym", "trials.jsonl"})
+    REQUIRE(std::filesystem::exists(cfg.out_dir / f));
+  REQUIRE_THAT(read_file(cfg.out_dir / "summary.json"), Contains("\"stopped_early\": true"));
+
+  // the overlay's bars and traces are drawn: frames with and without them differ below the scene
+  auto env = make_env(e, {});
+  env->reset(1);
+  DrawList dl;
+  env->draw(dl);
+  Overlay with = bars->overlay_, without = bars->overlay_;
+  for (auto& b : without.bars) std::fill(b.values.begin(), b.values.end(), 0.0f);
+  const auto [w, h] = frame_size_with(dl.camera, 240, with);
+  FrameRenderer r(w, h);
+  const Frame f1 = r.render(dl, &with);
+  const Frame f2 = r.render(dl, &without);
+  REQUIRE(f1.height == h);
+  REQUIRE(f1 != f2);
+
+  // on the command line: --render rgb writes the frames with the overlay, and the run its usual files
   const auto gif = tmp("run.gif");
-  auto r = sh(std::string(SGYM_BINARY) + " run --env " + e.id + " --agent " + cfg.agent_id +
-              " --episodes 3 --render rgb --render-every 2 --render-width 120 --render-out " + gif.string() + " --out " +
-              tmp("run-cli").string());
-  INFO(r.out);
-  REQUIRE(r.code == 0);
-  REQUIRE_THAT(r.out, Contains("wrote") && Contains("animated GIF"));
-  REQUIRE(read_gif(gif).width == 120);
+  auto rr = sh(std::string(SGYM_BINARY) + " run --env Pavlovian-v0 --agent td-critic --episodes 3 --render rgb "
+               "--render-every 2 --render-width 120 --overlay-signals value --render-out " + gif.string() +
+               " --out " + tmp("run-cli").string());
+  INFO(rr.out);
+  REQUIRE(rr.code == 0);
+  REQUIRE_THAT(rr.out, Contains("wrote") && Contains("animated GIF"));
+  const GifContents g = read_gif(gif);
+  REQUIRE(g.width == 120);
+  REQUIRE(g.frames.size() == 2 * 31);
   REQUIRE(std::filesystem::exists(gif.parent_path() / "run-cli" / "summary.json"));
+  const auto bad = tmp("run-cli-bad");
+  rr = sh(std::string(SGYM_BINARY) + " run --env Pavlovian-v0 --agent td-critic --episodes 3 --render rgb --render-out " +
+          gif.string() + " --overlay-signals rpe,nope --out " + bad.string());
+  REQUIRE(rr.code == 2);
+  REQUIRE_THAT(rr.out, Contains("'nope'") && Contains("rpe, value"));
+  REQUIRE_FALSE(std::filesystem::exists(bad));
 }

@@ -1,5 +1,6 @@
 // The runner: output files, summary keys, reproducibility, criterion, evaluation, usage errors.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -156,4 +157,64 @@ TEST_CASE("Trial-based runs write every trial's info; vector signals get one col
   b.episodes = 1;
   run(b, env_entry(b.env_id), agent_entry(b.agent_id));
   REQUIRE_FALSE(std::filesystem::exists(b.out_dir / "trials.jsonl"));
+}
+
+TEST_CASE("The per-step observer sees every reset and step and can stop the run cleanly", "[runner][observer]") {
+  RunConfig c = pavlovian_run("observer");
+  c.episodes = 6;
+  c.eval_every = 3;
+  c.eval_episodes = 2;
+  // Pavlovian-v0 trials are 30 steps: an observer that watches everything
+  long long calls = 0, resets = 0, eval_calls = 0, last_total = -1;
+  bool ordered = true, signals_seen = true;
+  c.observer = [&](const StepView& v) {
+    ++calls;
+    resets += v.step == 0;
+    eval_calls += !v.training;
+    ordered = ordered && v.total_steps >= last_total && (v.step == 0) == (v.action == nullptr);
+    last_total = v.total_steps;
+    signals_seen = signals_seen && v.agent.introspect().size() == 2 && v.env.spec().id == "Pavlovian-v0";
+    return true;
+  };
+  const RunSummary full = run(c, env_entry(c.env_id), agent_entry(c.agent_id));
+  REQUIRE(resets == 6 + 2 * 2);
+  REQUIRE(calls == full.total_steps + resets);
+  REQUIRE(eval_calls == 2 * 2 * 31);
+  REQUIRE(ordered);
+  REQUIRE(signals_seen);
+  REQUIRE_FALSE(full.stopped_early);
+  REQUIRE(full.episodes_completed == 6);
+
+  // stop at step 10 of training episode 4 (0-based 3, after the first evaluation)
+  c.out_dir = out_dir("observer-stop");
+  c.observer = [](const StepView& v) { return !(v.training && v.episode == 3 && v.step == 10); };
+  const RunSummary s = run(c, env_entry(c.env_id), agent_entry(c.agent_id));
+  REQUIRE(s.stopped_early);
+  REQUIRE(s.episodes_completed == 3);
+  REQUIRE(s.total_steps == 3 * 30 + 2 * 30 + 10);
+  for (const auto& e : std::filesystem::directory_iterator(c.out_dir)) REQUIRE(e.path().extension() != ".partial");
+  for (const char* f : {"episodes.jsonl", "episodes.csv", "signals.csv", "agent.sgym", "summary.json"})
+    REQUIRE(std::filesystem::exists(c.out_dir / f));
+  const json j = json::parse(read_file(c.out_dir / "summary.json"));
+  REQUIRE(j["stopped_early"] == true);
+  REQUIRE(j["episodes"] == 6);
+  REQUIRE(j["episodes_completed"] == 3);
+  REQUIRE(j["evaluations"].size() == 1);
+  // the completed episodes only: 3 training rows and 2 evaluation rows; the mean is theirs
+  const std::string csv = read_file(c.out_dir / "episodes.csv");
+  REQUIRE(std::count(csv.begin(), csv.end(), '\n') == 1 + 3 + 2);
+  REQUIRE(j["mean_return"].get<double>() == Approx(s.mean_return));
+  // the last 10 % (episode 6) was never reached
+  REQUIRE(j["final_mean_return"].is_null());
+  // signals.csv holds the steps taken, the interrupted episode's included
+  const std::string sig = read_file(c.out_dir / "signals.csv");
+  REQUIRE(std::count(sig.begin(), sig.end(), '\n') == 1 + 3 * 30 + 10);
+
+  // stopping at the very first reset leaves a valid, empty run
+  c.out_dir = out_dir("observer-stop0");
+  c.observer = [](const StepView&) { return false; };
+  const RunSummary z = run(c, env_entry(c.env_id), agent_entry(c.agent_id));
+  REQUIRE(z.stopped_early);
+  REQUIRE(z.total_steps == 0);
+  REQUIRE(json::parse(read_file(c.out_dir / "summary.json"))["mean_return"].is_null());
 }

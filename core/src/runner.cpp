@@ -7,6 +7,7 @@
 #include <deque>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -205,11 +206,23 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
       s.trials_to_criterion = s.total_trials;
   };
 
-  // one episode of `e`; records signals and criterion progress when training
+  // shows a reset or step to the observer; false (and stopped_early) when it stops the run
+  auto observed = [&](const Env& e, const StepResult& r, const Action* a, int ep, int step, bool train) {
+    if (!cfg.observer || cfg.observer(StepView{e, *agent, r, a, ep, step, s.total_steps, train})) return true;
+    s.stopped_early = true;
+    return false;
+  };
+
+  // one episode of `e`; records signals and criterion progress when training; false when the
+  // observer stopped the run during it
   auto play = [&](EpisodeStatistics& e, std::optional<std::uint64_t> seed, int ep, bool train) {
     ResetResult r0 = e.reset(seed);
     obs.assign(r0.obs.begin(), r0.obs.end());
     agent->begin_episode();
+    if (!observed(e, StepResult{r0.obs, 0.0, false, false, r0.info}, nullptr, ep, 0, train)) {
+      agent->end_episode();
+      return false;
+    }
     const bool early = train && ep < tail;
     const bool late = train && ep >= cfg.episodes - tail;
     int step = 0;
@@ -260,15 +273,21 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
           o << "\n";
         }
       }
+      if (!observed(e, r, &a, ep, step, train)) {
+        agent->end_episode();
+        return false;
+      }
       if (r.terminated || r.truncated) break;
     }
     agent->end_episode();
+    return true;
   };
 
   int evals_done = 0;
   for (int ep = 0; ep < cfg.episodes; ++ep) {
     agent->set_training(true);
-    play(env, ep == 0 ? std::optional<std::uint64_t>(cfg.seed) : std::nullopt, ep, true);
+    if (!play(env, ep == 0 ? std::optional<std::uint64_t>(cfg.seed) : std::nullopt, ep, true)) break;
+    ++s.episodes_completed;
     const EpisodeStats& st = env.last();
     if (!env.spec().trial_based) {
       // an episode is a trial; it is scored when the env reports is_success
@@ -292,8 +311,8 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
       long long e_scored = 0, e_correct = 0;
       for (int k = 0; k < cfg.eval_episodes; ++k) {
         const bool first = evals_done == 0 && k == 0;
-        play(*eval_env, first ? std::optional<std::uint64_t>(mix_seed(cfg.seed, 2)) : std::nullopt,
-             k, false);
+        if (!play(*eval_env, first ? std::optional<std::uint64_t>(mix_seed(cfg.seed, 2)) : std::nullopt, k, false))
+          break;
         const EpisodeStats& es = eval_env->last();
         sum += es.episode_return;
         if (es.scored_trials > 0) { e_scored += es.scored_trials; e_correct += es.correct_trials; }
@@ -301,6 +320,7 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
         write_episode(k, "eval", es, ep + 1);
       }
       ++evals_done;
+      if (s.stopped_early) break;  // an evaluation cut short gives no figure
       s.evals.push_back({ep + 1, sum / cfg.eval_episodes,
                          e_scored > 0 ? std::optional<double>(static_cast<double>(e_correct) / e_scored)
                                       : std::nullopt});
@@ -317,13 +337,16 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
   s.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   s.env_steps_per_second = s.wall_seconds > 0 ? static_cast<double>(s.total_steps) / s.wall_seconds : 0.0;
 
+  // a run stopped early averages what it completed (NaN, written as null, when nothing)
   double sum = 0, tail_sum = 0;
+  int tail_n = 0;
   for (std::size_t i = 0; i < returns.size(); ++i) {
     sum += returns[i];
-    if (static_cast<int>(i) >= cfg.episodes - tail) tail_sum += returns[i];
+    if (static_cast<int>(i) >= cfg.episodes - tail) { tail_sum += returns[i]; ++tail_n; }
   }
-  s.mean_return = sum / cfg.episodes;
-  s.final_mean_return = tail_sum / tail;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  s.mean_return = returns.empty() ? nan : sum / static_cast<double>(returns.size());
+  s.final_mean_return = tail_n > 0 ? tail_sum / tail_n : nan;
   if (scored > 0) s.success_rate = static_cast<double>(correct) / scored;
   if (tail_scored > 0) s.final_success_rate = static_cast<double>(tail_correct) / tail_scored;
   for (const auto& [key, c] : cells) {
@@ -355,6 +378,8 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
   j["agent"] = s.agent;
   j["seed"] = s.seed;
   j["episodes"] = s.episodes;
+  j["episodes_completed"] = s.episodes_completed;
+  j["stopped_early"] = s.stopped_early;
   j["total_steps"] = s.total_steps;
   j["total_trials"] = s.total_trials;
   j["mean_return"] = s.mean_return;

@@ -7,6 +7,7 @@
 
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
+#include "sgym/runner.hpp"
 
 namespace sgym {
 
@@ -129,13 +130,20 @@ json info_json(const Info& info) {
 
 std::string info_to_json(const Info& info) { return info_json(info).dump(); }
 
-RecordTrajectory::RecordTrajectory(std::unique_ptr<Env> inner, std::filesystem::path path)
+RecordTrajectory::RecordTrajectory(std::unique_ptr<Env> inner, std::filesystem::path path,
+                                   std::optional<KeyValues> env_options)
     : Wrapper(std::move(inner)), path_(std::move(path)), partial_(path_.string() + ".partial") {
   out_.open(partial_, std::ios::binary | std::ios::trunc);
   if (!out_) throw std::runtime_error("RecordTrajectory: cannot write " + partial_.string());
-  json header = {{"format", "sgym-trajectory"}, {"version", 1}, {"env", spec_.id},
-                 {"observation_space", obs_space_.describe()},
-                 {"action_space", act_space_.describe()}};
+  // options as [key, value] pairs, in the order given (null when unknown)
+  json options = nullptr;
+  if (env_options) {
+    options = json::array();
+    for (const auto& [k, v] : *env_options) options.push_back({k, v});
+  }
+  json header = {{"format", "sgym-trajectory"}, {"version", 2}, {"env", spec_.id},
+                 {"env_options", options}, {"observation_space", obs_space_.describe()},
+                 {"action_space", act_space_.describe()}, {"sgym_version", build_version()}};
   out_ << header.dump() << '\n';
 }
 
@@ -156,7 +164,8 @@ void RecordTrajectory::close() {
 }
 
 void RecordTrajectory::write(const std::span<const float>& obs, const Action* a, double reward,
-                             bool term, bool trunc, const Info& info) {
+                             bool term, bool trunc, const Info& info,
+                             const std::optional<std::uint64_t>* reset_seed) {
   if (closed_) throw std::logic_error("RecordTrajectory: " + path_.string() + " is already closed");
   json j;
   j["episode"] = episode_;
@@ -172,6 +181,7 @@ void RecordTrajectory::write(const std::span<const float>& obs, const Action* a,
   j["terminated"] = term;
   j["truncated"] = trunc;
   j["info"] = info_json(info);
+  if (reset_seed != nullptr) j["seed"] = *reset_seed ? json(**reset_seed) : json(nullptr);
   out_ << j.dump() << '\n';
 }
 
@@ -179,20 +189,25 @@ ResetResult RecordTrajectory::do_reset(std::optional<std::uint64_t> seed) {
   ResetResult r = inner_->reset(seed);
   ++episode_;
   step_ = 0;
-  write(r.obs, nullptr, 0.0, false, false, r.info);
+  write(r.obs, nullptr, 0.0, false, false, r.info, &seed);
   return r;
 }
 
 StepResult RecordTrajectory::do_step(const Action& a) {
   StepResult r = inner_->step(a);
   ++step_;
-  write(r.obs, &a, r.reward, r.terminated, r.truncated, r.info);
+  write(r.obs, &a, r.reward, r.terminated, r.truncated, r.info, nullptr);
   return r;
 }
 
 std::vector<TrajectoryStep> read_trajectory(const std::filesystem::path& path) {
+  return read_trajectory_file(path).steps;
+}
+
+Trajectory read_trajectory_file(const std::filesystem::path& path) {
   const std::string text = read_file(path);
-  std::vector<TrajectoryStep> steps;
+  Trajectory t;
+  std::vector<TrajectoryStep>& steps = t.steps;
   std::size_t pos = 0;
   int line_no = 0;
   bool discrete = true;
@@ -209,9 +224,22 @@ std::vector<TrajectoryStep> read_trajectory(const std::filesystem::path& path) {
       if (line_no == 1) {
         if (j.at("format") != "sgym-trajectory")
           throw FileFormatError(path.string() + " is not an sgym trajectory");
-        if (j.at("version") != 1)
-          throw FileFormatError(path.string() + ": trajectory version " + j.at("version").dump() + " is not 1");
-        discrete = j.at("action_space").get<std::string>().rfind("Discrete", 0) == 0;
+        if (j.at("version") != 1 && j.at("version") != 2)
+          throw FileFormatError(path.string() + ": trajectory version " + j.at("version").dump() + " is not 1 or 2");
+        TrajectoryHeader& h = t.header;
+        h.version = j.at("version").get<int>();
+        h.env = j.at("env").get<std::string>();
+        h.observation_space = j.at("observation_space").get<std::string>();
+        h.action_space = j.at("action_space").get<std::string>();
+        if (h.version >= 2) {
+          h.sgym_version = j.at("sgym_version").get<std::string>();
+          if (!j.at("env_options").is_null()) {
+            h.env_options.emplace();
+            for (const auto& p : j.at("env_options"))
+              h.env_options->emplace_back(p.at(0).get<std::string>(), p.at(1).get<std::string>());
+          }
+        }
+        discrete = h.action_space.rfind("Discrete", 0) == 0;
         continue;
       }
       TrajectoryStep s;
@@ -225,13 +253,18 @@ std::vector<TrajectoryStep> read_trajectory(const std::filesystem::path& path) {
       s.terminated = j.at("terminated").get<bool>();
       s.truncated = j.at("truncated").get<bool>();
       s.info_json = j.at("info").dump();
+      if (!s.action && t.header.version >= 2) {
+        const json& seed = j.at("seed");
+        s.has_reset_seed = true;
+        if (!seed.is_null()) s.reset_seed = seed.get<std::uint64_t>();
+      }
       steps.push_back(std::move(s));
     } catch (const json::exception& e) {
       throw FileFormatError(path.string() + ": line " + std::to_string(line_no) + ": " + e.what());
     }
   }
   if (line_no == 0) throw FileFormatError(path.string() + " is empty");
-  return steps;
+  return t;
 }
 
 }  // namespace sgym

@@ -113,7 +113,8 @@ Mapping fit(const DrawList::Camera& cam, sf::Vector2u size) {
 Bands bands_for(const Overlay& ov) {
   Bands b;
   if (!ov.lines.empty()) b.top = static_cast<float>(ov.lines.size()) * (kTextPx + 3.0f) + 6.0f;
-  if (!ov.traces.empty()) b.bottom = kStripPx;
+  if (!ov.traces.empty()) b.bottom += kStripPx;
+  if (!ov.bars.empty()) b.bottom += kBarsPx;
   return b;
 }
 
@@ -172,6 +173,65 @@ void draw_scene(sf::RenderTarget& target, const DrawList& scene, const Bands& ba
   }
 }
 
+namespace {
+
+// vector signals: one group of bars per signal side by side, on [0, 1] when every value lies in it
+// (probabilities, masks), else on [-m, m] with m the largest magnitude
+void draw_bars(sf::RenderTarget& target, const std::vector<Overlay::Bars>& groups, float top, const sf::Font* f) {
+  static const sf::Color kBarColors[] = {{250, 200, 80}, {120, 220, 200}, {200, 150, 255}, {255, 140, 170}};
+  const float width = target.getView().getSize().x;
+  sf::RectangleShape bg({width, kBarsPx});
+  bg.setPosition(0.0f, top);
+  bg.setFillColor(sf::Color(10, 10, 10, 235));
+  target.draw(bg);
+  const float group_w = width / static_cast<float>(groups.size());
+  const float label_h = f != nullptr ? kTextPx + 4.0f : 2.0f;
+  const float plot_top = top + label_h, plot_h = kBarsPx - label_h - 4.0f;
+  sf::VertexArray quads(sf::Triangles);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const auto& values = groups[g].values;
+    bool unit = true;
+    float m = 0;
+    for (float v : values)
+      if (std::isfinite(v)) {
+        unit = unit && v >= 0.0f && v <= 1.0f;
+        m = std::max(m, std::abs(v));
+      }
+    const float lo = unit ? 0.0f : -std::max(m, 1e-6f), hi = unit ? 1.0f : std::max(m, 1e-6f);
+    const auto y_of = [&](float v) { return plot_top + (hi - v) / (hi - lo) * plot_h; };
+    const float x0 = static_cast<float>(g) * group_w + 6.0f, span = group_w - 12.0f;
+    // bars at most 24 pixels wide, so a few values do not fill the strip
+    const float bar_w = values.empty() ? 0.0f : std::min(24.0f, span / static_cast<float>(values.size()));
+    const sf::Color c = kBarColors[g % 4];
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (!std::isfinite(values[i])) continue;
+      const float a = y_of(0.0f), b = y_of(values[i]);
+      const float x = x0 + static_cast<float>(i) * bar_w, w = std::max(1.0f, bar_w * 0.8f);
+      const sf::Vector2f p0{x, std::min(a, b)}, p1{x + w, std::min(a, b)}, p2{x + w, std::max(a, b) + 1.0f},
+          p3{x, std::max(a, b) + 1.0f};
+      for (const sf::Vector2f& p : {p0, p1, p2, p0, p2, p3}) quads.append(sf::Vertex(p, c));
+    }
+    // the zero line of the group
+    const sf::Color grey(110, 110, 110);
+    for (const sf::Vector2f& p : {sf::Vector2f{x0, y_of(0.0f)}, sf::Vector2f{x0 + span, y_of(0.0f)},
+                                  sf::Vector2f{x0 + span, y_of(0.0f) + 1.0f}, sf::Vector2f{x0, y_of(0.0f)},
+                                  sf::Vector2f{x0 + span, y_of(0.0f) + 1.0f}, sf::Vector2f{x0, y_of(0.0f) + 1.0f}})
+      quads.append(sf::Vertex(p, grey));
+    if (f != nullptr) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "%s [%.3g, %.3g]", groups[g].name.c_str(), static_cast<double>(lo),
+                    static_cast<double>(hi));
+      sf::Text t(buf, *f, static_cast<unsigned>(kTextPx));
+      t.setFillColor(c);
+      t.setPosition(x0, top + 2.0f);
+      target.draw(t);
+    }
+  }
+  target.draw(quads);
+}
+
+}  // namespace
+
 void draw_overlay(sf::RenderTarget& target, const Overlay& ov) {
   const sf::Vector2f size = target.getView().getSize();
   const sf::Font* f = font();
@@ -196,11 +256,14 @@ void draw_overlay(sf::RenderTarget& target, const Overlay& ov) {
     for (const auto& t : texts) target.draw(t);
   }
 
-  // traces: one strip along the bottom, each signal scaled to its own range, zero line in grey
-  if (ov.traces.empty()) return;
   static const sf::Color kColors[] = {{255, 120, 90}, {110, 200, 255}, {140, 230, 120}, {230, 180, 255}};
+  if (!ov.bars.empty()) draw_bars(target, ov.bars, size.y - kBarsPx, f);
+
+  // traces: a strip below the scene (above the bars), all signals on one shared range, zero line
+  // in grey
+  if (ov.traces.empty()) return;
   const float strip_h = kStripPx;
-  const float top = size.y - strip_h;
+  const float top = size.y - strip_h - (ov.bars.empty() ? 0.0f : kBarsPx);
   sf::RectangleShape bg({size.x, strip_h});
   bg.setPosition(0.0f, top);
   bg.setFillColor(sf::Color(0, 0, 0, 220));

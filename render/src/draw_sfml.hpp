@@ -22,23 +22,24 @@ struct Mapping {
 /// camera rectangle.
 Mapping fit(const DrawList::Camera& camera, sf::Vector2u size);
 
-/// Pixel size of overlay text lines and the height of the signal-trace strip.
+/// Pixel size of overlay text lines, the height of the signal-trace strip and of the bar strip.
 constexpr float kTextPx = 13.0f;
 constexpr float kStripPx = 80.0f;
+constexpr float kBarsPx = 64.0f;
 
 /// Heights (pixels) the overlay takes above (status lines) and below (traces) the scene.
 struct Bands {
   float top = 0, bottom = 0;
 };
 
-/// The bands `overlay` needs (zero when it has no lines / no traces).
+/// The bands `overlay` needs (zero when it has no lines / no traces and bars).
 Bands bands_for(const Overlay& overlay);
 
 /// Clears the target to the scene's background and draws every primitive (polygons, polylines,
 /// lines, circles, then texts) into the area between the bands.
 void draw_scene(sf::RenderTarget& target, const DrawList& scene, const Bands& bands = {});
 
-/// Draws the overlay's status lines (top band) and signal traces (bottom band) in pixel space.
+/// Draws the overlay's status lines (top band), signal traces and bars (bottom band) in pixel space.
 void draw_overlay(sf::RenderTarget& target, const Overlay& overlay);
 
 /// The shared font, loaded once; nullptr (after one warning on stderr) when no font file exists.

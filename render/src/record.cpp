@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <deque>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -15,7 +14,7 @@
 #include "sgym/error.hpp"
 #include "sgym/interact.hpp"
 #include "sgym/io.hpp"
-#include "sgym/runner.hpp"
+#include "sgym/run_view.hpp"
 #include "sgym/wrappers.hpp"
 
 namespace sgym::render {
@@ -23,8 +22,6 @@ namespace sgym::render {
 using json = nlohmann::json;
 
 namespace {
-
-constexpr std::size_t kTraceLength = 200;  // steps of history in an overlay trace
 
 std::string number(double v) {
   char buf[32];
@@ -35,12 +32,6 @@ std::string number(double v) {
 std::string status_line(const std::string& env, int episode, int episodes, int step, double ret, double reward) {
   return env + "   episode " + std::to_string(episode + 1) + (episodes > 0 ? "/" + std::to_string(episodes) : "") + "   step " +
          std::to_string(step) + "   return " + number(ret) + "   reward " + number(reward);
-}
-
-json key_values_json(const KeyValues& kv) {
-  json j = json::array();
-  for (const auto& [k, v] : kv) j.push_back({k, v});
-  return j;
 }
 
 KeyValues key_values_from(const json& j) {
@@ -80,18 +71,11 @@ RecordSummary record(const RecordConfig& cfg, Viewer& viewer) {
       make_agent(agent_e, env->observation_space(), env->action_space(), cfg.agent_options, mix_seed(cfg.seed, 1));
   if (!cfg.load.empty()) agent->load(cfg.load);
   agent->set_training(cfg.learn);
-  const auto names = agent->signal_names();
-  for (const auto& s : cfg.signals)
-    if (std::find(names.begin(), names.end(), s) == names.end()) {
-      std::string valid;
-      for (const auto& n : names) valid += (valid.empty() ? "" : ", ") + n;
-      throw UsageError("--signals: agent " + cfg.agent_id + " has no signal '" + s +
-                       "'; its signals: " + (valid.empty() ? "(none)" : valid));
-    }
+  check_signal_names(cfg.signals, agent->signal_names(), cfg.agent_id, "--signals");
   RecordTrajectory* recorder = nullptr;
   if (!cfg.trajectory.empty()) {
     if (cfg.trajectory.has_parent_path()) std::filesystem::create_directories(cfg.trajectory.parent_path());
-    auto wrapped = std::make_unique<RecordTrajectory>(std::move(env), cfg.trajectory);
+    auto wrapped = std::make_unique<RecordTrajectory>(std::move(env), cfg.trajectory, cfg.env_options);
     recorder = wrapped.get();
     env = std::move(wrapped);
   }
@@ -100,7 +84,7 @@ RecordSummary record(const RecordConfig& cfg, Viewer& viewer) {
   RecordSummary sum;
   DrawList scene;
   Overlay overlay;
-  std::vector<std::deque<float>> traces(cfg.signals.size());
+  SignalOverlay signals(cfg.signals);
   std::vector<float> obs;
   const std::string& env_id = env->spec().id;
 
@@ -110,22 +94,7 @@ RecordSummary record(const RecordConfig& cfg, Viewer& viewer) {
     env->draw(scene);
     if (viewer.wants_overlay()) {
       overlay.lines.assign(1, status_line(env_id, ep, cfg.episodes, step, ret, reward));
-      std::string sig_line;
-      const auto sig = agent->introspect();
-      for (const auto& s : sig)
-        if (s.values.size() == 1) sig_line += (sig_line.empty() ? "" : "   ") + s.name + " " + number(s.values[0]);
-      overlay.lines.push_back(cfg.agent_id + (agent->training() ? " (learning)" : " (frozen)") +
-                              (sig_line.empty() ? "" : ":   " + sig_line));
-      overlay.traces.resize(cfg.signals.size());
-      for (std::size_t k = 0; k < cfg.signals.size(); ++k) {
-        for (const auto& s : sig)
-          if (s.name == cfg.signals[k] && !s.values.empty() && step > 0) {
-            traces[k].push_back(s.values[0]);
-            if (traces[k].size() > kTraceLength) traces[k].pop_front();
-          }
-        overlay.traces[k].name = cfg.signals[k];
-        overlay.traces[k].values.assign(traces[k].begin(), traces[k].end());
-      }
+      signals.update(*agent, step > 0, overlay);
     }
     ++sum.frames;
     return viewer.show(scene, overlay);
@@ -155,46 +124,25 @@ RecordSummary record(const RecordConfig& cfg, Viewer& viewer) {
     sum.returns.push_back(ret);
   }
 
-  if (recorder != nullptr) {
-    recorder->close();
-    // RecordTrajectory's header names the env but not its options nor the reset seed: the
-    // sidecar carries what an exact replay needs
-    json meta = {{"format", "sgym-trajectory-meta"},
-                 {"version", 1},
-                 {"env", env_e.id},
-                 {"env_options", key_values_json(cfg.env_options)},
-                 {"time_limit", true},
-                 {"seed", cfg.seed},
-                 {"reset_seeding", "first episode only"},
-                 {"agent", agent_e.id},
-                 {"agent_options", key_values_json(cfg.agent_options)},
-                 {"agent_file", cfg.load.string()},
-                 {"learning", cfg.learn},
-                 {"episodes", sum.episodes},
-                 {"command", cfg.command},
-                 {"build", build_version()}};
-    write_file_atomic(trajectory_meta_path(cfg.trajectory), meta.dump(2) + "\n");
-  }
+  // the header carries the env, its options and the build, each reset record its seed
+  if (recorder != nullptr) recorder->close();
   return sum;
 }
 
 ReplaySummary replay(const ReplayConfig& cfg, Viewer& viewer) {
   const auto& path = cfg.trajectory;
   if (!std::filesystem::exists(path)) throw UsageError("replay: no trajectory file " + path.string());
-  const std::vector<TrajectoryStep> steps = read_trajectory(path);
+  const Trajectory traj = read_trajectory_file(path);
+  const std::vector<TrajectoryStep>& steps = traj.steps;
+  const std::string& env_id = traj.header.env;
 
-  // the env id from the header line (read_trajectory has validated it)
-  std::string env_id;
-  {
-    std::ifstream in(path);
-    std::string first;
-    std::getline(in, first);
-    env_id = json::parse(first).at("env").get<std::string>();
-  }
-  KeyValues options;
+  // the env options: given, else the header's (version 2), else an old file's sidecar; the first
+  // reset's seed likewise (version 2 records every reset's seed)
+  KeyValues options = traj.header.env_options.value_or(KeyValues{});
   std::optional<std::uint64_t> seed;
+  const bool seeds_recorded = traj.header.version >= 2;
   const auto meta_path = trajectory_meta_path(path);
-  if (std::filesystem::exists(meta_path)) {
+  if (!seeds_recorded && std::filesystem::exists(meta_path)) {
     try {
       const json meta = json::parse(read_file(meta_path));
       if (meta.at("format") != "sgym-trajectory-meta" || meta.at("version") != 1)
@@ -212,7 +160,7 @@ ReplaySummary replay(const ReplayConfig& cfg, Viewer& viewer) {
 
   const EnvEntry& entry = env_entry(env_id);
   std::unique_ptr<Env> env = make_env(entry, options);
-  if (!seed) {
+  if (!seed && !seeds_recorded) {
     if (!env->spec().deterministic)
       throw UsageError("replay: " + path.string() + " has no sidecar " + meta_path.filename().string() +
                        " and " + env_id + " depends on its seed; pass --seed (and --env-opt) as recorded");
@@ -233,8 +181,11 @@ ReplaySummary replay(const ReplayConfig& cfg, Viewer& viewer) {
   for (const TrajectoryStep& s : steps) {
     std::span<const float> obs;
     if (!s.action) {
-      // a reset record: the recorder seeded the first episode only, as `sgym run` does
-      ResetResult r = env->reset(sum.episodes == 0 ? seed : std::nullopt);
+      // a reset record: with the seed it recorded (version 2; --seed overrides the first), else
+      // the sidecar's seed for the first episode only, as `sgym record` seeded it
+      std::optional<std::uint64_t> reset_seed = s.has_reset_seed ? s.reset_seed : std::nullopt;
+      if (sum.episodes == 0 && seed) reset_seed = seed;
+      ResetResult r = env->reset(reset_seed);
       obs = r.obs;
       ++sum.episodes;
       ret = 0;

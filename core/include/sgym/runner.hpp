@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -27,6 +28,21 @@ struct Criterion {
   std::string to_string() const;
 };
 
+/// What a run's observer sees after each reset and env step (views valid only during the call).
+struct StepView {
+  const Env& env;              ///< the env stepped: the training env, or the evaluation env
+  const Agent& agent;
+  const StepResult& result;    ///< after a reset: its observation and info, reward 0, flags false
+  const Action* action;        ///< the action taken; nullptr after a reset
+  int episode;                 ///< 0-based training episode, or evaluation episode within its block
+  int step;                    ///< steps taken in this episode (0 right after the reset)
+  long long total_steps;       ///< env steps of the run so far, training and evaluation
+  bool training;               ///< false during evaluation (training off)
+};
+
+/// Called by run() after every reset and env step; returning false stops the run cleanly.
+using StepObserver = std::function<bool(const StepView&)>;
+
 /// Everything that defines a run.
 struct RunConfig {
   std::string env_id;
@@ -42,6 +58,10 @@ struct RunConfig {
   std::optional<Criterion> criterion;
   bool progress = false;            ///< draw a progress bar on stderr
   std::string command;              ///< the command line that started the run
+  /// Optional: sees every reset and step (after the agent's observe()), e.g. to render them.
+  /// Returning false ends the run after that step: the episode in progress is not counted, and
+  /// every output is written, summary.json with "stopped_early": true.
+  StepObserver observer;
 };
 
 /// Mean of a recorded signal in one (condition, epoch) cell, at the start and end of training.
@@ -57,11 +77,14 @@ struct SignalCell {
 struct RunSummary {
   std::string env, agent;
   std::uint64_t seed = 0;
-  int episodes = 0;
+  int episodes = 0;                           ///< training episodes asked for
+  int episodes_completed = 0;                 ///< training episodes run to their end
+  bool stopped_early = false;                 ///< the observer stopped the run
   long long total_steps = 0;
   long long total_trials = 0;
-  double mean_return = 0;
-  double final_mean_return = 0;               ///< last 10 % of training episodes
+  double mean_return = 0;                     ///< over the completed training episodes
+  double final_mean_return = 0;               ///< last 10 % of the training episodes asked for
+                                              ///< (NaN when a run stopped before them)
   std::optional<double> success_rate;         ///< scored trials only; empty when none
   std::optional<double> final_success_rate;   ///< last 10 % of training episodes
   std::optional<long long> trials_to_criterion;

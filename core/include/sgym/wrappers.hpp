@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sgym/env.hpp"
+#include "sgym/options.hpp"
 
 namespace sgym {
 
@@ -98,14 +99,37 @@ struct TrajectoryStep {
   bool terminated = false;
   bool truncated = false;
   std::string info_json;  ///< the info dictionary as a JSON object
+  /// Reset records of version-2 files: the seed reset() was given (empty: none, the stream went on).
+  std::optional<std::uint64_t> reset_seed;
+  bool has_reset_seed = false;  ///< false for steps and for reset records of version-1 files
 };
 
-/// Writes every reset and step (observation, action, reward, flags, info) as JSON Lines. The file
-/// appears under its name only when closed (close() or destruction): until then it is written as
-/// "<path>.partial", so a reader never sees a half-written trajectory.
+/// The first line of a trajectory file.
+struct TrajectoryHeader {
+  int version = 2;                        ///< 1: no env options, no reset seeds; 2: both
+  std::string env;                        ///< env id, with its version suffix ("Pavlovian-v0")
+  std::optional<KeyValues> env_options;   ///< the options the env was made with (empty: unknown)
+  std::string observation_space, action_space;
+  std::string sgym_version;               ///< build_version() of the recording build ("" in v1)
+};
+
+/// A whole trajectory file.
+struct Trajectory {
+  TrajectoryHeader header;
+  std::vector<TrajectoryStep> steps;
+};
+
+/// Writes every reset (with its seed) and step (observation, action, reward, flags, info) as JSON
+/// Lines, after a header naming the env, its options and the build, so the file alone rebuilds the
+/// env for an exact replay. The file appears under its name only when closed (close() or
+/// destruction): until then it is written as "<path>.partial", so a reader never sees a
+/// half-written trajectory.
 class RecordTrajectory final : public Wrapper {
  public:
-  RecordTrajectory(std::unique_ptr<Env> inner, std::filesystem::path path);
+  /// `env_options`: the options `inner` was made with (make_env's), kept in the header; leave empty
+  /// when unknown (a replay must then be given them).
+  RecordTrajectory(std::unique_ptr<Env> inner, std::filesystem::path path,
+                   std::optional<KeyValues> env_options = std::nullopt);
   ~RecordTrajectory() override;
   /// Flushes and moves the file into place; further steps are an error.
   void close();
@@ -116,7 +140,7 @@ class RecordTrajectory final : public Wrapper {
 
  private:
   void write(const std::span<const float>& obs, const Action* a, double reward, bool term,
-             bool trunc, const Info& info);
+             bool trunc, const Info& info, const std::optional<std::uint64_t>* reset_seed);
   std::filesystem::path path_, partial_;
   std::ofstream out_;
   int episode_ = -1;
@@ -124,7 +148,11 @@ class RecordTrajectory final : public Wrapper {
   bool closed_ = false;
 };
 
-/// Reads a file written by RecordTrajectory; throws FileFormatError naming the line on bad input.
+/// Reads a file written by RecordTrajectory (version 1 or 2); throws FileFormatError naming the
+/// line on bad input.
+Trajectory read_trajectory_file(const std::filesystem::path& path);
+
+/// The steps of read_trajectory_file().
 std::vector<TrajectoryStep> read_trajectory(const std::filesystem::path& path);
 
 /// Serialises an Info to a JSON object (floats round-trip exactly).

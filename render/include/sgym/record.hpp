@@ -54,9 +54,10 @@ struct RecordConfig {
   int every = 1;                      ///< show episodes 0, k, 2k, ... (the others run unseen), >= 1
   std::uint64_t seed = 0;             ///< env reset(seed) on the first episode; agent mix_seed(seed, 1)
   bool learn = true;                  ///< agent training on (as in `sgym run`)
-  std::filesystem::path trajectory;   ///< when set, a RecordTrajectory file and its sidecar
-  std::vector<std::string> signals;   ///< agent signals traced in the overlay
-  std::string command;                ///< the command line, kept in the sidecar
+  std::filesystem::path trajectory;   ///< when set, a RecordTrajectory file (header with the env
+                                      ///< options, reset records with their seeds)
+  std::vector<std::string> signals;   ///< agent signals in the overlay: scalars traced, vectors as
+                                      ///< bars (empty: the first scalar ones)
 };
 
 /// What a recording did.
@@ -74,15 +75,17 @@ struct RecordSummary {
 /// raised before anything is written.
 RecordSummary record(const RecordConfig& config, Viewer& viewer);
 
-/// The sidecar of a trajectory: env options and seed, which RecordTrajectory's header lacks.
+/// The sidecar of a version-1 trajectory (written by earlier builds): env options and seed, which
+/// that header lacked. Replay still reads it.
 std::filesystem::path trajectory_meta_path(const std::filesystem::path& trajectory);
 
 /// A recorded trajectory re-run.
 struct ReplayConfig {
   std::filesystem::path trajectory;
-  std::optional<KeyValues> env_options;  ///< overrides the sidecar's (needed without a sidecar)
-  std::optional<std::uint64_t> seed;     ///< overrides the sidecar's (needed without a sidecar
-                                         ///< unless the env is deterministic)
+  std::optional<KeyValues> env_options;  ///< overrides the header's (or an old file's sidecar's)
+  std::optional<std::uint64_t> seed;     ///< overrides the first reset's recorded seed (needed for
+                                         ///< a version-1 file without sidecar, unless the env is
+                                         ///< deterministic)
 };
 
 /// What a replay did.
@@ -94,7 +97,8 @@ struct ReplaySummary {
   bool stopped = false;
 };
 
-/// Re-creates the env from the trajectory header and sidecar, resets it with the recorded seed,
+/// Re-creates the env from the trajectory header (or an old file's sidecar), resets it with the
+/// recorded seeds,
 /// steps it with the recorded actions and shows every state. Every observation, reward, flag and
 /// info must equal the recorded one: the first difference throws std::runtime_error naming the
 /// episode, the step and the values.

@@ -23,18 +23,25 @@ struct Frame {
   bool operator==(const Frame&) const = default;
 };
 
-/// What is drawn on top of the scene: status lines (episode, step, reward, signal values) at the
-/// top left and scrolling traces of agent signals along the bottom.
+/// What is drawn around the scene: status lines (episode, step, reward, signal values) in a band
+/// above it, scrolling traces of scalar agent signals in a strip below it, and vector signals
+/// (action probabilities, attention, gaze) as bar groups in a strip below the traces.
 struct Overlay {
   /// A signal's recent history, oldest first.
   struct Trace {
     std::string name;
     std::vector<float> values;
   };
+  /// A vector signal's current values, one bar each.
+  struct Bars {
+    std::string name;
+    std::vector<float> values;
+  };
   std::vector<std::string> lines;
   std::vector<Trace> traces;
+  std::vector<Bars> bars;
 
-  bool empty() const { return lines.empty() && traces.empty(); }
+  bool empty() const { return lines.empty() && traces.empty() && bars.empty(); }
 };
 
 /// Frame size in pixels for a camera rectangle: `width` wide and as high as the camera's aspect
@@ -43,7 +50,7 @@ struct Overlay {
 std::pair<int, int> frame_size_for(const DrawList::Camera& camera, int width);
 
 /// Frame size for a camera with room for `overlay`: the scene keeps the size frame_size_for()
-/// gives, the overlay's status lines go above it and its traces below it.
+/// gives, the overlay's status lines go above it and its traces and bars below it.
 std::pair<int, int> frame_size_with(const DrawList::Camera& camera, int width, const Overlay& overlay);
 
 /// Renders DrawLists offscreen into Frames of a fixed size. The camera rectangle is scaled to fit
@@ -58,8 +65,8 @@ class FrameRenderer {
   FrameRenderer(const FrameRenderer&) = delete;
   FrameRenderer& operator=(const FrameRenderer&) = delete;
 
-  /// Draws `scene` (and `overlay`, when given: status lines in a band above the scene, traces in a
-  /// band below it) and returns the pixels; the reference stays valid until the next call.
+  /// Draws `scene` (and `overlay`, when given: status lines in a band above the scene, traces and
+  /// bars in bands below it) and returns the pixels; the reference stays valid until the next call.
   const Frame& render(const DrawList& scene, const Overlay* overlay = nullptr);
   int width() const;
   int height() const;
