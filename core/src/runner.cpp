@@ -227,7 +227,7 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
     const bool late = train && ep >= cfg.episodes - tail;
     int step = 0;
     for (;;) {
-      const StepResult r = interact(e, *agent, obs).result;
+      const auto [a, r] = interact(e, *agent, obs);
       ++step;
       ++s.total_steps;
       if (train) {
