@@ -1,7 +1,7 @@
 #!/bin/sh
 # Draws benchmarks/results/augment-dmc.svg from the CSV files of dmc_category --out-dir DIR:
 # left, greedy accuracy against the sample's angular distance from the category boundary (median and
-# interquartile range over networks); right, the distribution of the memory units' delay-epoch
+# interquartile range over networks), with the learning curve before it; right, the distribution of the memory units' delay-epoch
 # category tuning index (trained vs initial units, shuffled labels, after retraining).
 #
 #   benchmarks/plot_dmc.sh DIR OUT.svg
@@ -54,12 +54,27 @@ with open(f"{tmp}/cti.dat", "w") as f:
             line.append(f"{n / len(v):.4f}")
         f.write(" ".join(line) + "\n")
 print("units per CTI series:", [len(values[s]) for s in series])
+
+rows = list(csv.reader(open(f"{src}/curve.csv")))[1:]
+with open(f"{tmp}/curve.dat", "w") as f:
+    for r in rows:
+        v = [100 * float(x) for x in r[1:]]
+        f.write(f"{r[0]} {quantile(v, 0.5):.2f} {quantile(v, 0.25):.2f} {quantile(v, 0.75):.2f}\n")
 EOF
 
 gnuplot <<EOF
-set terminal svg size 960,420 font "sans,12" background rgb "white"
+set terminal svg size 1440,420 font "sans,12" background rgb "white"
 set output "$out"
-set multiplot layout 1,2
+set multiplot layout 1,3
+set title "Learning: greedy accuracy (boundary 45°, then 135°)"
+set xlabel "training trials (thousands)"
+set ylabel "correct (%), median and IQR over networks"
+set yrange [0:102]
+set key bottom right
+set grid ytics
+plot "$tmp/curve.dat" using (\$1/1000):3:4 with filledcurves lc rgb "#c6dbef" title "IQR", \
+     "" using (\$1/1000):2 with lines lw 2 lc rgb "#1f77b4" title "median", \
+     50 with lines dashtype 2 lc rgb "#888888" title "chance"
 set title "Greedy accuracy vs the sample's distance from the boundary"
 set xlabel "angular distance of the sample from the boundary (deg)"
 set ylabel "correct (%), median and IQR over networks"
