@@ -13,12 +13,13 @@
 //     matched for angular separation: BCD and WCD are each the mean over separations (30°, 60°, ...,
 //     150°) of the mean difference of the pairs at that separation, so plain direction tuning
 //     (far directions differ more, and between-category pairs are farther apart on average) gives
-//     CTI ≈ 0. Controls: the same units at initialisation, the trained units against random 6/6
-//     splits of the directions (shuffled labels), and against the other boundary.
-// Networks run in parallel threads; results do not depend on the thread count.
+//     CTI ≈ 0. Controls: the same units at initialisation, the trained units under one random 6/6
+//     split of the directions per unit (shuffled labels), and under the other boundary.
+// The env runs with sigma=0 abort_reward=-1 unless --env-opt is given (it then replaces both); why, in
+// benchmarks/results/augment-dmc.md. Networks run in parallel threads; results do not depend on the thread count.
 //
-//   dmc_category [--networks 20] [--seed 1] [--threads 1] [--train-trials 50000]
-//                [--retrain-trials 50000] [--env-opt key=value ...] [--agent-opt key=value ...]
+//   dmc_category [--networks 20] [--seed 1] [--threads 1] [--train-trials 100000]
+//                [--retrain-trials 100000] [--env-opt key=value ...] [--agent-opt key=value ...]
 //                [--out-dir DIR]
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -242,7 +243,7 @@ std::vector<double> shuffled_ctis(const Probe& p, int e, int first, int last, st
 /// Benchmark settings.
 struct Settings {
   sgym::KeyValues env_opts, agent_opts;
-  long long train_trials = 50000, retrain_trials = 50000;
+  long long train_trials = 100000, retrain_trials = 100000;
   int probe_every = 1000, probe_trials = 200, final_trials = 1200;
   double goal = 0.9, during = 0.7;
 };
