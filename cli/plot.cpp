@@ -416,14 +416,15 @@ Table category_tuning_table(const std::vector<json>& trials, bool by_distance) {
 
 // ArmReach-v0: the trial's measures by its number in the perturbation schedule (info trial)
 Table adaptation_table(const std::vector<json>& trials) {
-  Table tb{{"direction_error_deg", "lateral_deviation_m", "rotation_deg", "curl_gain"}, {}};
+  Table tb{{"direction_error_deg", "lateral_deviation_m", "rotation_deg", "curl_gain", "hand_direction_error_deg"}, {}};
   double n = 0;
   for (const auto& t : trials) {
     if (!t.contains("direction_error_deg")) continue;
     n += 1;
     const double x = t.contains("trial") ? t.at("trial").get<double>() : n;
     tb.rows[x] = {t.at("direction_error_deg").get<double>(), t.value("lateral_deviation_m", kNaN),
-                  t.value("rotation_deg", kNaN), t.value("curl_gain", kNaN)};
+                  t.value("rotation_deg", kNaN), t.value("curl_gain", kNaN),
+                  t.value("hand_direction_error_deg", kNaN)};
   }
   return tb;
 }
@@ -578,7 +579,10 @@ void plot_task(Plotter& pl, const std::vector<fs::path>& runs, const std::string
            ", graph 1 behind fc rgb '" + kShades[k % 7] + "' fs solid 1.0 noborder\n";
       s += "set label " + gp_str(sp.phase) + " at " + num(sp.first) + ", graph 0.97 font ',9' tc rgb '#555555' noenhanced\n";
     }
-    s += "plot " + series(dat, 0, "#08519c", "direction error", band, "linespoints pt 7 ps 0.5") + ", \\\n     " + dat +
+    // the cursor error is 0 by construction in visual error clamps; the hand's direction is what
+    // shows the adaptation there (under a rotation the adaptation is minus the hand's error)
+    s += "plot " + series(dat, 0, "#08519c", "cursor direction error", band, "linespoints pt 7 ps 0.5") + ", \\\n     " +
+         series(dat, 4, "#31a354", "hand direction error", band, "linespoints pt 6 ps 0.4") + ", \\\n     " + dat +
          " using 1:" + col(2, 0) + " with histeps lw 1.5 dt 2 lc rgb '#d6604d' title 'imposed rotation (deg)'\n";
     pl.render(name, s);
   }

@@ -269,7 +269,8 @@ TEST_CASE("sgym plot: adaptation per trial for ArmReach-v0, with the schedule sh
   for (std::size_t i = 0; i < errors.size(); ++i) {
     std::ostringstream t;
     t << R"({"trial":)" << i + 1 << R"(,"phase":")" << phases[i].first << R"(","direction_error_deg":)" << errors[i]
-      << R"(,"rotation_deg":)" << phases[i].second << R"(,"curl_gain":0,"lateral_deviation_m":0.01,"trial_outcome":"correct"})";
+      << R"(,"hand_direction_error_deg":)" << -0.5 * errors[i] << R"(,"rotation_deg":)" << phases[i].second
+      << R"(,"curl_gain":0,"lateral_deviation_m":0.01,"trial_outcome":"correct"})";
     trials.push_back(t.str());
   }
   write_task_run(run, "ArmReach-v0", trials);
@@ -282,6 +283,7 @@ TEST_CASE("sgym plot: adaptation per trial for ArmReach-v0, with the schedule sh
     REQUIRE(rows[i][0] == static_cast<double>(i + 1));
     REQUIRE(rows[i][1] == Approx(errors[i]));
     REQUIRE(rows[i][7] == Approx(phases[i].second));  // rotation_deg median
+    REQUIRE(rows[i][13] == Approx(-0.5 * errors[i]));  // hand_direction_error_deg median
   }
   // one shaded rectangle per phase block, named
   const std::string gp = sgym::read_file(run / "plots" / "adaptation.gp");
