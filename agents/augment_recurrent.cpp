@@ -32,13 +32,17 @@ struct AugmentRecurrentConfig {
   double temperature = 1.0;   // softmax temperature of exploratory choices (Rombouts et al. 2015: 1)
   double theta = 0.0;         // sigmoid offset [choice: Rombouts et al. 2015 use 2.5; 0 keeps the map units at their steepest, so feedback survives the iterations]
   double weight_range = 0.25; // initial weights U(−r, r) (Rombouts et al. 2015: 0.25)
-  int iterations = 20;        // recurrent iterations per env step [choice: >= the longest curve tested]
-  int neighbours = 8;         // lateral neighbourhood: 4 or 8 [choice]
+  int iterations = 40;        // recurrent iterations per env step [choice: the noisy front moves ~1 px per 2.6 iterations; 20 were too few for 13 px]
+  int neighbours = 4;         // lateral neighbourhood: 4 or 8 [choice: curves are 4-connected; 8 was worse at 9 px and beyond]
   std::string unit = "sigmoid"; // map units: sigmoid σ(z) = 1/(1+exp(θ−z)) or clip, [z − θ] clipped to [0, 1]
-  bool excitatory = true;     // lateral weights kept >= 0 (horizontal connections in V1 are mostly excitatory) [choice]
+  double clip_slope = 0.1;    // with unit = clip: the slope the tags use where a unit is flat (pseudo-derivative) [choice]
+  double noise = 0.3;         // sd of Gaussian noise in every map unit's drive, each step [choice: 0, 0.1, 0.3, 0.5 tried; without noise a vanishing enhancement sufficed]
+  bool isotropic = true;      // one lateral weight for all side neighbours (one for all corners) [choice]
+  bool excitatory = true;     // the map's input and lateral weights kept >= 0, its bias free [choice]
   bool lateral = true;        // horizontal connections on; off = the feedforward comparison
   int gate_channel = 0;       // observation channel gating the map (CurveTracing-v0: 0 = curve pixels)
   int readout_channel = 2;    // channel gating the map's input to the Q units (CurveTracing-v0: 2 = targets); -1 = none
+  bool fixed_readout = true;  // the map's weight onto the Q units is fixed at 1, not learned [choice]
   bool normalise = true;      // Q units read the map relative to its mean over the targets (competition) [choice]
   int context_channel = 1;    // channel whose presence anywhere drives the global context unit (CurveTracing-v0: 1 = FP); -1 = none
 };
@@ -54,14 +58,18 @@ const OptionSet<AugmentRecurrentConfig>& options() {
         .add("temperature", &C::temperature, "", "softmax temperature of exploratory draws (Rombouts et al. 2015: 1)", 1e-6, 1e6)
         .add("theta", &C::theta, "", "offset θ of the map units, σ(z) = 1/(1+exp(θ−z)) [choice: Rombouts et al. 2015 use 2.5 for association units; 0 keeps the units at their steepest so the feedback survives the iterations]", -100.0, 100.0)
         .add("weight_range", &C::weight_range, "", "initial weights drawn from U(−r, r) (Rombouts et al. 2015: 0.25)", 0.0, 100.0)
-        .add("iterations", &C::iterations, "iterations", "recurrent iterations K of the map per env step; activity spreads one pixel per iteration, so curves longer than K + 1 pixels cannot be traced [choice]", 1, 1000)
+        .add("iterations", &C::iterations, "iterations", "recurrent iterations K of the map per env step; activity spreads at most one pixel per iteration (the learned, noisy front about one pixel per 2-3 iterations), so K bounds the longest curve that can be traced [choice: 20 was too few for 13 px]", 1, 1000)
         .add("neighbours", &C::neighbours, "", "lateral neighbourhood of a map unit: 4 (sides) or 8 (sides and corners) [choice]", 4, 8)
         .add_choice("unit", &C::unit, {"sigmoid", "clip"},
                     "map units: sigmoid σ(z) = 1/(1+exp(θ−z)) as AuGMEnT's association units, or clip, [z − θ] clipped to [0, 1] (piecewise linear: the feedback does not shrink through the iterations) [choice]")
-        .add("excitatory", &C::excitatory, "lateral weights (self included) are kept >= 0, initialised |U(−r, r)|: horizontal connections excite, so enhanced activity can only spread, not alternate in sign [choice]")
+        .add("clip_slope", &C::clip_slope, "", "with unit = clip: the slope the tags use where a unit is silent or saturated, a pseudo-derivative so that silent units can still learn (0 = the exact derivative) [choice]", 0.0, 1.0)
+        .add("noise", &C::noise, "", "sd of Gaussian noise added to every map unit's drive, drawn each step from the agent's RNG (training and testing): a tiny enhancement then no longer suffices, and learning builds a large, self-sustaining one [choice: 0, 0.1, 0.3, 0.5 tried]", 0.0, 100.0)
+        .add("isotropic", &C::isotropic, "one lateral weight shared by the side neighbours (and one by the corners): the spread does not depend on the direction a curve takes, so curves of any shape and the same length are traced alike; false = one weight per direction [choice]")
+        .add("excitatory", &C::excitatory, "the map's input and lateral weights (self included) are kept >= 0 and initialised |U(−r, r)|, its bias is free: the seed at the FP/gaze and the horizontal connections excite, so enhanced activity can only spread, not alternate in sign (without: an inverted code that does not propagate) [choice]")
         .add("lateral", &C::lateral, "horizontal connections between neighbouring positions; false = the same network without them (feedforward comparison)")
         .add("gate_channel", &C::gate_channel, "", "observation channel whose value gates each map unit (CurveTracing-v0: 0, the curve pixels)", 0, 1000)
         .add("readout_channel", &C::readout_channel, "", "observation channel that gates the map's input to the Q unit at each position (CurveTracing-v0: 2, the saccade targets: a Q unit reads the map where there is something to look at); -1 = the map everywhere [choice]", -1, 1000)
+        .add("fixed_readout", &C::fixed_readout, "the map's weight onto the Q units is fixed at 1 (each map unit drives the Q unit at its position one-to-one, like a topographic projection); false = learned, kept >= 0 when excitatory [choice: a learned weight can reach 0 and then no feedback reaches the map]")
         .add("normalise", &C::normalise, "the Q units read the map relative to its mean over the readout-gated positions (the targets compete); removes the common-mode drift of the map [choice]")
         .add("context_channel", &C::context_channel, "", "observation channel whose maximum over the retina is a global context unit F that scales a second set of readout weights (CurveTracing-v0: 1, 'the fixation point is on'); -1 = no context unit", -1, 1000);
     return s;
@@ -88,7 +96,7 @@ class AugmentRecurrent final : public Agent {
   const Action& act(std::span<const float> obs) override {
     // the action for this observation was chosen in observe(), unless the episode just began
     if (!ready_) {
-      net_.forward(obs);
+      net_.forward(obs, &rng_);
       choose();
       net_.step(static_cast<int>(action_.index), 0.0, training());
     }
@@ -102,7 +110,7 @@ class AugmentRecurrent final : public Agent {
       net_.reset_trial();
       return;
     }
-    net_.forward(next_obs);
+    net_.forward(next_obs, &rng_);
     if (truncated) {
       net_.truncated(reward, training());
       net_.reset_trial();
@@ -179,8 +187,12 @@ class AugmentRecurrent final : public Agent {
     p.context_channel = c.context_channel;
     p.readout_channel = c.readout_channel;
     p.normalise = c.normalise;
+    p.fixed_readout = c.fixed_readout;
     p.clip = c.unit == "clip";
     p.excitatory = c.excitatory;
+    p.isotropic = c.isotropic;
+    p.noise = c.noise;
+    p.clip_slope = c.clip_slope;
     return p;
   }
 

@@ -7,7 +7,7 @@
 // along the target curve from the fixation point (SCIENCE.md §4.5).
 //
 //   curve_tracing [--seeds 10] [--first-seed 1] [--test-trials 200] [--max-test-length 15]
-//                 [--stage-cap 4000] [--agent-opt key=value ...] [--csv out.csv] [--threads 1]
+//                 [--stage-cap 20000] [--agent-opt key=value ...] [--csv out.csv] [--threads 1]
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
@@ -32,6 +32,9 @@ struct NetResult {
   double acc_mixed_1 = 0.0, acc_mixed_10 = 0.0;
   // latency (iterations) of target-curve pixels by distance from the FP, summed with counts
   std::vector<double> latency_sum, latency_n;
+  // enhancement: map activity on the target curve minus the distractor curve, at the same distance
+  // from each curve's start (the FP / the distractor's free end), summed with counts
+  std::vector<double> enh_sum, enh_n;
   double map_target = 0.0, map_distractor = 0.0;  // mean final map activity on target / distractor curves
   double seconds = 0.0;
 };
@@ -63,6 +66,8 @@ NetResult run_network(const Protocol& p, bool lateral, std::uint64_t seed, int t
   // latency of the enhancement along the target curve, on the first frame of the go epoch
   res.latency_sum.assign(static_cast<std::size_t>(max_len), 0.0);
   res.latency_n.assign(static_cast<std::size_t>(max_len), 0.0);
+  res.enh_sum.assign(static_cast<std::size_t>(max_len), 0.0);
+  res.enh_n.assign(static_cast<std::size_t>(max_len), 0.0);
   {
     auto env = make_curve_env(p, {{"min_length", "9"}, {"max_length", std::to_string(std::min(max_len, 13))}, {"split", "heldout"}});
     env->reset(mix_seed(seed, 3001));
@@ -87,6 +92,11 @@ NetResult run_network(const Protocol& p, bool lateral, std::uint64_t seed, int t
         }
         // distractor curves: every block after the first
         const std::size_t per = pixels.size() / 2;
+        for (std::size_t d = 0; d < per && d < res.enh_sum.size(); ++d)
+          if (pixels[d] >= 0 && pixels[per + d] >= 0) {
+            res.enh_sum[d] += map[static_cast<std::size_t>(pixels[d])] - map[static_cast<std::size_t>(pixels[per + d])];
+            res.enh_n[d] += 1;
+          }
         for (std::size_t k = per; k < pixels.size(); ++k)
           if (pixels[k] >= 0) {
             dsum += map[static_cast<std::size_t>(pixels[k])];
@@ -106,7 +116,7 @@ NetResult run_network(const Protocol& p, bool lateral, std::uint64_t seed, int t
 int main(int argc, char** argv) {
   CLI::App app{"augment-recurrent on CurveTracing-v0: curriculum, generalisation to longer curves, distractors"};
   int seeds = 10, first_seed = 1, test_trials = 200, max_len = 15, threads = 1;
-  long long stage_cap = 4000;
+  long long stage_cap = 20000;
   std::vector<std::string> agent_opts;
   std::string csv;
   app.add_option("--seeds", seeds, "networks per condition")->check(CLI::Range(1, 100000));
@@ -187,6 +197,15 @@ int main(int argc, char** argv) {
           n += results[static_cast<std::size_t>(2 * k + net)].latency_n[static_cast<std::size_t>(d)];
         }
         std::printf(" d%d:%.2f", d, n > 0 ? s / n : 0.0);
+      }
+      std::printf("\n  enhancement (map on the target curve minus the distractor curve, same distance from each curve's start):\n   ");
+      for (int d = 0; d < std::min(max_len, 13); ++d) {
+        double s = 0, n = 0;
+        for (int k = 0; k < seeds; ++k) {
+          s += results[static_cast<std::size_t>(2 * k + net)].enh_sum[static_cast<std::size_t>(d)];
+          n += results[static_cast<std::size_t>(2 * k + net)].enh_n[static_cast<std::size_t>(d)];
+        }
+        std::printf(" d%d:%.2g", d, n > 0 ? s / n : 0.0);
       }
       std::printf("\n");
     }

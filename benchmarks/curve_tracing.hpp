@@ -8,7 +8,9 @@
 // trials *with a target curve of the stage's new length L* in which it made a choice (correct, wrong
 // or timeout; trials aborted by breaking fixation are not counted, they are mostly exploration), or
 // the curriculum fails after `stage_cap` trials in a stage (the network then stays at that stage).
-// Training is with exploration on, so the criterion is met only when the greedy policy is better. Tests run greedily (learning and exploration off) on the
+// A window that meets the criterion is then confirmed by a greedy check (learning and exploration
+// off, `check_trials` trials of length L on training shapes, >= 85 % correct), as AuGMEnT's
+// saccade benchmark confirms its criterion; if the check fails, training goes on with a new window. Tests run greedily (learning and exploration off) on the
 // *held-out* shapes (split = heldout), one trial per episode; accuracy = correct / trials.
 #pragma once
 
@@ -34,7 +36,8 @@ struct Protocol {
   int min_length = 2;           // shortest curve in every stage (env default)
   int window = 100;             // choices judged for the stage criterion
   double criterion = 0.85;      // fraction correct to advance (RELEARNN's 85 % criterion)
-  long long stage_cap = 4000;   // trials per stage at most
+  long long stage_cap = 20000;  // trials per stage at most
+  int check_trials = 100;       // greedy check of a stage's criterion
   double fixation_reward = 0.2; // shaping reward at FP offset with fixation held (AuGMEnT's 0.2 on saccade/antisaccade)
   double abort_penalty = -1.0;  // reward for breaking fixation [choice]: with 225 actions the FP must beat every empty pixel
   double fixate_ms = 0.0;       // FP alone before the curves [choice: shortened; the map is recomputed every step]
@@ -117,7 +120,18 @@ inline Trained train(Agent& agent, const Protocol& p, std::uint64_t seed) {
         hits -= recent.front();
         recent.pop_front();
       }
-      passed = static_cast<int>(recent.size()) == p.window && hits >= p.criterion * p.window;
+      if (static_cast<int>(recent.size()) == p.window && hits >= p.criterion * p.window) {
+        // confirm greedily on fresh trials of the new length, then go on training if it fails
+        auto check = make_curve_env(p, {{"min_length", std::to_string(L)}, {"max_length", std::to_string(L)}, {"split", "train"}});
+        check->reset(mix_seed(seed, static_cast<std::uint64_t>(1000 * L) + static_cast<std::uint64_t>(n)));
+        agent.set_training(false);
+        int ok = 0;
+        for (int i = 0; i < p.check_trials; ++i) ok += run_trial(*check, agent, obs).outcome == "correct" ? 1 : 0;
+        agent.set_training(true);
+        passed = ok >= p.criterion * p.check_trials;
+        recent.clear();
+        hits = 0;
+      }
     }
     t.passed = passed;
     if (!passed) break;

@@ -31,6 +31,8 @@ TEST_CASE("augment-recurrent: tags are the gradient of the selected q through th
     p.iterations = 6;
     p.clip = clip;
     p.theta = clip ? 0.0 : 2.5;
+    p.fixed_readout = false;  // every parameter learns, and each has its own weight, so every tag is checked
+    p.isotropic = false;
     learning::LateralMap net(4, 5, p);
     Rng rng(3);
     net.randomize(1.0, rng);
@@ -83,4 +85,25 @@ TEST_CASE("augment-recurrent: activity spreads one pixel per iteration along the
   Rng rng(1);
   ff.randomize(0.25, rng);
   for (double w : std::vector<double>(ff.w().begin() + 1, ff.w().end())) CHECK(w == 0.0);
+}
+
+TEST_CASE("augment-recurrent: the recurrent net beats the feedforward one on a length it never trained", "[augment-recurrent]") {
+  // the benchmark's protocol with a smaller stage cap: curriculum on curves of 2..9 px, then greedy
+  // tests on held-out shapes of 9 px (trained) and 12 px (never trained), one distractor (chance 0.5)
+  curve_bench::Protocol p;
+  p.stage_cap = 20000;
+  double trained[2], untrained[2];
+  for (int lateral = 0; lateral < 2; ++lateral) {
+    auto env = curve_bench::make_curve_env(p, {});
+    auto agent = make_agent("augment-recurrent", env->observation_space(), env->action_space(),
+                            {{"lateral", lateral ? "true" : "false"}}, 1);
+    const auto t = curve_bench::train(*agent, p, 1);
+    if (lateral) CHECK(t.passed);
+    trained[lateral] = curve_bench::accuracy_at(*agent, p, 9, 1, 200, 77);
+    untrained[lateral] = curve_bench::accuracy_at(*agent, p, 12, 1, 200, 78);
+  }
+  CHECK(trained[1] >= 0.85);
+  CHECK(untrained[1] >= 0.85);
+  CHECK(trained[0] < 0.65);
+  CHECK(untrained[0] < 0.65);
 }

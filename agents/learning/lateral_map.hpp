@@ -6,7 +6,8 @@
 // RELEARNN, PLoS Comput Biol 2024, doi:10.1371/journal.pcbi.1012030, Fig. 3).
 //
 // Input: C channels over a g x g retina, x_{c,p}; channel `gate_channel` (the curve pixels) gates.
-//   drive      e_p = u_0 + Σ_c u_c x_{c,p}                               (shared over positions)
+//   drive      e_p = u_0 + Σ_c u_c x_{c,p} + ξ_p                         (shared over positions;
+//              ξ_p ~ N(0, noise²) drawn every step: noisy units)
 //   map        h_p^0 = 0;  z_p^k = e_p + Σ_{d∈D} w_d h_{p+d}^{k−1};  h_p^k = x_{gate,p} σ(z_p^k)
 //              σ(z) = 1 / (1 + exp(θ − z)), k = 1..K, D = self and the 4 or 8 neighbours
 //   context    F = max_p x_{context,p} (a global unit: "the fixation point is on"; 0 without context)
@@ -54,10 +55,14 @@ struct LateralMapParams {
   int neighbours = 8;      ///< 4 or 8 lateral neighbours
   bool lateral = true;     ///< neighbour weights present (false: fixed at 0)
   int gate_channel = 0;    ///< the channel that gates the map (curve pixels)
+  double noise = 0.0;      ///< sd of Gaussian noise added to every map unit's drive e_p, drawn each step
+  bool isotropic = true;   ///< one lateral weight for the 4 side neighbours (and one for the 4 corners)
   bool excitatory = true;  ///< the map's synapses (input, lateral, map → Q) kept >= 0; biases free
   bool clip = false;       ///< map units piecewise linear, [z − θ] clipped to [0, 1], instead of σ
+  double clip_slope = 0.0; ///< slope the tags use where a clipped unit is flat (a pseudo-derivative; 0 = exact)
   int readout_channel = 2; ///< the channel that gates the map's input to the Q units (targets; −1: none)
   bool normalise = true;   ///< the Q units read the map relative to its mean over the gated positions
+  bool fixed_readout = true; ///< the map's weight onto the Q units is fixed at 1 (v_h = 1, v'_h = 0), not learned
   int context_channel = 1; ///< the channel whose presence anywhere is the context unit F (−1: none)
 };
 
@@ -106,14 +111,19 @@ class LateralMap {
   void randomize(double range, Rng& rng) {
     for (double& x : u_) x = rng.uniform(-range, range);
     for (double& x : w_) x = rng.uniform(-range, range);
+    for (double& x : v_) x = rng.uniform(-range, range);
+    const std::size_t nf = static_cast<std::size_t>(nc_ + 2);
     if (p_.excitatory) {
       for (std::size_t i = 1; i < u_.size(); ++i) u_[i] = std::abs(u_[i]);
       for (double& x : w_) x = std::abs(x);
-      const std::size_t nf = static_cast<std::size_t>(nc_ + 2);
       v_[nf - 1] = std::abs(v_[nf - 1]);
       v_[2 * nf - 1] = std::abs(v_[2 * nf - 1]);
     }
-    for (double& x : v_) x = rng.uniform(-range, range);
+    if (p_.fixed_readout) {
+      v_[nf - 1] = 1.0;
+      v_[2 * nf - 1] = 0.0;
+    }
+    if (p_.isotropic) tie(w_);
     if (!p_.lateral) std::fill(w_.begin() + 1, w_.end(), 0.0);
   }
 
@@ -127,8 +137,9 @@ class LateralMap {
     delta_ = 0.0;
   }
 
-  /// Forward pass on a (C, g, g) input: drive, K lateral iterations, q at every position.
-  const std::vector<double>& forward(std::span<const float> in) {
+  /// Forward pass on a (C, g, g) input: drive, K lateral iterations, q at every position; `rng`
+  /// draws the drive noise (none without it or with noise = 0).
+  const std::vector<double>& forward(std::span<const float> in, Rng* rng = nullptr) {
     const std::size_t n = static_cast<std::size_t>(n_);
     for (std::size_t i = 0; i < x_.size(); ++i) x_[i] = in[i];
     const double* gate = &x_[static_cast<std::size_t>(p_.gate_channel) * n];
@@ -137,6 +148,10 @@ class LateralMap {
       for (int c = 0; c < nc_; ++c) e += u_[static_cast<std::size_t>(c + 1)] * x_[static_cast<std::size_t>(c) * n + p];
       e_[p] = e;
     }
+    // noisy drive: every unit's input fluctuates from step to step
+    if (rng != nullptr && p_.noise > 0.0)
+      for (std::size_t p = 0; p < n; ++p)
+        if (gate[p] != 0.0) e_[p] += rng->normal(0.0, p_.noise);
     // the map: activity spreads one neighbour per iteration, only over gated (curve) pixels
     std::fill(h_.begin(), h_.begin() + static_cast<std::ptrdiff_t>(n), 0.0);
     for (int k = 1; k <= p_.iterations; ++k) {
@@ -157,7 +172,7 @@ class LateralMap {
           // piecewise-linear unit: h = [z − θ] clipped to [0, 1]; sk keeps the slope (0 or 1)
           const double y = z - p_.theta;
           hk[p] = gate[p] * std::clamp(y, 0.0, 1.0);
-          sk[p] = y > 0.0 && y < 1.0 ? 1.0 : 0.0;
+          sk[p] = y > 0.0 && y < 1.0 ? 1.0 : p_.clip_slope;
         } else {
           sk[p] = 1.0 / (1.0 + std::exp(p_.theta - z));
           hk[p] = gate[p] * sk[p];
@@ -236,6 +251,7 @@ class LateralMap {
     for (int c = 0; c < nc_; ++c) grad_v_[static_cast<std::size_t>(c + 1)] = x_[static_cast<std::size_t>(c) * n + as];
     grad_v_[nf - 1] = (h_[static_cast<std::size_t>(p_.iterations) * n + as] - mean_h_) * readout_gate(as);
     for (std::size_t j = 0; j < nf; ++j) grad_v_[nf + j] = context_ * grad_v_[j];
+    if (p_.fixed_readout) grad_v_[nf - 1] = grad_v_[2 * nf - 1] = 0.0;
     // feedback enters the map at the selected position (the attention gate); with normalisation
     // the selected unit's feedback also reaches every gated position through the pool, −1/pool
     std::fill(fb_.begin(), fb_.end(), 0.0);
@@ -265,6 +281,12 @@ class LateralMap {
       }
       if (!any) break;
       std::swap(fb_, fb_next_);
+    }
+    if (p_.isotropic) {
+      // a tied weight's derivative is the sum over its copies; every copy takes it
+      double sides = 0.0, corners = 0.0;
+      for (int d = 1; d < nd_; ++d) (d <= 4 ? sides : corners) += grad_w_[static_cast<std::size_t>(d)];
+      for (int d = 1; d < nd_; ++d) grad_w_[static_cast<std::size_t>(d)] = d <= 4 ? sides : corners;
     }
     if (!p_.lateral) std::fill(grad_w_.begin() + 1, grad_w_.end(), 0.0);
   }
@@ -302,6 +324,11 @@ class LateralMap {
   const std::vector<double>& grad_v() const { return grad_v_; }
 
  private:
+  // isotropic kernel: every side neighbour takes the first side's weight, every corner the first corner's
+  void tie(std::vector<double>& k) const {
+    for (int d = 2; d < nd_; ++d) k[static_cast<std::size_t>(d)] = k[static_cast<std::size_t>(d <= 4 ? 1 : 5)];
+  }
+
   // the gate of the map's input to the Q unit at p
   double readout_gate(std::size_t p) const {
     return p_.readout_channel < 0 ? 1.0 : x_[static_cast<std::size_t>(p_.readout_channel) * static_cast<std::size_t>(n_) + p];
