@@ -7,7 +7,8 @@
 // along the target curve from the fixation point (SCIENCE.md §4.5).
 //
 //   curve_tracing [--seeds 10] [--first-seed 1] [--test-trials 200] [--max-test-length 15]
-//                 [--stage-cap 20000] [--agent-opt key=value ...] [--csv out.csv] [--threads 1]
+//                 [--stage-cap 20000] [--first-length 2] [--last-length 9] [--fixate-ms 0]
+//                 [--curves-ms 50] [--agent-opt key=value ...] [--csv out.csv] [--threads 1]
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
@@ -127,6 +128,9 @@ int main(int argc, char** argv) {
   app.add_option("--agent-opt", agent_opts, "augment-recurrent option key=value (repeatable)");
   app.add_option("--csv", csv, "write accuracy per length (median, quartiles; both nets) here");
   int first_length = 2, last_length = 9;
+  double fixate_ms = 0.0, curves_ms = 50.0;
+  app.add_option("--fixate-ms", fixate_ms, "env fixate_ms (FP alone before the curves; env default 300)")->check(CLI::Range(0.0, 10000.0));
+  app.add_option("--curves-ms", curves_ms, "env curves_ms (curves with the FP, fixation held; env default 600)")->check(CLI::Range(50.0, 10000.0));
   app.add_option("--first-length", first_length, "longest curve of the first curriculum stage")->check(CLI::Range(2, 40));
   app.add_option("--last-length", last_length, "longest curve of the last curriculum stage (RELEARNN: 9)")->check(CLI::Range(2, 40));
   app.add_option("--threads", threads, "parallel networks")->check(CLI::Range(1, 64));
@@ -136,6 +140,8 @@ int main(int argc, char** argv) {
     p.stage_cap = stage_cap;
     p.first_length = first_length;
     p.last_length = last_length;
+    p.fixate_ms = fixate_ms;
+    p.curves_ms = curves_ms;
     p.agent_options = parse_key_values(agent_opts, "--agent-opt");
     const auto t0 = std::chrono::steady_clock::now();
     const int jobs = 2 * seeds;
