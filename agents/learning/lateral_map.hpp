@@ -20,9 +20,10 @@
 //   weights    θ ← θ + β δ Tag_θ                                         (every parameter θ)
 //   tags       Tag_θ ← λγ Tag_θ + ∂q_a'/∂θ
 // The tag of a synapse is pre × gated feedback, as in AuGMEnT: the feedback starts at the selected
-// Q unit a' only (the attention gate: FB = v_h at position a', 0 elsewhere) and runs back through the
-// K iterations along the transposed lateral connections, ζ_p^k = FB_p^k x_{gate,p} σ'(z_p^k),
-// FB_q^{k−1} = Σ_d w_d ζ_{q−d}^k (FB at a' = ∂q_a'/∂h_a'); then Tag_{w_d} += Σ_{k,p} ζ_p^k h_{p+d}^{k−1} and
+// Q unit a' (the attention gate: FB = ∂q_a'/∂h_a' = v_m x_{r,a'} at position a'; with normalisation
+// also −v_m x_{r,a'} x_{r,p} / Σ_q x_{r,q} at every target p, through the competition) and runs back
+// through the K iterations along the transposed lateral connections, ζ_p^k = FB_p^k x_{gate,p} σ'(z_p^k),
+// FB_q^{k−1} = Σ_d w_d ζ_{q−d}^k; then Tag_{w_d} += Σ_{k,p} ζ_p^k h_{p+d}^{k−1} and
 // Tag_{u_c} += Σ_{k,p} ζ_p^k x_{c,p}. With symmetric feedback (AuGMEnT's default) this is the exact
 // gradient of q_a' within the step (backpropagation through the K iterations of this step only;
 // nothing is propagated back to earlier env steps, so it is local in time across steps). RELEARNN's
@@ -30,8 +31,12 @@
 // curve (their Fig. 6D). Weights are shared over positions (translation invariance), so the change
 // of a shared weight is the sum of the tags of its copies.
 //
-// With `lateral` off the neighbour weights stay 0 (only the self weight remains): the same network
-// without horizontal connections, the feedforward comparison.
+// Options (LateralMapParams): `excitatory` keeps the map's input and lateral weights >= 0 (bias free);
+// `isotropic` ties the side weights (and the corner weights) into one; `fixed_readout` fixes the
+// map's weight onto the Q units at v_m = 1 (v'_m = 0); `noise` adds ξ_p; `clip` replaces σ by
+// [z − θ] clipped to [0, 1] (tags then use slope 1 inside, `clip_slope` outside). With `lateral` off
+// the neighbour weights stay 0 (only the self weight remains): the same network without horizontal
+// connections, the feedforward comparison.
 #pragma once
 
 #include <algorithm>
