@@ -1,0 +1,249 @@
+// augment-recurrent: AuGMEnT (Rombouts, Bohte & Roelfsema 2015) with a retinotopic association map
+// and horizontal connections between neighbouring positions, for curve tracing (CurveTracing-v0).
+// Enhanced activity spreads from the fixation point along the curve because every unit's lateral
+// input is gated by the curve input at its own position (RELEARNN, PLoS Comput Biol 2024, Fig. 3;
+// Brosch, Neumann & Roelfsema 2015, PLoS Comput Biol 11:e1004489). One Q unit per retinal position
+// reads the map there; a saccade is a choice of position. Learning is AuGMEnT's: SARSA δ, tags from
+// feedback of the selected Q unit only, Δθ = β δ Tag, with the feedback run back through the
+// recurrent iterations (learning/lateral_map.hpp). All weights are shared over positions
+// (translation invariant), so what is learned about one stretch of curve holds at every position
+// and for curves longer than any trained one. `lateral = false` is the same network without the
+// horizontal connections: the feedforward comparison.
+//
+// One episode = one trial: tags are reset at episode start and end.
+#include <memory>
+
+#include "learning/lateral_map.hpp"
+#include "learning/selection.hpp"
+#include "sgym/agents.hpp"
+#include "sgym/error.hpp"
+
+namespace sgym {
+namespace {
+
+constexpr const char* kId = "augment-recurrent";
+
+/// Every option and its default.
+struct AugmentRecurrentConfig {
+  double beta = 0.05;         // learning rate [choice: tried 0.02, 0.05, 0.15 on CurveTracing-v0; 0.15 makes q oscillate, a shared weight's tag sums over positions]
+  double lambda = 0.2;        // tag decay λ (Rombouts et al. 2015: 0.2)
+  double gamma = 0.9;         // discount (Rombouts et al. 2015: 0.9)
+  double epsilon = 0.1;       // max-Boltzmann exploration [choice: Rombouts et al. 2015 use 0.025 with 3 actions; here 225 actions]
+  double temperature = 1.0;   // softmax temperature of exploratory choices (Rombouts et al. 2015: 1)
+  double theta = 0.0;         // sigmoid offset [choice: Rombouts et al. 2015 use 2.5; 0 keeps the map units at their steepest, so feedback survives the iterations]
+  double weight_range = 0.25; // initial weights U(−r, r) (Rombouts et al. 2015: 0.25)
+  int iterations = 40;        // recurrent iterations per env step [choice: the noisy front moves ~1 px per 2.6 iterations; 20 were too few for 13 px]
+  int neighbours = 4;         // lateral neighbourhood: 4 or 8 [choice: curves are 4-connected; 8 was worse at 9 px and beyond]
+  std::string unit = "sigmoid"; // map units: sigmoid σ(z) = 1/(1+exp(θ−z)) or clip, [z − θ] clipped to [0, 1]
+  double clip_slope = 0.1;    // with unit = clip: the slope the tags use where a unit is flat (pseudo-derivative) [choice]
+  double noise = 0.3;         // sd of Gaussian noise in every map unit's drive, each step [choice: 0, 0.1, 0.3, 0.5 tried; without noise a vanishing enhancement sufficed]
+  bool isotropic = true;      // one lateral weight for all side neighbours (one for all corners) [choice]
+  bool excitatory = true;     // the map's input and lateral weights kept >= 0, its bias free [choice]
+  bool lateral = true;        // horizontal connections on; off = the feedforward comparison
+  int gate_channel = 0;       // observation channel gating the map (CurveTracing-v0: 0 = curve pixels)
+  int readout_channel = 2;    // channel gating the map's input to the Q units (CurveTracing-v0: 2 = targets); -1 = none
+  bool fixed_readout = true;  // the map's weight onto the Q units is fixed at 1, not learned [choice]
+  bool normalise = true;      // Q units read the map relative to its mean over the targets (competition) [choice]
+  int context_channel = 1;    // channel whose presence anywhere drives the global context unit (CurveTracing-v0: 1 = FP); -1 = none
+};
+
+const OptionSet<AugmentRecurrentConfig>& options() {
+  static const OptionSet<AugmentRecurrentConfig> set = [] {
+    using C = AugmentRecurrentConfig;
+    OptionSet<C> s(kId);
+    s.add("beta", &C::beta, "", "learning rate β [choice: 0.02, 0.05, 0.15 tried on CurveTracing-v0; AuGMEnT's 0.15 makes q oscillate here, where a shared weight's tag sums over positions]", 0.0, 10.0)
+        .add("lambda", &C::lambda, "", "tag decay λ: tags decay by λγ per step (Rombouts et al. 2015: 0.2)", 0.0, 1.0)
+        .add("gamma", &C::gamma, "", "discount factor γ (Rombouts et al. 2015: 0.9)", 0.0, 1.0)
+        .add("epsilon", &C::epsilon, "", "max-Boltzmann exploration: probability of a softmax draw instead of the greedy action [choice: Rombouts et al. 2015 use 0.025 with 3 actions; here one action per retinal position]", 0.0, 1.0)
+        .add("temperature", &C::temperature, "", "softmax temperature of exploratory draws (Rombouts et al. 2015: 1)", 1e-6, 1e6)
+        .add("theta", &C::theta, "", "offset θ of the map units, σ(z) = 1/(1+exp(θ−z)) [choice: Rombouts et al. 2015 use 2.5 for association units; 0 keeps the units at their steepest so the feedback survives the iterations]", -100.0, 100.0)
+        .add("weight_range", &C::weight_range, "", "initial weights drawn from U(−r, r) (Rombouts et al. 2015: 0.25)", 0.0, 100.0)
+        .add("iterations", &C::iterations, "iterations", "recurrent iterations K of the map per env step; activity spreads at most one pixel per iteration (the learned, noisy front about one pixel per 2-3 iterations), so K bounds the longest curve that can be traced [choice: 20 was too few for 13 px]", 1, 1000)
+        .add("neighbours", &C::neighbours, "", "lateral neighbourhood of a map unit: 4 (sides) or 8 (sides and corners) [choice]", 4, 8)
+        .add_choice("unit", &C::unit, {"sigmoid", "clip"},
+                    "map units: sigmoid σ(z) = 1/(1+exp(θ−z)) as AuGMEnT's association units, or clip, [z − θ] clipped to [0, 1] (piecewise linear: the feedback does not shrink through the iterations) [choice]")
+        .add("clip_slope", &C::clip_slope, "", "with unit = clip: the slope the tags use where a unit is silent or saturated, a pseudo-derivative so that silent units can still learn (0 = the exact derivative) [choice]", 0.0, 1.0)
+        .add("noise", &C::noise, "", "sd of Gaussian noise added to every map unit's drive, drawn each step from the agent's RNG (training and testing): a tiny enhancement then no longer suffices, and learning builds a large, self-sustaining one [choice: 0, 0.1, 0.3, 0.5 tried]", 0.0, 100.0)
+        .add("isotropic", &C::isotropic, "one lateral weight shared by the side neighbours (and one by the corners): the spread does not depend on the direction a curve takes, so curves of any shape and the same length are traced alike; false = one weight per direction [choice]")
+        .add("excitatory", &C::excitatory, "the map's input and lateral weights (self included) are kept >= 0 and initialised |U(−r, r)|, its bias is free: the seed at the FP/gaze and the horizontal connections excite, so enhanced activity can only spread, not alternate in sign (without: an inverted code that does not propagate) [choice]")
+        .add("lateral", &C::lateral, "horizontal connections between neighbouring positions; false = the same network without them (feedforward comparison)")
+        .add("gate_channel", &C::gate_channel, "", "observation channel whose value gates each map unit (CurveTracing-v0: 0, the curve pixels)", 0, 1000)
+        .add("readout_channel", &C::readout_channel, "", "observation channel that gates the map's input to the Q unit at each position (CurveTracing-v0: 2, the saccade targets: a Q unit reads the map where there is something to look at); -1 = the map everywhere [choice]", -1, 1000)
+        .add("fixed_readout", &C::fixed_readout, "the map's weight onto the Q units is fixed at 1 (each map unit drives the Q unit at its position one-to-one, like a topographic projection); false = learned, kept >= 0 when excitatory [choice: a learned weight can reach 0 and then no feedback reaches the map]")
+        .add("normalise", &C::normalise, "the Q units read the map relative to its mean over the readout-gated positions (the targets compete); removes the common-mode drift of the map [choice]")
+        .add("context_channel", &C::context_channel, "", "observation channel whose maximum over the retina is a global context unit F that scales a second set of readout weights (CurveTracing-v0: 1, 'the fixation point is on'); -1 = no context unit", -1, 1000);
+    return s;
+  }();
+  return set;
+}
+
+class AugmentRecurrent final : public Agent {
+ public:
+  AugmentRecurrent(const Space& obs, const Space& act, const AugmentRecurrentConfig& c, std::uint64_t seed)
+      : Agent(kId, obs, act, seed),
+        cfg_(c),
+        net_(static_cast<int>(obs.shape()[0]), static_cast<int>(obs.shape()[1]), params(c)),
+        action_(Action::discrete(0)),
+        p_(static_cast<std::size_t>(act.n()), 0.0) {
+    net_.randomize(c.weight_range, rng_);
+  }
+
+  void begin_episode() override {
+    net_.reset_trial();
+    ready_ = false;
+  }
+
+  const Action& act(std::span<const float> obs) override {
+    // the action for this observation was chosen in observe(), unless the episode just began
+    if (!ready_) {
+      net_.forward(obs, &rng_);
+      choose();
+      net_.step(static_cast<int>(action_.index), 0.0, training());
+    }
+    ready_ = false;
+    return action_;
+  }
+
+  void observe(double reward, std::span<const float> next_obs, bool terminated, bool truncated) override {
+    if (terminated) {
+      net_.terminal(reward, training());
+      net_.reset_trial();
+      return;
+    }
+    net_.forward(next_obs, &rng_);
+    if (truncated) {
+      net_.truncated(reward, training());
+      net_.reset_trial();
+      return;
+    }
+    // SARSA: the next action is chosen now, so δ can use its q
+    choose();
+    net_.step(static_cast<int>(action_.index), reward, training());
+    ready_ = true;
+  }
+
+  void end_episode() override {
+    net_.reset_trial();
+    ready_ = false;
+  }
+
+  std::vector<std::string> signal_names() const override { return {"q", "rpe", "map", "map_latency", "tag_norm"}; }
+  std::vector<Signal> introspect() const override {
+    const auto& q = net_.q();
+    const int K = net_.params().iterations;
+    const auto final_map = net_.map(K);
+    std::vector<float> map(final_map.begin(), final_map.end());
+    // latency: the first iteration at which a unit reaches half its final activity (0 when silent)
+    std::vector<float> latency(final_map.size(), 0.0f);
+    for (std::size_t p = 0; p < final_map.size(); ++p) {
+      if (final_map[p] <= 0.0) continue;
+      for (int k = 1; k <= K; ++k)
+        if (net_.map(k)[p] >= 0.5 * final_map[p]) {
+          latency[p] = static_cast<float>(k);
+          break;
+        }
+    }
+    return {{"q", std::vector<float>(q.begin(), q.end())},
+            {"rpe", {static_cast<float>(net_.delta())}},
+            {"map", map},
+            {"map_latency", latency},
+            {"tag_norm", {static_cast<float>(net_.tag_norm())}}};
+  }
+
+  /// The network (for analyses: the map at every iteration).
+  const learning::LateralMap& network() const { return net_; }
+
+ protected:
+  void save_state(StateWriter& w) const override {
+    w.doubles(net_.u());
+    w.doubles(net_.w());
+    w.doubles(net_.v());
+  }
+
+  void load_state(StateReader& r) override {
+    // read everything first, so a bad file leaves the network unchanged
+    std::vector<double> u, w, v;
+    r.doubles(u, net_.u().size(), "drive weights");
+    r.doubles(w, net_.w().size(), "lateral weights");
+    r.doubles(v, net_.v().size(), "readout weights");
+    net_.u() = u;
+    net_.w() = w;
+    net_.v() = v;
+    net_.reset_trial();
+    ready_ = false;
+  }
+
+ private:
+  static learning::LateralMapParams params(const AugmentRecurrentConfig& c) {
+    learning::LateralMapParams p;
+    p.beta = c.beta;
+    p.lambda = c.lambda;
+    p.gamma = c.gamma;
+    p.theta = c.theta;
+    p.iterations = c.iterations;
+    p.neighbours = c.neighbours;
+    p.lateral = c.lateral;
+    p.gate_channel = c.gate_channel;
+    p.context_channel = c.context_channel;
+    p.readout_channel = c.readout_channel;
+    p.normalise = c.normalise;
+    p.fixed_readout = c.fixed_readout;
+    p.clip = c.unit == "clip";
+    p.excitatory = c.excitatory;
+    p.isotropic = c.isotropic;
+    p.noise = c.noise;
+    p.clip_slope = c.clip_slope;
+    return p;
+  }
+
+  // max-Boltzmann while training (Rombouts et al. 2015), greedy when training is off
+  void choose() {
+    const std::span<const double> q(net_.q().data(), net_.q().size());
+    action_.index = training() ? static_cast<std::int64_t>(learning::max_boltzmann(q, cfg_.epsilon, cfg_.temperature, p_, rng_))
+                               : static_cast<std::int64_t>(learning::argmax(q));
+  }
+
+  AugmentRecurrentConfig cfg_;
+  learning::LateralMap net_;
+  Action action_;
+  std::vector<double> p_;  // choice probabilities
+  bool ready_ = false;     // observe() already chose the action for the next act()
+};
+
+std::string incompatibility(const Space& obs, const Space& act) {
+  if (!obs.is_box() || obs.shape().size() != 3 || obs.shape()[1] != obs.shape()[2] || obs.shape()[0] < 1)
+    return "needs a retinotopic Box observation of shape (channels, g, g)";
+  if (!act.is_discrete() || act.n() != obs.shape()[1] * obs.shape()[2])
+    return "needs a Discrete(g*g) action space: one action (a saccade) per retinal position";
+  return "";
+}
+
+std::unique_ptr<Agent> make(const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) {
+  const AugmentRecurrentConfig c = options().parse(kv);
+  if (c.neighbours != 4 && c.neighbours != 8)
+    throw UsageError(std::string(kId) + ": neighbours = " + std::to_string(c.neighbours) + " must be 4 or 8");
+  if (c.gate_channel >= obs.shape()[0])
+    throw UsageError(std::string(kId) + ": gate_channel = " + std::to_string(c.gate_channel) +
+                     " must be below the number of observation channels, " + std::to_string(obs.shape()[0]));
+  if (c.readout_channel >= obs.shape()[0])
+    throw UsageError(std::string(kId) + ": readout_channel = " + std::to_string(c.readout_channel) +
+                     " must be -1 or below the number of observation channels, " + std::to_string(obs.shape()[0]));
+  if (c.context_channel >= obs.shape()[0])
+    throw UsageError(std::string(kId) + ": context_channel = " + std::to_string(c.context_channel) +
+                     " must be -1 or below the number of observation channels, " + std::to_string(obs.shape()[0]));
+  return std::make_unique<AugmentRecurrent>(obs, act, c, seed);
+}
+
+}  // namespace
+
+AgentEntry augment_recurrent_entry() {
+  return {kId,
+          "AuGMEnT with a retinotopic map and gated horizontal connections (curve tracing): activity spreads along the curve; RPE-steered, attention-gated tags through the iterations",
+          "Box observation (channels, g, g) with the curve pixels in gate_channel; action Discrete(g*g) (a saccade to a position)",
+          options().docs(),
+          incompatibility,
+          make,
+          {"CurveTracing-v0"}};
+}
+
+}  // namespace sgym

@@ -1,0 +1,165 @@
+// The curve-tracing protocol of benchmarks/results/curve-tracing.md, shared by the benchmark
+// program (benchmarks/curve_tracing.cpp) and its fast test (tests/test_augment_recurrent.cpp).
+//
+// Curriculum on curve length (as RELEARNN, PLoS Comput Biol 2024, doi:10.1371/journal.pcbi.1012030:
+// trained on curves up to 9 px with a curriculum, tested up to 13 px): stage L trains on target and
+// distractor curves of min_length..L pixels drawn from the *training* shapes (split = train), one
+// distractor; the next stage starts when the network chose correctly on >= 85 % of the last 100
+// trials *with a target curve of the stage's new length L* in which it made a choice (correct, wrong
+// or timeout; trials aborted by breaking fixation are not counted, they are mostly exploration), or
+// the curriculum fails after `stage_cap` trials in a stage (the network then stays at that stage).
+// A window that meets the criterion is then confirmed by a greedy check (learning and exploration
+// off, `check_trials` trials of length L on training shapes, >= 85 % correct), as AuGMEnT's
+// saccade benchmark confirms its criterion; if the check fails, training goes on with a new window. Tests run greedily (learning and exploration off) on the
+// *held-out* shapes (split = heldout), one trial per episode; accuracy = correct / trials.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/rng.hpp"
+
+namespace sgym::curve_bench {
+
+/// The env options common to training and testing (timeline and rewards of CurveTracing-v0).
+struct Protocol {
+  int grid = 15;                // retina side (env default)
+  int first_length = 2;         // curriculum: longest curve of the first stage
+  int last_length = 9;          // and of the last (RELEARNN: curves up to 9 px)
+  int min_length = 2;           // shortest curve in every stage (env default)
+  int window = 100;             // choices judged for the stage criterion
+  double criterion = 0.85;      // fraction correct to advance (RELEARNN's 85 % criterion)
+  long long stage_cap = 20000;  // trials per stage at most
+  int check_trials = 100;       // greedy check of a stage's criterion
+  double fixation_reward = 0.2; // shaping reward at FP offset with fixation held (AuGMEnT's 0.2 on saccade/antisaccade)
+  double abort_penalty = -1.0;  // reward for breaking fixation [choice]: with 225 actions the FP must beat every empty pixel
+  double fixate_ms = 0.0;       // FP alone before the curves [choice: shortened; the map is recomputed every step]
+  double curves_ms = 50.0;      // curves with the FP: one step of fixation before the go signal [choice]
+  KeyValues agent_options;      // options of augment-recurrent
+};
+
+/// What one network did.
+struct Trained {
+  int stage_reached = 0;        // longest curve length of the last stage entered
+  bool passed = false;          // criterion met at the last stage
+  long long trials = 0;         // training trials over all stages
+};
+
+/// Outcome of one trial (= one episode) and its info at the end.
+struct TrialResult {
+  std::string outcome;
+  std::int64_t length = 0;
+};
+
+/// An env of the protocol with extra options.
+inline std::unique_ptr<Env> make_curve_env(const Protocol& p, KeyValues extra) {
+  KeyValues kv = {{"grid", std::to_string(p.grid)}, {"fixation_reward", format_number(p.fixation_reward)},
+                 {"abort_penalty", format_number(p.abort_penalty)},
+                 {"fixate_ms", format_number(p.fixate_ms)}, {"curves_ms", format_number(p.curves_ms)}};
+  for (auto& e : extra) kv.push_back(std::move(e));
+  return make_env("CurveTracing-v0", kv);
+}
+
+/// Runs one episode; `on_go` (when set) is called after the agent observed the first frame of the
+/// go epoch, with that step's info.
+template <typename F>
+TrialResult run_trial(Env& env, Agent& agent, std::vector<float>& obs, F&& on_go) {
+  const ResetResult r0 = env.reset();
+  obs.assign(r0.obs.begin(), r0.obs.end());
+  agent.begin_episode();
+  bool seen_go = false;
+  for (;;) {
+    const Action& a = agent.act(obs);
+    const StepResult r = env.step(a);
+    obs.assign(r.obs.begin(), r.obs.end());
+    agent.observe(r.reward, obs, r.terminated, r.truncated);
+    if (r.terminated || r.truncated) {
+      agent.end_episode();
+      return {r.info.get_string(info_keys::kTrialOutcome), r.info.get_int("target_length")};
+    }
+    if (!seen_go && r.info.get_string(info_keys::kEpoch) == "go") {
+      seen_go = true;
+      on_go(r.info);
+    }
+  }
+}
+
+inline TrialResult run_trial(Env& env, Agent& agent, std::vector<float>& obs) {
+  return run_trial(env, agent, obs, [](const Info&) {});
+}
+
+/// Trains `agent` through the curriculum; env seeds derive from `seed`.
+inline Trained train(Agent& agent, const Protocol& p, std::uint64_t seed) {
+  Trained t;
+  std::vector<float> obs;
+  agent.set_training(true);
+  for (int L = p.first_length; L <= p.last_length; ++L) {
+    t.stage_reached = L;
+    auto env = make_curve_env(p, {{"min_length", std::to_string(std::min(p.min_length, L))},
+                                  {"max_length", std::to_string(L)},
+                                  {"split", "train"}});
+    env->reset(mix_seed(seed, static_cast<std::uint64_t>(100 + L)));
+    std::deque<int> recent;
+    int hits = 0;
+    bool passed = false;
+    for (long long n = 0; n < p.stage_cap && !passed; ++n) {
+      const TrialResult r = run_trial(*env, agent, obs);
+      ++t.trials;
+      if (r.outcome == "aborted" || r.length != L) continue;
+      const int hit = r.outcome == "correct" ? 1 : 0;
+      recent.push_back(hit);
+      hits += hit;
+      if (static_cast<int>(recent.size()) > p.window) {
+        hits -= recent.front();
+        recent.pop_front();
+      }
+      if (static_cast<int>(recent.size()) == p.window && hits >= p.criterion * p.window) {
+        // confirm greedily on fresh trials of the new length, then go on training if it fails
+        auto check = make_curve_env(p, {{"min_length", std::to_string(L)}, {"max_length", std::to_string(L)}, {"split", "train"}});
+        check->reset(mix_seed(seed, static_cast<std::uint64_t>(1000 * L) + static_cast<std::uint64_t>(n)));
+        agent.set_training(false);
+        int ok = 0;
+        for (int i = 0; i < p.check_trials; ++i) ok += run_trial(*check, agent, obs).outcome == "correct" ? 1 : 0;
+        agent.set_training(true);
+        passed = ok >= p.criterion * p.check_trials;
+        recent.clear();
+        hits = 0;
+      }
+    }
+    t.passed = passed;
+    if (!passed) break;
+  }
+  agent.set_training(false);
+  return t;
+}
+
+/// Greedy accuracy over `trials` trials of an env with these extra options (held-out shapes).
+inline double test_accuracy(Agent& agent, const Protocol& p, KeyValues extra, int trials, std::uint64_t seed) {
+  extra.push_back({"split", "heldout"});
+  auto env = make_curve_env(p, std::move(extra));
+  env->reset(seed);
+  std::vector<float> obs;
+  const bool was = agent.training();
+  agent.set_training(false);
+  int hits = 0;
+  for (int i = 0; i < trials; ++i) hits += run_trial(*env, agent, obs).outcome == "correct" ? 1 : 0;
+  agent.set_training(was);
+  return static_cast<double>(hits) / trials;
+}
+
+/// Greedy accuracy on target curves of exactly `length` pixels, with `distractors` distractors.
+inline double accuracy_at(Agent& agent, const Protocol& p, int length, int distractors, int trials, std::uint64_t seed) {
+  return test_accuracy(agent, p,
+                       {{"min_length", std::to_string(length)}, {"max_length", std::to_string(length)},
+                        {"distractors", std::to_string(distractors)}},
+                       trials, seed);
+}
+
+}  // namespace sgym::curve_bench

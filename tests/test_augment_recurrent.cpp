@@ -1,0 +1,109 @@
+// augment-recurrent: the lateral map's tags are the gradient of the selected q through the
+// iterations; activity spreads one pixel per iteration along a curve and not onto another; and the
+// recurrent net beats the same net without horizontal connections on a curve length it never
+// trained (benchmarks/curve_tracing.hpp protocol, small budget).
+#include <catch2/catch.hpp>
+
+#include "../benchmarks/curve_tracing.hpp"
+#include "learning/lateral_map.hpp"
+#include "sgym/agents.hpp"
+
+using namespace sgym;
+
+namespace {
+
+// a 5 x 5 retina with one curve 6-7-8-13-18 (FP / gaze at 6, target at 18) and a lone pixel at 20
+std::vector<float> small_retina() {
+  std::vector<float> x(4 * 25, 0.0f);
+  for (int p : {6, 7, 8, 13, 18, 20}) x[static_cast<std::size_t>(p)] = 1.0f;
+  x[25 + 6] = 1.0f;   // fixation point
+  x[50 + 18] = 1.0f;  // target
+  x[50 + 20] = 1.0f;
+  x[75 + 6] = 1.0f;   // gaze
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("augment-recurrent: tags are the gradient of the selected q through the iterations", "[augment-recurrent]") {
+  for (bool clip : {false, true}) {
+    learning::LateralMapParams p;
+    p.iterations = 6;
+    p.clip = clip;
+    p.theta = clip ? 0.0 : 2.5;
+    p.fixed_readout = false;  // every parameter learns, and each has its own weight, so every tag is checked
+    p.isotropic = false;
+    learning::LateralMap net(4, 5, p);
+    Rng rng(3);
+    net.randomize(1.0, rng);
+    const auto x = small_retina();
+    const int a = 18;
+    net.forward(x);
+    net.gradient(a);
+    const auto gu = net.grad_u(), gw = net.grad_w(), gv = net.grad_v();
+    auto check = [&](std::vector<double>& w, const std::vector<double>& g) {
+      for (std::size_t i = 0; i < w.size(); ++i) {
+        const double o = w[i], h = 1e-6;
+        w[i] = o + h;
+        net.forward(x);
+        const double qp = net.q()[a];
+        w[i] = o - h;
+        net.forward(x);
+        const double qm = net.q()[a];
+        w[i] = o;
+        CHECK((qp - qm) / (2 * h) == Approx(g[i]).margin(1e-5));
+      }
+    };
+    check(net.u(), gu);
+    check(net.w(), gw);
+    check(net.v(), gv);
+  }
+}
+
+TEST_CASE("augment-recurrent: activity spreads one pixel per iteration along the curve only", "[augment-recurrent]") {
+  learning::LateralMapParams p;
+  p.iterations = 8;
+  p.clip = true;
+  p.theta = 0.0;
+  learning::LateralMap net(4, 5, p);
+  // the gaze seeds the map; each unit passes its activity to its 4-neighbours (hand-set weights)
+  std::fill(net.u().begin(), net.u().end(), 0.0);
+  net.u()[4] = 1.0;
+  std::fill(net.w().begin(), net.w().end(), 0.0);
+  for (int d = 0; d <= 4; ++d) net.w()[static_cast<std::size_t>(d)] = 1.0;
+  net.forward(small_retina());
+  const int along[] = {6, 7, 8, 13, 18};
+  for (int d = 0; d < 5; ++d) {
+    // pixel d along the curve is silent until iteration d + 1, then on
+    CHECK(net.map(d)[static_cast<std::size_t>(along[d])] == 0.0);
+    CHECK(net.map(d + 1)[static_cast<std::size_t>(along[d])] == 1.0);
+  }
+  CHECK(net.map(8)[20] == 0.0);  // the other curve pixel is never reached
+  // without horizontal connections the same weights do not spread
+  p.lateral = false;
+  learning::LateralMap ff(4, 5, p);
+  Rng rng(1);
+  ff.randomize(0.25, rng);
+  for (double w : std::vector<double>(ff.w().begin() + 1, ff.w().end())) CHECK(w == 0.0);
+}
+
+TEST_CASE("augment-recurrent: the recurrent net beats the feedforward one on a length it never trained", "[augment-recurrent]") {
+  // the benchmark's protocol with a smaller stage cap: curriculum on curves of 2..9 px, then greedy
+  // tests on held-out shapes of 9 px (trained) and 12 px (never trained), one distractor (chance 0.5)
+  curve_bench::Protocol p;
+  p.stage_cap = 20000;
+  double trained[2], untrained[2];
+  for (int lateral = 0; lateral < 2; ++lateral) {
+    auto env = curve_bench::make_curve_env(p, {});
+    auto agent = make_agent("augment-recurrent", env->observation_space(), env->action_space(),
+                            {{"lateral", lateral ? "true" : "false"}}, 1);
+    const auto t = curve_bench::train(*agent, p, 1);
+    if (lateral) CHECK(t.passed);
+    trained[lateral] = curve_bench::accuracy_at(*agent, p, 9, 1, 200, 77);
+    untrained[lateral] = curve_bench::accuracy_at(*agent, p, 12, 1, 200, 78);
+  }
+  CHECK(trained[1] >= 0.85);
+  CHECK(untrained[1] >= 0.85);
+  CHECK(trained[0] < 0.65);
+  CHECK(untrained[0] < 0.65);
+}
