@@ -81,7 +81,7 @@ struct BgCerebellumWalkerConfig {
   int granule_cells = 600;          // granule cells of the forward model [choice]
   int fan_in = 4;                   // mossy inputs per granule cell (Eccles et al. 1967: ~4 dendrites)
   double granule_threshold = 0.3;   // threshold on the mean mossy input [choice]
-  double fm_rate = 0.5;             // normalised LMS rate of the forward model [choice]
+  double fm_rate = 0.05;            // normalised LMS rate of the forward model [choice]
   double spe_pitch = 0.0, spe_rate = 0.0, spe_hip = 0.0, spe_knee = 0.0;  // initial correction gains
   int wiring_seed = 0;              // mossy-to-granule wiring seed; 0 = the agent's seed
 };
