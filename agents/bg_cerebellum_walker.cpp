@@ -62,7 +62,8 @@ struct BgCerebellumWalkerConfig {
   double lambda = 0.8;          // eligibility decay per segment, on top of gamma^K [choice]
   int segment_steps = 100;      // K: steps a perturbation is held (2 s at 50 Hz) [choice]
   double rpe_clip = 2.0;        // bound on the normalised RPE that drives the actor [choice]
-  // CPG: initial gait [choice, hand-set; the PD and reflex gains start at biped-heuristic's ×0.5]
+  // CPG: initial gait = biped-heuristic's targets, thresholds and gains (its gains × its 0.5 output
+  // scale); f and K [choice] from a small grid (docs/agents/bg-cerebellum-walker.md)
   double freq_hz = 0.6;         // stride frequency (Hz)
   double coupling = 5.0;        // coupling strength K (1/s)
   double phase_lag = kPi;       // Δ, phase lag between the legs (rad)
