@@ -7,7 +7,7 @@
 //   dφ_i/dt = 2π f + K sin(φ_j − φ_i − Δ_ij),  Δ_10 = −Δ_01 = Δ (π),  Euler at dt = 1/50 s.
 // Each cycle has four quarters: early swing [0, π/2), late swing [π/2, π), support [π, 3π/2),
 // push-off [3π/2, 2π). Sensory gates (reflexes) move or hold the phase:
-//   early swing → late swing  when the other (stance) hip is extended past h_back
+//   early swing → late swing  when the other (stance) hip is extended past h_back; held at π/2⁻ until then
 //   late swing  → support     at touchdown (lower-leg contact); held at π⁻ until the foot lands
 //   support     → push-off    when the other foot touches down (double support); held at 3π/2⁻ until then
 //   push-off    → swing       when the knee has extended past k_lift or the hull speed exceeds v_lift
@@ -64,7 +64,7 @@ struct BgCerebellumWalkerConfig {
   double rpe_clip = 2.0;        // bound on the normalised RPE that drives the actor [choice]
   // CPG: initial gait = biped-heuristic's targets, thresholds and gains (its gains × its 0.5 output
   // scale); f and K [choice] from a small grid (docs/agents/bg-cerebellum-walker.md)
-  double freq_hz = 0.6;         // stride frequency (Hz)
+  double freq_hz = 1.0;         // stride frequency (Hz)
   double coupling = 5.0;        // coupling strength K (1/s)
   double phase_lag = kPi;       // Δ, phase lag between the legs (rad)
   double hip_swing = 1.1;       // hip target, early swing (rad; biped-heuristic 1.1)
@@ -389,8 +389,9 @@ class BgCerebellumWalker final : public Agent {
     std::array<bool, 2> touchdown{false, false};
     for (int leg = 0; leg < 2; ++leg) {
       const int was = seg_before[static_cast<std::size_t>(leg)], now = segment(cpg_.phase(leg));
-      if (was == 0 && hip(1 - leg) < p_[kHipBack]) {
-        cpg_.set_phase(leg, 0.5 * kPi);  // the stance leg is behind: put the swing leg down
+      if (was == 0) {
+        if (hip(1 - leg) < p_[kHipBack]) cpg_.set_phase(leg, 0.5 * kPi);  // the stance leg is behind: put the swing leg down
+        else if (now >= 1) cpg_.set_phase(leg, 0.5 * kPi - 1e-9);         // not yet: keep the leg forward
       } else if (was == 1) {
         touchdown[static_cast<std::size_t>(leg)] = loaded(leg);
         if (loaded(leg)) cpg_.set_phase(leg, kPi);           // touchdown: stance
