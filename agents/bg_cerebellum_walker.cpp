@@ -1,0 +1,488 @@
+// bg-cerebellum-walker: a basal-ganglia + cerebellum controller for BipedalWalker (issue 7, item 3).
+// The basal ganglia learn *what* (which gait parameters pay) from reward; the cerebellum learns *how*
+// the body responds to commands (a forward model) and corrects commands from its sensory prediction
+// error (../shared/SCIENCE.md §1, §3). Full equations and sources: docs/agents/bg-cerebellum-walker.md.
+//
+// CPG (learning/oscillators.hpp): one phase oscillator per leg, coupled toward antiphase,
+//   dφ_i/dt = 2π f + K sin(φ_j − φ_i − Δ_ij),  Δ_10 = −Δ_01 = Δ (π),  Euler at dt = 1/50 s.
+// Each cycle has four quarters: early swing [0, π/2), late swing [π/2, π), support [π, 3π/2),
+// push-off [3π/2, 2π). Sensory gates (reflexes) move or hold the phase:
+//   early swing → late swing  when the other (stance) hip is extended past h_back; held at π/2⁻ until then
+//   late swing  → support     at touchdown (lower-leg contact); held at π⁻ until the foot lands
+//   support     → push-off    when the other foot touches down (double support); held at 3π/2⁻ until then
+//   push-off    → swing       when the knee has extended past k_lift or the hull speed exceeds v_lift
+// Targets per quarter, tracked by PD (obs units: q hip/knee angle, q̇ speed, θ, ω hull angle/rate):
+//   early swing: hip h_swing, knee k_swing;   late swing: hip h_land, knee k_land;
+//   support: knee k_stance;   push-off: knee k_push;   (stance hips have no target: posture only)
+//   u_hip  = [swing] (k_p^h (h* − q_h) − k_d^h q̇_h) + k_θ θ + k_ω ω     (vestibular posture reflex)
+//   u_knee = k_p^k (k* − q_k) − k_d^k q̇_k − k_vy v_y                     (vertical-bounce damping)
+// These are biped-heuristic's rules and gains (Gymnasium's demo controller) recast as a gated
+// oscillator; without the CPG (cpg=false) the learner tunes a reactive linear policy u = W [obs 0..13; 1].
+// Cerebellar forward model (learning/cerebellum.hpp): predicts the proprioceptive / vestibular slice
+// s = (θ, ω, v_x, v_y, q_h0, q̇_h0, q_k0, q̇_k0, q_h1, q̇_h1, q_k1, q̇_k1) one step ahead from s and the
+// efference copy u, ŝ_{t+1} = s_t + W [1; x; p(x)], trained by normalised LMS on ε_t = s_t − ŝ_t
+// (climbing fibres). The error corrects the next command:
+//   u_hip,i += c_θ ε_θ + c_ω ε_ω − c_h ε_q̇h,i        u_knee,i −= c_k ε_q̇k,i
+// Basal ganglia (weight perturbation with a TD critic; Williams 1992, Fiete & Seung 2006): the learned
+// parameters are p_k = clip(p0_k + scale_k (z_k + ξ_k)); ξ ~ N(0, σ² I) is drawn anew every K steps
+// (a segment) and held for it. At each segment's end
+//   δ = Σ_{k<K} γ^k r_{t+k} + γ^K V(s_{t+K}) − V(s_t),   V(s) = v · [obs 0..13; 1]   (V(terminal) = 0)
+//   v ← v + α_c δ φ_t / |φ_t|²                       (critic, normalised LMS)
+//   σ_δ² ← σ_δ² + α_v (δ² − σ_δ²),   d = clip(δ / σ_δ, −d_max, d_max)   (dopamine, in units of its sd)
+//   e ← γ^K λ e + ξ / σ,              z ← z + α d e  (the perturbation's eligibility times dopamine)
+// Evaluation (training off): no perturbation; the forward model and all parameters are frozen.
+#include <Eigen/Core>
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numbers>
+#include <string>
+#include <vector>
+
+#include "learning/cerebellum.hpp"
+#include "learning/oscillators.hpp"
+#include "sgym/agents.hpp"
+
+namespace sgym {
+namespace {
+
+constexpr double kDt = 1.0 / 50.0;  // the walker's control step (FPS = 50, biped_physics.hpp)
+constexpr double kPi = std::numbers::pi;
+
+struct BgCerebellumWalkerConfig {
+  // structure (ablations)
+  bool cpg = true;         // central pattern generator on; off = a reactive linear policy
+  bool cerebellum = true;  // cerebellar prediction-error correction on
+  // basal-ganglia learner
+  double sigma = 0.1;           // perturbation sd, in units of each parameter's scale [choice]
+  double alpha = 0.01;          // actor learning rate per segment, in parameter-scale units [choice]
+  double alpha_critic = 0.1;    // critic learning rate (normalised LMS) per segment [choice]
+  double alpha_var = 0.01;      // rate of the running RPE variance [choice]
+  double gamma = 0.99;          // discount per step [choice]
+  double lambda = 0.8;          // eligibility decay per segment, on top of gamma^K [choice]
+  int segment_steps = 100;      // K: steps a perturbation is held (2 s at 50 Hz) [choice]
+  double rpe_clip = 2.0;        // bound on the normalised RPE that drives the actor [choice]
+  // CPG: initial gait = biped-heuristic's targets, thresholds and gains (its gains × its 0.5 output
+  // scale); f and K [choice] from a small grid (docs/agents/bg-cerebellum-walker.md)
+  double freq_hz = 1.0;         // stride frequency (Hz)
+  double coupling = 5.0;        // coupling strength K (1/s)
+  double phase_lag = kPi;       // Δ, phase lag between the legs (rad)
+  double hip_swing = 1.1;       // hip target, early swing (rad; biped-heuristic 1.1)
+  double hip_land = 0.1;        // hip target, late swing (rad; biped-heuristic 0.1)
+  double knee_swing = -0.6;     // knee target, early swing (obs = angle + 1; biped-heuristic -0.6)
+  double knee_land = 0.1;       // knee target, late swing (biped-heuristic SUPPORT_KNEE_ANGLE 0.1)
+  double knee_stance = 0.1;     // knee target, early stance (biped-heuristic 0.1)
+  double knee_push = 1.0;       // knee target, late stance: push-off (biped-heuristic 1.0)
+  double hip_back = 0.1;        // h_back: stance hip extension that ends the other leg's early swing (biped-heuristic 0.1)
+  double knee_lift = 0.88;      // k_lift: push-off knee extension that starts the swing (biped-heuristic 0.88)
+  double speed_lift = 0.348;    // v_lift: hull speed (obs units) that also starts the swing (biped-heuristic 1.2 x SPEED 0.29)
+  double kp_hip = 0.45, kd_hip = 0.125, kp_knee = 2.0, kd_knee = 0.125;
+  double k_pitch = 0.45, k_pitch_rate = 0.75, k_vy = 7.5;
+  // cerebellum
+  int granule_cells = 600;          // granule cells of the forward model [choice]
+  int fan_in = 4;                   // mossy inputs per granule cell (Eccles et al. 1967: ~4 dendrites)
+  double granule_threshold = 0.3;   // threshold on the mean mossy input [choice]
+  double fm_rate = 0.05;            // normalised LMS rate of the forward model [choice]
+  double spe_pitch = 0.0, spe_rate = 0.0, spe_hip = 0.0, spe_knee = 0.0;  // initial correction gains
+  int wiring_seed = 0;              // mossy-to-granule wiring seed; 0 = the agent's seed
+};
+
+const OptionSet<BgCerebellumWalkerConfig>& options() {
+  static const OptionSet<BgCerebellumWalkerConfig> set = [] {
+    using C = BgCerebellumWalkerConfig;
+    OptionSet<C> s("bg-cerebellum-walker");
+    s.add("cpg", &C::cpg, "central pattern generator on (false: the learner tunes a reactive linear policy u = W [obs 0..13; 1], the CPG ablation)")
+        .add("cerebellum", &C::cerebellum, "cerebellar forward model and its prediction-error correction on (false: the cerebellum ablation)")
+        .add("sigma", &C::sigma, "", "sd of the Gaussian perturbation of the learned parameters, in units of each parameter's scale (weight perturbation, Williams 1992) [choice]", 0.0, 10.0)
+        .add("alpha", &C::alpha, "", "actor learning rate per segment, in units of each parameter's scale [choice]", 0.0, 10.0)
+        .add("alpha_critic", &C::alpha_critic, "", "critic learning rate per segment (normalised LMS) [choice]", 0.0, 2.0)
+        .add("alpha_var", &C::alpha_var, "", "rate of the running RPE variance that normalises the actor's step [choice]", 1e-6, 1.0)
+        .add("gamma", &C::gamma, "", "discount per step [choice]", 0.0, 1.0)
+        .add("lambda", &C::lambda, "", "decay of the perturbation's eligibility per segment, on top of gamma^K [choice]", 0.0, 1.0)
+        .add("rpe_clip", &C::rpe_clip, "", "bound on the RPE in units of its running sd, as it drives the actor (dopamine responses saturate) [choice]", 0.1, 1000.0)
+        .add("segment_steps", &C::segment_steps, "steps", "steps for which one perturbation is held (a TD update at the end of each) [choice]", 1, 2000)
+        .add("freq_hz", &C::freq_hz, "Hz", "initial CPG frequency [choice]", 0.2, 3.0)
+        .add("coupling", &C::coupling, "1/s", "initial coupling strength K between the leg oscillators [choice]", 0.0, 50.0)
+        .add("phase_lag", &C::phase_lag, "rad", "initial phase lag between the legs (pi = antiphase) [choice]", 0.0, 2 * kPi)
+        .add("hip_swing", &C::hip_swing, "rad", "initial hip target in early swing (biped-heuristic 1.1; hip range -0.8..1.1)", -0.8, 1.1)
+        .add("hip_land", &C::hip_land, "rad", "initial hip target in late swing (biped-heuristic 0.1)", -0.8, 1.1)
+        .add("knee_swing", &C::knee_swing, "obs", "initial knee target in early swing, obs units = knee angle + 1 (biped-heuristic -0.6; range -0.6..0.9)", -0.6, 0.9)
+        .add("knee_land", &C::knee_land, "obs", "initial knee target in late swing (biped-heuristic SUPPORT_KNEE_ANGLE 0.1)", -0.6, 0.9)
+        .add("knee_stance", &C::knee_stance, "obs", "initial knee target in early stance (biped-heuristic 0.1)", -0.6, 0.9)
+        .add("knee_push", &C::knee_push, "obs", "initial knee target in late stance, the push-off (biped-heuristic 1.0, beyond the joint limit: full extension)", -0.6, 1.5)
+        .add("hip_back", &C::hip_back, "rad", "initial stance hip angle below which the other leg's early swing ends (biped-heuristic's 0.1, 'supporting leg is behind'; the hip-extension rule of Grillner & Rossignol 1978)", -0.8, 1.1)
+        .add("knee_lift", &C::knee_lift, "obs", "initial push-off knee extension that starts the swing (biped-heuristic 0.88)", -0.6, 1.0)
+        .add("speed_lift", &C::speed_lift, "obs", "initial hull speed, obs[2] units, that also ends the push-off (biped-heuristic 1.2 x SPEED = 0.348)", 0.0, 2.0)
+        .add("kp_hip", &C::kp_hip, "", "initial hip P gain (biped-heuristic 0.9 x its 0.5 output scale)", 0.0, 5.0)
+        .add("kd_hip", &C::kd_hip, "", "initial hip D gain (biped-heuristic 0.25 x 0.5)", 0.0, 2.0)
+        .add("kp_knee", &C::kp_knee, "", "initial knee P gain (biped-heuristic 4 x 0.5)", 0.0, 5.0)
+        .add("kd_knee", &C::kd_knee, "", "initial knee D gain (biped-heuristic 0.25 x 0.5)", 0.0, 2.0)
+        .add("k_pitch", &C::k_pitch, "", "initial hull-angle reflex gain on the hips (biped-heuristic 0.9 x 0.5)", -3.0, 3.0)
+        .add("k_pitch_rate", &C::k_pitch_rate, "", "initial hull angular-velocity reflex gain on the hips (biped-heuristic 1.5 x 0.5)", -3.0, 3.0)
+        .add("k_vy", &C::k_vy, "", "initial vertical-velocity damping gain on the knees (biped-heuristic 15 x 0.5)", -30.0, 30.0)
+        .add("granule_cells", &C::granule_cells, "", "granule cells of the forward model's expansion recoding", 1, 100000)
+        .add("fan_in", &C::fan_in, "", "mossy inputs per granule cell (about 4 dendrites, Eccles, Ito & Szentagothai 1967)", 1, 32)
+        .add("granule_threshold", &C::granule_threshold, "", "granule threshold on the mean mossy input (Golgi inhibition) [choice]", 0.0, 1.0)
+        .add("fm_rate", &C::fm_rate, "", "normalised LMS learning rate of the forward model [choice]", 0.0, 1.9)
+        .add("wiring_seed", &C::wiring_seed, "", "seed of the forward model's random mossy-to-granule wiring; 0 = the agent's seed (saved with the agent)", 0, 2147483647)
+        .add("spe_pitch", &C::spe_pitch, "", "initial gain c_theta of the hull-angle prediction error on the hips [choice]", -10.0, 10.0)
+        .add("spe_rate", &C::spe_rate, "", "initial gain c_omega of the hull angular-velocity prediction error on the hips [choice]", -10.0, 10.0)
+        .add("spe_hip", &C::spe_hip, "", "initial gain c_h of a hip's speed prediction error on its command [choice]", -10.0, 10.0)
+        .add("spe_knee", &C::spe_knee, "", "initial gain c_k of a knee's speed prediction error on its command [choice]", -10.0, 10.0);
+    return s;
+  }();
+  return set;
+}
+
+// the learned parameters of the CPG controller: initial value, scale (one unit of z), physical range
+enum CpgParam {
+  kFreq, kCoupling, kLag, kHipSwing, kHipLand, kKneeSwing, kKneeLand, kKneeStance, kKneePush,
+  kHipBack, kKneeLift, kSpeedLift, kKpHip, kKdHip, kKpKnee, kKdKnee, kPitch, kPitchRate, kVy, kCpgCount
+};
+enum CerebParam { kSpePitch, kSpeRate, kSpeHip, kSpeKnee, kCerebCount };
+
+struct ParamSpec {
+  const char* name;
+  double init, scale, lo, hi;
+};
+
+// the observation slice the forward model predicts, and the scale that puts each near [-1, 1]
+constexpr std::array<int, 12> kSlice = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12};
+constexpr int kReactiveInputs = 15;  // obs 0..13 and a bias
+constexpr int kCriticFeatures = 15;  // obs 0..13 and a bias
+
+class BgCerebellumWalker final : public Agent {
+ public:
+  BgCerebellumWalker(const Space& obs, const Space& act, const BgCerebellumWalkerConfig& c, std::uint64_t seed)
+      : Agent("bg-cerebellum-walker", obs, act, seed),
+        cfg_(c),
+        cpg_(2),
+        wiring_seed_(c.wiring_seed != 0 ? static_cast<std::uint64_t>(c.wiring_seed) : seed),
+        fm_(make_forward_model(c, wiring_seed_)),
+        action_(Action::box(std::vector<float>(4, 0.0f))) {
+    // the parameter table: the controller's part, then the cerebellar gains
+    if (c.cpg) {
+      specs_ = {{"freq_hz", c.freq_hz, 0.1, 0.2, 3.0},
+                {"coupling", c.coupling, 1.0, 0.0, 50.0},
+                {"phase_lag", c.phase_lag, 0.2, 0.0, 2 * kPi},
+                {"hip_swing", c.hip_swing, 0.2, -0.8, 1.5},
+                {"hip_land", c.hip_land, 0.2, -0.8, 1.5},
+                {"knee_swing", c.knee_swing, 0.2, -1.0, 1.5},
+                {"knee_land", c.knee_land, 0.2, -1.0, 1.5},
+                {"knee_stance", c.knee_stance, 0.2, -1.0, 1.5},
+                {"knee_push", c.knee_push, 0.2, -1.0, 1.5},
+                {"hip_back", c.hip_back, 0.1, -0.8, 1.1},
+                {"knee_lift", c.knee_lift, 0.05, -0.6, 1.0},
+                {"speed_lift", c.speed_lift, 0.05, 0.0, 2.0},
+                {"kp_hip", c.kp_hip, 0.1, 0.0, 5.0},
+                {"kd_hip", c.kd_hip, 0.05, 0.0, 2.0},
+                {"kp_knee", c.kp_knee, 0.4, 0.0, 5.0},
+                {"kd_knee", c.kd_knee, 0.05, 0.0, 2.0},
+                {"k_pitch", c.k_pitch, 0.1, -3.0, 3.0},
+                {"k_pitch_rate", c.k_pitch_rate, 0.15, -3.0, 3.0},
+                {"k_vy", c.k_vy, 1.5, -30.0, 30.0}};
+    } else {
+      // the reactive policy's weights start at zero (standing still), one scale unit = 0.5
+      for (int j = 0; j < 4; ++j)
+        for (int i = 0; i < kReactiveInputs; ++i) specs_.push_back({"w", 0.0, 0.5, -10.0, 10.0});
+    }
+    n_ctrl_ = static_cast<int>(specs_.size());
+    if (c.cerebellum) {
+      specs_.push_back({"spe_pitch", c.spe_pitch, 0.5, -10.0, 10.0});
+      specs_.push_back({"spe_rate", c.spe_rate, 0.5, -10.0, 10.0});
+      specs_.push_back({"spe_hip", c.spe_hip, 0.5, -10.0, 10.0});
+      specs_.push_back({"spe_knee", c.spe_knee, 0.5, -10.0, 10.0});
+    }
+    const auto n = static_cast<Eigen::Index>(specs_.size());
+    z_ = Eigen::VectorXd::Zero(n);
+    xi_ = Eigen::VectorXd::Zero(n);
+    trace_ = Eigen::VectorXd::Zero(n);
+    v_ = Eigen::VectorXd::Zero(kCriticFeatures);
+    phi_start_ = Eigen::VectorXd::Zero(kCriticFeatures);
+    phi_next_ = Eigen::VectorXd::Zero(kCriticFeatures);
+    p_ = Eigen::VectorXd::Zero(n);
+    cpg_.set_lag(0, 1, c.phase_lag);
+    set_parameters();
+  }
+
+  void begin_episode() override {
+    trace_.setZero();
+    new_segment();
+    cpg_.reset({0.0, kPi});
+    contact_ = {false, false};
+    have_prediction_ = false;
+    first_ = true;
+    spe_.fill(0.0);
+    fm_error_sum_ = 0.0;
+    fm_error_steps_ = 0;
+    last_fm_error_ = 0.0;
+    delta_ = 0.0;
+  }
+
+  const Action& act(std::span<const float> obs) override {
+    const auto s = [&](int k) { return static_cast<double>(obs[static_cast<std::size_t>(k)]); };
+    // a segment starts: the critic's features of its first state
+    if (seg_steps_ == 0) {
+      features(obs, phi_start_);
+      value_ = v_.dot(phi_start_);
+    }
+    // sensory prediction error of this step: the last prediction against the observed slice
+    if (have_prediction_) {
+      const Eigen::VectorXd& e = fm_.error();
+      for (std::size_t i = 0; i < kSlice.size(); ++i) spe_[i] = e[static_cast<Eigen::Index>(i)];
+    }
+    std::array<double, 4> u{};
+    // as in biped-heuristic (Gymnasium's demo loop), the first action of an episode is zero
+    if (first_) first_ = false;
+    else if (cfg_.cpg) cpg_command(obs, u);
+    else reactive_command(obs, u);
+    // cerebellar correction from the prediction error (ε = observed − predicted)
+    if (cfg_.cerebellum) {
+      const double hull = p_[n_ctrl_ + kSpePitch] * spe_[0] + p_[n_ctrl_ + kSpeRate] * spe_[1];
+      u[0] += hull - p_[n_ctrl_ + kSpeHip] * spe_[5];
+      u[2] += hull - p_[n_ctrl_ + kSpeHip] * spe_[9];
+      u[1] -= p_[n_ctrl_ + kSpeKnee] * spe_[7];
+      u[3] -= p_[n_ctrl_ + kSpeKnee] * spe_[11];
+    }
+    for (std::size_t j = 0; j < 4; ++j) {
+      const double v = std::isfinite(u[j]) ? std::clamp(u[j], -1.0, 1.0) : 0.0;
+      action_.values[j] = static_cast<float>(v);
+    }
+    // efference copy: predict the next proprioceptive / vestibular slice
+    if (cfg_.cerebellum) {
+      for (std::size_t i = 0; i < kSlice.size(); ++i) slice_[i] = s(kSlice[i]);
+      // mossy input besides the slice: the efference copy and the two foot-contact (cutaneous) signals
+      for (std::size_t j = 0; j < 4; ++j) copy_[j] = action_.values[j];
+      copy_[4] = s(8);
+      copy_[5] = s(13);
+      fm_.predict(slice_, copy_);
+      have_prediction_ = true;
+    }
+    // contact memory for the touchdown reflex
+    contact_ = {s(8) > 0.5, s(13) > 0.5};
+    return action_;
+  }
+
+  void observe(double reward, std::span<const float> next_obs, bool terminated, bool truncated) override {
+    if (cfg_.cerebellum && have_prediction_) {
+      for (std::size_t i = 0; i < kSlice.size(); ++i) slice_[i] = next_obs[static_cast<std::size_t>(kSlice[i])];
+      last_fm_error_ = fm_.update(slice_, training());
+      fm_error_sum_ += last_fm_error_;
+      ++fm_error_steps_;
+    }
+    seg_return_ += seg_discount_ * reward;
+    seg_discount_ *= cfg_.gamma;
+    ++seg_steps_;
+    if (!terminated && !truncated && seg_steps_ < cfg_.segment_steps) return;
+    // end of a segment: the TD error over it, δ = Σ γ^k r + γ^K V(s') − V(s)
+    double v_next = 0.0;
+    if (!terminated) {
+      features(next_obs, phi_next_);
+      v_next = v_.dot(phi_next_);
+    }
+    delta_ = seg_return_ + seg_discount_ * v_next - value_;
+    if (training()) {
+      // critic: normalised LMS toward the segment's TD target
+      v_ += (cfg_.alpha_critic * delta_ / phi_start_.squaredNorm()) * phi_start_;
+      // actor: the perturbations' eligibility times the normalised dopamine signal
+      rpe_var_ += cfg_.alpha_var * (delta_ * delta_ - rpe_var_);
+      if (cfg_.sigma > 0.0) {
+        trace_ = (seg_discount_ * cfg_.lambda) * trace_ + xi_ / cfg_.sigma;
+        // the dopamine signal in units of its running sd, bounded (a fall's -100 would otherwise dominate)
+        const double da = std::clamp(delta_ / std::sqrt(rpe_var_), -cfg_.rpe_clip, cfg_.rpe_clip);
+        z_ += (cfg_.alpha * da) * trace_;
+      }
+    }
+    new_segment();
+  }
+
+  std::vector<std::string> signal_names() const override {
+    return {"phase", "rpe", "critic", "prediction_error", "mean_prediction_error", "parameters"};
+  }
+  std::vector<Signal> introspect() const override {
+    std::vector<float> params(static_cast<std::size_t>(p_.size()));
+    for (Eigen::Index k = 0; k < p_.size(); ++k) params[static_cast<std::size_t>(k)] = static_cast<float>(p_[k]);
+    const double mean_err = fm_error_steps_ > 0 ? fm_error_sum_ / fm_error_steps_ : 0.0;
+    return {{"phase", {static_cast<float>(cpg_.phase(0)), static_cast<float>(cpg_.phase(1))}},
+            {"rpe", {static_cast<float>(delta_)}},
+            {"critic", {static_cast<float>(value_)}},
+            {"prediction_error", {static_cast<float>(last_fm_error_)}},
+            {"mean_prediction_error", {static_cast<float>(mean_err)}},
+            {"parameters", params}};
+  }
+
+ protected:
+  void save_state(StateWriter& w) const override {
+    w.doubles({z_.data(), static_cast<std::size_t>(z_.size())});
+    w.doubles({v_.data(), static_cast<std::size_t>(v_.size())});
+    w.f64(rpe_var_);
+    w.u64(wiring_seed_);
+    w.doubles({fm_.weights().data(), static_cast<std::size_t>(fm_.weights().size())});
+  }
+  void load_state(StateReader& r) override {
+    std::vector<double> z, fw;
+    r.doubles(z, static_cast<std::size_t>(z_.size()), "bg-cerebellum-walker learned parameters");
+    std::vector<double> critic;
+    r.doubles(critic, static_cast<std::size_t>(v_.size()), "bg-cerebellum-walker critic weights");
+    const double var = r.f64();
+    const std::uint64_t wiring = r.u64();
+    if (wiring != wiring_seed_) {
+      fm_ = make_forward_model(cfg_, wiring);
+      wiring_seed_ = wiring;
+    }
+    r.doubles(fw, static_cast<std::size_t>(fm_.weights().size()), "bg-cerebellum-walker forward-model weights");
+    z_ = Eigen::Map<const Eigen::VectorXd>(z.data(), z_.size());
+    v_ = Eigen::Map<const Eigen::VectorXd>(critic.data(), v_.size());
+    rpe_var_ = var;
+    fm_.weights() = Eigen::Map<const Eigen::MatrixXd>(fw.data(), fm_.weights().rows(), fm_.weights().cols());
+    set_parameters();
+  }
+
+ private:
+  // the forward model with its mossy-to-granule wiring drawn from `wiring_seed`; the slice's scales
+  // put each value near [-1, 1] (hull angle, rates and velocities are small in obs units)
+  static learning::ForwardModel make_forward_model(const BgCerebellumWalkerConfig& c, std::uint64_t wiring_seed) {
+    Rng wiring(wiring_seed);
+    return learning::ForwardModel(static_cast<int>(kSlice.size()), 6,
+                                  {0.5, 0.5, 0.5, 0.3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, c.granule_cells, c.fan_in,
+                                  c.granule_threshold, c.fm_rate, wiring);
+  }
+
+  // a new perturbation ξ for the next segment (none when training is off)
+  void new_segment() {
+    for (Eigen::Index k = 0; k < xi_.size(); ++k) xi_[k] = training() ? cfg_.sigma * rng_.normal() : 0.0;
+    set_parameters();
+    seg_return_ = 0.0;
+    seg_discount_ = 1.0;
+    seg_steps_ = 0;
+  }
+
+  // the critic's features: the 14 body and joint observations and a bias
+  static void features(std::span<const float> obs, Eigen::VectorXd& phi) {
+    for (int i = 0; i < kCriticFeatures - 1; ++i) phi[i] = static_cast<double>(obs[static_cast<std::size_t>(i)]);
+    phi[kCriticFeatures - 1] = 1.0;
+  }
+
+  // p = clip(p0 + scale ⊙ (z + ξ), lo, hi)
+  void set_parameters() {
+    for (std::size_t k = 0; k < specs_.size(); ++k) {
+      const ParamSpec& sp = specs_[k];
+      const auto i = static_cast<Eigen::Index>(k);
+      p_[i] = std::clamp(sp.init + sp.scale * (z_[i] + xi_[i]), sp.lo, sp.hi);
+    }
+    if (cfg_.cpg) cpg_.set_lag(0, 1, p_[kLag]);
+  }
+
+  // the quarter of the cycle a phase is in: early swing, late swing, support, push-off
+  static int segment(double phi) { return std::min(3, static_cast<int>(phi / (0.5 * kPi))); }
+
+  void cpg_command(std::span<const float> obs, std::array<double, 4>& u) {
+    const auto s = [&](int k) { return static_cast<double>(obs[static_cast<std::size_t>(k)]); };
+    const auto hip = [&](int leg) { return s(4 + 5 * leg); };
+    const auto knee = [&](int leg) { return s(6 + 5 * leg); };
+    const auto loaded = [&](int leg) { return s(8 + 5 * leg) > 0.5; };
+    // the rhythm: both oscillators advance and pull toward antiphase
+    const std::array<int, 2> seg_before = {segment(cpg_.phase(0)), segment(cpg_.phase(1))};
+    cpg_.step(kDt, p_[kFreq], p_[kCoupling]);
+    // sensory gating of the phase transitions (Ekeberg & Pearson 2005-style rules; see the header):
+    // swing legs first, so that a touchdown this step is seen by the stance leg
+    std::array<bool, 2> touchdown{false, false};
+    for (int leg = 0; leg < 2; ++leg) {
+      const int was = seg_before[static_cast<std::size_t>(leg)], now = segment(cpg_.phase(leg));
+      if (was == 0) {
+        if (hip(1 - leg) < p_[kHipBack]) cpg_.set_phase(leg, 0.5 * kPi);  // the stance leg is behind: put the swing leg down
+        else if (now >= 1) cpg_.set_phase(leg, 0.5 * kPi - 1e-9);         // not yet: keep the leg forward
+      } else if (was == 1) {
+        touchdown[static_cast<std::size_t>(leg)] = loaded(leg);
+        if (loaded(leg)) cpg_.set_phase(leg, kPi);           // touchdown: stance
+        else if (now >= 2) cpg_.set_phase(leg, kPi - 1e-9);  // no ground yet: keep reaching
+      }
+    }
+    for (int leg = 0; leg < 2; ++leg) {
+      const int was = seg_before[static_cast<std::size_t>(leg)], now = segment(cpg_.phase(leg));
+      if (was == 2) {
+        if (touchdown[static_cast<std::size_t>(1 - leg)]) cpg_.set_phase(leg, 1.5 * kPi);  // double support: push
+        else if (now >= 3) cpg_.set_phase(leg, 1.5 * kPi - 1e-9);  // support until the other foot lands
+      } else if (was == 3) {
+        if (knee(leg) > p_[kKneeLift] || s(2) > p_[kSpeedLift]) cpg_.set_phase(leg, 0.0);  // lift off
+      }
+    }
+    // vestibular posture reflex on both hips, vertical-bounce damping on both knees
+    const double hull = p_[kPitch] * s(0) + p_[kPitchRate] * s(1);
+    for (int leg = 0; leg < 2; ++leg) {
+      const int b = 4 + 5 * leg;
+      double u_hip = hull, knee_target = p_[kKneeStance];
+      switch (segment(cpg_.phase(leg))) {
+        case 0:  // early swing: hip forward, knee flexed
+          u_hip += p_[kKpHip] * (p_[kHipSwing] - s(b)) - p_[kKdHip] * s(b + 1);
+          knee_target = p_[kKneeSwing];
+          break;
+        case 1:  // late swing: hip to the landing angle, knee extended
+          u_hip += p_[kKpHip] * (p_[kHipLand] - s(b)) - p_[kKdHip] * s(b + 1);
+          knee_target = p_[kKneeLand];
+          break;
+        case 2:  // support: the hip serves posture only
+          knee_target = p_[kKneeStance];
+          break;
+        default:  // push-off
+          knee_target = p_[kKneePush];
+          break;
+      }
+      u[static_cast<std::size_t>(2 * leg)] = u_hip;
+      u[static_cast<std::size_t>(2 * leg + 1)] =
+          p_[kKpKnee] * (knee_target - s(b + 2)) - p_[kKdKnee] * s(b + 3) - p_[kVy] * s(3);
+    }
+  }
+
+  void reactive_command(std::span<const float> obs, std::array<double, 4>& u) const {
+    for (int j = 0; j < 4; ++j) {
+      const Eigen::Index row = static_cast<Eigen::Index>(j) * kReactiveInputs;
+      double a = p_[row + kReactiveInputs - 1];  // bias
+      for (int i = 0; i < kReactiveInputs - 1; ++i) a += p_[row + i] * static_cast<double>(obs[static_cast<std::size_t>(i)]);
+      u[static_cast<std::size_t>(j)] = a;
+    }
+  }
+
+  BgCerebellumWalkerConfig cfg_;
+  std::vector<ParamSpec> specs_;
+  int n_ctrl_ = 0;
+  Eigen::VectorXd z_, xi_, p_;
+  learning::PhaseOscillatorBank cpg_;
+  std::uint64_t wiring_seed_;
+  learning::ForwardModel fm_;
+  std::array<double, kSlice.size()> slice_{}, spe_{};
+  std::array<double, 6> copy_{};
+  std::array<bool, 2> contact_{};
+  Action action_;
+  bool have_prediction_ = false, first_ = true;
+  Eigen::VectorXd v_, phi_start_, phi_next_, trace_;
+  double seg_return_ = 0.0, seg_discount_ = 1.0, value_ = 0.0, rpe_var_ = 100.0, delta_ = 0.0;
+  int seg_steps_ = 0;
+  double last_fm_error_ = 0.0, fm_error_sum_ = 0.0;
+  long long fm_error_steps_ = 0;
+};
+
+}  // namespace
+
+AgentEntry bg_cerebellum_walker_entry() {
+  return {"bg-cerebellum-walker",
+          "CPG gait (coupled phase oscillators + PD + reflexes) tuned by basal-ganglia weight perturbation, "
+          "corrected by a cerebellar forward model's prediction error",
+          "BipedalWalker's spaces: 24-dim Box observation, Box(-1, 1, (4,)) torques",
+          options().docs(),
+          [](const Space& obs, const Space& act) -> std::string {
+            if (!obs.is_box() || obs.shape() != std::vector<std::int64_t>{24})
+              return "needs BipedalWalker's 24-dim Box observation (hull, two legs, 10 lidar rays)";
+            if (!act.is_box() || act.shape() != std::vector<std::int64_t>{4})
+              return "needs a Box action of 4 joint torques (hip, knee, hip, knee)";
+            for (std::size_t k = 0; k < 4; ++k)
+              if (act.low()[k] != -1.0f || act.high()[k] != 1.0f) return "needs torque actions bounded by [-1, 1]";
+            return "";
+          },
+          [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
+            return std::make_unique<BgCerebellumWalker>(obs, act, options().parse(kv), seed);
+          },
+          {"BipedalWalker-v3", "BipedalWalkerHardcore-v3"}};
+}
+
+}  // namespace sgym
