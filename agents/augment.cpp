@@ -6,9 +6,8 @@
 // The network and its equations are in learning/augment_network.hpp; this file adds max-Boltzmann
 // action selection, the per-trial resets and the agent contract.
 //
-// One episode = one trial: memory, traces and tags are reset at episode start and end. With several
-// trials per episode the agent cannot see trial boundaries (only observations), so its memory then
-// runs on across trials.
+// Trials are independent: memory, traces and tags are reset at every trial end (trial_ended, also
+// inside a multi-trial episode) and at episode start and end.
 #include <array>
 #include <memory>
 #include <string_view>

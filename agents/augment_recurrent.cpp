@@ -10,8 +10,10 @@
 // and for curves longer than any trained one. `lateral = false` is the same network without the
 // horizontal connections: the feedforward comparison.
 //
-// One episode = one trial: tags are reset at episode start and end.
+// Tags are reset at every trial end (trial_ended, also inside a multi-trial episode) and episode start.
 #include <memory>
+#include <string_view>
+#include <utility>
 
 #include "learning/lateral_map.hpp"
 #include "learning/selection.hpp"
@@ -91,6 +93,7 @@ class AugmentRecurrent final : public Agent {
   void begin_episode() override {
     net_.reset_trial();
     ready_ = false;
+    trial_end_ = false;
   }
 
   const Action& act(std::span<const float> obs) override {
@@ -104,8 +107,12 @@ class AugmentRecurrent final : public Agent {
     return action_;
   }
 
+  // trials are independent: the step that ends one is terminal for learning, also when the episode
+  // goes on with the next trial
+  void trial_ended(std::string_view) override { trial_end_ = true; }
+
   void observe(double reward, std::span<const float> next_obs, bool terminated, bool truncated) override {
-    if (terminated) {
+    if (std::exchange(trial_end_, false) || terminated) {
       net_.terminal(reward, training());
       net_.reset_trial();
       return;
@@ -208,6 +215,7 @@ class AugmentRecurrent final : public Agent {
   Action action_;
   std::vector<double> p_;  // choice probabilities
   bool ready_ = false;     // observe() already chose the action for the next act()
+  bool trial_end_ = false;  // trial_ended() came before this observe()
 };
 
 std::string incompatibility(const Space& obs, const Space& act) {

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <string_view>
 
 #include "learning/cerebellum.hpp"
 #include "sgym/agents.hpp"
@@ -136,6 +137,7 @@ class CerebellumWrapper final : public Agent {
     inner_->observe(reward, ext_, terminated, truncated);
   }
 
+  void trial_ended(std::string_view outcome) override { inner_->trial_ended(outcome); }
   void end_episode() override { inner_->end_episode(); }
 
   std::vector<std::string> signal_names() const override {

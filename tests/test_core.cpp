@@ -346,6 +346,21 @@ TEST_CASE("RecordTrajectory writes a file that reads back exactly", "[core][wrap
   REQUIRE_THROWS_AS(read_trajectory(bad), FileFormatError);
 }
 
+TEST_CASE("RecordTrajectory destroyed by an exception leaves only the .partial file", "[core][wrappers]") {
+  const auto path = scratch("failed.jsonl");
+  std::filesystem::remove(path);
+  std::filesystem::remove(path.string() + ".partial");
+  try {
+    RecordTrajectory rec(make_env("Pavlovian-v0"), path);
+    rec.reset(1);
+    rec.step(Action::discrete(0));
+    throw std::runtime_error("the viewer failed");
+  } catch (const std::runtime_error&) {
+  }
+  CHECK_FALSE(std::filesystem::exists(path));
+  CHECK(std::filesystem::exists(path.string() + ".partial"));
+}
+
 TEST_CASE("RecordTrajectory's header and reset records rebuild the env: options, build and seeds", "[core][wrappers]") {
   const auto path = scratch("traj-v2.jsonl");
   const KeyValues options = {{"omission_prob", "0.5"}, {"probe_every", "4"}};

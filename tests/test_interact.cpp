@@ -8,6 +8,7 @@
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/interact.hpp"
+#include "support.hpp"
 
 using namespace sgym;
 
@@ -114,4 +115,52 @@ TEST_CASE("augment starts every trial of a multi-trial episode afresh: memory un
   agent->end_episode();
   CHECK(boundaries == 3);  // the fourth trial's end ends the episode
   CHECK(checked == 3);
+}
+
+TEST_CASE("the RPE at a trial's outcome stays visible, and trial boundaries reach wrapped and recurrent agents",
+          "[augment][interact]") {
+  // augment: the terminal δ = r − q of the trial-ending step is what introspect() reports there
+  {
+    auto env = make_env("SaccadeAntisaccade-v0", {{"trials_per_episode", "5"}});
+    auto agent = make_agent("augment", env->observation_space(), env->action_space(), {}, 4);
+    int nonzero = 0, ends = 0;
+    test::play(*env, *agent, 20, 2, [&](int, const StepResult& r) {
+      if (r.info.string_or_empty("trial_outcome").empty()) return;
+      ++ends;
+      nonzero += test::signal(*agent, "rpe") != 0.0f;
+    });
+    CHECK(ends == 100);
+    CHECK(nonzero > 50);
+  }
+  // the cerebellum wrapper passes trial_ended on: its inner augment's tags are cleared at every trial
+  // end (tag norm 0 right after it), while within a trial they are not
+  {
+    auto env = make_env("SaccadeAntisaccade-v0", {{"trials_per_episode", "3"}});
+    auto agent = make_agent("cerebellum", env->observation_space(), env->action_space(), {{"inner", "augment"}}, 5);
+    int ends = 0;
+    double inside = 0;
+    test::play(*env, *agent, 10, 8, [&](int, const StepResult& r) {
+      const float tags = test::signal(*agent, "augment.tag_norm");
+      if (r.info.string_or_empty("trial_outcome").empty()) {
+        inside = std::max(inside, static_cast<double>(tags));
+        return;
+      }
+      ++ends;
+      CHECK(tags == 0.0f);
+    });
+    CHECK(ends == 30);
+    CHECK(inside > 0.0);
+  }
+  // augment-recurrent: its tags, too, are cleared at every trial end inside a multi-trial episode
+  {
+    auto env = make_env("CurveTracing-v0", {{"trials_per_episode", "3"}});
+    auto agent = make_agent("augment-recurrent", env->observation_space(), env->action_space(), {}, 2);
+    int ends = 0;
+    test::play(*env, *agent, 4, 3, [&](int, const StepResult& r) {
+      if (r.info.string_or_empty("trial_outcome").empty()) return;
+      ++ends;
+      CHECK(test::signal(*agent, "tag_norm") == 0.0f);
+    });
+    CHECK(ends == 12);
+  }
 }

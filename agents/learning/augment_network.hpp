@@ -117,7 +117,8 @@ class AugmentNetwork {
     }
   }
 
-  /// Clears the per-trial state: memory, traces, tags, transient history, the previous q.
+  /// Clears the per-trial state: memory, traces, tags, transient history, the previous q. The last δ
+  /// stays readable (the RPE at the trial's outcome) until the next step.
   void reset_trial() {
     tag_v_r_.setZero();
     tag_v_m_.setZero();
@@ -128,7 +129,6 @@ class AugmentNetwork {
     m_.setZero();
     has_prev_ = false;
     q_prev_ = 0.0;
-    delta_ = 0.0;
   }
 
   /// Feedforward pass on a new input: transient units, memory integration, regular units, q.

@@ -132,14 +132,14 @@ class LateralMap {
     if (!p_.lateral) std::fill(w_.begin() + 1, w_.end(), 0.0);
   }
 
-  /// Clears tags and the previous q (the per-trial state).
+  /// Clears tags and the previous q (the per-trial state). The last δ stays readable (the RPE at
+  /// the trial's outcome) until the next step.
   void reset_trial() {
     std::fill(tag_u_.begin(), tag_u_.end(), 0.0);
     std::fill(tag_w_.begin(), tag_w_.end(), 0.0);
     std::fill(tag_v_.begin(), tag_v_.end(), 0.0);
     has_prev_ = false;
     q_prev_ = 0.0;
-    delta_ = 0.0;
   }
 
   /// Forward pass on a (C, g, g) input: drive, K lateral iterations, q at every position; `rng`

@@ -148,6 +148,8 @@ RecordTrajectory::RecordTrajectory(std::unique_ptr<Env> inner, std::filesystem::
 }
 
 RecordTrajectory::~RecordTrajectory() {
+  // destroyed by an exception unwinding the stack: the recording is incomplete, keep it .partial
+  if (std::uncaught_exceptions() > uncaught_) return;
   try {
     close();
   } catch (...) {

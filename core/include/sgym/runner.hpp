@@ -59,8 +59,10 @@ struct RunConfig {
   bool progress = false;            ///< draw a progress bar on stderr
   std::string command;              ///< the command line that started the run
   /// Optional: sees every reset and step (after the agent's observe()), e.g. to render them.
-  /// Returning false ends the run after that step: the episode in progress is not counted, and
-  /// every output is written, summary.json with "stopped_early": true.
+  /// Returning false ends the run after that step and writes every output, summary.json with
+  /// "stopped_early": true. The episode in progress is left out of the episode records and the
+  /// return means; the trials it finished before the stop are kept (trials.jsonl, signals.csv,
+  /// total_trials, success rates and the criterion count them), as they were played.
   StepObserver observer;
 };
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -121,9 +122,9 @@ struct Trajectory {
 
 /// Writes every reset (with its seed) and step (observation, action, reward, flags, info) as JSON
 /// Lines, after a header naming the env, its options and the build, so the file alone rebuilds the
-/// env for an exact replay. The file appears under its name only when closed (close() or
-/// destruction): until then it is written as "<path>.partial", so a reader never sees a
-/// half-written trajectory.
+/// env for an exact replay. The file appears under its name only when closed (close(), or
+/// destruction other than by an exception unwinding the stack): until then, and after a failure, it
+/// is "<path>.partial", so a reader never sees a half-written trajectory.
 class RecordTrajectory final : public Wrapper {
  public:
   /// `env_options`: the options `inner` was made with (make_env's), kept in the header; leave empty
@@ -146,6 +147,7 @@ class RecordTrajectory final : public Wrapper {
   int episode_ = -1;
   int step_ = 0;
   bool closed_ = false;
+  int uncaught_ = std::uncaught_exceptions();  // at construction: more at destruction = unwinding
 };
 
 /// Reads a file written by RecordTrajectory (version 1 or 2); throws FileFormatError naming the
