@@ -113,7 +113,7 @@ TEST_CASE("augment: the input attention gate zeroes the tags of unattended input
 
 TEST_CASE("augment: attention_map errors name the option and the value", "[augment_rrc]") {
   const Space obs = Space::box(0.0f, 1.0f, {10}), act = Space::discrete(5);
-  for (const char* bad : {"1:4-6,2", "1:4-6,2:6-9", "1:4-6,1:7-9", "7:4-6", "1:4-10", "1:6-4", "1:4-6x"}) {
+  for (const char* bad : {"1:4-6,2", "1:4-6,2:6-9", "1:4-6,1:7-9", "7:4-6", "1:4-10", "1:6-4", "1:4-6x", "1:4-6,", "+1:4-6", " 1:4-6", "1:4-6,,2:7-9"}) {
     INFO(bad);
     REQUIRE_THROWS_WITH(make_agent("augment", obs, act, {{"attention_map", bad}}),
                         Catch::Contains("attention_map = '" + std::string(bad) + "'"));

@@ -28,6 +28,7 @@ class AttentionMap {
   /// Parses `spec` (empty = no map) for n_inputs sensory units and n_actions actions; throws
   /// UsageError naming `option` on a malformed entry, an index out of range or overlapping sites.
   AttentionMap(const std::string& spec, int n_inputs, int n_actions, const std::string& option) {
+    if (!spec.empty() && spec.back() == ',') fail(option, spec, "it ends with ','");
     std::size_t pos = 0;
     while (pos < spec.size()) {
       const std::size_t end = std::min(spec.find(',', pos), spec.size());
@@ -35,7 +36,9 @@ class AttentionMap {
       Site s{};
       char c1 = 0, c2 = 0;
       int used = 0;
-      if (std::sscanf(item.c_str(), "%d%c%d%c%d%n", &s.action, &c1, &s.first, &c2, &s.last, &used) != 5 || c1 != ':' ||
+      // digits, one ':' and one '-' only (sscanf alone would take signs, spaces and an empty entry)
+      if (item.empty() || item.find_first_not_of("0123456789:-") != std::string::npos ||
+          std::sscanf(item.c_str(), "%d%c%d%c%d%n", &s.action, &c1, &s.first, &c2, &s.last, &used) != 5 || c1 != ':' ||
           c2 != '-' || used != static_cast<int>(item.size()))
         fail(option, spec, "entry '" + item + "' is not action:first-last");
       if (s.action < 0 || s.action >= n_actions)
