@@ -77,7 +77,7 @@ section=$(mktemp)
   echo "|---|---|---|---|---|---|---|---|---|"
   for d in "${delays[@]}"; do
     init=$(evaluation "$out/d$d-initial-eval.csv" | cut -d'|' -f1)
-    if [[ $d == 0 ]]; then corr="= full | "; corr_train="= full"
+    if [[ $d == 0 ]]; then corr="= full | = full"; corr_train="= full"
     else corr=$(evaluation "$out/d$d-correct-role-eval.csv"); corr_train=$(late_training "$out/d$d-correct-role-train.csv"); fi
     echo "| $d steps ($(( d * 20 )) ms) | $init | $(evaluation "$out/d$d-full-eval.csv") | $(evaluation "$out/d$d-no-cerebellum-eval.csv") | $corr | $(late_training "$out/d$d-full-train.csv") / $(late_training "$out/d$d-no-cerebellum-train.csv") / $corr_train |"
   done
