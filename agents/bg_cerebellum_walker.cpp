@@ -95,6 +95,7 @@ struct BgCerebellumWalkerConfig {
   // sensory feedback delay (the observation arrives this many steps late) and the cerebellum's role
   int feedback_delay_steps = 0;     // d, steps of 20 ms; 0 = undelayed feedback
   std::string cerebellum_role = "auto";  // auto: correct when d = 0, estimate when d > 0
+  bool estimate_contacts = false;   // estimate role: the model also predicts the two foot contacts
 };
 
 const OptionSet<BgCerebellumWalkerConfig>& options() {
@@ -141,7 +142,8 @@ const OptionSet<BgCerebellumWalkerConfig>& options() {
         .add("spe_knee", &C::spe_knee, "", "initial gain c_k of a knee's speed prediction error on its command [choice]", -10.0, 10.0)
         .add("feedback_delay_steps", &C::feedback_delay_steps, "steps", "d: how many 20 ms steps late the observation arrives (set it to the env's delay, e.g. benchmarks' --obs-delay / the ObservationDelay wrapper; the agent does not delay anything itself); 0 = undelayed", 0, 50)
         .add_choice("cerebellum_role", &C::cerebellum_role, {"auto", "correct", "estimate"},
-                    "what the forward model does: correct = its one-step prediction error corrects the command; estimate = Smith predictor, it rolls the delayed observation forward through the last d efference copies and the CPG and PD act on that estimate of the current state (Miall et al. 1993); auto = correct when feedback_delay_steps = 0, estimate otherwise");
+                    "what the forward model does: correct = its one-step prediction error corrects the command; estimate = Smith predictor, it rolls the delayed observation forward through the last d efference copies and the CPG and PD act on that estimate of the current state (Miall et al. 1993); auto = correct when feedback_delay_steps = 0, estimate otherwise")
+        .add("estimate_contacts", &C::estimate_contacts, "estimate role: the forward model also predicts the two foot-contact signals (a cutaneous forward model) and the touchdown gates act on the estimate (false: they act on the delayed contacts)");
     return s;
   }();
   return set;
@@ -161,6 +163,8 @@ struct ParamSpec {
 
 // the observation slice the forward model predicts, and the scale that puts each near [-1, 1]
 constexpr std::array<int, 12> kSlice = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12};
+// the estimate role's state with the contacts: the slice, then the two lower-leg contacts
+constexpr std::array<int, 14> kState = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 8, 13};
 constexpr int kReactiveInputs = 15;  // obs 0..13 and a bias
 constexpr int kCriticFeatures = 15;  // obs 0..13 and a bias
 
@@ -172,7 +176,7 @@ class BgCerebellumWalker final : public Agent {
         cpg_(2),
         wiring_seed_(c.wiring_seed != 0 ? static_cast<std::uint64_t>(c.wiring_seed) : seed),
         fm_(make_forward_model(c, wiring_seed_)),
-        estimate_(c.cerebellum && (c.cerebellum_role == "estimate" || (c.cerebellum_role == "auto" && c.feedback_delay_steps > 0))),
+        estimate_(is_estimate(c)),
         delay_(c.feedback_delay_steps),
         commands_(static_cast<std::size_t>(c.feedback_delay_steps + 1)),
         est_obs_(24, 0.0f),
@@ -257,7 +261,7 @@ class BgCerebellumWalker final : public Agent {
       estimate_state(obs);
       state = est_obs_;
     } else {
-      for (std::size_t i = 0; i < kSlice.size(); ++i) est_slice_[i] = s(kSlice[i]);
+      for (std::size_t i = 0; i < kState.size(); ++i) est_slice_[i] = s(kState[i]);
     }
     std::array<double, 4> u{};
     // as in biped-heuristic (Gymnasium's demo loop), the first action of an episode is zero
@@ -279,7 +283,7 @@ class BgCerebellumWalker final : public Agent {
     // efference copy: kept for the roll forward (estimate role), or predicts the next slice (correct role)
     if (estimate_) {
       for (std::size_t j = 0; j < 4; ++j) commands_[index(step_)][j] = action_.values[j];
-      for (std::size_t i = 0; i < kSlice.size(); ++i) delayed_slice_[i] = s(kSlice[i]);
+      for (std::size_t i = 0; i < kState.size(); ++i) delayed_slice_[i] = s(kState[i]);
       delayed_contacts_ = {s(8), s(13)};
     } else if (cfg_.cerebellum) {
       for (std::size_t i = 0; i < kSlice.size(); ++i) slice_[i] = s(kSlice[i]);
@@ -303,8 +307,8 @@ class BgCerebellumWalker final : public Agent {
       copy_[4] = delayed_contacts_[0];
       copy_[5] = delayed_contacts_[1];
       fm_.predict(delayed_slice_, copy_);
-      for (std::size_t i = 0; i < kSlice.size(); ++i) slice_[i] = next_obs[static_cast<std::size_t>(kSlice[i])];
-      last_fm_error_ = fm_.update(slice_, training());
+      for (std::size_t i = 0; i < kState.size(); ++i) next_state_[i] = next_obs[static_cast<std::size_t>(kState[i])];
+      last_fm_error_ = fm_.update(next_state_, training());
       fm_error_sum_ += last_fm_error_;
       ++fm_error_steps_;
     }
@@ -387,9 +391,12 @@ class BgCerebellumWalker final : public Agent {
  private:
   // the forward model with its mossy-to-granule wiring drawn from `wiring_seed`; the slice's scales
   // put each value near [-1, 1] (hull angle, rates and velocities are small in obs units)
+  // (with estimate_contacts in the estimate role, the contacts move from the inputs to the predicted
+  // state: the same 18 inputs and scales, in the same order)
   static learning::ForwardModel make_forward_model(const BgCerebellumWalkerConfig& c, std::uint64_t wiring_seed) {
     Rng wiring(wiring_seed);
-    return learning::ForwardModel(static_cast<int>(kSlice.size()), 6,
+    const bool contacts = is_estimate(c) && c.estimate_contacts;
+    return learning::ForwardModel(static_cast<int>(contacts ? kState.size() : kSlice.size()), contacts ? 4 : 6,
                                   {0.5, 0.5, 0.5, 0.3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, c.granule_cells, c.fan_in,
                                   c.granule_threshold, c.fm_rate, wiring);
   }
@@ -419,23 +426,29 @@ class BgCerebellumWalker final : public Agent {
     if (cfg_.cpg) cpg_.set_lag(0, 1, p_[kLag]);
   }
 
+  // true when the forward model's role is the Smith predictor
+  static bool is_estimate(const BgCerebellumWalkerConfig& c) {
+    return c.cerebellum && (c.cerebellum_role == "estimate" || (c.cerebellum_role == "auto" && c.feedback_delay_steps > 0));
+  }
+
   // slot of step t's command in the ring of the last d + 1 commands
   std::size_t index(long long t) const { return static_cast<std::size_t>(t % (delay_ + 1)); }
 
   // Smith predictor: roll the delayed slice forward through the commands issued since it was sensed
   // (min(t, d) steps: before step d the delayed observation is the reset one), into est_obs_
   void estimate_state(std::span<const float> obs) {
-    for (std::size_t i = 0; i < kSlice.size(); ++i) est_slice_[i] = obs[static_cast<std::size_t>(kSlice[i])];
+    for (std::size_t i = 0; i < kState.size(); ++i) est_slice_[i] = obs[static_cast<std::size_t>(kState[i])];
+    const auto n = static_cast<std::size_t>(fm_.state_size());
     const long long back = std::min<long long>(step_, delay_);
     copy_[4] = obs[8];
     copy_[5] = obs[13];
     for (long long k = step_ - back; k < step_; ++k) {
       for (std::size_t j = 0; j < 4; ++j) copy_[j] = commands_[index(k)][j];
       const Eigen::VectorXd& next = fm_.predict(est_slice_, copy_);
-      for (std::size_t i = 0; i < kSlice.size(); ++i) est_slice_[i] = next[static_cast<Eigen::Index>(i)];
+      for (std::size_t i = 0; i < n; ++i) est_slice_[i] = next[static_cast<Eigen::Index>(i)];
     }
     std::copy(obs.begin(), obs.end(), est_obs_.begin());
-    for (std::size_t i = 0; i < kSlice.size(); ++i) est_obs_[static_cast<std::size_t>(kSlice[i])] = static_cast<float>(est_slice_[i]);
+    for (std::size_t i = 0; i < n; ++i) est_obs_[static_cast<std::size_t>(kState[i])] = static_cast<float>(est_slice_[i]);
   }
 
   // the quarter of the cycle a phase is in: early swing, late swing, support, push-off
@@ -520,7 +533,8 @@ class BgCerebellumWalker final : public Agent {
   std::vector<std::array<double, 4>> commands_;  // the last d + 1 commands, slot index(t)
   std::vector<float> est_obs_;                   // the observation with the slice replaced by the estimate
   long long step_ = 0;                           // steps of this episode so far
-  std::array<double, kSlice.size()> slice_{}, spe_{}, est_slice_{}, delayed_slice_{};
+  std::array<double, kSlice.size()> slice_{}, spe_{};
+  std::array<double, kState.size()> est_slice_{}, delayed_slice_{}, next_state_{};
   std::array<double, 2> delayed_contacts_{};
   std::array<double, 6> copy_{};
   std::array<bool, 2> contact_{};

@@ -9,7 +9,8 @@
 # the evaluation env wrapped in ObservationDelay(D) (--obs-delay D) and the agent told the delay
 # (feedback_delay_steps=D). Conditions, for each D in DELAYS: full (cerebellum_role auto: correct at
 # D = 0, estimate for D > 0), no-cerebellum (cerebellum=false, acts on the delayed observation) and, for
-# D > 0, correct-role (cerebellum_role=correct: today's prediction-error correction, on delayed input).
+# D > 0, correct-role (cerebellum_role=correct: today's prediction-error correction, on delayed input)
+# and contacts (estimate role with estimate_contacts=true: the model also predicts the foot contacts).
 # Runs one after another on one thread.
 #   benchmarks/bg_cerebellum_walker_delay.sh [SEEDS=6] [TRAIN=300] [EVAL=50] [DELAYS="0 2 4"] [OUT]
 set -euo pipefail
@@ -25,11 +26,12 @@ cmake --build build/release -j2 --target sgym_walker_learning > /dev/null
 mkdir -p "$out" benchmarks/results
 md=benchmarks/results/bg-cerebellum-walker.md
 
-declare -A opts=([full]="" [no-cerebellum]="--agent-opt cerebellum=false" [correct-role]="--agent-opt cerebellum_role=correct")
+declare -A opts=([full]="" [no-cerebellum]="--agent-opt cerebellum=false" [correct-role]="--agent-opt cerebellum_role=correct"
+  [contacts]="--agent-opt estimate_contacts=true")
 start=$(date +%s)
 for d in "${delays[@]}"; do
   conditions=(full no-cerebellum)
-  [[ $d == 0 ]] || conditions+=(correct-role)
+  [[ $d == 0 ]] || conditions+=(correct-role contacts)
   for c in "${conditions[@]}"; do
     # shellcheck disable=SC2086
     "$tool" --seeds "$seeds" --train "$train" --eval "$eval_episodes" --obs-delay "$d" \
@@ -69,22 +71,25 @@ section=$(mktemp)
   echo "Smith-predictor role for D > 0 (the CPG gates, reflexes and PD act on the forward model's estimate of the"
   echo "current state); \"no cerebellum\" acts on the delayed observation; \"correct role\" is the full agent with"
   echo "cerebellum_role = correct (the prediction-error correction of the sections above, on delayed input; at D = 0"
-  echo "it is \"full\"). \"initial\" is the untrained agent: all three act alike before training (the untrained"
+  echo "it is \"full\"); \"+ contacts\" is the full agent with estimate_contacts = true (the forward model also"
+  echo "predicts the two foot-contact signals and the touchdown gates act on that estimate; D > 0 only)."
+  echo "\"initial\" is the untrained agent: all of them act alike before training (the untrained"
   echo "forward model predicts no change and the correction gains start at 0). \"fell\": episodes that ended before"
   echo "the 1600-step limit with return <= 200."
   echo
-  echo "| delay | initial (untrained) | full: final-policy return | fell | no cerebellum: final-policy return | fell | correct role: final-policy return | fell | last 50 training episodes: full / no cerebellum / correct role |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| delay | initial (untrained) | full: final-policy return | fell | no cerebellum: final-policy return | fell | correct role: final-policy return | fell | + contacts: final-policy return | fell | last 50 training episodes: full / no cerebellum / correct role / + contacts |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   for d in "${delays[@]}"; do
     init=$(evaluation "$out/d$d-initial-eval.csv" | cut -d'|' -f1)
-    if [[ $d == 0 ]]; then corr="= full | = full"; corr_train="= full"
-    else corr=$(evaluation "$out/d$d-correct-role-eval.csv"); corr_train=$(late_training "$out/d$d-correct-role-train.csv"); fi
-    echo "| $d steps ($(( d * 20 )) ms) | $init | $(evaluation "$out/d$d-full-eval.csv") | $(evaluation "$out/d$d-no-cerebellum-eval.csv") | $corr | $(late_training "$out/d$d-full-train.csv") / $(late_training "$out/d$d-no-cerebellum-train.csv") / $corr_train |"
+    if [[ $d == 0 ]]; then corr="= full | = full"; corr_train="= full"; cont="- | -"; cont_train="-"
+    else corr=$(evaluation "$out/d$d-correct-role-eval.csv"); corr_train=$(late_training "$out/d$d-correct-role-train.csv")
+         cont=$(evaluation "$out/d$d-contacts-eval.csv"); cont_train=$(late_training "$out/d$d-contacts-train.csv"); fi
+    echo "| $d steps ($(( d * 20 )) ms) | $init | $(evaluation "$out/d$d-full-eval.csv") | $(evaluation "$out/d$d-no-cerebellum-eval.csv") | $corr | $cont | $(late_training "$out/d$d-full-train.csv") / $(late_training "$out/d$d-no-cerebellum-train.csv") / $corr_train / $cont_train |"
   done
   echo
   echo "Final-policy return: mean ± sd over seeds of each seed's mean over the $eval_episodes evaluation episodes."
   echo
-  echo "Per-seed evaluation means (full / no cerebellum):"
+  echo "Per-seed evaluation means (full / no cerebellum / + contacts):"
   echo
   echo "| seed |$(for d in "${delays[@]}"; do printf ' D = %s |' "$d"; done)"
   echo "|---|$(for d in "${delays[@]}"; do printf -- '---|'; done)"
@@ -93,7 +98,9 @@ section=$(mktemp)
     for d in "${delays[@]}"; do
       f=$(awk -F, -v s="$s" 'NR > 1 && $1 == s { t += $3; n++ } END { printf "%.1f", t / n }' "$out/d$d-full-eval.csv")
       n=$(awk -F, -v s="$s" 'NR > 1 && $1 == s { t += $3; n++ } END { printf "%.1f", t / n }' "$out/d$d-no-cerebellum-eval.csv")
-      row+=" | $f / $n"
+      c="-"
+      [[ -f $out/d$d-contacts-eval.csv ]] && c=$(awk -F, -v s="$s" 'NR > 1 && $1 == s { t += $3; n++ } END { printf "%.1f", t / n }' "$out/d$d-contacts-eval.csv")
+      row+=" | $f / $n / $c"
     done
     echo "$row |"
   done
