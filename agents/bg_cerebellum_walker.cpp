@@ -30,6 +30,8 @@
 // x_k = (ŝ_k, u_k, contacts_{t−d}), k = t−d … t−1, and the CPG gates, reflexes and PD act on ŝ_t; the
 // model learns one-step predictions from the delayed true states as they arrive (s_{t−d}, u_{t−d} →
 // s_{t−d+1}). Early in an episode (t < d) the roll starts from the reset observation, t steps back.
+// With estimate_contacts the two foot contacts join the predicted state (rolled forward with it, and
+// the touchdown gates act on the estimate) instead of being held at their delayed values.
 // Basal ganglia (weight perturbation with a TD critic; Williams 1992, Fiete & Seung 2006): the learned
 // parameters are p_k = clip(p0_k + scale_k (z_k + ξ_k)); ξ ~ N(0, σ² I) is drawn anew every K steps
 // (a segment) and held for it. At each segment's end
@@ -552,7 +554,8 @@ class BgCerebellumWalker final : public Agent {
 AgentEntry bg_cerebellum_walker_entry() {
   return {"bg-cerebellum-walker",
           "CPG gait (coupled phase oscillators + PD + reflexes) tuned by basal-ganglia weight perturbation, "
-          "corrected by a cerebellar forward model's prediction error",
+          "with a cerebellar forward model that corrects the command from its prediction error or, with delayed "
+          "feedback, estimates the current state (Smith predictor)",
           "BipedalWalker's spaces: 24-dim Box observation, Box(-1, 1, (4,)) torques",
           options().docs(),
           [](const Space& obs, const Space& act) -> std::string {
