@@ -23,6 +23,15 @@
 // efference copy u, ŝ_{t+1} = s_t + W [1; x; p(x)], trained by normalised LMS on ε_t = s_t − ŝ_t
 // (climbing fibres). The error corrects the next command:
 //   u_hip,i += c_θ ε_θ + c_ω ε_ω − c_h ε_q̇h,i        u_knee,i −= c_k ε_q̇k,i
+// That is the "correct" role. The "estimate" role (used by default when feedback_delay_steps = d > 0,
+// i.e. the observation arrives d steps late, e.g. through the ObservationDelay wrapper) is a Smith
+// predictor (Miall, Weir, Wolpert & Stein 1993): from the delayed slice s_{t−d} the model rolls forward
+// through the efference copies of the last d commands, ŝ_{k+1} = ŝ_k + W [1; x_k; p(x_k)] with
+// x_k = (ŝ_k, u_k, contacts_{t−d}), k = t−d … t−1, and the CPG gates, reflexes and PD act on ŝ_t; the
+// model learns one-step predictions from the delayed true states as they arrive (s_{t−d}, u_{t−d} →
+// s_{t−d+1}). Early in an episode (t < d) the roll starts from the reset observation, t steps back.
+// With estimate_contacts the two foot contacts join the predicted state (rolled forward with it, and
+// the touchdown gates act on the estimate) instead of being held at their delayed values.
 // Basal ganglia (weight perturbation with a TD critic; Williams 1992, Fiete & Seung 2006): the learned
 // parameters are p_k = clip(p0_k + scale_k (z_k + ξ_k)); ξ ~ N(0, σ² I) is drawn anew every K steps
 // (a segment) and held for it. At each segment's end
@@ -85,6 +94,10 @@ struct BgCerebellumWalkerConfig {
   double fm_rate = 0.05;            // normalised LMS rate of the forward model [choice]
   double spe_pitch = 0.0, spe_rate = 0.0, spe_hip = 0.0, spe_knee = 0.0;  // initial correction gains
   int wiring_seed = 0;              // mossy-to-granule wiring seed; 0 = the agent's seed
+  // sensory feedback delay (the observation arrives this many steps late) and the cerebellum's role
+  int feedback_delay_steps = 0;     // d, steps of 20 ms; 0 = undelayed feedback
+  std::string cerebellum_role = "auto";  // auto: correct when d = 0, estimate when d > 0
+  bool estimate_contacts = false;   // estimate role: the model also predicts the two foot contacts
 };
 
 const OptionSet<BgCerebellumWalkerConfig>& options() {
@@ -128,7 +141,11 @@ const OptionSet<BgCerebellumWalkerConfig>& options() {
         .add("spe_pitch", &C::spe_pitch, "", "initial gain c_theta of the hull-angle prediction error on the hips [choice]", -10.0, 10.0)
         .add("spe_rate", &C::spe_rate, "", "initial gain c_omega of the hull angular-velocity prediction error on the hips [choice]", -10.0, 10.0)
         .add("spe_hip", &C::spe_hip, "", "initial gain c_h of a hip's speed prediction error on its command [choice]", -10.0, 10.0)
-        .add("spe_knee", &C::spe_knee, "", "initial gain c_k of a knee's speed prediction error on its command [choice]", -10.0, 10.0);
+        .add("spe_knee", &C::spe_knee, "", "initial gain c_k of a knee's speed prediction error on its command [choice]", -10.0, 10.0)
+        .add("feedback_delay_steps", &C::feedback_delay_steps, "steps", "d: how many 20 ms steps late the observation arrives (set it to the env's delay, e.g. benchmarks' --obs-delay / the ObservationDelay wrapper; the agent does not delay anything itself); 0 = undelayed", 0, 50)
+        .add_choice("cerebellum_role", &C::cerebellum_role, {"auto", "correct", "estimate"},
+                    "what the forward model does: correct = its one-step prediction error corrects the command; estimate = Smith predictor, it rolls the delayed observation forward through the last d efference copies and the CPG and PD act on that estimate of the current state (Miall et al. 1993); auto = correct when feedback_delay_steps = 0, estimate otherwise")
+        .add("estimate_contacts", &C::estimate_contacts, "estimate role: the forward model also predicts the two foot-contact signals (a cutaneous forward model) and the touchdown gates act on the estimate (false: they act on the delayed contacts)");
     return s;
   }();
   return set;
@@ -148,6 +165,8 @@ struct ParamSpec {
 
 // the observation slice the forward model predicts, and the scale that puts each near [-1, 1]
 constexpr std::array<int, 12> kSlice = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12};
+// the estimate role's state with the contacts: the slice, then the two lower-leg contacts
+constexpr std::array<int, 14> kState = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 8, 13};
 constexpr int kReactiveInputs = 15;  // obs 0..13 and a bias
 constexpr int kCriticFeatures = 15;  // obs 0..13 and a bias
 
@@ -159,6 +178,10 @@ class BgCerebellumWalker final : public Agent {
         cpg_(2),
         wiring_seed_(c.wiring_seed != 0 ? static_cast<std::uint64_t>(c.wiring_seed) : seed),
         fm_(make_forward_model(c, wiring_seed_)),
+        estimate_(is_estimate(c)),
+        delay_(c.feedback_delay_steps),
+        commands_(static_cast<std::size_t>(c.feedback_delay_steps + 1)),
+        est_obs_(24, 0.0f),
         action_(Action::box(std::vector<float>(4, 0.0f))) {
     // the parameter table: the controller's part, then the cerebellar gains
     if (c.cpg) {
@@ -187,7 +210,7 @@ class BgCerebellumWalker final : public Agent {
         for (int i = 0; i < kReactiveInputs; ++i) specs_.push_back({"w", 0.0, 0.5, -10.0, 10.0});
     }
     n_ctrl_ = static_cast<int>(specs_.size());
-    if (c.cerebellum) {
+    if (c.cerebellum && !estimate_) {
       specs_.push_back({"spe_pitch", c.spe_pitch, 0.5, -10.0, 10.0});
       specs_.push_back({"spe_rate", c.spe_rate, 0.5, -10.0, 10.0});
       specs_.push_back({"spe_hip", c.spe_hip, 0.5, -10.0, 10.0});
@@ -217,6 +240,8 @@ class BgCerebellumWalker final : public Agent {
     fm_error_steps_ = 0;
     last_fm_error_ = 0.0;
     delta_ = 0.0;
+    step_ = 0;
+    for (auto& u : commands_) u.fill(0.0);
   }
 
   const Action& act(std::span<const float> obs) override {
@@ -231,13 +256,22 @@ class BgCerebellumWalker final : public Agent {
       const Eigen::VectorXd& e = fm_.error();
       for (std::size_t i = 0; i < kSlice.size(); ++i) spe_[i] = e[static_cast<Eigen::Index>(i)];
     }
+    // the state the controller acts on: the observation, or (estimate role) the forward model's
+    // estimate of the current state from the delayed one
+    std::span<const float> state = obs;
+    if (estimate_) {
+      estimate_state(obs);
+      state = est_obs_;
+    } else {
+      for (std::size_t i = 0; i < kState.size(); ++i) est_slice_[i] = s(kState[i]);
+    }
     std::array<double, 4> u{};
     // as in biped-heuristic (Gymnasium's demo loop), the first action of an episode is zero
     if (first_) first_ = false;
-    else if (cfg_.cpg) cpg_command(obs, u);
-    else reactive_command(obs, u);
+    else if (cfg_.cpg) cpg_command(state, u);
+    else reactive_command(state, u);
     // cerebellar correction from the prediction error (ε = observed − predicted)
-    if (cfg_.cerebellum) {
+    if (cfg_.cerebellum && !estimate_) {
       const double hull = p_[n_ctrl_ + kSpePitch] * spe_[0] + p_[n_ctrl_ + kSpeRate] * spe_[1];
       u[0] += hull - p_[n_ctrl_ + kSpeHip] * spe_[5];
       u[2] += hull - p_[n_ctrl_ + kSpeHip] * spe_[9];
@@ -248,8 +282,12 @@ class BgCerebellumWalker final : public Agent {
       const double v = std::isfinite(u[j]) ? std::clamp(u[j], -1.0, 1.0) : 0.0;
       action_.values[j] = static_cast<float>(v);
     }
-    // efference copy: predict the next proprioceptive / vestibular slice
-    if (cfg_.cerebellum) {
+    // efference copy: kept for the roll forward (estimate role), or predicts the next slice (correct role)
+    if (estimate_) {
+      for (std::size_t j = 0; j < 4; ++j) commands_[index(step_)][j] = action_.values[j];
+      for (std::size_t i = 0; i < kState.size(); ++i) delayed_slice_[i] = s(kState[i]);
+      delayed_contacts_ = {s(8), s(13)};
+    } else if (cfg_.cerebellum) {
       for (std::size_t i = 0; i < kSlice.size(); ++i) slice_[i] = s(kSlice[i]);
       // mossy input besides the slice: the efference copy and the two foot-contact (cutaneous) signals
       for (std::size_t j = 0; j < 4; ++j) copy_[j] = action_.values[j];
@@ -264,7 +302,20 @@ class BgCerebellumWalker final : public Agent {
   }
 
   void observe(double reward, std::span<const float> next_obs, bool terminated, bool truncated) override {
-    if (cfg_.cerebellum && have_prediction_) {
+    // estimate role: when the delayed observation is a new true state (step t >= d), learn the step
+    // that led to it, s_{t−d} and u_{t−d} → s_{t−d+1}
+    if (estimate_ && step_ >= delay_) {
+      for (std::size_t j = 0; j < 4; ++j) copy_[j] = commands_[index(step_ - delay_)][j];
+      copy_[4] = delayed_contacts_[0];
+      copy_[5] = delayed_contacts_[1];
+      fm_.predict(delayed_slice_, copy_);
+      for (std::size_t i = 0; i < kState.size(); ++i) next_state_[i] = next_obs[static_cast<std::size_t>(kState[i])];
+      last_fm_error_ = fm_.update(next_state_, training());
+      fm_error_sum_ += last_fm_error_;
+      ++fm_error_steps_;
+    }
+    ++step_;
+    if (cfg_.cerebellum && !estimate_ && have_prediction_) {
       for (std::size_t i = 0; i < kSlice.size(); ++i) slice_[i] = next_obs[static_cast<std::size_t>(kSlice[i])];
       last_fm_error_ = fm_.update(slice_, training());
       fm_error_sum_ += last_fm_error_;
@@ -297,7 +348,7 @@ class BgCerebellumWalker final : public Agent {
   }
 
   std::vector<std::string> signal_names() const override {
-    return {"phase", "rpe", "critic", "prediction_error", "mean_prediction_error", "parameters"};
+    return {"phase", "rpe", "critic", "prediction_error", "mean_prediction_error", "parameters", "state_estimate"};
   }
   std::vector<Signal> introspect() const override {
     std::vector<float> params(static_cast<std::size_t>(p_.size()));
@@ -308,7 +359,8 @@ class BgCerebellumWalker final : public Agent {
             {"critic", {static_cast<float>(value_)}},
             {"prediction_error", {static_cast<float>(last_fm_error_)}},
             {"mean_prediction_error", {static_cast<float>(mean_err)}},
-            {"parameters", params}};
+            {"parameters", params},
+            {"state_estimate", std::vector<float>(est_slice_.begin(), est_slice_.end())}};
   }
 
  protected:
@@ -341,9 +393,12 @@ class BgCerebellumWalker final : public Agent {
  private:
   // the forward model with its mossy-to-granule wiring drawn from `wiring_seed`; the slice's scales
   // put each value near [-1, 1] (hull angle, rates and velocities are small in obs units)
+  // (with estimate_contacts in the estimate role, the contacts move from the inputs to the predicted
+  // state: the same 18 inputs and scales, in the same order)
   static learning::ForwardModel make_forward_model(const BgCerebellumWalkerConfig& c, std::uint64_t wiring_seed) {
     Rng wiring(wiring_seed);
-    return learning::ForwardModel(static_cast<int>(kSlice.size()), 6,
+    const bool contacts = is_estimate(c) && c.estimate_contacts;
+    return learning::ForwardModel(static_cast<int>(contacts ? kState.size() : kSlice.size()), contacts ? 4 : 6,
                                   {0.5, 0.5, 0.5, 0.3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, c.granule_cells, c.fan_in,
                                   c.granule_threshold, c.fm_rate, wiring);
   }
@@ -371,6 +426,31 @@ class BgCerebellumWalker final : public Agent {
       p_[i] = std::clamp(sp.init + sp.scale * (z_[i] + xi_[i]), sp.lo, sp.hi);
     }
     if (cfg_.cpg) cpg_.set_lag(0, 1, p_[kLag]);
+  }
+
+  // true when the forward model's role is the Smith predictor
+  static bool is_estimate(const BgCerebellumWalkerConfig& c) {
+    return c.cerebellum && (c.cerebellum_role == "estimate" || (c.cerebellum_role == "auto" && c.feedback_delay_steps > 0));
+  }
+
+  // slot of step t's command in the ring of the last d + 1 commands
+  std::size_t index(long long t) const { return static_cast<std::size_t>(t % (delay_ + 1)); }
+
+  // Smith predictor: roll the delayed slice forward through the commands issued since it was sensed
+  // (min(t, d) steps: before step d the delayed observation is the reset one), into est_obs_
+  void estimate_state(std::span<const float> obs) {
+    for (std::size_t i = 0; i < kState.size(); ++i) est_slice_[i] = obs[static_cast<std::size_t>(kState[i])];
+    const auto n = static_cast<std::size_t>(fm_.state_size());
+    const long long back = std::min<long long>(step_, delay_);
+    copy_[4] = obs[8];
+    copy_[5] = obs[13];
+    for (long long k = step_ - back; k < step_; ++k) {
+      for (std::size_t j = 0; j < 4; ++j) copy_[j] = commands_[index(k)][j];
+      const Eigen::VectorXd& next = fm_.predict(est_slice_, copy_);
+      for (std::size_t i = 0; i < n; ++i) est_slice_[i] = next[static_cast<Eigen::Index>(i)];
+    }
+    std::copy(obs.begin(), obs.end(), est_obs_.begin());
+    for (std::size_t i = 0; i < n; ++i) est_obs_[static_cast<std::size_t>(kState[i])] = static_cast<float>(est_slice_[i]);
   }
 
   // the quarter of the cycle a phase is in: early swing, late swing, support, push-off
@@ -450,7 +530,14 @@ class BgCerebellumWalker final : public Agent {
   learning::PhaseOscillatorBank cpg_;
   std::uint64_t wiring_seed_;
   learning::ForwardModel fm_;
+  bool estimate_;                                // the forward model's role is the Smith predictor
+  int delay_;                                    // d, the feedback delay in steps
+  std::vector<std::array<double, 4>> commands_;  // the last d + 1 commands, slot index(t)
+  std::vector<float> est_obs_;                   // the observation with the slice replaced by the estimate
+  long long step_ = 0;                           // steps of this episode so far
   std::array<double, kSlice.size()> slice_{}, spe_{};
+  std::array<double, kState.size()> est_slice_{}, delayed_slice_{}, next_state_{};
+  std::array<double, 2> delayed_contacts_{};
   std::array<double, 6> copy_{};
   std::array<bool, 2> contact_{};
   Action action_;
@@ -467,7 +554,8 @@ class BgCerebellumWalker final : public Agent {
 AgentEntry bg_cerebellum_walker_entry() {
   return {"bg-cerebellum-walker",
           "CPG gait (coupled phase oscillators + PD + reflexes) tuned by basal-ganglia weight perturbation, "
-          "corrected by a cerebellar forward model's prediction error",
+          "with a cerebellar forward model that corrects the command from its prediction error or, with delayed "
+          "feedback, estimates the current state (Smith predictor)",
           "BipedalWalker's spaces: 24-dim Box observation, Box(-1, 1, (4,)) torques",
           options().docs(),
           [](const Space& obs, const Space& act) -> std::string {

@@ -88,6 +88,8 @@ plot "$out/full-curve.dat" using 1:3:4 with filledcurves fc rgb "#1f77b4" fs tra
      118.0 with lines dt 2 lc rgb "#555555" title "biped-heuristic (118, 100 seeds)"
 EOF
 
+# keep the delayed-feedback section (benchmarks/bg_cerebellum_walker_delay.sh writes it)
+delay_section=$(sed -n '/<!-- delay:begin -->/,/<!-- delay:end -->/p' "$md" 2>/dev/null || true)
 steps_total=$(cat "$out"/*.log | awk '/^steps/ { s += $2 } END { print s }')
 cpu=$(lscpu | grep 'Model name' | sed 's/Model name: *//')
 {
@@ -140,5 +142,9 @@ cpu=$(lscpu | grep 'Model name' | sed 's/Model name: *//')
     done
     echo "$row |"
   done
+  if [[ -n $delay_section ]]; then
+    echo
+    echo "$delay_section"
+  fi
 } > "$md"
 echo "wrote $md and $svg"

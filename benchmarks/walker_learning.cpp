@@ -8,6 +8,10 @@
 //
 //   sgym_walker_learning [--env ID] [--agent ID] [--agent-opt key=value]... [--seeds N] [--first-seed S]
 //                        [--train EPISODES] [--eval EPISODES] [--curve FILE.csv] [--eval-csv FILE.csv]
+//                        [--obs-delay STEPS]
+// --obs-delay D wraps both envs in ObservationDelay(D) (core/include/sgym/wrappers.hpp): the agent sees
+// each observation D steps late (reward and info on time); tell the agent with
+// --agent-opt feedback_delay_steps=D. (`sgym run` has no wrapper options, so the delay lives here.)
 // Prints one line per seed and the steps/s; the CSVs hold seed,episode,return,length,hull_x.
 #include <chrono>
 #include <cstdio>
@@ -20,6 +24,7 @@
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "sgym/wrappers.hpp"
 
 using namespace sgym;
 
@@ -58,7 +63,7 @@ int main(int argc, char** argv) {
   try {
     std::string env_id = "BipedalWalker-v3", agent_id = "bg-cerebellum-walker", curve_path, eval_path;
     KeyValues agent_opts;
-    int seeds = 10, first_seed = 1, train = 300, eval = 100;
+    int seeds = 10, first_seed = 1, train = 300, eval = 100, delay = 0;
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
       auto next = [&]() -> std::string {
@@ -78,6 +83,7 @@ int main(int argc, char** argv) {
       else if (a == "--eval") eval = std::stoi(next());
       else if (a == "--curve") curve_path = next();
       else if (a == "--eval-csv") eval_path = next();
+      else if (a == "--obs-delay") delay = std::stoi(next());
       else throw UsageError("unknown argument \"" + a + "\"; see the comment at the top of benchmarks/walker_learning.cpp");
     }
     std::ofstream curve, evals;
@@ -89,10 +95,15 @@ int main(int argc, char** argv) {
       evals.open(eval_path);
       evals << "seed,episode,return,length,hull_x\n";
     }
+    // the env, with its observations delayed when asked (d = 0: the bare env)
+    const auto make = [&]() -> std::unique_ptr<Env> {
+      if (delay == 0) return make_env(env_id);
+      return std::make_unique<ObservationDelay>(make_env(env_id), delay);
+    };
     long long steps = 0;
     const auto t0 = std::chrono::steady_clock::now();
     for (int s = first_seed; s < first_seed + seeds; ++s) {
-      auto env = make_env(env_id);
+      auto env = make();
       auto agent = make_agent(agent_id, env->observation_space(), env->action_space(), agent_opts, static_cast<std::uint64_t>(s));
       agent->set_training(true);
       double last_train = 0.0;
@@ -103,7 +114,7 @@ int main(int argc, char** argv) {
         if (curve.is_open()) curve << s << ',' << e + 1 << ',' << ep.ret << ',' << ep.length << ',' << ep.hull_x << '\n';
       }
       agent->set_training(false);
-      auto eval_env = make_env(env_id);
+      auto eval_env = make();
       double sum = 0.0;
       for (int e = 0; e < eval; ++e) {
         const Episode ep =

@@ -1,7 +1,9 @@
 // bg-cerebellum-walker: the phase-oscillator CPG locks in antiphase; on BipedalWalker-v3 with a fixed
 // seed the walker goes farther after a short training than at initialisation, the forward model's
-// prediction error falls with training, and save/load restores the learned state exactly.
+// prediction error falls with training, with delayed feedback its estimate of the current state beats
+// the delayed observation, and save/load restores the learned state exactly.
 #include <catch2/catch.hpp>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <optional>
@@ -12,6 +14,7 @@
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "sgym/wrappers.hpp"
 
 using namespace sgym;
 
@@ -105,6 +108,52 @@ TEST_CASE("bg-cerebellum-walker: the forward model's prediction error falls with
   INFO("mean |prediction error| " << first.mean_prediction_error << " -> " << later.mean_prediction_error);
   REQUIRE(first.mean_prediction_error > 0.0);
   REQUIRE(later.mean_prediction_error < 0.85 * first.mean_prediction_error);
+}
+
+TEST_CASE("bg-cerebellum-walker: with delayed feedback the forward model estimates the current state",
+          "[bg_cerebellum_walker]") {
+  // observations 4 steps (80 ms) late; the gait is frozen (no perturbation, no actor learning) so that
+  // only the forward model learns, for 30 episodes; then, on a fresh terrain with the model frozen, the
+  // estimate of step t's slice is compared with the true slice of step t (delivered at t + 4) and so is
+  // the delayed observation the controller would otherwise act on
+  constexpr int kDelay = 4;
+  constexpr std::array<int, 12> kSlice = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12};
+  ObservationDelay env(make_env("BipedalWalker-v3"), kDelay);
+  auto agent = make_agent("bg-cerebellum-walker", env.observation_space(), env.action_space(),
+                          {{"sigma", "0"}, {"alpha", "0"}, {"feedback_delay_steps", std::to_string(kDelay)}}, 6);
+  for (int e = 0; e < 30; ++e) episode(env, *agent, e == 0 ? std::optional<std::uint64_t>(6) : std::nullopt);
+  agent->set_training(false);
+  std::vector<std::vector<float>> delivered, estimate;
+  auto r0 = env.reset(31);
+  std::vector<float> obs(r0.obs.begin(), r0.obs.end());
+  agent->begin_episode();
+  for (int t = 0; t < 400; ++t) {
+    delivered.push_back(obs);
+    const Action& a = agent->act(obs);
+    for (const auto& sig : agent->introspect())
+      if (sig.name == "state_estimate") estimate.push_back(sig.values);
+    auto r = env.step(a);
+    obs.assign(r.obs.begin(), r.obs.end());
+    agent->observe(r.reward, obs, r.terminated, r.truncated);
+    if (r.terminated || r.truncated) break;
+  }
+  // steps t >= d whose true state has been delivered (at t + d)
+  double err_estimate = 0.0, err_delayed = 0.0;
+  int n = 0;
+  for (std::size_t t = kDelay; t + kDelay < delivered.size(); ++t, ++n) {
+    const std::vector<float>& truth = delivered[t + kDelay];
+    double se = 0.0, sd = 0.0;
+    for (std::size_t i = 0; i < kSlice.size(); ++i) {
+      const auto k = static_cast<std::size_t>(kSlice[i]);
+      se += std::pow(estimate[t][i] - truth[k], 2);
+      sd += std::pow(delivered[t][k] - truth[k], 2);
+    }
+    err_estimate += std::sqrt(se);
+    err_delayed += std::sqrt(sd);
+  }
+  INFO(n << " steps: mean |estimate - current| " << err_estimate / n << ", mean |delayed - current| " << err_delayed / n);
+  REQUIRE(n >= 30);
+  REQUIRE(err_estimate < 0.7 * err_delayed);
 }
 
 TEST_CASE("bg-cerebellum-walker: save/load round trip restores the behaviour", "[bg_cerebellum_walker]") {

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "sgym/agents.hpp"
+#include "sgym/conformance.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
@@ -314,6 +315,51 @@ TEST_CASE("ObservationNoise: reproducible, widened or clipped", "[core][wrappers
   auto rc = c.reset(5);
   REQUIRE(c.observation_space().contains(rc.obs));
   REQUIRE_THROWS_AS(ObservationNoise(make_env("Pavlovian-v0"), -1.0), std::invalid_argument);
+}
+
+TEST_CASE("ObservationDelay: observations arrive d steps late, the rest on time", "[core][wrappers]") {
+  // the same seed and actions through the bare env and through a delay of 3 steps, over two
+  // episodes (the second continues the stream, so a reset must empty the delay line)
+  constexpr int kDelay = 3;
+  auto bare = make_env("Pavlovian-v0");
+  ObservationDelay late(make_env("Pavlovian-v0"), kDelay);
+  REQUIRE(late.delay_steps() == kDelay);
+  REQUIRE(late.observation_space() == bare->observation_space());
+  bool saw_change = false;
+  for (int ep = 0; ep < 2; ++ep) {
+    const std::optional<std::uint64_t> seed = ep == 0 ? std::optional<std::uint64_t>(3) : std::nullopt;
+    auto b0 = bare->reset(seed);
+    std::vector<std::vector<float>> truth{std::vector<float>(b0.obs.begin(), b0.obs.end())};
+    auto l0 = late.reset(seed);
+    REQUIRE(std::vector<float>(l0.obs.begin(), l0.obs.end()) == truth[0]);
+    for (int t = 1;; ++t) {
+      auto b = bare->step(Action::discrete(0));
+      truth.emplace_back(b.obs.begin(), b.obs.end());
+      const double reward = b.reward;
+      const bool done = b.terminated || b.truncated;
+      const std::string epoch(b.info.string_or_empty("epoch"));
+      auto l = late.step(Action::discrete(0));
+      const std::vector<float> got(l.obs.begin(), l.obs.end());
+      // step t shows the observation of step t - d; the first d steps repeat the reset observation
+      REQUIRE(got == truth[static_cast<std::size_t>(std::max(0, t - kDelay))]);
+      saw_change = saw_change || got != truth.back();
+      REQUIRE(l.reward == reward);
+      REQUIRE((l.terminated || l.truncated) == done);
+      REQUIRE(std::string(l.info.string_or_empty("epoch")) == epoch);
+      if (done) break;
+    }
+  }
+  REQUIRE(saw_change);  // the task's observation does change, so the check above has teeth
+}
+
+TEST_CASE("ObservationDelay: zero delay is the identity, a negative one a usage error", "[core][wrappers]") {
+  auto bare = make_env("Pavlovian-v0");
+  ObservationDelay none(make_env("Pavlovian-v0"), 0), two(make_env("Pavlovian-v0"), 2);
+  const std::uint64_t h = trajectory_hash(*bare, 77);
+  REQUIRE(trajectory_hash(none, 77) == h);
+  REQUIRE(trajectory_hash(two, 77) != h);
+  REQUIRE_THROWS_AS(ObservationDelay(make_env("Pavlovian-v0"), -1), UsageError);
+  REQUIRE_THROWS_WITH(ObservationDelay(make_env("Pavlovian-v0"), -1), Contains("steps") && Contains("-1"));
 }
 
 TEST_CASE("RecordTrajectory writes a file that reads back exactly", "[core][wrappers]") {

@@ -1,5 +1,6 @@
 #include "sgym/wrappers.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -113,6 +114,38 @@ ResetResult ObservationNoise::do_reset(std::optional<std::uint64_t> seed) {
 StepResult ObservationNoise::do_step(const Action& a) {
   StepResult r = inner_->step(a);
   add_noise(r.obs);
+  return {obs_, r.reward, r.terminated, r.truncated, r.info};
+}
+
+// ---------------------------------------------------------------------------------------------
+ObservationDelay::ObservationDelay(std::unique_ptr<Env> inner, int steps)
+    : Wrapper(std::move(inner)), steps_(steps) {
+  if (steps < 0)
+    throw UsageError("ObservationDelay: steps (the observation delay) must be an integer >= 0, got " +
+                     std::to_string(steps));
+  ring_.assign(static_cast<std::size_t>(steps + 1) * obs_.size(), 0.0f);
+}
+
+ResetResult ObservationDelay::do_reset(std::optional<std::uint64_t> seed) {
+  ResetResult r = inner_->reset(seed);
+  if (steps_ == 0) return r;
+  // every slot holds the reset observation: the first `steps` steps repeat it
+  const std::size_t n = obs_.size();
+  for (int k = 0; k <= steps_; ++k) std::copy(r.obs.begin(), r.obs.end(), ring_.begin() + static_cast<std::ptrdiff_t>(k * n));
+  head_ = 0;
+  std::copy(r.obs.begin(), r.obs.end(), obs_.begin());
+  return {obs_, r.info};
+}
+
+StepResult ObservationDelay::do_step(const Action& a) {
+  StepResult r = inner_->step(a);
+  if (steps_ == 0) return r;
+  // the ring holds the last steps + 1 observations; the one after the newest is `steps` old
+  const std::size_t n = obs_.size();
+  head_ = (head_ + 1) % (steps_ + 1);
+  std::copy(r.obs.begin(), r.obs.end(), ring_.begin() + static_cast<std::ptrdiff_t>(head_ * n));
+  const auto oldest = ring_.begin() + static_cast<std::ptrdiff_t>(((head_ + 1) % (steps_ + 1)) * n);
+  std::copy(oldest, oldest + static_cast<std::ptrdiff_t>(n), obs_.begin());
   return {obs_, r.reward, r.terminated, r.truncated, r.info};
 }
 

@@ -1,4 +1,4 @@
-// Wrappers: TimeLimit, EpisodeStatistics, ObservationNoise, RecordTrajectory. Each is an Env, so
+// Wrappers: TimeLimit, EpisodeStatistics, ObservationNoise, ObservationDelay, RecordTrajectory. Each is an Env, so
 // they stack, and each goes through the same validating step().
 #pragma once
 
@@ -88,6 +88,25 @@ class ObservationNoise final : public Wrapper {
   double sd_;
   bool clip_;
   std::vector<float> lo_, hi_;
+};
+
+/// Delivers each observation `steps` steps late, as a sensory feedback delay: step t returns the
+/// observation of step t − steps, and the first `steps` steps of an episode repeat the reset
+/// observation. Reward, flags and info are not delayed. steps = 0 is the identity.
+class ObservationDelay final : public Wrapper {
+ public:
+  /// steps must be >= 0 (UsageError otherwise).
+  ObservationDelay(std::unique_ptr<Env> inner, int steps);
+  int delay_steps() const { return steps_; }
+
+ protected:
+  ResetResult do_reset(std::optional<std::uint64_t> seed) override;
+  StepResult do_step(const Action& a) override;
+
+ private:
+  int steps_;
+  std::vector<float> ring_;  ///< steps + 1 observations, oldest first from head_ + 1
+  int head_ = 0;             ///< slot of the newest observation
 };
 
 /// One recorded step (reset is step 0 with no action and reward 0).
