@@ -287,6 +287,10 @@ int main(int argc, char** argv) {
   run->add_option("--out", cfg.out_dir, "output directory")->required();
   run->add_option("--eval-every", cfg.eval_every, "evaluate (training off) every K episodes; 0 = never")->default_val(0)->check(CLI::NonNegativeNumber);
   run->add_option("--eval-episodes", cfg.eval_episodes, "episodes per evaluation")->default_val(10)->check(CLI::PositiveNumber);
+  run->add_option("--obs-noise", cfg.obs_noise_sd, "Gaussian noise (sd) added to every observation the agent senses; 0 = none")
+      ->default_val(0.0);
+  run->add_option("--obs-delay", cfg.obs_delay_steps, "the agent senses each observation this many env steps late (reward on time); 0 = none")
+      ->default_val(0);
   run->add_option("--record", record, "agent signals to write per step, e.g. rpe,value");
   run->add_option("--criterion", criterion, "learned when accuracy:THRESHOLD:WINDOW or return:THRESHOLD:WINDOW holds");
   std::vector<std::string> plugins;

@@ -218,3 +218,39 @@ TEST_CASE("The per-step observer sees every reset and step and can stop the run 
   REQUIRE(z.total_steps == 0);
   REQUIRE(json::parse(read_file(c.out_dir / "summary.json"))["mean_return"].is_null());
 }
+
+TEST_CASE("Observation delay and noise in a run: the agent senses the env late or noisily; recorded; bad values refused",
+          "[runner]") {
+  // late RPE at the CS epoch: the CS burst with on-time sensing, nothing when the CS is sensed 2 steps
+  // late (the burst moves into the delay epoch); the env's epochs and reward are not delayed
+  std::filesystem::path last_out;
+  auto cs_rpe = [&](int delay, const std::string& name) {
+    RunConfig c = pavlovian_run(name);
+    c.obs_delay_steps = delay;
+    last_out = c.out_dir;
+    const RunSummary s = run(c, env_entry(c.env_id), agent_entry(c.agent_id));
+    for (const auto& cell : s.signal_cells)
+      if (cell.signal == "rpe" && cell.condition == "normal" && cell.epoch == "cs") return cell.late_mean;
+    FAIL("no rpe cell for normal/cs");
+    return 0.0;
+  };
+  CHECK(cs_rpe(0, "delay0") > 0.5);
+  CHECK(std::abs(cs_rpe(2, "delay2")) < 0.05);
+  const json summary = json::parse(read_file(last_out / "summary.json"));
+  CHECK(summary["provenance"]["obs_delay_steps"] == 2);
+  CHECK(summary["provenance"]["obs_noise_sd"] == 0.0);
+
+  RunConfig noisy = pavlovian_run("noisy");
+  noisy.obs_noise_sd = 0.5;
+  noisy.episodes = 5;
+  run(noisy, env_entry(noisy.env_id), agent_entry(noisy.agent_id));
+  CHECK(json::parse(read_file(noisy.out_dir / "summary.json"))["provenance"]["obs_noise_sd"] == 0.5);
+
+  RunConfig bad = pavlovian_run("bad-sensing");
+  bad.obs_delay_steps = -1;
+  REQUIRE_THROWS_WITH(run(bad, env_entry(bad.env_id), agent_entry(bad.agent_id)), Contains("--obs-delay"));
+  bad.obs_delay_steps = 0;
+  bad.obs_noise_sd = -0.1;
+  REQUIRE_THROWS_WITH(run(bad, env_entry(bad.env_id), agent_entry(bad.agent_id)), Contains("--obs-noise"));
+  REQUIRE_FALSE(std::filesystem::exists(bad.out_dir));
+}

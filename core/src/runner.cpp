@@ -120,8 +120,24 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
   if (cfg.eval_episodes < 1) throw UsageError("--eval-episodes must be >= 1, got " + std::to_string(cfg.eval_episodes));
   if (cfg.out_dir.empty()) throw UsageError("--out: an output directory is required");
 
+  if (!(cfg.obs_noise_sd >= 0) || !std::isfinite(cfg.obs_noise_sd))
+    throw UsageError("--obs-noise must be a finite number >= 0, got " + format_number(cfg.obs_noise_sd));
+  if (cfg.obs_delay_steps < 0)
+    throw UsageError("--obs-delay must be >= 0 steps, got " + std::to_string(cfg.obs_delay_steps));
+  // the env as the agent senses it: sensor noise, then conduction delay
+  auto sensed_env = [&] {
+    std::unique_ptr<Env> e = make_env(env_entry, cfg.env_options);
+    if (cfg.obs_noise_sd > 0) {
+      if (!e->observation_space().is_box())
+        throw UsageError("--obs-noise needs a Box observation space; " + env_entry.id + " has " +
+                         e->observation_space().describe());
+      e = std::make_unique<ObservationNoise>(std::move(e), cfg.obs_noise_sd);
+    }
+    if (cfg.obs_delay_steps > 0) e = std::make_unique<ObservationDelay>(std::move(e), cfg.obs_delay_steps);
+    return e;
+  };
   // build everything before touching the disk, so usage errors leave nothing behind
-  EpisodeStatistics env(make_env(env_entry, cfg.env_options));
+  EpisodeStatistics env(sensed_env());
   if (const std::string why = agent_env_mismatch(agent_entry, env_entry.id, env.observation_space(), env.action_space());
       !why.empty())
     throw UsageError("agent " + agent_entry.id + " cannot run on " + env_entry.id + ": " + why);
@@ -129,7 +145,7 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
                                             cfg.agent_options, mix_seed(cfg.seed, 1));
   std::unique_ptr<EpisodeStatistics> eval_env;
   if (cfg.eval_every > 0)
-    eval_env = std::make_unique<EpisodeStatistics>(make_env(env_entry, cfg.env_options));
+    eval_env = std::make_unique<EpisodeStatistics>(sensed_env());
   const auto names = agent->signal_names();
   for (const auto& r : cfg.record) {
     bool known = false;
@@ -409,6 +425,8 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
                      {"seed", cfg.seed},
                      {"eval_every", cfg.eval_every},
                      {"eval_episodes", cfg.eval_episodes},
+                     {"obs_noise_sd", cfg.obs_noise_sd},
+                     {"obs_delay_steps", cfg.obs_delay_steps},
                      {"record", cfg.record},
                      {"version", build_version()},
                      {"build_type", SGYM_BUILD_TYPE},

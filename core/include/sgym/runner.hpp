@@ -54,6 +54,8 @@ struct RunConfig {
   std::filesystem::path out_dir;    ///< created if missing
   int eval_every = 0;               ///< evaluate after every K training episodes; 0 = never
   int eval_episodes = 10;           ///< episodes per evaluation
+  double obs_noise_sd = 0;          ///< Gaussian noise on every observation (ObservationNoise); 0 = none
+  int obs_delay_steps = 0;          ///< observations arrive this many steps late (ObservationDelay)
   std::vector<std::string> record;  ///< agent signals written per step to signals.csv
   std::optional<Criterion> criterion;
   bool progress = false;            ///< draw a progress bar on stderr
