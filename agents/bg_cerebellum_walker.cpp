@@ -48,6 +48,7 @@
 #include <string>
 #include <vector>
 
+#include "learning/biped_model.hpp"
 #include "learning/cerebellum.hpp"
 #include "learning/oscillators.hpp"
 #include "sgym/agents.hpp"
@@ -558,15 +559,7 @@ AgentEntry bg_cerebellum_walker_entry() {
           "feedback, estimates the current state (Smith predictor)",
           "BipedalWalker's spaces: 24-dim Box observation, Box(-1, 1, (4,)) torques",
           options().docs(),
-          [](const Space& obs, const Space& act) -> std::string {
-            if (!obs.is_box() || obs.shape() != std::vector<std::int64_t>{24})
-              return "needs BipedalWalker's 24-dim Box observation (hull, two legs, 10 lidar rays)";
-            if (!act.is_box() || act.shape() != std::vector<std::int64_t>{4})
-              return "needs a Box action of 4 joint torques (hip, knee, hip, knee)";
-            for (std::size_t k = 0; k < 4; ++k)
-              if (act.low()[k] != -1.0f || act.high()[k] != 1.0f) return "needs torque actions bounded by [-1, 1]";
-            return "";
-          },
+          learning::bipedal_walker_incompatibility,
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
             return std::make_unique<BgCerebellumWalker>(obs, act, options().parse(kv), seed);
           },

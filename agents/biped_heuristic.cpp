@@ -12,6 +12,7 @@
 #include <array>
 #include <optional>
 
+#include "learning/biped_model.hpp"
 #include "sgym/agents.hpp"
 
 namespace sgym {
@@ -134,15 +135,7 @@ AgentEntry biped_heuristic_entry() {
           "scripted 3-state gait controller with PD hips and knees (Gymnasium's BipedalWalker demo)",
           "BipedalWalker's spaces: 24-dim Box observation, Box(-1, 1, (4,)) torques",
           options().docs(),
-          [](const Space& obs, const Space& act) -> std::string {
-            if (!obs.is_box() || obs.shape() != std::vector<std::int64_t>{24})
-              return "needs BipedalWalker's 24-dim Box observation (hull, two legs, 10 lidar rays)";
-            if (!act.is_box() || act.shape() != std::vector<std::int64_t>{4})
-              return "needs a Box action of 4 joint torques (hip, knee, hip, knee)";
-            for (std::size_t k = 0; k < 4; ++k)
-              if (act.low()[k] != -1.0f || act.high()[k] != 1.0f) return "needs torque actions bounded by [-1, 1]";
-            return "";
-          },
+          learning::bipedal_walker_incompatibility,
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
             options().parse(kv);
             return std::make_unique<BipedHeuristic>(obs, act, seed);
