@@ -154,8 +154,8 @@ namespace {
 
 json info_json(const Info& info) {
   json j = json::object();
-  for (const auto& [k, v] : info.items())
-    std::visit([&](const auto& x) { j[k] = x; }, v);
+  for (const auto& item : info.items())  // no structured binding: clang 14 cannot capture one
+    std::visit([&](const auto& x) { j[item.first] = x; }, item.second);
   return j;
 }
 
