@@ -232,7 +232,8 @@ class BgCerebellumWalker final : public Agent {
   void begin_episode() override {
     trace_.setZero();
     new_segment();
-    cpg_.reset({0.0, kPi});
+    static const std::vector<double> kStartPhases = {0.0, kPi};  // antiphase; static: no allocation per episode
+    cpg_.reset(kStartPhases);
     contact_ = {false, false};
     have_prediction_ = false;
     first_ = true;

@@ -64,6 +64,10 @@ BipedPhysics::BipedPhysics(bool hardcore)
   terrain_y_.reserve(kTerrainLength);
   obstacles_.reserve(kTerrainLength);
   clouds_.reserve(kTerrainLength / 20);
+  // an obstacle takes at least one terrain step, so TERRAIN_LENGTH quads bound any terrain's
+  spare_obstacles_.reserve(kTerrainLength);
+  if (hardcore_)
+    for (int i = 0; i < kTerrainLength; ++i) spare_obstacles_.emplace_back().reserve(4);
 }
 
 BipedPhysics::~BipedPhysics() { world_.SetContactListener(nullptr); }
@@ -98,24 +102,31 @@ void BipedPhysics::reset(Rng& rng) {
   }
 }
 
-void BipedPhysics::add_obstacle(const Poly& poly) {
+void BipedPhysics::add_obstacle(const std::array<b2Vec2, 4>& quad) {
   // ref fd_polygon: friction FRICTION, default filter (category 0x0001, collides with everything)
   b2BodyDef bd;
   bd.type = b2_staticBody;
   b2PolygonShape shape;
-  shape.Set(poly.data(), static_cast<std::int32_t>(poly.size()));
+  shape.Set(quad.data(), static_cast<std::int32_t>(quad.size()));
   b2FixtureDef fd;
   fd.shape = &shape;
   fd.friction = static_cast<float>(kFriction);
   b2Body* t = world_.CreateBody(&bd);
   t->CreateFixture(&fd);
   terrain_bodies_.push_back(t);
-  obstacles_.push_back(poly);
+  if (spare_obstacles_.empty()) {
+    obstacles_.emplace_back(quad.begin(), quad.end());
+  } else {
+    obstacles_.push_back(std::move(spare_obstacles_.back()));
+    spare_obstacles_.pop_back();
+    obstacles_.back().assign(quad.begin(), quad.end());
+  }
 }
 
 void BipedPhysics::generate_terrain(Rng& rng) {
   // ref _generate_terrain with generated (not designed) metadata, i.e. grass variations on and
   // terrain_grass = TERRAIN_GRASS; numbers are doubles as in Python, vertices become float32 in Box2D
+  for (Poly& p : obstacles_) spare_obstacles_.push_back(std::move(p));
   obstacles_.clear();
   terrain_x_.clear();
   terrain_y_.clear();
@@ -137,8 +148,8 @@ void BipedPhysics::generate_terrain(Rng& rng) {
     } else if (state == kPit && oneshot) {
       // pit: two 1-step-wide walls 4 steps deep, `counter` (3 or 4) steps apart
       counter = integers(rng, 3, 5);
-      Poly poly = {vec(x, y), vec(x + kTerrainStep, y), vec(x + kTerrainStep, y - 4 * kTerrainStep),
-                   vec(x, y - 4 * kTerrainStep)};
+      std::array<b2Vec2, 4> poly = {vec(x, y), vec(x + kTerrainStep, y), vec(x + kTerrainStep, y - 4 * kTerrainStep),
+                                    vec(x, y - 4 * kTerrainStep)};
       add_obstacle(poly);
       const double px[4] = {x, x + kTerrainStep, x + kTerrainStep, x};
       const double py[4] = {y, y, y - 4 * kTerrainStep, y - 4 * kTerrainStep};
@@ -210,18 +221,18 @@ void BipedPhysics::generate_terrain(Rng& rng) {
 void BipedPhysics::generate_clouds(Rng& rng) {
   // ref _generate_clouds: TERRAIN_LENGTH // 20 clouds; each draws its x, then per vertex an x jitter
   // and a y jitter (in that order). Decorative, but drawn from the same stream before the hull push.
-  clouds_.clear();
-  for (int i = 0; i < kTerrainLength / 20; ++i) {
+  // the clouds are overwritten in place (their number and size are fixed): no allocation after the
+  // first reset
+  clouds_.resize(kTerrainLength / 20);
+  for (Poly& poly : clouds_) {
     const double x = rng.uniform(0.0, kTerrainLength) * kTerrainStep;
     const double y = kViewportH / kScale * 3 / 4;
-    Poly poly;
-    poly.reserve(5);
-    for (int a = 0; a < 5; ++a) {
-      const double px = x + 15 * kTerrainStep * std::sin(3.14 * 2 * a / 5) + rng.uniform(0.0, 5 * kTerrainStep);
-      const double py = y + 5 * kTerrainStep * std::cos(3.14 * 2 * a / 5) + rng.uniform(0.0, 5 * kTerrainStep);
-      poly.push_back(vec(px, py));
+    poly.resize(5);
+    for (std::size_t a = 0; a < 5; ++a) {
+      const double px = x + 15 * kTerrainStep * std::sin(3.14 * 2 * static_cast<double>(a) / 5) + rng.uniform(0.0, 5 * kTerrainStep);
+      const double py = y + 5 * kTerrainStep * std::cos(3.14 * 2 * static_cast<double>(a) / 5) + rng.uniform(0.0, 5 * kTerrainStep);
+      poly[a] = vec(px, py);
     }
-    clouds_.push_back(std::move(poly));
   }
 }
 

@@ -134,7 +134,7 @@ class BipedPhysics {
   void generate_terrain(Rng& rng);
   void generate_clouds(Rng& rng);
   void create_walker(Rng& rng);
-  void add_obstacle(const Poly& poly);
+  void add_obstacle(const std::array<b2Vec2, 4>& quad);
 
   bool hardcore_;
   b2World world_;
@@ -142,6 +142,9 @@ class BipedPhysics {
   std::vector<b2Body*> terrain_bodies_;
   std::vector<double> terrain_x_, terrain_y_;
   std::vector<Poly> obstacles_, clouds_;
+  // polygons of earlier terrains, kept (with their storage) for the next ones: a reset allocates
+  // nothing once it has run, and on hardcore terrain the pool is filled at construction
+  std::vector<Poly> spare_obstacles_;
   b2Body* hull_ = nullptr;
   std::array<b2Body*, 4> legs_{};
   std::array<b2RevoluteJoint*, 4> joints_{};

@@ -20,12 +20,15 @@ struct Buffers {
   VectorBuffers view() { return {obs, rewards, terminated, truncated, final_obs}; }
 };
 
-// a trace of everything the vector env wrote over `steps` steps
-std::vector<double> rollout(int threads, VectorEnv::Autoreset mode, std::uint64_t seed, int steps = 200) {
+// a trace of everything the vector env wrote over `steps` steps; with threads, every batch is split
+// (the measured rule would keep this cheap env on one thread)
+std::vector<double> rollout(int threads, VectorEnv::Autoreset mode, std::uint64_t seed, int steps = 200,
+                            int members = 5) {
   VectorEnv v([] { return make_env("Pavlovian-v0", {{"omission_prob", "0.5"}, {"unexpected_prob", "0.2"}}); },
-              5, mode, threads);
+              members, mode, threads);
+  v.set_split(VectorEnv::Split::kAlways);
   Buffers b(v, mode == VectorEnv::Autoreset::kSameStep);
-  std::vector<Action> actions(5, Action::discrete(0));
+  std::vector<Action> actions(static_cast<std::size_t>(members), Action::discrete(0));
   std::vector<double> trace;
   v.reset(seed, b.view());
   for (int t = 0; t < steps; ++t) {
@@ -47,6 +50,40 @@ TEST_CASE("VectorEnv: serial and threaded give identical results", "[vector]") {
     REQUIRE(serial == rollout(4, mode, 3));
     REQUIRE(serial != rollout(1, mode, 4));
   }
+}
+
+TEST_CASE("VectorEnv: every slice layout gives the serial result", "[vector]") {
+  // sizes whose slices end mid cache line in every output array (staged edge rows), and slices
+  // smaller than a line (all staged); same-step mode also checks that untouched final rows stay so
+  for (auto mode : {VectorEnv::Autoreset::kNextStep, VectorEnv::Autoreset::kSameStep})
+    for (int members : {2, 7, 37, 130}) {
+      INFO(members << " members");
+      const auto serial = rollout(1, mode, 9, 90, members);
+      for (int threads : {2, 3, 4}) {
+        INFO(threads << " threads");
+        REQUIRE(serial == rollout(threads, mode, 9, 90, members));
+      }
+    }
+}
+
+TEST_CASE("VectorEnv: the split rule's choices are counted", "[vector]") {
+  for (auto split : {VectorEnv::Split::kAuto, VectorEnv::Split::kAlways}) {
+    VectorEnv v([] { return make_env("Pavlovian-v0"); }, 16, VectorEnv::Autoreset::kNextStep, 2);
+    REQUIRE(v.threads() == 2);
+    v.set_split(split);
+    Buffers b(v, false);
+    std::vector<Action> a(16, Action::discrete(0));
+    v.reset(0, b.view());
+    for (int t = 0; t < 100; ++t) v.step(a, b.view());
+    const auto s = v.stats();
+    REQUIRE(s.inline_batches + s.split_batches == 100);
+    REQUIRE(s.member_ns > 0);
+    REQUIRE(s.sync_ns > 0);
+    if (split == VectorEnv::Split::kAlways) REQUIRE(s.split_batches == 100);
+    else REQUIRE(s.inline_batches >= 1);  // the first batch is timed on the calling thread
+  }
+  VectorEnv one([] { return make_env("Pavlovian-v0"); }, 4, VectorEnv::Autoreset::kNextStep, 8);
+  REQUIRE(one.threads() == 4);  // never more workers than members
 }
 
 TEST_CASE("VectorEnv: member i is seeded with mix_seed(seed, i)", "[vector]") {

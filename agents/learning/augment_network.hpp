@@ -90,6 +90,7 @@ class AugmentNetwork {
     xt_.setZero(2 * n_in);
     s_trace_.setZero(2 * n_in);
     y_r_.setZero(n_regular + 1);
+    a_r_.setZero(n_regular);
     m_.setZero(n_memory);
     y_m_.setZero(n_memory);
     q_.setZero(n_actions);
@@ -143,7 +144,10 @@ class AugmentNetwork {
       x_prev_(i) = xi;
     }
     y_r_(0) = 1.0;
-    y_r_.tail(y_r_.size() - 1) = sigmoid(v_r_ * x_);
+    // the product goes into a member first: inside the sigmoid expression Eigen would evaluate it
+    // into a temporary, a heap allocation per step when the sizes are dynamic
+    a_r_.noalias() = v_r_ * x_;
+    y_r_.tail(y_r_.size() - 1) = sigmoid(a_r_);
     m_.noalias() += v_m_ * xt_;
     y_m_ = sigmoid(m_);
     q_.noalias() = w_r_ * y_r_;
@@ -289,6 +293,7 @@ class AugmentNetwork {
   VecI x_prev_;
   VecT xt_, s_trace_;
   VecR1 y_r_;
+  VecR a_r_;        // regular units' net input (scratch of forward())
   VecM m_, y_m_;
   VecA q_;
   VecR fb_r_;

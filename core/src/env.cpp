@@ -48,10 +48,9 @@ StepResult Env::step(const Action& action) {
     throw ResetNeeded(spec_.id +
                       ": step() called after the episode ended (terminated or truncated); "
                       "call reset() first");
-  const std::string why = act_space_.why_not(action);
-  if (!why.empty())
+  if (!act_space_.contains(action))
     throw InvalidAction(spec_.id + ": action outside action space " + act_space_.describe() +
-                        ": " + why);
+                        ": " + act_space_.why_not(action));
   StepResult r = do_step(action);
   needs_reset_ = r.terminated || r.truncated;
   return r;

@@ -1,5 +1,6 @@
 #include "sgym/info.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace sgym {
@@ -13,8 +14,17 @@ InfoValue& Info::slot(std::string_view key) {
 
 void Info::set(std::string_view key, std::string_view v) {
   InfoValue& s = slot(key);
-  if (auto* str = std::get_if<std::string>(&s)) str->assign(v);
-  else s = std::string(v);
+  if (auto* str = std::get_if<std::string>(&s)) {
+    str->assign(v);
+    return;
+  }
+  // a new string slot gets room for kStringCapacity characters at once: a later, longer value (a
+  // phase or outcome name past the 15 characters kept inline) then reuses it instead of allocating
+  // mid-run, after the first episode
+  std::string str;
+  str.reserve(std::max(v.size(), kStringCapacity));
+  str.assign(v);
+  s = std::move(str);
 }
 
 void Info::set(std::string_view key, const std::vector<float>& v) {

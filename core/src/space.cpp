@@ -108,8 +108,19 @@ std::string Space::why_not(std::span<const float> x) const {
   return "";
 }
 
-bool Space::contains(const Action& a) const { return why_not(a).empty(); }
-bool Space::contains(std::span<const float> x) const { return why_not(x).empty(); }
+// the same tests as why_not(), without building a message (hot path: every step validates)
+bool Space::contains(const Action& a) const {
+  if (is_discrete()) return a.values.empty() && a.index >= 0 && a.index < n_;
+  return contains(std::span<const float>(a.values));
+}
+bool Space::contains(std::span<const float> x) const {
+  if (is_discrete())
+    return x.size() == 1 && x[0] >= 0 && x[0] < static_cast<float>(n_) && x[0] == std::floor(x[0]);
+  if (x.size() != low_.size()) return false;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (!(x[i] >= low_[i] && x[i] <= high_[i])) return false;  // NaN fails both
+  return true;
+}
 
 void Space::sample_into(Rng& rng, Action& out) const {
   if (is_discrete()) {

@@ -1,10 +1,10 @@
 #include "sgym/vector_env.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <exception>
+#include <chrono>
+#include <cstring>
 #include <mutex>
+#include <tuple>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -14,100 +14,209 @@
 
 namespace sgym {
 
+namespace {
+
+constexpr std::size_t kLine = 64;  // cache line size assumed for layout (x86-64, most ARM cores)
+constexpr auto kPoll = std::chrono::microseconds(50);  // polling before a thread sleeps
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+using Clock = std::chrono::steady_clock;
+double ns_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::nano>(b - a).count();
+}
+
+// Waits until pred() holds: polls for about kPoll, then sleeps on `word` (whose value changes, with
+// a notify when `sleeping` was seen set, when pred may have become true).
+template <class Pred>
+void await(std::atomic<std::uint32_t>& word, std::atomic<int>& sleeping, Pred pred) {
+  const auto start = Clock::now();
+  for (unsigned k = 1;; ++k) {
+    if (pred()) return;
+    cpu_relax();
+    if ((k & 255u) == 0 && Clock::now() - start > kPoll) break;
+  }
+  sleeping.fetch_add(1, std::memory_order_seq_cst);
+  for (;;) {
+    const std::uint32_t v = word.load(std::memory_order_seq_cst);
+    if (pred()) break;
+    word.wait(v, std::memory_order_seq_cst);
+  }
+  sleeping.fetch_sub(1, std::memory_order_seq_cst);
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
-// Workers spin briefly on the generation counter before sleeping on the condition variable: a
-// batch of cheap envs is stepped in microseconds, and a sleep/wake per step costs tens of them.
 struct ThreadPool::State {
-  static constexpr int kSpins = 4000;  // about 10-40 us of polling before a worker sleeps
-  std::mutex mu;
-  std::condition_variable wake, done;
+  // what the caller publishes (generation last); its own cache line, read by every worker
+  alignas(kLine) std::atomic<std::uint32_t> generation{0};
+  std::atomic<int> sleepers{0};  // workers asleep on `generation`
+  std::atomic<bool> stop{false};
+  void (*part)(void*, std::size_t) = nullptr;
+  void* ctx = nullptr;
+  // what each worker publishes, one cache line each
+  struct alignas(kLine) Done {
+    std::atomic<std::uint32_t> generation{0};
+    std::atomic<int> caller_sleeps{0};
+  };
+  std::unique_ptr<Done[]> done;
   std::vector<std::thread> workers;
+  // run() over an index range, as parts
   const std::function<void(std::size_t)>* fn = nullptr;
   std::size_t n = 0;
-  std::atomic<std::uint64_t> generation{0};
-  std::atomic<int> pending{0};
-  std::atomic<bool> stop{false};
   std::exception_ptr error;
-
-  // chunk c of `parts` contiguous chunks of [0, n)
-  void run_chunk(int c, int parts) {
-    const std::size_t lo = n * static_cast<std::size_t>(c) / static_cast<std::size_t>(parts);
-    const std::size_t hi = n * static_cast<std::size_t>(c + 1) / static_cast<std::size_t>(parts);
-    try {
-      for (std::size_t i = lo; i < hi; ++i) (*fn)(i);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(mu);
-      if (!error) error = std::current_exception();
-    }
-  }
+  std::mutex mu;
 };
 
 ThreadPool::ThreadPool(int threads) : threads_(threads), state_(std::make_unique<State>()) {
   if (threads < 1) throw std::invalid_argument("ThreadPool: threads must be >= 1, got " + std::to_string(threads));
-  // the caller runs chunk 0; workers run chunks 1..threads-1
+  state_->done = std::make_unique<State::Done[]>(static_cast<std::size_t>(threads));
   for (int w = 1; w < threads; ++w) {
-    state_->workers.emplace_back([this, w] {
-      State& s = *state_;
-      std::uint64_t seen = 0;
+    state_->workers.emplace_back([s = state_.get(), w] {
+      std::uint32_t seen = 0;
+      State::Done& done = s->done[static_cast<std::size_t>(w)];
       for (;;) {
-        // wait for a new generation: poll a little, then sleep
-        int spins = 0;
-        while (s.generation.load(std::memory_order_acquire) == seen && !s.stop.load(std::memory_order_acquire)) {
-          if (++spins < State::kSpins) continue;
-          std::unique_lock<std::mutex> lock(s.mu);
-          s.wake.wait(lock, [&] { return s.stop.load() || s.generation.load() != seen; });
-        }
-        if (s.stop.load(std::memory_order_acquire)) return;
-        seen = s.generation.load(std::memory_order_acquire);
-        s.run_chunk(w, threads_);
-        if (s.pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-          std::lock_guard<std::mutex> lock(s.mu);
-          s.done.notify_one();
-        }
+        await(s->generation, s->sleepers, [&] {
+          return s->generation.load(std::memory_order_acquire) != seen || s->stop.load(std::memory_order_acquire);
+        });
+        if (s->stop.load(std::memory_order_acquire)) return;
+        seen = s->generation.load(std::memory_order_acquire);
+        s->part(s->ctx, static_cast<std::size_t>(w));
+        done.generation.store(seen, std::memory_order_seq_cst);
+        if (done.caller_sleeps.load(std::memory_order_seq_cst) != 0) done.generation.notify_one();
       }
     });
   }
 }
 
 ThreadPool::~ThreadPool() {
-  {
-    std::lock_guard<std::mutex> lock(state_->mu);
-    state_->stop.store(true);
+  State& s = *state_;
+  s.stop.store(true, std::memory_order_seq_cst);
+  s.generation.fetch_add(1, std::memory_order_seq_cst);
+  s.generation.notify_all();
+  for (auto& t : s.workers) t.join();
+}
+
+void ThreadPool::run_parts(void (*part)(void*, std::size_t), void* ctx) {
+  if (threads_ == 1) {
+    part(ctx, 0);
+    return;
   }
-  state_->wake.notify_all();
-  for (auto& t : state_->workers) t.join();
+  State& s = *state_;
+  s.part = part;
+  s.ctx = ctx;
+  const std::uint32_t g = s.generation.load(std::memory_order_relaxed) + 1;
+  s.generation.store(g, std::memory_order_seq_cst);  // the one synchronisation out
+  if (s.sleepers.load(std::memory_order_seq_cst) != 0) s.generation.notify_all();
+  part(ctx, 0);
+  for (std::size_t w = 1; w < static_cast<std::size_t>(threads_); ++w) {  // and back
+    State::Done& d = s.done[w];
+    await(d.generation, d.caller_sleeps, [&] { return d.generation.load(std::memory_order_acquire) == g; });
+  }
 }
 
 void ThreadPool::run(std::size_t n, const std::function<void(std::size_t)>& fn) {
-  State& s = *state_;
   if (threads_ == 1) {
     for (std::size_t i = 0; i < n; ++i) fn(i);
     return;
   }
-  {
-    // under the mutex, so a worker that is about to sleep sees the new generation
-    std::lock_guard<std::mutex> lock(s.mu);
-    s.fn = &fn;
-    s.n = n;
-    s.error = nullptr;
-    s.pending.store(threads_ - 1, std::memory_order_relaxed);
-    s.generation.fetch_add(1, std::memory_order_release);
-  }
-  s.wake.notify_all();
-  s.run_chunk(0, threads_);
-  int spins = 0;
-  while (s.pending.load(std::memory_order_acquire) != 0 && ++spins < State::kSpins) {
-  }
-  std::unique_lock<std::mutex> lock(s.mu);
-  s.done.wait(lock, [&] { return s.pending.load(std::memory_order_acquire) == 0; });
+  State& s = *state_;
+  s.fn = &fn;
+  s.n = n;
+  s.error = nullptr;
+  run_parts(
+      [](void* ctx, std::size_t w) {
+        State& st = *static_cast<State*>(ctx);
+        const std::size_t parts = st.workers.size() + 1;
+        const std::size_t lo = st.n * w / parts, hi = st.n * (w + 1) / parts;
+        try {
+          for (std::size_t i = lo; i < hi; ++i) (*st.fn)(i);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(st.mu);
+          if (!st.error) st.error = std::current_exception();
+        }
+      },
+      &s);
   if (s.error) std::rethrow_exception(s.error);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The output arrays, in the order of a slice's staging area.
+namespace {
+enum Array : std::size_t { kObs, kFinal, kRewards, kTerminated, kTruncated, kArrays };
+
+// Rows [a, b) of a slice's rows [lo, hi) in an array at `base` with `row` bytes per row lie on cache
+// lines wholly inside the slice's bytes [base + lo·row, base + hi·row): they are written in place.
+// The rows before a and from b on touch a line that another writer may touch too: they are staged.
+std::pair<std::size_t, std::size_t> inner_rows(const void* base, std::size_t row, std::size_t lo, std::size_t hi) {
+  if (row == 0) return {lo, hi};
+  const auto b0 = reinterpret_cast<std::uintptr_t>(base);
+  const std::uintptr_t start = b0 + lo * row, end = b0 + hi * row;
+  const std::uintptr_t first = (start + kLine - 1) / kLine * kLine, last = end / kLine * kLine;
+  if (first >= last) return {hi, hi};
+  const std::size_t a = (first - b0 + row - 1) / row, b = (last - b0) / row;
+  if (b <= a) return {hi, hi};
+  return {a, b};
+}
+
+// the most rows inner_rows() leaves outside [a, b) for rows of `row` bytes
+std::size_t max_staged(std::size_t row) { return 2 * (kLine / row + 2); }
+
+// Where row i of one output array goes for one slice: in place or into the staging area.
+template <class T>
+struct Rows {
+  T* out = nullptr;
+  T* stage = nullptr;
+  std::size_t width = 1, lo = 0, a = 0, b = 0;
+  T* row(std::size_t i) const {
+    if (i >= a && i < b) return out + i * width;
+    return stage + (i < a ? i - lo : (a - lo) + (i - b)) * width;
+  }
+};
+}  // namespace
+
+struct VectorEnv::Job {
+  VectorEnv* self;
+  bool reset;
+  std::uint64_t seed;
+  std::span<const Action> actions;
+  const VectorBuffers* out;
+  bool split;
+  bool timed = false;
+};
+
+// the byte layout of a slice's staging area: array k's rows start at offset[k] (cache-line aligned)
+namespace {
+struct StageLayout {
+  std::size_t offset[kArrays];
+  std::size_t bytes;
+};
+StageLayout stage_layout(std::size_t obs_size, std::size_t rows) {
+  const std::size_t row_bytes[kArrays] = {obs_size * sizeof(float), obs_size * sizeof(float), sizeof(double), 1, 1};
+  StageLayout l{};
+  std::size_t at = kLine;  // a line of padding before
+  for (std::size_t k = 0; k < kArrays; ++k) {
+    l.offset[k] = at;
+    at += (std::min(rows, max_staged(row_bytes[k])) * row_bytes[k] + kLine - 1) / kLine * kLine;
+  }
+  l.bytes = at + kLine;  // and after
+  return l;
+}
+}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 VectorEnv::VectorEnv(const std::function<std::unique_ptr<Env>()>& make, int num_envs, Autoreset mode,
                      int threads)
     : mode_(mode) {
   if (num_envs < 1) throw std::invalid_argument("VectorEnv: num_envs must be >= 1, got " + std::to_string(num_envs));
+  if (threads < 1) throw std::invalid_argument("VectorEnv: threads must be >= 1, got " + std::to_string(threads));
   for (int i = 0; i < num_envs; ++i) {
     envs_.push_back(make());
     if (!(envs_.back()->observation_space() == envs_[0]->observation_space()) ||
@@ -115,9 +224,27 @@ VectorEnv::VectorEnv(const std::function<std::unique_ptr<Env>()>& make, int num_
       throw std::invalid_argument("VectorEnv: member " + std::to_string(i) + " has other spaces than member 0");
   }
   obs_size_ = envs_[0]->observation_space().flat_size();
-  infos_.assign(envs_.size(), nullptr);
-  needs_reset_.assign(envs_.size(), 0);
-  pool_ = std::make_unique<ThreadPool>(std::max(1, std::min(threads, num_envs)));
+  members_.resize(envs_.size());
+  const std::size_t n = envs_.size(), t = static_cast<std::size_t>(std::min(threads, num_envs));
+  slices_.resize(t);
+  for (std::size_t w = 0; w < t; ++w) {
+    Slice& s = slices_[w];
+    s.lo = n * w / t;
+    s.hi = n * (w + 1) / t;
+    if (t > 1) s.stage.resize(stage_layout(obs_size_, s.hi - s.lo).bytes + kLine);
+  }
+  pool_ = std::make_unique<ThreadPool>(static_cast<int>(t));
+  if (t > 1) {
+    // calibration of the split rule's synchronisation cost: the median of empty jobs
+    std::vector<double> ns;
+    for (int k = 0; k < 15; ++k) {
+      const auto t0 = Clock::now();
+      pool_->run_parts([](void*, std::size_t) {}, nullptr);
+      ns.push_back(ns_between(t0, Clock::now()));
+    }
+    std::nth_element(ns.begin(), ns.begin() + 7, ns.end());
+    stats_.sync_ns = ns[7];
+  }
 }
 
 VectorEnv::~VectorEnv() = default;
@@ -135,47 +262,144 @@ void VectorEnv::check(const VectorBuffers& out, bool need_final) const {
   if (need_final && out.final_obs.size() != n * obs_size_) bad("final_obs", out.final_obs.size(), n * obs_size_);
 }
 
-void VectorEnv::reset(std::uint64_t seed, const VectorBuffers& out) {
-  check(out, false);
-  pool_->run(envs_.size(), [&, seed](std::size_t i) {
-    ResetResult r = envs_[i]->reset(mix_seed(seed, i));
-    std::copy(r.obs.begin(), r.obs.end(), out.obs.begin() + static_cast<std::ptrdiff_t>(i * obs_size_));
-    infos_[i] = &r.info;
-    out.rewards[i] = 0.0;
-    out.terminated[i] = out.truncated[i] = 0;
-    needs_reset_[i] = 0;
-  });
+namespace {
+// the Rows of every output array for slice [lo, hi): all in place when not split
+struct SliceRows {
+  Rows<float> obs, final;
+  Rows<double> rewards;
+  Rows<std::uint8_t> terminated, truncated;
+};
+template <class T>
+Rows<T> rows_of(std::span<T> out, std::size_t width, std::size_t lo, std::size_t hi, std::byte* stage,
+                bool split) {
+  Rows<T> r;
+  r.out = out.data();
+  r.width = width;
+  r.lo = lo;
+  if (!split || out.empty()) {
+    r.a = lo;
+    r.b = hi;
+    return r;
+  }
+  std::tie(r.a, r.b) = inner_rows(out.data(), width * sizeof(T), lo, hi);
+  r.stage = reinterpret_cast<T*>(stage);
+  return r;
+}
+std::byte* aligned_stage(std::vector<std::byte>& v) {
+  const auto p = reinterpret_cast<std::uintptr_t>(v.data());
+  return v.data() + ((kLine - p % kLine) % kLine);
+}
+SliceRows slice_rows(const VectorBuffers& out, std::size_t obs_size, std::size_t lo, std::size_t hi,
+                     std::vector<std::byte>& stage, bool split) {
+  std::byte* base = split ? aligned_stage(stage) : nullptr;
+  const StageLayout l = split ? stage_layout(obs_size, hi - lo) : StageLayout{};
+  auto at = [&](Array k) { return split ? base + l.offset[k] : nullptr; };
+  return {rows_of(out.obs, obs_size, lo, hi, at(kObs), split),
+          rows_of(out.final_obs, obs_size, lo, hi, at(kFinal), split),
+          rows_of(out.rewards, 1, lo, hi, at(kRewards), split),
+          rows_of(out.terminated, 1, lo, hi, at(kTerminated), split),
+          rows_of(out.truncated, 1, lo, hi, at(kTruncated), split)};
+}
+template <class T>
+void copy_row(std::span<const float> from, T* to) {
+  std::memcpy(to, from.data(), from.size() * sizeof(float));
+}
+}  // namespace
+
+void VectorEnv::run_slice(const Job& job, std::size_t w, bool split) {
+  Slice& s = slices_[w];
+  const std::size_t lo = split ? s.lo : 0, hi = split ? s.hi : envs_.size();
+  const SliceRows rows = slice_rows(*job.out, obs_size_, lo, hi, s.stage, split);
+  for (std::size_t i = lo; i < hi; ++i) {
+    Member& m = members_[i];
+    Env& e = *envs_[i];
+    const bool reset = job.reset || m.needs_reset;
+    if (!reset) {
+      const StepResult r = e.step(job.actions[i]);
+      *rows.rewards.row(i) = r.reward;
+      *rows.terminated.row(i) = r.terminated;
+      *rows.truncated.row(i) = r.truncated;
+      m.info = &r.info;
+      const bool ended = r.terminated || r.truncated;
+      if (!(ended && mode_ == Autoreset::kSameStep)) {
+        copy_row(r.obs, rows.obs.row(i));
+        m.needs_reset = ended;
+        continue;
+      }
+      // same-step autoreset: keep the final observation, return the reset one; the reset's info
+      // replaces the final one (the final step's info is gone with its episode)
+      copy_row(r.obs, rows.final.row(i));
+      const ResetResult rr = e.reset();
+      copy_row(rr.obs, rows.obs.row(i));
+      m.info = &rr.info;
+      continue;
+    }
+    // reset() of the vector env, or next-step autoreset: this step is the reset
+    const ResetResult r = job.reset ? e.reset(mix_seed(job.seed, i)) : e.reset();
+    copy_row(r.obs, rows.obs.row(i));
+    m.info = &r.info;
+    *rows.rewards.row(i) = 0.0;
+    *rows.terminated.row(i) = 0;
+    *rows.truncated.row(i) = 0;
+    m.needs_reset = false;
+  }
 }
 
-void VectorEnv::step_one(std::size_t i, const Action& a, const VectorBuffers& out) {
-  Env& e = *envs_[i];
-  const auto row = static_cast<std::ptrdiff_t>(i * obs_size_);
-  if (needs_reset_[i]) {
-    // next-step autoreset: this step is the reset
-    ResetResult r = e.reset();
-    std::copy(r.obs.begin(), r.obs.end(), out.obs.begin() + row);
-    infos_[i] = &r.info;
-    out.rewards[i] = 0.0;
-    out.terminated[i] = out.truncated[i] = 0;
-    needs_reset_[i] = 0;
+void VectorEnv::flush(const Job& job, std::size_t w) {
+  Slice& s = slices_[w];
+  const SliceRows rows = slice_rows(*job.out, obs_size_, s.lo, s.hi, s.stage, true);
+  auto copy_back = [&](const auto& r, auto keep) {
+    for (std::size_t i = s.lo; i < s.hi; ++i) {
+      if (i == r.a) i = r.b;
+      if (i >= s.hi) break;
+      if (!keep(i)) continue;
+      std::memcpy(r.out + i * r.width, r.row(i), r.width * sizeof(*r.out));
+    }
+  };
+  const auto all = [](std::size_t) { return true; };
+  copy_back(rows.obs, all);
+  copy_back(rows.rewards, all);
+  copy_back(rows.terminated, all);
+  copy_back(rows.truncated, all);
+  // final rows were written only for the members whose episode ended on this step
+  if (!job.reset && mode_ == Autoreset::kSameStep)
+    copy_back(rows.final, [&](std::size_t i) { return job.out->terminated[i] || job.out->truncated[i]; });
+}
+
+void VectorEnv::run(Job& job, bool split) {
+  job.split = split;
+  if (!split) {
+    run_slice(job, 0, false);
     return;
   }
-  StepResult r = e.step(a);
-  out.rewards[i] = r.reward;
-  out.terminated[i] = r.terminated;
-  out.truncated[i] = r.truncated;
-  infos_[i] = &r.info;
-  const bool ended = r.terminated || r.truncated;
-  if (ended && mode_ == Autoreset::kSameStep) {
-    std::copy(r.obs.begin(), r.obs.end(), out.final_obs.begin() + row);
-    ResetResult rr = e.reset();
-    std::copy(rr.obs.begin(), rr.obs.end(), out.obs.begin() + row);
-    // the reset's info replaces the final one; the final step's info is gone with its episode
-    infos_[i] = &rr.info;
-    return;
+  pool_->run_parts(
+      [](void* ctx, std::size_t w) {
+        Job& j = *static_cast<Job*>(ctx);
+        VectorEnv& v = *j.self;
+        const auto t0 = (w == 0 && j.timed) ? Clock::now() : Clock::time_point{};
+        try {
+          v.run_slice(j, w, true);
+        } catch (...) {
+          v.slices_[w].error = std::current_exception();
+        }
+        if (w == 0 && j.timed) v.slices_[0].ns = ns_between(t0, Clock::now());
+      },
+      &job);
+  for (std::size_t w = 0; w < slices_.size(); ++w) {
+    if (slices_[w].error) {
+      std::exception_ptr e = slices_[w].error;
+      for (Slice& s : slices_) s.error = nullptr;
+      std::rethrow_exception(e);
+    }
   }
-  std::copy(r.obs.begin(), r.obs.end(), out.obs.begin() + row);
-  needs_reset_[i] = ended;
+  for (std::size_t w = 0; w < slices_.size(); ++w) flush(job, w);
+}
+
+void VectorEnv::reset(std::uint64_t seed, const VectorBuffers& out) {
+  check(out, false);
+  // reset() is called once per run, so it is not timed: with workers it is always split
+  Job job{this, true, seed, {}, &out, false};
+  run(job, slices_.size() > 1);
 }
 
 void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) {
@@ -186,18 +410,49 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   // validate every action first, so a bad one leaves every member untouched
   const Space& as = single_action_space();
   for (std::size_t i = 0; i < actions.size(); ++i) {
-    const std::string why = as.why_not(actions[i]);
-    if (!why.empty())
-      throw InvalidAction(envs_[0]->spec().id + " (vector member " + std::to_string(i) +
-                          "): action outside action space " + as.describe() + ": " + why);
+    if (as.contains(actions[i])) continue;
+    throw InvalidAction(envs_[0]->spec().id + " (vector member " + std::to_string(i) +
+                        "): action outside action space " + as.describe() + ": " + as.why_not(actions[i]));
   }
-  // one captured pointer keeps the std::function in its small buffer: no allocation per step
-  struct Ctx {
-    VectorEnv* self;
-    std::span<const Action> actions;
-    const VectorBuffers* out;
-  } ctx{this, actions, &out};
-  pool_->run(envs_.size(), [c = &ctx](std::size_t i) { c->self->step_one(i, c->actions[i], *c->out); });
+  Job job{this, false, 0, actions, &out, false};
+  if (slices_.size() == 1) {
+    run(job, false);
+    return;
+  }
+  // the split rule (see Split): c and s are moving averages of measured costs; inline batches are
+  // timed for the first 8 and then one in 16, split ones always; while the rule says inline, a
+  // probe batch is split now and then (after 64 batches, the gap doubling up to 4096) so that s
+  // follows the machine
+  const double n = static_cast<double>(envs_.size());
+  const double part = static_cast<double>(slices_[0].hi - slices_[0].lo);
+  const double longest = static_cast<double>(slices_.back().hi - slices_.back().lo);
+  bool split = true;
+  if (split_ == Split::kAuto) {
+    const double c = stats_.member_ns;
+    split = c > 0 && (longest * c + stats_.sync_ns) * 1.1 < n * c;
+    if (split) {
+      probe_gap_ = 64;
+    } else if (c > 0 && batches_ >= next_probe_) {
+      split = true;
+      next_probe_ = batches_ + probe_gap_;
+      probe_gap_ = std::min<std::int64_t>(2 * probe_gap_, 4096);
+    }
+  }
+  ++batches_;
+  job.timed = split || stats_.inline_batches < 8 || (batches_ & 15) == 0;
+  const auto t0 = job.timed ? Clock::now() : Clock::time_point{};
+  run(job, split);
+  ++(split ? stats_.split_batches : stats_.inline_batches);
+  if (!job.timed) return;
+  const double wall = ns_between(t0, Clock::now());
+  auto average = [](double& avg, double x) { avg = avg == 0 ? x : avg + (x - avg) / 8; };
+  if (split) {
+    const double caller_ns = slices_[0].ns;
+    average(stats_.member_ns, caller_ns / part);
+    average(stats_.sync_ns, std::max(0.0, wall - caller_ns));
+  } else {
+    average(stats_.member_ns, wall / n);
+  }
 }
 
 }  // namespace sgym

@@ -32,8 +32,10 @@ class Info {
   void set(std::string_view key, int v) { slot(key) = static_cast<std::int64_t>(v); }
   void set(std::string_view key, std::int64_t v) { slot(key) = v; }
   void set(std::string_view key, double v) { slot(key) = v; }
-  /// Strings assigned into an existing string slot reuse its capacity.
+  /// Strings assigned into an existing string slot reuse its capacity; a new string slot holds
+  /// kStringCapacity characters without reallocating.
   void set(std::string_view key, std::string_view v);
+  static constexpr std::size_t kStringCapacity = 47;
   void set(std::string_view key, const char* v) { set(key, std::string_view(v)); }
   /// Vectors assigned into an existing vector slot reuse its capacity.
   void set(std::string_view key, const std::vector<float>& v);

@@ -1,8 +1,17 @@
 // N copies of one env stepped together into caller-owned contiguous buffers, serially or on a
 // thread pool, with bit-identical results either way. Member i is seeded with mix_seed(seed, i).
+//
+// Threads: worker w (the calling thread is worker 0) owns the contiguous slice of members
+// [n·w/T, n·(w+1)/T) for the life of the vector env. A split batch costs one synchronisation: the
+// caller publishes a generation number, each worker steps its slice and publishes that it is done.
+// Workers write in place only to cache lines that lie wholly inside their own rows of each output
+// buffer; the few rows at a slice's edges go to the worker's padded staging area and the calling
+// thread copies them after the join, so no two threads ever write the same cache line. Whether a
+// batch is split at all is decided from measured costs (see Split and stats()).
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <span>
@@ -34,7 +43,15 @@ class VectorEnv {
   /// and putting the final one in VectorBuffers::final_obs.
   enum class Autoreset { kNextStep, kSameStep };
 
-  /// Makes `num_envs` >= 1 members with `make`; `threads` >= 1 workers (1 = serial).
+  /// kAuto (the default) splits a step's batch over the workers only when the measured cost says
+  /// that is faster: with c the measured cost of stepping one member and s the measured cost of one
+  /// synchronisation, a batch of n members on T workers is split when ⌈n/T⌉·c + s < n·c / 1.1
+  /// (the 10 % margin keeps a borderline batch inline). kAlways splits every batch (tests of the
+  /// threaded path, benchmarks of the synchronisation itself). Results are the same either way.
+  enum class Split { kAuto, kAlways };
+
+  /// Makes `num_envs` >= 1 members with `make`; `threads` >= 1 workers (1 = serial; more workers
+  /// than members are not started).
   VectorEnv(const std::function<std::unique_ptr<Env>()>& make, int num_envs,
             Autoreset mode = Autoreset::kNextStep, int threads = 1);
   ~VectorEnv();
@@ -55,22 +72,58 @@ class VectorEnv {
   void step(std::span<const Action> actions, const VectorBuffers& out);
 
   /// The info of member i after the last reset/step.
-  const Info& info(int i) const { return *infos_[static_cast<std::size_t>(i)]; }
+  const Info& info(int i) const { return *members_[static_cast<std::size_t>(i)].info; }
   /// Member i itself (e.g. to draw it).
   const Env& member(int i) const { return *envs_[static_cast<std::size_t>(i)]; }
 
+  /// Number of workers, the calling thread included (1 = serial).
+  int threads() const { return static_cast<int>(slices_.size()); }
+  void set_split(Split s) { split_ = s; }
+  Split split() const { return split_; }
+
+  /// What the split rule has measured so far (all zero with one thread).
+  struct Stats {
+    std::int64_t inline_batches = 0;  ///< steps run on the calling thread alone
+    std::int64_t split_batches = 0;   ///< steps split over the workers
+    double member_ns = 0;             ///< cost of stepping one member (moving average), ns
+    double sync_ns = 0;               ///< cost of one synchronisation (moving average), ns
+  };
+  Stats stats() const { return stats_; }
+
  private:
+  // per-member state, one cache line each: written by the member's worker only
+  struct alignas(64) Member {
+    const Info* info = nullptr;
+    bool needs_reset = false;
+  };
+  // one worker's slice and its staging area for rows on shared cache lines
+  struct alignas(64) Slice {
+    std::size_t lo = 0, hi = 0;
+    std::vector<std::byte> stage;  // padded by a cache line at both ends
+    std::exception_ptr error;
+    double ns = 0;                 // time the slice took (timed batches, calling thread only)
+  };
+  struct Job;
+
   void check(const VectorBuffers& out, bool need_final) const;
-  void step_one(std::size_t i, const Action& a, const VectorBuffers& out);
+  void run(Job& job, bool split);
+  void run_slice(const Job& job, std::size_t w, bool split);
+  void flush(const Job& job, std::size_t w);
+
   std::vector<std::unique_ptr<Env>> envs_;
-  std::vector<const Info*> infos_;
-  std::vector<std::uint8_t> needs_reset_;
+  std::vector<Member> members_;
+  std::vector<Slice> slices_;
   std::size_t obs_size_;
   Autoreset mode_;
+  Split split_ = Split::kAuto;
+  Stats stats_;
+  std::int64_t batches_ = 0, next_probe_ = 0, probe_gap_ = 64;
   std::unique_ptr<ThreadPool> pool_;
 };
 
-/// A fixed set of worker threads running index ranges of a loop.
+/// A fixed set of worker threads; worker w runs the w-th part of each job, the calling thread part 0.
+/// A job costs one synchronisation: a generation number published by the caller, a done number by
+/// each worker. Idle workers poll for about 50 µs, then sleep until the next job.
 class ThreadPool {
  public:
   /// `threads` >= 1; with 1 no thread is started and run() executes inline.
@@ -82,6 +135,9 @@ class ThreadPool {
   /// Calls fn(i) for i in [0, n), split into contiguous chunks over the workers and the caller;
   /// returns when all are done. The first exception thrown by any fn is rethrown here.
   void run(std::size_t n, const std::function<void(std::size_t)>& fn);
+  /// Calls part(ctx, w) for every worker w in [0, threads()) (w = 0 on the calling thread) and
+  /// returns when all have returned; `part` must not throw.
+  void run_parts(void (*part)(void* ctx, std::size_t w), void* ctx);
 
  private:
   struct State;

@@ -1,0 +1,128 @@
+// VectorEnv thread scaling (issue 17 item 1): steps/s of every registered env as a VectorEnv of
+// 16 and 256 members on 1 and 2 threads (by default), random actions, next-step autoreset. The runs
+// of one (env, size) are interleaved over the thread counts and repeated; the table gives the median
+// and the range of each, the speed-up over 1 thread, and what the split rule chose (the share of
+// batches it split, its measured per-member and synchronisation costs). Actions are drawn before
+// the clock starts (a pool of 64 batches, cycled), so the table measures the vector env alone.
+//
+//   sgym_vector_scaling [--seconds 1] [--reps 3] [--sizes 16,256] [--threads 1,2] [--env ID]...
+//                       [--split auto|always] [--batches N]
+// --batches N runs exactly N measured batches after N/10 warm-up ones instead of timing a duration:
+// for instruction counts under `valgrind --tool=callgrind`, which are repeatable on a loaded machine.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "sgym/envs.hpp"
+#include "sgym/vector_env.hpp"
+
+using namespace sgym;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Run {
+  double steps_per_s = 0;
+  VectorEnv::Stats stats;
+};
+
+Run measure(const EnvEntry& entry, int n, int threads, VectorEnv::Split split, double seconds, long fixed) {
+  VectorEnv v([&] { return make_env(entry); }, n, VectorEnv::Autoreset::kNextStep, threads);
+  v.set_split(split);
+  std::vector<float> obs(static_cast<std::size_t>(n) * v.obs_size());
+  std::vector<double> rewards(static_cast<std::size_t>(n));
+  std::vector<std::uint8_t> terminated(rewards.size()), truncated(rewards.size());
+  const VectorBuffers out{obs, rewards, terminated, truncated, {}};
+  Rng rng(1);
+  std::vector<std::vector<Action>> pool(64, std::vector<Action>(rewards.size()));
+  for (auto& batch : pool)
+    for (auto& a : batch) v.single_action_space().sample_into(rng, a);
+  v.reset(1, out);
+  std::size_t k = 0;
+  if (fixed > 0) {
+    for (long b = 0; b < fixed / 10; ++b) v.step(pool[k++ % pool.size()], out);
+    const auto t0 = Clock::now();
+    for (long b = 0; b < fixed; ++b) v.step(pool[k++ % pool.size()], out);
+    return {static_cast<double>(fixed) * n / std::chrono::duration<double>(Clock::now() - t0).count(), v.stats()};
+  }
+  // warm-up: a tenth of the time, at least one batch
+  const auto warm_end = Clock::now() + std::chrono::duration<double>(seconds / 10);
+  do v.step(pool[k++ % pool.size()], out);
+  while (Clock::now() < warm_end);
+  // measured: whole batches until `seconds` have passed (the clock read every 8 batches)
+  long batches = 0;
+  const auto t0 = Clock::now();
+  double elapsed = 0;
+  for (;;) {
+    v.step(pool[k++ % pool.size()], out);
+    if ((++batches & 7) == 0 && (elapsed = std::chrono::duration<double>(Clock::now() - t0).count()) >= seconds)
+      break;
+  }
+  return {static_cast<double>(batches) * n / elapsed, v.stats()};
+}
+
+double median(std::vector<double> x) {
+  std::sort(x.begin(), x.end());
+  const std::size_t m = x.size() / 2;
+  return x.size() % 2 ? x[m] : (x[m - 1] + x[m]) / 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"VectorEnv thread scaling: steps/s per env, size and thread count"};
+  double seconds = 1.0;
+  int reps = 3;
+  std::vector<int> sizes = {16, 256}, threads = {1, 2};
+  std::vector<std::string> ids;
+  std::string split_name = "auto";
+  long fixed = 0;
+  app.add_option("--seconds", seconds, "measured time per run")->check(CLI::PositiveNumber);
+  app.add_option("--reps", reps, "interleaved repetitions per (env, size, threads)")->check(CLI::PositiveNumber);
+  app.add_option("--sizes", sizes, "numbers of members")->delimiter(',')->check(CLI::PositiveNumber);
+  app.add_option("--threads", threads, "thread counts (the first is the baseline)")->delimiter(',')->check(CLI::PositiveNumber);
+  app.add_option("--env", ids, "env ids (default: every registered env)");
+  app.add_option("--split", split_name, "the split rule: auto (measured) or always")
+      ->check(CLI::IsMember({"auto", "always"}));
+  app.add_option("--batches", fixed, "a fixed number of measured batches instead of --seconds (for callgrind)")
+      ->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+  const VectorEnv::Split split = split_name == "always" ? VectorEnv::Split::kAlways : VectorEnv::Split::kAuto;
+
+  std::vector<const EnvEntry*> envs;
+  if (ids.empty())
+    for (const EnvEntry& e : env_registry()) envs.push_back(&e);
+  else
+    for (const auto& id : ids) envs.push_back(&env_entry(id));
+
+  std::printf("| env | members | threads | steps/s (median) | range | × %d thread | split batches | member ns | sync ns |\n",
+              threads.front());
+  std::printf("|---|---|---|---|---|---|---|---|---|\n");
+  for (const EnvEntry* e : envs) {
+    for (int n : sizes) {
+      std::vector<std::vector<double>> rate(threads.size());
+      std::vector<VectorEnv::Stats> last(threads.size());
+      for (int r = 0; r < reps; ++r)
+        for (std::size_t t = 0; t < threads.size(); ++t) {
+          const Run run = measure(*e, n, threads[t], split, seconds, fixed);
+          rate[t].push_back(run.steps_per_s);
+          last[t] = run.stats;
+        }
+      const double base = median(rate[0]);
+      for (std::size_t t = 0; t < threads.size(); ++t) {
+        const auto [lo, hi] = std::minmax_element(rate[t].begin(), rate[t].end());
+        const auto& s = last[t];
+        const double batches = static_cast<double>(s.inline_batches + s.split_batches);
+        std::printf("| %s | %d | %d | %.3g | %.3g–%.3g | %.2f | %.0f %% | %.0f | %.0f |\n", e->id.c_str(), n,
+                    threads[t], median(rate[t]), *lo, *hi, median(rate[t]) / base,
+                    batches > 0 ? 100.0 * static_cast<double>(s.split_batches) / batches : 0.0, s.member_ns,
+                    s.sync_ns);
+      }
+      std::fflush(stdout);
+    }
+  }
+  return 0;
+}
