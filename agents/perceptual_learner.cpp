@@ -141,7 +141,8 @@ class PerceptualLearner final : public Agent {
     // the fixation point went off: report once
     x_ = sum_ / static_cast<double>(samples_);
     a_.noalias() = w_[loc()] * x_;
-    learning::sigmoid((cfg_.gain * a_.array() - cfg_.threshold).matrix(), y_);
+    a_.array() = cfg_.gain * a_.array() - cfg_.threshold;  // in place: no temporary (no allocation)
+    learning::sigmoid(a_, y_);
     z_.noalias() = v_[loc()] * y_;
     const std::span<const double> q(z_.data(), 2);
     const std::span<double> p(p_.data(), 2);
