@@ -43,7 +43,7 @@ struct BciNeurofeedbackConfig {
   double failure_black_ms = 3000.0;  // black screen after a failure, 3 s (ibid.)
   int angle_bins = 7;                // angle bins, 7 (ibid., Fig. 1b)
   double bin_deg = 15.0;             // bin spacing, 15°: 0°-90° (ibid., Fig. 1b)
-  int baseline_trials = 20;          // trial-length (28 s) blocks of spontaneous activity before session 1 [choice]
+  int baseline_trials = 40;          // trial-length (28 s) blocks of spontaneous activity before session 1 [choice]
   double chance = 0.30;              // fraction of baseline 28-s windows that reach the target [unverified: see docs]
   double reach = 0.98;               // fraction of baseline windows that reach it with P- silenced alone / P+ saturated alone [choice]
   double min_unit_sd = 0.05;         // floor on a unit's baseline sd used to scale the readout [choice]

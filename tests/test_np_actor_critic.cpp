@@ -123,8 +123,13 @@ TEST_CASE("np-actor-critic: learns BCI neurofeedback; P- down-regulated, P+ not"
   const int trials = 300, block = 100;
   int success_first = 0, success_last = 0;
   double p_plus[2] = {0, 0}, p_minus[2] = {0, 0}, p0[2] = {0, 0};
-  test::play(*env, *agent, trials, 1, [&](int t, const StepResult& r) {
-    if (r.info.string_or_empty("trial_outcome").empty() || (t >= block && t < trials - block)) return;
+  // the env's 40 baseline blocks (one episode each, outcome "baseline") come first; t counts task trials
+  int t = -1;
+  test::play(*env, *agent, trials + 40, 1, [&](int, const StepResult& r) {
+    const auto o = r.info.string_or_empty("trial_outcome");
+    if (o != "correct" && o != "timeout") return;
+    ++t;
+    if (t >= block && t < trials - block) return;
     const int k = t < block ? 0 : 1;
     (k == 0 ? success_first : success_last) += r.info.get_string("trial_outcome") == "correct";
     p_plus[k] += r.info.get_double("mean_p_plus") / block;
