@@ -528,10 +528,12 @@ class BciNeurofeedback final : public Env {
     info_.set("session_end", session_end_);
     info_.set("session_index", std::int64_t{last_session_});
     info_.set("session_accuracy", session_accuracy_);
-    static constexpr const char* kGroups[] = {"p_plus", "p_minus", "p0", "p0_matched"};
+    static constexpr const char* kActivity[] = {"activity_p_plus", "activity_p_minus", "activity_p0", "activity_p0_matched"};
+    static constexpr const char* kNorm[] = {"activity_norm_p_plus", "activity_norm_p_minus", "activity_norm_p0",
+                                            "activity_norm_p0_matched"};
     for (std::size_t g = 0; g < 4; ++g) {
-      info_.set(std::string("activity_") + kGroups[g], session_activity_[g]);
-      info_.set(std::string("activity_norm_") + kGroups[g], session_norm_[g]);
+      info_.set(kActivity[g], session_activity_[g]);
+      info_.set(kNorm[g], session_norm_[g]);
     }
   }
 
