@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
   static const char* kGroups[] = {"p_plus", "p_minus", "p0", "p0_matched"};
   // per measure, per session: one value per seed
   std::vector<std::vector<std::vector<double>>> m(kN, std::vector<std::vector<double>>(static_cast<std::size_t>(sessions)));
-  std::vector<double> calib_chance, target_z;
+  std::vector<double> calib_chance, target_z, reach_minus, reach_plus;
   std::vector<float> obs;
   try {
     for (int s = 1; s <= seeds; ++s) {
@@ -104,6 +104,8 @@ int main(int argc, char** argv) {
           if (outcome == "baseline" && r.info.get_bool("calibrated")) {
             calib_chance.push_back(r.info.get_double("calibration_chance"));
             target_z.push_back(r.info.get_double("target_z"));
+            reach_minus.push_back(r.info.get_double("calibration_reach_lower_p_minus"));
+            reach_plus.push_back(r.info.get_double("calibration_reach_raise_p_plus"));
           }
           correct += outcome == "correct";
           if (r.info.get_bool("session_end") && session < sessions) {
@@ -130,8 +132,9 @@ int main(int argc, char** argv) {
     for (int k = 0; k < kN; ++k) std::printf(" | %s", fmt(m[static_cast<std::size_t>(k)][static_cast<std::size_t>(session)]).c_str());
     std::printf(" |\n");
   }
-  std::printf("\nCalibration over seeds: baseline chance %s, target %s baseline sd above the baseline mean.\n",
-              fmt(calib_chance).c_str(), fmt(target_z).c_str());
+  std::printf("\nCalibration over seeds: baseline chance %s, target %s baseline sd above the baseline mean; baseline "
+              "windows reaching it with P- silenced alone %s, with P+ saturated alone %s.\n",
+              fmt(calib_chance).c_str(), fmt(target_z).c_str(), fmt(reach_minus).c_str(), fmt(reach_plus).c_str());
 
   // comparisons over seeds: last session, and the mean over sessions 2..S
   auto per_seed = [&](int k, bool last) {

@@ -582,7 +582,7 @@ void plot_task(Plotter& pl, const std::vector<fs::path>& runs, const std::string
     std::string s = pl.preamble(name, 1000, 540);
     s += "set title " + gp_str("Activity / session-1 activity: " + title + over) +
          " noenhanced\nset xlabel 'session'\nset ylabel 'activity / session-1 activity'\nset y2label 'fraction of trials rewarded'\n"
-         "set y2range [0:1.05]\nset y2tics\nset ytics nomirror\nset xtics 1\nset key bottom left\n"
+         "set y2range [0:1.05]\nset y2tics\nset ytics nomirror\nset xtics 1\nset key below\n"
          "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 3 lc rgb '#999999'\n";
     s += "plot " + series(dat, 1, "#d62728", "P+", band) + ", \\\n     " + series(dat, 2, "#1f77b4", "P-", band) + ", \\\n     " +
          series(dat, 3, "#555555", "P0 (all)", band) + ", \\\n     " +
