@@ -344,7 +344,11 @@ EnvEntry redundant_relevant_cue_entry() {
           make,
           {{{"schedule", "train_then_test"}, {"train_trials", "3"}, {"trials_per_episode", "4"}, {"noise_sd", "0.1"}},
            {{"schedule", "test"}, {"cues", "3"}, {"responses", "3"}, {"weak_cue", "2"}, {"test_feedback", "true"},
-            {"fixation_reward", "0.1"}, {"abort_penalty", "-0.2"}}}};
+            {"fixation_reward", "0.1"}, {"abort_penalty", "-0.2"}}},
+          // chance: the correct response is uniform over the responses
+          [](const KeyValues& kv) { return 1.0 / options().parse(kv).responses; },
+          // the battery: training (redundant cues) and a test block of single cues, one of them weak
+          {{}, {{"schedule", "test"}, {"test_conditions", "single"}, {"weak_cue", "1"}}}};
 }
 
 }  // namespace sgym
