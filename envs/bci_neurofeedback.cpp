@@ -124,6 +124,20 @@ double reached_by_fraction(const std::vector<double>& sorted, double f) {
   return sorted[sorted.size() - std::min(need, sorted.size())];
 }
 
+/// The value v among `sorted` (ascending) whose fraction of values >= v is nearest to `f` (the larger
+/// v on a tie). Overlapping windows share their maxima, so the fractions come in steps; the nearest
+/// step keeps the baseline's own success rate closest to the chance level.
+double nearest_fraction(const std::vector<double>& sorted, double f) {
+  const auto n = static_cast<double>(sorted.size());
+  double best = sorted.back(), best_err = INFINITY;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i > 0 && sorted[i] == sorted[i - 1]) continue;  // the first of a run of equal values
+    const double err = std::abs((n - static_cast<double>(i)) / n - f);
+    if (err <= best_err) { best_err = err; best = sorted[i]; }
+  }
+  return best;
+}
+
 /// Fraction of `v` that is >= t.
 double fraction_at_least(const std::vector<double>& v, double t) {
   if (v.empty()) return 0.0;
@@ -269,7 +283,7 @@ class BciNeurofeedback final : public Env {
     }
     outcome_ = "";
     if (frame_ >= end_frame) {
-      outcome_ = success ? "correct" : "timeout";
+      outcome_ = success ? "correct" : "wrong";  // unsuccessful: the target not reached in time
       end_task_trial(success);
     }
     render();
@@ -326,7 +340,7 @@ class BciNeurofeedback final : public Env {
   // μ_c and s_c its mean and standard deviation, W(x) the maxima of x over every window of one
   // trial's control frames (consecutive baseline frames), and q_f(W) the largest value that a
   // fraction f of W reaches:
-  //   θ_chance = q_chance(W(c − μ_c))                         the baseline's own chance level
+  //   θ_chance = the value of W(c − μ_c) reached by the fraction of windows nearest to `chance`
   //   θ_reach  = min(q_reach(W(mean P+ − μ_c)),               P− silenced, P+ as in the baseline
   //                  q_reach(W(1 − mean P− − μ_c)))           P+ saturated, P− as in the baseline
   //   θ_min    = z·s_min, s_min = min_unit_sd·sqrt(1/|P+| + 1/|P−|), z: one trial of independent
@@ -357,7 +371,7 @@ class BciNeurofeedback final : public Env {
     const auto w_saturated = maxima([&](std::size_t t) { return 1.0 - base_minus_[t]; });
     const double s_min = cfg_.min_unit_sd * std::sqrt(1.0 / cfg_.p_plus + 1.0 / cfg_.p_minus);
     const double z = normal_upper_quantile(1.0 - std::pow(1.0 - cfg_.chance, 1.0 / f_.control));
-    theta_chance_ = reached_by_fraction(w_base, cfg_.chance);
+    theta_chance_ = nearest_fraction(w_base, cfg_.chance);
     theta_reach_ = std::min(reached_by_fraction(w_silent, cfg_.reach), reached_by_fraction(w_saturated, cfg_.reach));
     theta_ = std::max(z * s_min, std::min(theta_chance_, theta_reach_));
     scale_c_ = std::max(sd_c, s_min);
@@ -599,7 +613,15 @@ EnvEntry bci_neurofeedback_entry() {
           options().docs(),
           make,
           {{{"trials_per_episode", "3"}, {"baseline_trials", "2"}, {"trial_ms", "2000"}, {"noise_sd", "0.05"}, {"trials_per_session", "4"}},
-           {{"units", "12"}, {"p_plus", "4"}, {"p_minus", "4"}, {"frame_rate_hz", "10"}, {"trial_ms", "3000"}}}};
+           {{"units", "12"}, {"p_plus", "4"}, {"p_minus", "4"}, {"frame_rate_hz", "10"}, {"trial_ms", "3000"}}},
+          // chance: the calibration places it; a subject whose task activity has its baseline
+          // statistics is rewarded in this fraction of trials
+          [](const KeyValues& kv) { return options().parse(kv).chance; },
+          // the battery runs one subject (one seed): 400 baseline blocks estimate that subject's
+          // threshold precisely, so the battery tests the chance level itself rather than one
+          // calibration's sampling error (with the default 40 blocks a single subject's realised
+          // chance has an sd of about 0.07)
+          {{{"baseline_trials", "400"}}}};
 }
 
 }  // namespace sgym

@@ -28,7 +28,7 @@ struct Tally {
 void count(Tally& t, const StepResult& r) {
   const auto o = r.info.string_or_empty("trial_outcome");
   if (o == "baseline") ++t.baseline;
-  if (o != "correct" && o != "timeout") return;
+  if (o != "correct" && o != "wrong") return;
   ++t.trials;
   if (o == "correct") { ++t.correct; t.time_to_target_s += r.info.get_double("time_to_target_s"); }
 }
@@ -198,7 +198,7 @@ TEST_CASE("BCINeurofeedback: per-session activity, normalised to session 1, with
       for (std::size_t i = 0; i < roles.size(); ++i) if (roles[i] < 0) a.values[i] = 0.25f;
     const StepResult r = env->step(a);
     const auto o = r.info.string_or_empty("trial_outcome");
-    if (o == "correct" || o == "timeout") {
+    if (o == "correct" || o == "wrong") {
       ++task_trials;
       REQUIRE(r.info.get_int("session") == (task_trials - 1) / 3 + 1);
       REQUIRE(r.info.get_bool("session_end") == (task_trials % 3 == 0));
@@ -314,7 +314,7 @@ TEST_CASE("BCINeurofeedback: calibrated cursor mapping, trial timeline and per-t
     if (r.terminated) break;
   }
   REQUIRE(frame == 465);
-  REQUIRE(r.info.get_string("trial_outcome") == "timeout");
+  REQUIRE(r.info.get_string("trial_outcome") == "wrong");
   REQUIRE(!r.info.get_bool("success"));
   REQUIRE(r.info.get_double("time_to_target_s") == -1.0);
   // a reset without a seed keeps the calibration: the next episode starts with a task trial

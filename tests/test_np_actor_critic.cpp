@@ -127,7 +127,7 @@ TEST_CASE("np-actor-critic: learns BCI neurofeedback; P- down-regulated, P+ not"
   int t = -1;
   test::play(*env, *agent, trials + 40, 1, [&](int, const StepResult& r) {
     const auto o = r.info.string_or_empty("trial_outcome");
-    if (o != "correct" && o != "timeout") return;
+    if (o != "correct" && o != "wrong") return;
     ++t;
     if (t >= block && t < trials - block) return;
     const int k = t < block ? 0 : 1;
