@@ -5,8 +5,10 @@
 //   frame i: only unit i−1 active; if the next angle is larger than the reference the unit pushes the
 //            grating towards 90° (P+), if smaller it pushes towards 0° (P−);
 //   then:    every unit active except those found to be P−: mean(P+) = 1, mean(P−) = 0, c = 1.
-// With the default mapping a single unit moves the cursor by 0.7 bins, enough to change the bin, so
-// N + 1 frames (64 + 1 ≈ 4.3 s at 15 Hz) classify every unit and the next frame reaches 90°.
+// It needs a single unit to move the cursor across a bin edge. During the env's baseline block (a
+// black screen) it is silent, so the calibration gives it the floor threshold, which one fully
+// active P+ unit already crosses: it usually reaches 90° while probing, within N + 2 frames
+// (64 + 2 ≈ 4.4 s at 15 Hz) at the latest.
 // Its memory is the probe schedule and what it saw in this trial; a black screen clears it.
 #include <cmath>
 

@@ -3,14 +3,16 @@
 // a synapse changes by the product of the dopamine RPE, the noise in its postsynaptic unit and its
 // presynaptic activity, with a TD critic as the baseline:
 //   φ = encoding of the observation (linear + bias, RBF or random features)
-//   μ = m + s ⊙ (W φ)     y = clip(μ + s ⊙ ξ̃, low, high),   ξ̃ ~ N(0, σ² I)    (m, s: centre, half-range)
-//   ξ = (y − clip(μ)) / s   the perturbation as expressed by the unit (clipping included)
+//   μ = m + s ⊙ (W φ)     y = clip(μ + s ⊙ ξ, low, high),   ξ ~ N(0, σ² I)    (m, s: centre, half-range)
+//   ξ is the perturbation injected, before any clipping: (ξ/σ²) φᵀ = ∇_W log N(μ + s ⊙ ξ; μ, s²σ²)
+//   is the score of the Gaussian the unit draws from, so the update below is unbiased for the
+//   gradient of the expected reward also where the bounds clip y (Fiete & Seung 2006)
 //   δ_t = r_{t+1} − κ ā_t + γ V(φ_{t+1}) − V(φ_t),   V = v · φ
 //         ā_t = mean_i (y_i − low_i)/(high_i − low_i), the population's mean activity: an optional
 //         metabolic cost κ (activity_cost, default 0) — "learning by sparsification, an
 //         energy-efficient solution to the task" (Francioni et al. 2026, seed paper)
 //   e_v ← γλ e_v + φ_t            v ← v + α_v δ_t e_v / ‖φ_t‖²
-//   E_W ← γλ E_W + ξ_t φ_tᵀ       W ← W + α_W δ_t E_W / ‖φ_t‖²     (normalized; off: no division)
+//   E_W ← γλ E_W + (ξ_t/σ²) φ_tᵀ  W ← W + α_W δ_t E_W / ‖φ_t‖²     (normalized; off: no division)
 // Evaluation (training off) drops the noise: y = clip(μ).
 #include <Eigen/Core>
 #include <algorithm>
@@ -46,7 +48,7 @@ const OptionSet<NpActorCriticConfig>& options() {
         .add("alpha_actor", &C::alpha_actor, "", "actor (node perturbation) learning rate per step [choice]", 0.0, 10.0)
         .add("gamma", &C::gamma, "", "discount per step [choice]", 0.0, 1.0)
         .add("lambda", &C::lambda, "", "eligibility-trace decay, traces decay by gamma*lambda [choice]", 0.0, 1.0)
-        .add("noise_sd", &C::noise_sd, "", "sd of the Gaussian noise injected into each motor unit, as a fraction of the action half-range (Fiete & Seung 2006 node perturbation) [choice]", 0.0, 10.0)
+        .add("noise_sd", &C::noise_sd, "", "sd of the Gaussian noise injected into each motor unit, as a fraction of the action half-range (Fiete & Seung 2006 node perturbation; > 0, the rule learns from the noise) [choice]", 1e-6, 10.0)
         .add_choice("encoding", &C::encoding, {"linear", "rbf", "random"},
                     "state features: the observation + bias, Gaussian RBFs at random centres, or random Fourier features")
         .add("features", &C::features, "", "number of RBF / random features (encoding rbf or random)", 1, 100000)
@@ -73,6 +75,7 @@ class NpActorCritic final : public Agent {
         phi_next_(Eigen::VectorXd::Zero(n_)),
         mu_(Eigen::VectorXd::Zero(k_)),
         xi_(Eigen::VectorXd::Zero(k_)),
+        score_(Eigen::VectorXd::Zero(k_)),
         centre_(k_),
         half_(k_),
         low_(k_),
@@ -105,8 +108,9 @@ class NpActorCritic final : public Agent {
     for (Eigen::Index i = 0; i < k_; ++i) {
       const double noise = training() ? cfg_.noise_sd * rng_.normal() : 0.0;
       const double y = std::clamp(mu_(i) + half_(i) * noise, low_(i), high_(i));
-      // the perturbation around the expressible mean: a unit driven past its bound is saturated
-      xi_(i) = (y - std::clamp(mu_(i), low_(i), high_(i))) / half_(i);
+      // the perturbation injected (before clipping): a saturated unit keeps its two-sided
+      // eligibility, as the score of the Gaussian it drew from requires
+      xi_(i) = noise;
       action_.values[static_cast<std::size_t>(i)] = static_cast<float>(y);
     }
     if (cfg_.activity_cost > 0.0) {
@@ -125,7 +129,9 @@ class NpActorCritic final : public Agent {
     if (training()) {
       const double decay = cfg_.gamma * cfg_.lambda;
       trace_v_.update(decay, phi_);
-      trace_w_.update(decay, xi_, phi_);
+      // node perturbation's 1/σ² (Fiete & Seung 2006): ξ/σ² is ∇_μ log N(·; μ, σ²)
+      score_ = xi_ / (cfg_.noise_sd * cfg_.noise_sd);
+      trace_w_.update(decay, score_, phi_);
       // normalised steps (NLMS): the rates are per unit squared feature norm
       const double norm = cfg_.normalized ? 1.0 / phi_.squaredNorm() : 1.0;
       v_ += (cfg_.alpha_critic * norm * rpe_) * trace_v_.values();
@@ -166,7 +172,7 @@ class NpActorCritic final : public Agent {
   Eigen::Index n_, k_;
   Eigen::VectorXd v_;
   Eigen::MatrixXd w_;
-  Eigen::VectorXd phi_, phi_next_, mu_, xi_, centre_, half_, low_, high_;
+  Eigen::VectorXd phi_, phi_next_, mu_, xi_, score_, centre_, half_, low_, high_;
   learning::EligibilityTrace trace_v_;
   learning::MatrixTrace trace_w_;
   Action action_;

@@ -4,7 +4,9 @@
 // dopamine signal:
 //   δ_t  = r_{t+1} + γ V(x_{t+1}) − V(x_t),     V(x) = v · x
 //   e_v ← γλ e_v + x_t                          v ← v + α_v δ_t e_v
-//   E_θ ← γλ E_θ + (onehot(a_t) − π_t) x_tᵀ     Θ ← Θ + α_θ δ_t E_θ     (actor_trace = gradient)
+//   E_θ ← γλ E_θ + (onehot(a_t) − π_t) x_tᵀ / τ Θ ← Θ + α_θ δ_t E_θ     (actor_trace = gradient)
+//         = ∇_Θ log π(a_t | x_t) for π = softmax(Θ x / τ); with ε-greedy selection there is no τ
+//         and the same trace (without 1/τ) is the usual surrogate
 //   E_θ ← γλ E_θ + onehot(a_t) x_tᵀ                                      (actor_trace = three_factor)
 // with π = softmax(Θ x / τ) or ε-greedy over the preferences Θ x. The three-factor form is rule (2)
 // of SCIENCE.md §1 (pre × post × δ); the gradient form subtracts the expected post activity.
@@ -23,7 +25,7 @@ namespace {
 
 struct TdActorCriticConfig {
   double alpha_critic = 0.1;            // critic learning rate per step [choice]
-  double alpha_actor = 0.1;             // actor learning rate per step [choice]
+  double alpha_actor = 0.02;            // actor learning rate per step [choice: 0.02 / τ = 0.1 per unit preference, the step of the rule before its 1/τ]
   double gamma = 0.9;                   // discount per step (AuGMEnT's 0.9, Rombouts et al. 2015)
   double lambda = 0.5;                  // trace decay [choice]
   std::string trace = "accumulating";   // critic trace kind
@@ -39,7 +41,7 @@ const OptionSet<TdActorCriticConfig>& options() {
     using C = TdActorCriticConfig;
     OptionSet<C> s("td-actor-critic");
     s.add("alpha_critic", &C::alpha_critic, "", "critic learning rate per step [choice]", 0.0, 10.0)
-        .add("alpha_actor", &C::alpha_actor, "", "actor learning rate per step [choice]", 0.0, 10.0)
+        .add("alpha_actor", &C::alpha_actor, "", "actor learning rate per step; the softmax score carries 1/temperature, so the step per unit of preference is alpha_actor/temperature [choice]", 0.0, 10.0)
         .add("gamma", &C::gamma, "", "discount per step (0.9 as in AuGMEnT, Rombouts et al. 2015)", 0.0, 1.0)
         .add("lambda", &C::lambda, "", "eligibility-trace decay, traces decay by gamma*lambda [choice]", 0.0, 1.0)
         .add_choice("trace", &C::trace, {"accumulating", "replacing"}, "critic eligibility trace kind")
@@ -115,7 +117,9 @@ class TdActorCritic final : public Agent {
       const auto a = static_cast<std::size_t>(action_.index);
       trace_v_.update(decay, x_);
       if (cfg_.actor_trace == "gradient") {
-        trace_theta_.update_policy_gradient(decay, p_, a, x_);
+        // ∇_Θ log softmax(Θ x / τ)_a = (onehot(a) − π) xᵀ / τ
+        const double inv_tau = cfg_.selection == "softmax" ? 1.0 / cfg_.temperature : 1.0;
+        trace_theta_.update_policy_gradient(decay, p_, a, x_, inv_tau);
       } else {
         onehot_.setZero(k_);
         onehot_(static_cast<Eigen::Index>(a)) = 1.0;

@@ -129,7 +129,12 @@ int cmd_describe(const std::string& id) {
 int cmd_check(const std::string& id, const KeyValues& options) {
   const EnvEntry& e = env_entry(id);
   e.make(options);  // bad options are a usage error, reported before any check
-  const CheckReport report = check_env([&] { return make_env(e, options); });
+  CheckReport report = check_env([&] { return make_env(e, options); });
+  if (e.chance) {
+    // a choice task: its shortcut subjects at chance, its oracle solving it (docs/science.md)
+    const CheckReport battery = check_battery(score_battery(e, agent_registry()));
+    report.checks.insert(report.checks.end(), battery.checks.begin(), battery.checks.end());
+  }
   for (const auto& c : report.checks)
     std::cout << (c.passed ? "PASS " : "FAIL ") << c.name << (c.detail.empty() ? "" : ": " + c.detail) << "\n";
   int failed = 0;
@@ -270,7 +275,7 @@ int main(int argc, char** argv) {
 
   std::string check_id;
   std::vector<std::string> check_opts;
-  auto* check = app.add_subcommand("check", "run the conformance harness on one env");
+  auto* check = app.add_subcommand("check", "run the conformance harness on one env (a choice task also runs its shortcut battery at its battery options)");
   check->add_option("id", check_id, "env id")->required();
   check->add_option("--env-opt", check_opts, "env option key=value (repeatable)");
 

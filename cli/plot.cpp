@@ -489,6 +489,19 @@ std::string series(const std::string& dat, std::size_t k, const std::string& col
          " noenhanced";
 }
 
+// BCINeurofeedback-v0: per session (info on each session's last trial, session_end), its accuracy
+// and the activity of P+, P-, P0 and the activity-matched P0, normalised to session 1
+Table bci_session_table(const std::vector<json>& trials) {
+  Table tb{{"accuracy", "p_plus", "p_minus", "p0", "p0_matched"}, {}};
+  for (const auto& t : trials) {
+    if (!t.value("session_end", false)) continue;
+    tb.rows[t.at("session_index").get<double>()] = {t.value("session_accuracy", kNaN), t.value("activity_norm_p_plus", kNaN),
+                                                      t.value("activity_norm_p_minus", kNaN), t.value("activity_norm_p0", kNaN),
+                                                      t.value("activity_norm_p0_matched", kNaN)};
+  }
+  return tb;
+}
+
 // the per-task figures of one run (`runs` = its seeds in a bench), by the env in summary.json
 void plot_task(Plotter& pl, const std::vector<fs::path>& runs, const std::string& prefix, const std::string& title) {
   if (runs.empty() || !fs::exists(runs.front() / "trials.jsonl")) return;
@@ -558,6 +571,24 @@ void plot_task(Plotter& pl, const std::vector<fs::path>& runs, const std::string
     d += "plot " + series(ddat, 1, "#006d2c", "all scored trials", band) + ", \\\n     " +
          series(ddat, 2, "#d6604d", "choices only", band, "linespoints pt 5 ps 0.8 dt 2") + "\n";
     pl.render(dname, d);
+    return;
+  }
+  if (env == "BCINeurofeedback-v0") {
+    const auto t = tables(bci_session_table);
+    if (empty(t)) return;
+    const std::string name = prefix + "bci-sessions";
+    write_table(pl.data_path(name), t);
+    const std::string dat = gp_str(pl.data_path(name).string());
+    std::string s = pl.preamble(name, 1000, 540);
+    s += "set title " + gp_str("Activity / session-1 activity: " + title + over) +
+         " noenhanced\nset xlabel 'session'\nset ylabel 'activity / session-1 activity'\nset y2label 'fraction of trials rewarded'\n"
+         "set y2range [0:1.05]\nset y2tics\nset ytics nomirror\nset xtics 1\nset key below\n"
+         "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 3 lc rgb '#999999'\n";
+    s += "plot " + series(dat, 1, "#d62728", "P+", band) + ", \\\n     " + series(dat, 2, "#1f77b4", "P-", band) + ", \\\n     " +
+         series(dat, 3, "#555555", "P0 (all)", band) + ", \\\n     " +
+         series(dat, 4, "#2ca02c", "P0 matched to P+/P- on session 1", band, "linespoints pt 5 ps 0.8 dt 2") + ", \\\n     " + dat +
+         " using 1:" + col(0, 0) + " axes x1y2 with lines lw 1.5 dt 3 lc rgb '#9467bd' title 'accuracy (right axis)'\n";
+    pl.render(name, s);
     return;
   }
   if (env == "ArmReach-v0") {

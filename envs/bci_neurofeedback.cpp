@@ -5,11 +5,20 @@
 //
 // Here the agent's own population is the controller: the action is the activity of its N units.
 // The env designates P+ and P− units (drawn at reset(seed) and kept until the next reseed; the rest
-// are P0), and each frame maps c = mean(P+) − mean(P−) linearly onto 7 angle bins 15° apart
-// (0°–90°). Reaching 90° within 28 s is a success: the 90° grating stays for 2 s, the reward comes
-// 1 s after the target was reached, then 1 s of black screen. A failure is followed by 3 s of black.
+// are P0). Session 1 opens with a baseline block (black screen, no feedback) that measures each
+// unit's activity; the readout c = mean(P+) − mean(P−) is then z-scored on the baseline and the
+// target threshold θ placed so that the baseline itself would have reached it in `chance` of its
+// 28-s windows, and so that silencing P− alone, or saturating P+ alone, would have reached it in
+// `reach` of them. Each frame maps (c − mean_baseline(c))/θ linearly onto 7 angle bins 15° apart
+// (0°–90°, the baseline mean at 45°); c − mean ≥ θ is 90°, the target. Reaching it within 28 s is a
+// success: the 90° grating stays for 2 s, the reward comes 1 s after the target was reached, then 1 s
+// of black screen. A failure is followed by 3 s of black. Every `trials_per_session` task trials
+// make a session; its last trial reports the session's mean activity of P+, P−, P0 and of an
+// activity-matched P0 group, raw and normalised to session 1.
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 #include "common/trial.hpp"
@@ -34,8 +43,12 @@ struct BciNeurofeedbackConfig {
   double failure_black_ms = 3000.0;  // black screen after a failure, 3 s (ibid.)
   int angle_bins = 7;                // angle bins, 7 (ibid., Fig. 1b)
   double bin_deg = 15.0;             // bin spacing, 15°: 0°-90° (ibid., Fig. 1b)
-  double gain = 3.5;                 // bins per unit of c = mean(P+) - mean(P-); 3.5 maps c in [-1, 1] onto the 7 bins [choice]
-  double baseline = 3.5;             // bin position at c = 0 (the middle bin) [choice]
+  int baseline_trials = 40;          // trial-length (28 s) blocks of spontaneous activity before session 1 [choice]
+  double chance = 0.30;              // fraction of baseline 28-s windows that reach the target [unverified: see docs]
+  double reach = 0.98;               // fraction of baseline windows that reach it with P- silenced alone / P+ saturated alone [choice]
+  double min_unit_sd = 0.05;         // floor on a unit's baseline sd used to scale the readout [choice]
+  double rest_bin = 3.0;             // bin position of the baseline mean of c (3: 45 deg) [choice]
+  int trials_per_session = 50;       // task trials per session ("day") [choice: not in the paper's text]
   int angle_units = 12;              // orientation-tuned units coding the grating angle [choice]
   double kappa = 2.0;                // von Mises concentration of their tuning [choice]
   double noise_sd = 0.0;             // Gaussian noise on the angle units
@@ -58,8 +71,12 @@ const OptionSet<BciNeurofeedbackConfig>& options() {
         .add("failure_black_ms", &C::failure_black_ms, "ms", "black screen after a failure; 3 s (ibid.)", 0.0, 600000.0)
         .add("angle_bins", &C::angle_bins, "bins", "angle bins; 7 (ibid., Fig. 1b); the last one is the target", 2, 1000)
         .add("bin_deg", &C::bin_deg, "deg", "angle between bins; 15 deg, so 7 bins span 0-90 deg (ibid.)", 0.01, 180.0)
-        .add("gain", &C::gain, "bins", "bins per unit of c = mean(P+) - mean(P-): bin = floor(baseline + gain c), clipped [choice: 3.5 maps c in [-1, 1] onto the 7 bins]", -1000.0, 1000.0)
-        .add("baseline", &C::baseline, "bins", "bin position at c = 0 [choice: 3.5, the middle bin]", -1000.0, 1000.0)
+        .add("baseline_trials", &C::baseline_trials, "trials", "calibration: trial-length blocks (trial_ms each) of spontaneous activity, black screen, no feedback, at the start of session 1 [choice]", 1, 100000)
+        .add("chance", &C::chance, "", "calibration: the target threshold is the value the baseline readout reached in this fraction of its trial-length windows (the chance level) [unverified: 0.30]", 0.001, 0.999)
+        .add("reach", &C::reach, "", "calibration: the threshold is lowered, if needed, until silencing P- alone and saturating P+ alone (the other population as in the baseline) each reach it in this fraction of baseline windows [choice]", 0.0, 1.0)
+        .add("min_unit_sd", &C::min_unit_sd, "", "calibration: floor on each unit's baseline standard deviation when scaling the readout, so a constant baseline still gets a positive threshold [choice]", 1e-6, 1.0)
+        .add("rest_bin", &C::rest_bin, "bins", "bin position of the baseline mean of the readout; the target threshold sits angle_bins - 1 - rest_bin bins above it [choice: 3, 45 deg]", 0.0, 1000.0)
+        .add("trials_per_session", &C::trials_per_session, "trials", "task trials per session (a training day); each session's last trial reports its activity per population, normalised to session 1 [choice]", 1, 1000000)
         .add("angle_units", &C::angle_units, "units", "orientation-tuned units coding the grating angle (preferred angles 180/n apart) [choice]", 2, 1000)
         .add("kappa", &C::kappa, "", "von Mises concentration of the angle units' tuning [choice]", 0.0, 100.0)
         .add("noise_sd", &C::noise_sd, "", "standard deviation of Gaussian noise on the angle units", 0.0, 10.0)
@@ -75,14 +92,69 @@ struct Frames {
   int control, reward_delay, grating, success_black, failure_black;
 };
 
+/// z with P(N(0, 1) > z) = q (bisection on the normal tail; q in (0, 1)).
+double normal_upper_quantile(double q) {
+  double lo = -40.0, hi = 40.0;
+  for (int k = 0; k < 200; ++k) {
+    const double mid = 0.5 * (lo + hi);
+    (0.5 * std::erfc(mid / std::sqrt(2.0)) > q ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/// Maxima of every window of `w` consecutive values of x (monotonic deque, O(n)).
+std::vector<double> window_maxima(const std::vector<double>& x, int w) {
+  std::vector<double> out;
+  std::vector<std::size_t> dq;  // indices with decreasing values; dq[head..] is the live part
+  std::size_t head = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    while (dq.size() > head && x[dq.back()] <= x[i]) dq.pop_back();
+    dq.push_back(i);
+    if (dq[head] + static_cast<std::size_t>(w) <= i) ++head;
+    if (i + 1 >= static_cast<std::size_t>(w)) out.push_back(x[dq[head]]);
+  }
+  return out;
+}
+
+/// The largest value v among `sorted` (ascending) with at least a fraction `f` of the values >= v.
+double reached_by_fraction(const std::vector<double>& sorted, double f) {
+  const auto n = static_cast<double>(sorted.size());
+  const auto need = static_cast<std::size_t>(std::ceil(f * n - 1e-9));  // values that must be >= v
+  if (need == 0) return INFINITY;
+  return sorted[sorted.size() - std::min(need, sorted.size())];
+}
+
+/// The value v among `sorted` (ascending) whose fraction of values >= v is nearest to `f` (the larger
+/// v on a tie). Overlapping windows share their maxima, so the fractions come in steps; the nearest
+/// step keeps the baseline's own success rate closest to the chance level.
+double nearest_fraction(const std::vector<double>& sorted, double f) {
+  const auto n = static_cast<double>(sorted.size());
+  double best = sorted.back(), best_err = INFINITY;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i > 0 && sorted[i] == sorted[i - 1]) continue;  // the first of a run of equal values
+    const double err = std::abs((n - static_cast<double>(i)) / n - f);
+    if (err <= best_err) { best_err = err; best = sorted[i]; }
+  }
+  return best;
+}
+
+/// Fraction of `v` that is >= t.
+double fraction_at_least(const std::vector<double>& v, double t) {
+  if (v.empty()) return 0.0;
+  return static_cast<double>(std::count_if(v.begin(), v.end(), [&](double x) { return x >= t; })) / static_cast<double>(v.size());
+}
+
 class BciNeurofeedback final : public Env {
  public:
-  static constexpr const char* kEpochs[] = {"control", "target", "black"};
+  static constexpr const char* kEpochs[] = {"baseline", "control", "target", "black"};
 
   BciNeurofeedback(const BciNeurofeedbackConfig& c, const Frames& f)
       : Env(make_spec(c, f), obs_space(c), Space::box(0.0f, 1.0f, {c.units})),
         cfg_(c), f_(f), role_(static_cast<std::size_t>(c.units), 0), role_f_(static_cast<std::size_t>(c.units), 0.0f),
-        order_(static_cast<std::size_t>(c.units)) {}
+        order_(static_cast<std::size_t>(c.units)), unit_sum_(static_cast<std::size_t>(c.units), 0.0),
+        unit_sum2_(static_cast<std::size_t>(c.units), 0.0), unit_mean_(static_cast<std::size_t>(c.units), 0.0f),
+        unit_sd_(static_cast<std::size_t>(c.units), 0.0f), session1_mean_(static_cast<std::size_t>(c.units), 0.0),
+        matched_f_(static_cast<std::size_t>(c.units), 0.0f) {}
 
   static Space obs_space(const BciNeurofeedbackConfig& c) {
     const std::int64_t n = c.angle_units + 2;
@@ -104,10 +176,11 @@ class BciNeurofeedback final : public Env {
     const auto m = static_cast<std::size_t>(c.angle_units);
     s.obs_layout = {{"grating", 0, m, "grating angle, population-coded by orientation-tuned units (von Mises, period 180 deg); 0 on black screens"},
                     {"reward", m, 1, "1 on the frame the reward is delivered"},
-                    {"black_screen", m + 1, 1, "1 while the screen is black (inter-trial)"}};
+                    {"black_screen", m + 1, 1, "1 while the screen is black (baseline block and inter-trial)"}};
     s.source = "Francioni, Tang, Toloza, Ding, Brown, ..., Harnett 2026, Vectorized instructive signals in cortical "
                "dendrites, Nature, doi:10.1038/s41586-026-10190-7 (Fig. 1: P+/P- BCI, 7 bins 15 deg apart, 15 Hz, 28 s, "
-               "reward 1 s later, 2 s grating + 1 s black after success, 3 s black after failure)";
+               "reward 1 s later, 2 s grating + 1 s black after success, 3 s black after failure, 14 days, z-scored "
+               "P+ minus P- readout, transient rates normalised to day 1, activity-matched P0)";
     return s;
   }
 
@@ -115,7 +188,7 @@ class BciNeurofeedback final : public Env {
     out.camera = {-2.2f, -2.8f, 2.2f, 1.6f};
     out.background = {0, 0, 0, 255};
     // the grating as the mouse sees it (nothing on a black screen)
-    if (epoch_ != std::string_view("black")) {
+    if (!black()) {
       const double th = angle_deg() * 3.141592653589793 / 180.0;
       const float ux = static_cast<float>(std::cos(th)), uy = static_cast<float>(std::sin(th));
       out.circles.push_back({{0, 0.2f}, 1.2f, {128, 128, 128, 255}, {0, 0, 0, 0}, 0});
@@ -138,13 +211,18 @@ class BciNeurofeedback final : public Env {
       out.circles.push_back({{x, y}, 0.05f, col, {0, 0, 0, 0}, 0});
     }
     out.texts.push_back({{-2.1f, -2.7f}, std::string(epoch_) + "  angle " + std::to_string(static_cast<int>(angle_deg())) +
-                                             " deg  trial " + std::to_string(trial_), 0.2f, {255, 255, 255, 255}});
+                                             " deg  trial " + std::to_string(trial_) + "  session " + std::to_string(trial_session_),
+                         0.2f, {255, 255, 255, 255}});
   }
 
  protected:
   ResetResult do_reset(std::optional<std::uint64_t> seed) override {
-    // the controlling units are drawn with the seed and kept until the next reseed
-    if (seed) draw_roles();
+    // the controlling units are drawn with the seed and kept until the next reseed, with the
+    // calibration and the session count
+    if (seed) {
+      draw_roles();
+      start_over();
+    }
     trial_ = 0;
     steps_ = 0;
     rewards_ = 0;
@@ -162,21 +240,28 @@ class BciNeurofeedback final : public Env {
       return step_result(0.0, false);
     }
     ++frame_;
+    session_end_ = false;
+    if (!calibrated_) return baseline_step(a);
     // the activity of the last control frame moves the cursor
     if (target_frame_ < 0 && frame_ <= f_.control) {
       last_activity_.assign(a.values.begin(), a.values.end());
-      double sp = 0, sm = 0, s0 = 0;
-      for (std::size_t i = 0; i < a.values.size(); ++i) {
-        const double v = a.values[i];
-        (role_[i] > 0 ? sp : role_[i] < 0 ? sm : s0) += v;
-      }
+      const auto [sp, sm, s0] = population_sums(a);
+      for (std::size_t i = 0; i < a.values.size(); ++i) unit_sum_[i] += a.values[i];
+      ++session_frames_;
       sum_plus_ += sp / cfg_.p_plus;
       sum_minus_ += sm / cfg_.p_minus;
-      sum_zero_ += cfg_.units > cfg_.p_plus + cfg_.p_minus ? s0 / (cfg_.units - cfg_.p_plus - cfg_.p_minus) : 0.0;
+      sum_zero_ += n_zero() > 0 ? s0 / n_zero() : 0.0;
       ++control_frames_;
-      cursor_ = sp / cfg_.p_plus - sm / cfg_.p_minus;
-      bin_ = static_cast<int>(std::clamp(std::floor(cfg_.baseline + cfg_.gain * cursor_), 0.0, cfg_.angle_bins - 1.0));
-      if (bin_ == cfg_.angle_bins - 1) target_frame_ = frame_;
+      readout_ = sp / cfg_.p_plus - sm / cfg_.p_minus;
+      const double d = readout_ - mean_c_;
+      cursor_ = d / scale_c_;
+      if (d >= theta_) {
+        bin_ = cfg_.angle_bins - 1;
+        target_frame_ = frame_;
+      } else {
+        const double pos = cfg_.rest_bin + (cfg_.angle_bins - 1 - cfg_.rest_bin) * d / theta_;
+        bin_ = static_cast<int>(std::clamp(std::floor(pos), 0.0, cfg_.angle_bins - 2.0));
+      }
     }
     // epoch of this frame, reward and trial end
     double reward = 0.0;
@@ -197,16 +282,160 @@ class BciNeurofeedback final : public Env {
       ++rewards_;
     }
     outcome_ = "";
-    if (frame_ >= end_frame) outcome_ = success ? "correct" : "timeout";
+    if (frame_ >= end_frame) {
+      outcome_ = success ? "correct" : "wrong";  // unsuccessful: the target not reached in time
+      end_task_trial(success);
+    }
     render();
     fill_info();
+    return end_of_step(reward);
+  }
+
+ private:
+  // one frame of the baseline block: black screen, no feedback; the activity is recorded
+  StepResult baseline_step(const Action& a) {
+    last_activity_.assign(a.values.begin(), a.values.end());
+    const auto [sp, sm, s0] = population_sums(a);
+    (void)s0;
+    for (std::size_t i = 0; i < a.values.size(); ++i) {
+      unit_sum_[i] += a.values[i];
+      unit_sum2_[i] += static_cast<double>(a.values[i]) * a.values[i];
+    }
+    base_plus_.push_back(sp / cfg_.p_plus);
+    base_minus_.push_back(sm / cfg_.p_minus);
+    readout_ = sp / cfg_.p_plus - sm / cfg_.p_minus;
+    epoch_ = "baseline";
+    reward_flag_ = false;
+    outcome_ = "";
+    if (frame_ >= f_.control) {
+      outcome_ = "baseline";
+      if (++baseline_done_ >= cfg_.baseline_trials) calibrate();
+    }
+    render();
+    fill_info();
+    return end_of_step(0.0);
+  }
+
+  StepResult end_of_step(double reward) {
     if (*outcome_ == '\0') return step_result(reward, false);
     const bool done = trial_ >= cfg_.trials_per_episode;
     between_trials_ = !done;
     return step_result(reward, done);
   }
 
- private:
+  struct Sums {
+    double plus, minus, zero;
+  };
+  Sums population_sums(const Action& a) const {
+    Sums s{0, 0, 0};
+    for (std::size_t i = 0; i < a.values.size(); ++i) (role_[i] > 0 ? s.plus : role_[i] < 0 ? s.minus : s.zero) += a.values[i];
+    return s;
+  }
+
+  int n_zero() const { return cfg_.units - cfg_.p_plus - cfg_.p_minus; }
+  int session() const { return calibrated_ ? task_trials_ / cfg_.trials_per_session + 1 : 0; }
+  bool black() const { return epoch_ == std::string_view("black") || epoch_ == std::string_view("baseline"); }
+
+  // The calibration, once the baseline block is over. With c_t the readout on baseline frame t,
+  // μ_c and s_c its mean and standard deviation, W(x) the maxima of x over every window of one
+  // trial's control frames (consecutive baseline frames), and q_f(W) the largest value that a
+  // fraction f of W reaches:
+  //   θ_chance = the value of W(c − μ_c) reached by the fraction of windows nearest to `chance`
+  //   θ_reach  = min(q_reach(W(mean P+ − μ_c)),               P− silenced, P+ as in the baseline
+  //                  q_reach(W(1 − mean P− − μ_c)))           P+ saturated, P− as in the baseline
+  //   θ_min    = z·s_min, s_min = min_unit_sd·sqrt(1/|P+| + 1/|P−|), z: one trial of independent
+  //              Gaussian frames reaches z with probability `chance`
+  //   θ = max(θ_min, min(θ_chance, θ_reach));   scale s = max(s_c, s_min) (the cursor is (c − μ_c)/s)
+  void calibrate() {
+    const auto n = static_cast<double>(base_plus_.size());
+    std::vector<double> c(base_plus_.size());
+    for (std::size_t t = 0; t < c.size(); ++t) c[t] = base_plus_[t] - base_minus_[t];
+    double sum = 0, sum2 = 0;
+    for (double x : c) { sum += x; sum2 += x * x; }
+    mean_c_ = sum / n;
+    const double sd_c = std::sqrt(std::max(0.0, sum2 / n - mean_c_ * mean_c_));
+    for (std::size_t i = 0; i < unit_sum_.size(); ++i) {
+      const double m = unit_sum_[i] / n;
+      unit_mean_[i] = static_cast<float>(m);
+      unit_sd_[i] = static_cast<float>(std::sqrt(std::max(0.0, unit_sum2_[i] / n - m * m)));
+    }
+    auto maxima = [&](auto value) {
+      std::vector<double> x(c.size());
+      for (std::size_t t = 0; t < c.size(); ++t) x[t] = value(t) - mean_c_;
+      std::vector<double> w = window_maxima(x, f_.control);
+      std::sort(w.begin(), w.end());
+      return w;
+    };
+    const auto w_base = maxima([&](std::size_t t) { return c[t]; });
+    const auto w_silent = maxima([&](std::size_t t) { return base_plus_[t]; });
+    const auto w_saturated = maxima([&](std::size_t t) { return 1.0 - base_minus_[t]; });
+    const double s_min = cfg_.min_unit_sd * std::sqrt(1.0 / cfg_.p_plus + 1.0 / cfg_.p_minus);
+    const double z = normal_upper_quantile(1.0 - std::pow(1.0 - cfg_.chance, 1.0 / f_.control));
+    theta_chance_ = nearest_fraction(w_base, cfg_.chance);
+    theta_reach_ = std::min(reached_by_fraction(w_silent, cfg_.reach), reached_by_fraction(w_saturated, cfg_.reach));
+    theta_ = std::max(z * s_min, std::min(theta_chance_, theta_reach_));
+    scale_c_ = std::max(sd_c, s_min);
+    calib_chance_ = fraction_at_least(w_base, theta_);
+    calib_reach_minus_ = fraction_at_least(w_silent, theta_);
+    calib_reach_plus_ = fraction_at_least(w_saturated, theta_);
+    calibrated_ = true;
+    calibration_step_ = true;
+    std::fill(unit_sum_.begin(), unit_sum_.end(), 0.0);
+    session_frames_ = 0;
+    base_plus_ = {};
+    base_minus_ = {};
+  }
+
+  // bookkeeping at the end of a task trial; the end of a session reports its activity per population
+  void end_task_trial(bool success) {
+    ++task_trials_;
+    session_correct_ += success;
+    if (task_trials_ % cfg_.trials_per_session != 0) return;
+    const double n = std::max<long long>(1, session_frames_);
+    std::vector<double> mean(unit_sum_.size());
+    for (std::size_t i = 0; i < mean.size(); ++i) mean[i] = unit_sum_[i] / n;
+    if (task_trials_ == cfg_.trials_per_session) {
+      session1_mean_ = mean;
+      match_p0();
+    }
+    auto group = [&](const std::vector<double>& m, auto in) {
+      double s = 0;
+      int k = 0;
+      for (std::size_t i = 0; i < m.size(); ++i)
+        if (in(i)) { s += m[i]; ++k; }
+      return k > 0 ? s / k : 0.0;
+    };
+    const std::array<std::function<bool(std::size_t)>, 4> in = {
+        [&](std::size_t i) { return role_[i] > 0; }, [&](std::size_t i) { return role_[i] < 0; },
+        [&](std::size_t i) { return role_[i] == 0; }, [&](std::size_t i) { return matched_f_[i] > 0.5f; }};
+    for (std::size_t g = 0; g < 4; ++g) {
+      session_activity_[g] = group(mean, in[g]);
+      const double first = group(session1_mean_, in[g]);
+      session_norm_[g] = first > 0 ? session_activity_[g] / first : 0.0;
+    }
+    session_accuracy_ = static_cast<double>(session_correct_) / cfg_.trials_per_session;
+    session_correct_ = 0;
+    std::fill(unit_sum_.begin(), unit_sum_.end(), 0.0);
+    session_frames_ = 0;
+    session_end_ = true;
+    last_session_ = task_trials_ / cfg_.trials_per_session;
+  }
+
+  // the activity-matched P0 group: for each P+ and P− unit in turn, the not yet chosen P0 unit whose
+  // session-1 activity is nearest (lowest index on ties)
+  void match_p0() {
+    std::fill(matched_f_.begin(), matched_f_.end(), 0.0f);
+    for (std::size_t i = 0; i < role_.size(); ++i) {
+      if (role_[i] == 0) continue;
+      std::size_t best = role_.size();
+      for (std::size_t j = 0; j < role_.size(); ++j)
+        if (role_[j] == 0 && matched_f_[j] == 0.0f &&
+            (best == role_.size() || std::abs(session1_mean_[j] - session1_mean_[i]) < std::abs(session1_mean_[best] - session1_mean_[i])))
+          best = j;
+      if (best < role_.size()) matched_f_[best] = 1.0f;
+    }
+  }
+
   void draw_roles() {
     std::iota(order_.begin(), order_.end(), 0);
     // partial Fisher-Yates: the first p_plus + p_minus indices are a uniform random subset
@@ -220,16 +449,40 @@ class BciNeurofeedback final : public Env {
     for (std::size_t i = 0; i < role_.size(); ++i) role_f_[i] = static_cast<float>(role_[i]);
   }
 
+  // a new subject: calibration, sessions and session outputs start over
+  void start_over() {
+    calibrated_ = calibration_step_ = session_end_ = false;
+    baseline_done_ = 0;
+    base_plus_.clear();
+    base_minus_.clear();
+    std::fill(unit_sum_.begin(), unit_sum_.end(), 0.0);
+    std::fill(unit_sum2_.begin(), unit_sum2_.end(), 0.0);
+    std::fill(unit_mean_.begin(), unit_mean_.end(), 0.0f);
+    std::fill(unit_sd_.begin(), unit_sd_.end(), 0.0f);
+    std::fill(session1_mean_.begin(), session1_mean_.end(), 0.0);
+    std::fill(matched_f_.begin(), matched_f_.end(), 0.0f);
+    mean_c_ = theta_chance_ = theta_reach_ = calib_chance_ = calib_reach_minus_ = calib_reach_plus_ = 0.0;
+    theta_ = scale_c_ = 1.0;
+    task_trials_ = session_correct_ = last_session_ = 0;
+    session_frames_ = 0;
+    session_activity_.fill(0.0);
+    session_norm_.fill(0.0);
+    session_accuracy_ = 0.0;
+  }
+
   void start_trial() {
     ++trial_;
     frame_ = 0;
     target_frame_ = -1;
     between_trials_ = false;
     reward_flag_ = false;
+    session_end_ = false;
+    calibration_step_ = false;
     outcome_ = "";
-    epoch_ = "control";
-    cursor_ = 0.0;
-    bin_ = static_cast<int>(std::clamp(std::floor(cfg_.baseline), 0.0, cfg_.angle_bins - 1.0));
+    epoch_ = calibrated_ ? "control" : "baseline";
+    trial_session_ = session();
+    readout_ = cursor_ = 0.0;
+    bin_ = static_cast<int>(std::clamp(std::floor(cfg_.rest_bin), 0.0, cfg_.angle_bins - 2.0));
     sum_plus_ = sum_minus_ = sum_zero_ = 0.0;
     control_frames_ = 0;
     render();
@@ -242,11 +495,11 @@ class BciNeurofeedback final : public Env {
   void render() {
     const auto m = static_cast<std::size_t>(cfg_.angle_units);
     const std::span<float> grating(obs_.data(), m);
-    if (epoch_ == std::string_view("black")) std::fill(grating.begin(), grating.end(), 0.0f);
+    if (black()) std::fill(grating.begin(), grating.end(), 0.0f);
     else trial::population_code(grating, angle_deg(), 180.0, cfg_.kappa, 1.0);
     trial::add_noise(grating, cfg_.noise_sd, rng_);
     obs_[m] = reward_flag_ ? 1.0f : 0.0f;
-    obs_[m + 1] = epoch_ == std::string_view("black") ? 1.0f : 0.0f;
+    obs_[m + 1] = black() ? 1.0f : 0.0f;
   }
 
   void fill_info() {
@@ -255,11 +508,26 @@ class BciNeurofeedback final : public Env {
     info_.set(info_keys::kGroundTruth, std::int64_t{-1});
     info_.set(info_keys::kTrial, std::int64_t{trial_ - 1});  // 0-based index; trial_ counts trials started
     info_.set(info_keys::kTrialOutcome, outcome_);
-    info_.set("condition", "bci");
+    info_.set("condition", calibrated_ && !calibration_step_ ? "bci" : "baseline");
+    info_.set("session", std::int64_t{trial_session_});
+    info_.set("readout", readout_);
     info_.set("cursor", cursor_);
     info_.set("angle_bin", std::int64_t{target_frame_ >= 0 ? cfg_.angle_bins - 1 : bin_});
-    info_.set("angle_deg", angle_deg());
+    info_.set("angle_deg", black() ? 0.0 : angle_deg());
     info_.set("reward_delivered", reward_flag_);
+    // the calibration (zeros until the baseline block is over)
+    info_.set("calibrated", calibrated_);
+    info_.set("baseline_mean", mean_c_);
+    info_.set("baseline_scale", scale_c_);
+    info_.set("target_threshold", theta_);
+    info_.set("target_z", calibrated_ ? theta_ / scale_c_ : 0.0);
+    info_.set("calibration_chance", calib_chance_);
+    info_.set("calibration_reach_lower_p_minus", calib_reach_minus_);
+    info_.set("calibration_reach_raise_p_plus", calib_reach_plus_);
+    info_.set("threshold_for_chance", theta_chance_);
+    info_.set("threshold_for_reach", theta_reach_);
+    info_.set("unit_baseline_mean", unit_mean_);
+    info_.set("unit_baseline_sd", unit_sd_);
     // per-trial summaries (over the control frames so far)
     const double n = std::max(1, control_frames_);
     info_.set("success", target_frame_ >= 0);
@@ -268,7 +536,19 @@ class BciNeurofeedback final : public Env {
     info_.set("mean_p_minus", sum_minus_ / n);
     info_.set("mean_p0", sum_zero_ / n);
     info_.set("unit_roles", role_f_);
+    info_.set("p0_matched", matched_f_);
     info_.set("rewards_per_minute", steps_ > 0 ? rewards_ / (steps_ * dt_s / 60.0) : 0.0);
+    // per session: set on the trial that ends it, the last session's values on the other steps
+    info_.set("session_end", session_end_);
+    info_.set("session_index", std::int64_t{last_session_});
+    info_.set("session_accuracy", session_accuracy_);
+    static constexpr const char* kActivity[] = {"activity_p_plus", "activity_p_minus", "activity_p0", "activity_p0_matched"};
+    static constexpr const char* kNorm[] = {"activity_norm_p_plus", "activity_norm_p_minus", "activity_norm_p0",
+                                            "activity_norm_p0_matched"};
+    for (std::size_t g = 0; g < 4; ++g) {
+      info_.set(kActivity[g], session_activity_[g]);
+      info_.set(kNorm[g], session_norm_[g]);
+    }
   }
 
   BciNeurofeedbackConfig cfg_;
@@ -277,9 +557,26 @@ class BciNeurofeedback final : public Env {
   std::vector<float> role_f_;      // the same, for info
   std::vector<int> order_;         // scratch for the draw of roles
   std::vector<float> last_activity_;
+  // calibration
+  bool calibrated_ = false, calibration_step_ = false;
+  int baseline_done_ = 0;
+  std::vector<double> base_plus_, base_minus_;  // mean P+ and mean P- on every baseline frame
+  std::vector<double> unit_sum_, unit_sum2_;    // per unit: sums over the baseline, then over the session's control frames
+  std::vector<float> unit_mean_, unit_sd_;      // per unit, over the baseline
+  double mean_c_ = 0.0, scale_c_ = 1.0, theta_ = 1.0, theta_chance_ = 0.0, theta_reach_ = 0.0;
+  double calib_chance_ = 0.0, calib_reach_minus_ = 0.0, calib_reach_plus_ = 0.0;
+  // sessions
+  int task_trials_ = 0, session_correct_ = 0, last_session_ = 0, trial_session_ = 0;
+  long long session_frames_ = 0;
+  bool session_end_ = false;
+  std::vector<double> session1_mean_;  // per unit, session 1
+  std::vector<float> matched_f_;       // 1 for the activity-matched P0 units
+  std::array<double, 4> session_activity_{}, session_norm_{};  // P+, P-, P0, matched P0
+  double session_accuracy_ = 0.0;
+  // trial
   int trial_ = 0, frame_ = 0, target_frame_ = -1, bin_ = 0, control_frames_ = 0;
   long long steps_ = 0, rewards_ = 0;
-  double cursor_ = 0.0, sum_plus_ = 0.0, sum_minus_ = 0.0, sum_zero_ = 0.0;
+  double readout_ = 0.0, cursor_ = 0.0, sum_plus_ = 0.0, sum_minus_ = 0.0, sum_zero_ = 0.0;
   bool reward_flag_ = false, between_trials_ = false;
   const char* epoch_ = "control";
   const char* outcome_ = "";
@@ -301,9 +598,9 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
     throw UsageError(std::string(kId) + ": reward_delay_ms = " + format_number(c.reward_delay_ms) +
                      " must be shorter than success_grating_ms + success_black_ms = " +
                      format_number(c.success_grating_ms + c.success_black_ms) + " (the reward comes within the trial)");
-  if (std::floor(c.baseline) >= c.angle_bins - 1)
-    throw UsageError(std::string(kId) + ": baseline = " + format_number(c.baseline) + " puts c = 0 on the target bin " +
-                     std::to_string(c.angle_bins - 1) + "; use a baseline below it");
+  if (c.rest_bin > c.angle_bins - 2)
+    throw UsageError(std::string(kId) + ": rest_bin = " + format_number(c.rest_bin) + " must be <= angle_bins - 2 = " +
+                     std::to_string(c.angle_bins - 2) + " (below the target bin " + std::to_string(c.angle_bins - 1) + ")");
   return std::make_unique<BciNeurofeedback>(c, f);
 }
 
@@ -311,12 +608,20 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
 
 EnvEntry bci_neurofeedback_entry() {
   return {kId,
-          "BCI neurofeedback: the agent's own P+/P- units rotate a grating to 90 deg within 28 s for a reward",
+          "BCI neurofeedback: the agent's own P+/P- units rotate a grating to 90 deg within 28 s for a reward; target calibrated on a baseline block",
           BciNeurofeedback::make_spec(BciNeurofeedbackConfig{}, Frames{1, 0, 1, 1, 1}).source,
           options().docs(),
           make,
-          {{{"trials_per_episode", "3"}, {"gain", "6"}, {"trial_ms", "2000"}, {"noise_sd", "0.05"}},
-           {{"units", "12"}, {"p_plus", "4"}, {"p_minus", "4"}, {"frame_rate_hz", "10"}, {"trial_ms", "3000"}}}};
+          {{{"trials_per_episode", "3"}, {"baseline_trials", "2"}, {"trial_ms", "2000"}, {"noise_sd", "0.05"}, {"trials_per_session", "4"}},
+           {{"units", "12"}, {"p_plus", "4"}, {"p_minus", "4"}, {"frame_rate_hz", "10"}, {"trial_ms", "3000"}}},
+          // chance: the calibration places it; a subject whose task activity has its baseline
+          // statistics is rewarded in this fraction of trials
+          [](const KeyValues& kv) { return options().parse(kv).chance; },
+          // the battery runs one subject (one seed): 400 baseline blocks estimate that subject's
+          // threshold precisely, so the battery tests the chance level itself rather than one
+          // calibration's sampling error (with the default 40 blocks a single subject's realised
+          // chance has an sd of about 0.07)
+          {{{"baseline_trials", "400"}}}};
 }
 
 }  // namespace sgym

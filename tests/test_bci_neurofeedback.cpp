@@ -1,12 +1,16 @@
 // BCINeurofeedback-v0: the trial structure of Francioni et al. 2026 (28 s to reach 90°, reward 1 s
-// later, 2 s grating + 1 s black after success, 3 s black after failure, 15 Hz), the linear P+/P−
-// cursor over 7 bins, the probing oracle near perfect and the random agent at the computed chance.
+// later, 2 s grating + 1 s black after success, 3 s black after failure, 15 Hz), the calibration on a
+// baseline block (the target reachable by lowering P− alone or by raising P+ alone; a baseline-like
+// subject at the chance level), the per-session activity outputs, the probing oracle, and the
+// shortcut subjects held at chance.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <functional>
 
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "sgym/rng.hpp"
 #include "support.hpp"
 
 using namespace sgym;
@@ -14,21 +18,74 @@ using Catch::Matchers::Contains;
 
 namespace {
 
+constexpr double kChance = 0.30;  // the env's default `chance`
+
 struct Tally {
-  int trials = 0, correct = 0;
+  int trials = 0, correct = 0, baseline = 0;
   double time_to_target_s = 0;  // summed over successes
 };
 
-Tally run_trials(Env& env, Agent& agent, int trials, std::uint64_t seed) {
+void count(Tally& t, const StepResult& r) {
+  const auto o = r.info.string_or_empty("trial_outcome");
+  if (o == "baseline") ++t.baseline;
+  if (o != "correct" && o != "wrong") return;
+  ++t.trials;
+  if (o == "correct") { ++t.correct; t.time_to_target_s += r.info.get_double("time_to_target_s"); }
+}
+
+// an agent over `seeds` subjects (env reseeded, a fresh agent each), `trials` task trials each
+Tally run_agent(const std::string& agent_id, int seeds, int trials, const KeyValues& env_opts = {}) {
   Tally t;
-  test::play(env, agent, trials, seed, [&](int, const StepResult& r) {
-    const auto o = r.info.string_or_empty("trial_outcome");
-    if (o.empty()) return;
-    ++t.trials;
-    if (o == "correct") { ++t.correct; t.time_to_target_s += r.info.get_double("time_to_target_s"); }
-  });
+  for (int s = 1; s <= seeds; ++s) {
+    auto env = make_env("BCINeurofeedback-v0", env_opts);
+    auto agent = make_agent(agent_id, env->observation_space(), env->action_space(), {}, static_cast<std::uint64_t>(100 + s));
+    const int before = t.trials;
+    std::vector<float> obs;
+    bool first = true;
+    while (t.trials - before < trials) {
+      const ResetResult r0 = env->reset(first ? std::optional<std::uint64_t>(s) : std::nullopt);
+      first = false;
+      obs.assign(r0.obs.begin(), r0.obs.end());
+      agent->begin_episode();
+      for (;;) {
+        const StepResult r = interact(*env, *agent, obs).result;
+        count(t, r);
+        if (r.terminated || r.truncated) break;
+      }
+      agent->end_episode();
+    }
+  }
   return t;
 }
+
+// A scripted subject that knows the roles (as the experimenter does): policy(roles, calibrated, rng)
+// gives the activity of every unit on a frame. Runs `seeds` subjects of `trials` task trials.
+using Policy = std::function<void(const std::vector<float>& roles, bool calibrated, Rng& rng, std::vector<float>& a)>;
+
+Tally run_subject(const Policy& policy, int seeds, int trials, const KeyValues& env_opts = {}, Info* calibration = nullptr) {
+  Tally t;
+  for (int s = 1; s <= seeds; ++s) {
+    auto env = make_env("BCINeurofeedback-v0", env_opts);
+    Rng rng(static_cast<std::uint64_t>(7 * s));
+    ResetResult r0 = env->reset(static_cast<std::uint64_t>(s));
+    const auto roles = std::get<std::vector<float>>(*r0.info.find("unit_roles"));
+    bool calibrated = false;
+    Action a = Action::box(std::vector<float>(roles.size(), 0.0f));
+    const int before = t.trials;
+    while (t.trials - before < trials) {
+      policy(roles, calibrated, rng, a.values);
+      const StepResult r = env->step(a);
+      count(t, r);
+      if (!calibrated && r.info.get_bool("calibrated") && calibration) *calibration = r.info;
+      calibrated = r.info.get_bool("calibrated");
+      if (r.terminated || r.truncated) env->reset();
+    }
+  }
+  return t;
+}
+
+// spontaneous activity: every unit 0.5 + N(0, 0.08²) on every frame (clipped)
+float spontaneous(Rng& rng) { return static_cast<float>(std::clamp(0.5 + 0.08 * rng.normal(), 0.0, 1.0)); }
 
 // a step's results, copied (StepResult holds views)
 struct Out {
@@ -43,142 +100,226 @@ Out step(Env& env, const Action& a) {
   return {{r.obs.begin(), r.obs.end()}, r.reward, r.terminated, r.info};
 }
 
-// CDF of the Irwin-Hall distribution: the sum of n independent U(0, 1)
-double irwin_hall_cdf(double x, int n) {
-  double s = 0, fact = 1;
-  for (int k = 1; k <= n; ++k) fact *= k;
-  for (int k = 0; k <= static_cast<int>(std::floor(x)) && k <= n; ++k) {
-    double binom = 1;
-    for (int j = 1; j <= k; ++j) binom = binom * (n - k + j) / j;
-    s += (k % 2 ? -1 : 1) * binom * std::pow(x - k, n);
-  }
-  return s / fact;
-}
-
-// Chance of a uniform-random agent (every unit U(0, 1) on every frame, independently). With m units
-// in P+ and m in P−, c = (S+ − S−)/m where S± are sums of m uniforms; S+ + (m − S−) is a sum of 2m
-// uniforms (Irwin-Hall), so P(c ≥ c*) = P(IH_2m ≤ m − m·c*). The target bin 6 needs
-// floor(baseline + gain·c) ≥ 6, i.e. c ≥ c* = (6 − baseline)/gain; a trial succeeds if any of its
-// `frames` control frames does: chance = 1 − (1 − p)^frames.
-double chance(int m, double baseline, double gain, int frames) {
-  const double c_star = (6.0 - baseline) / gain;
-  const double p = irwin_hall_cdf(m - m * c_star, 2 * m);
-  return 1.0 - std::pow(1.0 - p, frames);
-}
+double acc(const Tally& t) { return t.trials ? static_cast<double>(t.correct) / t.trials : 0.0; }
 
 }  // namespace
+
+TEST_CASE("BCINeurofeedback: lowering P- alone reaches the calibrated target", "[bci]") {
+  // with units at 0.5 the old fixed readout needed mean(P+) - mean(P-) >= 0.714: silencing P-
+  // alone gave 0.5 and never succeeded
+  Info cal;
+  const Tally t = run_subject(
+      [](const std::vector<float>& roles, bool calibrated, Rng& rng, std::vector<float>& a) {
+        for (std::size_t i = 0; i < a.size(); ++i) a[i] = calibrated && roles[i] < 0 ? 0.0f : spontaneous(rng);
+      },
+      5, 20, {}, &cal);
+  INFO("correct " << t.correct << " of " << t.trials << "; threshold " << cal.get_double("target_threshold"));
+  REQUIRE(t.baseline == 5 * 40);  // 40 baseline blocks per subject
+  REQUIRE(t.correct == t.trials);
+  // the calibration says so too: in its baseline windows, silencing P- reaches the target, and the
+  // baseline itself reaches it at the chance level
+  REQUIRE(cal.get_double("calibration_reach_lower_p_minus") >= 0.98);
+  REQUIRE(cal.get_double("calibration_chance") == Approx(kChance).margin(0.02));
+  // P+ stays at its baseline: the time to target is short, the mean P+ activity is the baseline's
+  REQUIRE(t.time_to_target_s / t.correct < 1.0);
+}
+
+TEST_CASE("BCINeurofeedback: raising P+ alone reaches the calibrated target", "[bci]") {
+  Info cal;
+  const Tally t = run_subject(
+      [](const std::vector<float>& roles, bool calibrated, Rng& rng, std::vector<float>& a) {
+        for (std::size_t i = 0; i < a.size(); ++i) a[i] = calibrated && roles[i] > 0 ? 1.0f : spontaneous(rng);
+      },
+      5, 20, {}, &cal);
+  INFO("correct " << t.correct << " of " << t.trials);
+  REQUIRE(t.correct == t.trials);
+  REQUIRE(cal.get_double("calibration_reach_raise_p_plus") >= 0.98);
+}
+
+TEST_CASE("BCINeurofeedback: the calibration caps the threshold so P- alone and P+ alone reach it", "[bci]") {
+  // a baseline whose 28-s blocks are quiet (every unit 0.3 +- 0.02) three times out of four and
+  // otherwise very variable (every unit 0 or 1 at random): the chance threshold falls in the variable blocks, where
+  // silencing P- alone in a quiet block (mean(P+) ~ 0.3) would never reach it; the cap lowers it
+  Info cal;
+  long long frame = 0;
+  run_subject(
+      [&frame](const std::vector<float>&, bool, Rng& rng, std::vector<float>& a) {
+        const bool variable = (frame++ / 420) % 4 == 3;
+        for (float& x : a)
+          x = variable ? (rng.uniform() < 0.5 ? 0.0f : 1.0f) : static_cast<float>(0.3 + 0.02 * rng.normal());
+      },
+      1, 1, {}, &cal);
+  INFO("chance threshold " << cal.get_double("threshold_for_chance") << ", reach threshold " << cal.get_double("threshold_for_reach"));
+  REQUIRE(cal.get_double("threshold_for_reach") < cal.get_double("threshold_for_chance"));
+  REQUIRE(cal.get_double("target_threshold") == cal.get_double("threshold_for_reach"));
+  REQUIRE(cal.get_double("calibration_reach_lower_p_minus") >= 0.98);
+  REQUIRE(cal.get_double("calibration_reach_raise_p_plus") >= 0.98);
+  REQUIRE(cal.get_double("calibration_chance") > kChance);  // the price, reported
+}
+
+TEST_CASE("BCINeurofeedback: shortcut subjects stay within 5 points of chance over 2000 trials", "[bci][shortcut]") {
+  // 40 subjects x 50 trials each; the chance level is the calibration's `chance`
+  double noisy = 0;
+  for (const char* id : {"bci-neurofeedback-shortcut-fixed-pattern", "bci-neurofeedback-shortcut-noisy-pattern",
+                         "bci-neurofeedback-shortcut-all-equal"}) {
+    const Tally t = run_agent(id, 40, 50);
+    INFO(id << ": " << t.correct << " correct of " << t.trials);
+    REQUIRE(t.trials >= 2000);
+    CHECK(acc(t) <= kChance + 0.05);
+    if (std::string(id).ends_with("noisy-pattern")) noisy = acc(t);
+  }
+  // the noisy pattern has the baseline's statistics, so calibration puts it at chance, not below
+  CHECK(noisy >= kChance - 0.05);
+}
 
 TEST_CASE("BCINeurofeedback: the probing oracle is >= 98 % correct", "[bci]") {
   const KeyValues opts = GENERATE(KeyValues{}, KeyValues{{"noise_sd", "0.05"}, {"trials_per_episode", "4"}},
                                   KeyValues{{"units", "128"}, {"p_plus", "4"}, {"p_minus", "4"}});
-  auto env = make_env("BCINeurofeedback-v0", opts);
-  auto oracle = make_agent("bci-neurofeedback-oracle", env->observation_space(), env->action_space());
-  const Tally t = run_trials(*env, *oracle, 100, 3);
+  const Tally t = run_agent("bci-neurofeedback-oracle", 1, 100, opts);
   INFO("correct " << t.correct << " of " << t.trials << ", mean time to target " << t.time_to_target_s / std::max(1, t.correct) << " s");
+  REQUIRE(t.baseline == 40);
   REQUIRE(t.trials >= 100);
   REQUIRE(t.correct >= 0.98 * t.trials);
-  // it needs N + 1 probe frames, then one frame to reach 90 deg: (N + 2) / 15 s
-  const int n = static_cast<int>(env->action_space().flat_size());
-  REQUIRE(t.time_to_target_s / t.correct == Approx((n + 2) / 15.0).margin(0.1));
 }
 
-TEST_CASE("BCINeurofeedback: the random agent is at the computed chance level", "[bci]") {
-  // defaults: m = 5, baseline 3.5, gain 3.5: c* = 5/7, p = IH_10 CDF at 10/7 = 9.755e-6 per frame,
-  // chance = 1 − (1 − p)^420 = 0.0041 (measured below over 2000 trials)
-  const double p0 = chance(5, 3.5, 3.5, 420);
-  REQUIRE(p0 == Approx(0.004089).epsilon(1e-3));
-  auto env = make_env("BCINeurofeedback-v0");
-  auto random = make_agent("random", env->observation_space(), env->action_space(), {}, 1);
-  const Tally t = run_trials(*env, *random, 2000, 4);
-  const double acc = static_cast<double>(t.correct) / t.trials;
-  INFO("random accuracy " << acc << ", chance " << p0);
-  REQUIRE(std::abs(acc - p0) < 4 * std::sqrt(p0 * (1 - p0) / t.trials));
-
-  // a steeper mapping makes chance large enough to test the formula tightly: gain 5 -> 0.645
-  auto steep = make_env("BCINeurofeedback-v0", {{"gain", "5"}});
-  const double p1 = chance(5, 3.5, 5.0, 420);
-  REQUIRE(p1 == Approx(0.645).margin(0.001));
-  auto random2 = make_agent("random", steep->observation_space(), steep->action_space(), {}, 2);
-  const Tally t1 = run_trials(*steep, *random2, 600, 5);
-  const double acc1 = static_cast<double>(t1.correct) / t1.trials;
-  INFO("random accuracy with gain 5: " << acc1 << ", chance " << p1);
-  REQUIRE(std::abs(acc1 - p1) < 4 * std::sqrt(p1 * (1 - p1) / t1.trials));
+TEST_CASE("BCINeurofeedback: per-session activity, normalised to session 1, with an activity-matched P0", "[bci]") {
+  auto env = make_env("BCINeurofeedback-v0", {{"baseline_trials", "1"}, {"trials_per_session", "3"}, {"trial_ms", "2000"}});
+  ResetResult r0 = env->reset(5);
+  const auto roles = std::get<std::vector<float>>(*r0.info.find("unit_roles"));
+  Action a = Action::box(std::vector<float>(roles.size(), 0.0f));
+  // P0 activity spread over [0.1, 0.9] by index, controllers at 0.5; in session 2 P- halves
+  std::vector<float> base(roles.size());
+  for (std::size_t i = 0; i < roles.size(); ++i) base[i] = roles[i] == 0 ? 0.1f + 0.8f * static_cast<float>(i) / 63.0f : 0.5f;
+  std::vector<Info> ends;
+  int task_trials = 0;
+  while (task_trials < 6) {
+    a.values = base;
+    if (task_trials >= 3)
+      for (std::size_t i = 0; i < roles.size(); ++i) if (roles[i] < 0) a.values[i] = 0.25f;
+    const StepResult r = env->step(a);
+    const auto o = r.info.string_or_empty("trial_outcome");
+    if (o == "correct" || o == "wrong") {
+      ++task_trials;
+      REQUIRE(r.info.get_int("session") == (task_trials - 1) / 3 + 1);
+      REQUIRE(r.info.get_bool("session_end") == (task_trials % 3 == 0));
+      if (r.info.get_bool("session_end")) ends.push_back(r.info);
+    }
+    if (r.terminated || r.truncated) env->reset();
+  }
+  REQUIRE(ends.size() == 2);
+  REQUIRE(ends[0].get_int("session_index") == 1);
+  for (const char* g : {"p_plus", "p_minus", "p0", "p0_matched"})
+    REQUIRE(ends[0].get_double(std::string("activity_norm_") + g) == Approx(1.0));
+  REQUIRE(ends[0].get_double("activity_p_plus") == Approx(0.5));
+  REQUIRE(ends[1].get_double("activity_norm_p_plus") == Approx(1.0));
+  REQUIRE(ends[1].get_double("activity_norm_p_minus") == Approx(0.5));
+  REQUIRE(ends[1].get_double("activity_norm_p0") == Approx(1.0));
+  // the matched P0: as many units as P+ and P- together, all P0, with session-1 activity near 0.5
+  const auto matched = std::get<std::vector<float>>(*ends[0].find("p0_matched"));
+  int n = 0;
+  for (std::size_t i = 0; i < matched.size(); ++i)
+    if (matched[i] > 0.5f) {
+      ++n;
+      REQUIRE(roles[i] == 0.0f);
+      REQUIRE(std::abs(base[i] - 0.5f) < 0.1f);
+    }
+  REQUIRE(n == 10);
+  REQUIRE(ends[0].get_double("activity_p0_matched") == Approx(0.5).margin(0.02));
 }
 
-TEST_CASE("BCINeurofeedback: cursor mapping, trial timeline and per-trial info", "[bci]") {
-  auto env = make_env("BCINeurofeedback-v0", {{"trials_per_episode", "2"}});
+TEST_CASE("BCINeurofeedback: calibrated cursor mapping, trial timeline and per-trial info", "[bci]") {
+  auto env = make_env("BCINeurofeedback-v0", {{"trials_per_episode", "3"}, {"baseline_trials", "1"}});
   auto r0 = env->reset(11);
   const auto roles = std::get<std::vector<float>>(*r0.info.find("unit_roles"));
   int np = 0, nm = 0;
   for (float r : roles) { np += r > 0; nm += r < 0; }
   REQUIRE(np == 5);
   REQUIRE(nm == 5);
-  REQUIRE(r0.info.get_string("epoch") == "control");
-  REQUIRE(r0.info.get_double("angle_deg") == 45.0);  // c = 0 at baseline 3.5: bin 3
-  auto act = [&](auto pick) {
-    Action a = Action::box(std::vector<float>(64, 0.0f));
-    for (std::size_t i = 0; i < 64; ++i) a.values[i] = pick(roles[i]) ? 1.0f : 0.0f;
+  REQUIRE(r0.info.get_string("epoch") == "baseline");
+  REQUIRE(r0.obs[13] == 1.0f);  // black screen
+  Action rest = Action::box(std::vector<float>(64, 0.5f));
+  // the baseline block: one trial length (420 frames) of black screen, no reward; a constant
+  // baseline gets the floor threshold z * min_unit_sd * sqrt(1/5 + 1/5), z = 3.14 for 30 % in 420 frames
+  Out r = step(*env, rest);
+  for (int k = 1; k < 420; ++k) {
+    REQUIRE(r.info.get_string("epoch") == "baseline");
+    REQUIRE(r.reward == 0.0);
+    REQUIRE(r.info.string_or_empty("trial_outcome").empty());
+    r = step(*env, rest);
+  }
+  REQUIRE(r.info.get_string("trial_outcome") == "baseline");
+  REQUIRE(r.info.get_bool("calibrated"));
+  const double theta = r.info.get_double("target_threshold");
+  REQUIRE(theta == Approx(3.1394 * 0.05 * std::sqrt(0.4)).epsilon(1e-3));
+  REQUIRE(r.info.get_double("baseline_mean") == Approx(0.0).margin(1e-6));
+  const auto unit_mean = std::get<std::vector<float>>(*r.info.find("unit_baseline_mean"));
+  REQUIRE(unit_mean[0] == Approx(0.5));
+
+  // the task: every P+ unit raised (or every P- unit lowered) by x moves c by x; bin = floor(3 + 3 (c - mean)/theta), the
+  // target (90 deg) once c - mean >= theta
+  r = step(*env, rest);  // first task trial starts (action ignored)
+  REQUIRE(r.info.get_string("epoch") == "control");
+  REQUIRE(r.info.get_int("session") == 1);
+  auto with = [&](float role, double c) {
+    Action a = rest;
+    for (std::size_t i = 0; i < 64; ++i)
+      if (roles[i] == role) a.values[i] = static_cast<float>(0.5 + role * c);
     return a;
   };
-  // one P+ unit: c = 0.2, bin floor(3.5 + 0.7) = 4 (60 deg); one P- unit: bin 2 (30 deg)
-  Action one_plus = act([](float) { return false; }), one_minus = one_plus;
-  for (std::size_t i = 0; i < 64; ++i) if (roles[i] > 0) { one_plus.values[i] = 1.0f; break; }
-  for (std::size_t i = 0; i < 64; ++i) if (roles[i] < 0) { one_minus.values[i] = 1.0f; break; }
-  Out r = step(*env, one_plus);
-  REQUIRE(r.info.get_double("cursor") == Approx(0.2));
+  r = step(*env, with(1.0f, theta / 2));  // pos 4.5: bin 4
   REQUIRE(r.info.get_double("angle_deg") == 60.0);
+  REQUIRE(r.info.get_double("cursor") == Approx(theta / 2 / r.info.get_double("baseline_scale")));
   // the grating population peaks at the unit preferring 60 deg (12 units, 15 deg apart)
   REQUIRE(std::max_element(r.obs.begin(), r.obs.begin() + 12) - r.obs.begin() == 4);
-  r = step(*env, one_minus);
-  REQUIRE(r.info.get_double("angle_deg") == 30.0);
+  r = step(*env, with(-1.0f, theta / 2));  // lowering a P- unit raises c the same way
+  REQUIRE(r.info.get_double("angle_deg") == 60.0);
+  r = step(*env, with(1.0f, -theta / 2));  // pos 1.5: bin 1
+  REQUIRE(r.info.get_double("angle_deg") == 15.0);
 
-  // success on frame 3: 90 deg grating for 2 s (30 frames), reward 1 s (15 frames) after, 1 s black
-  r = step(*env, act([](float x) { return x > 0; }));
+  // success on frame 4: 90 deg grating for 2 s (30 frames), reward 1 s (15 frames) after, 1 s black
+  r = step(*env, with(1.0f, 1.01 * theta));
   REQUIRE(r.info.get_double("angle_deg") == 90.0);
   REQUIRE(r.info.get_string("epoch") == "target");
-  REQUIRE(r.info.get_double("time_to_target_s") == Approx(3 / 15.0));
-  REQUIRE(r.info.get_double("mean_p_plus") == Approx((0.2 + 0 + 1) / 3));
-  REQUIRE(r.info.get_double("mean_p_minus") == Approx((0 + 0.2 + 0) / 3));
-  REQUIRE(r.info.get_double("mean_p0") == Approx(0.0));
-  int frame = 3;
+  REQUIRE(r.info.get_double("time_to_target_s") == Approx(4 / 15.0));
+  int frame = 4;
   double total = 0;
   for (;;) {
-    r = step(*env, act([](float) { return true; }));  // ignored outside the control epoch
+    r = step(*env, rest);  // ignored outside the control epoch
     ++frame;
     total += r.reward;
     const float black = r.obs[13], reward_flag = r.obs[12];
-    REQUIRE(r.info.get_string("epoch") == (frame < 33 ? "target" : "black"));
-    REQUIRE(black == (frame < 33 ? 0.0f : 1.0f));
-    REQUIRE(reward_flag == (frame == 18 ? 1.0f : 0.0f));
-    REQUIRE(r.reward == (frame == 18 ? 1.0 : 0.0));
-    if (frame < 47) { REQUIRE(r.info.get_string("trial_outcome").empty()); continue; }
-    REQUIRE(frame == 47);  // 3 + 30 + 15 - 1: the last black frame
+    REQUIRE(r.info.get_string("epoch") == (frame < 34 ? "target" : "black"));
+    REQUIRE(black == (frame < 34 ? 0.0f : 1.0f));
+    REQUIRE(reward_flag == (frame == 19 ? 1.0f : 0.0f));
+    REQUIRE(r.reward == (frame == 19 ? 1.0 : 0.0));
+    if (frame < 48) { REQUIRE(r.info.get_string("trial_outcome").empty()); continue; }
+    REQUIRE(frame == 48);  // 4 + 30 + 15 - 1: the last black frame
     REQUIRE(r.info.get_string("trial_outcome") == "correct");
     REQUIRE(r.info.get_bool("success"));
     REQUIRE(!r.terminated);
-    REQUIRE(r.info.get_double("rewards_per_minute") == Approx(1.0 / (47 / 15.0 / 60.0)));
     break;
   }
   REQUIRE(total == 1.0);
 
-  // the next step starts the second trial (index 1); silence keeps the grating at 45 deg: failure after 28 s (420
-  // frames), then 3 s (45 frames) of black
-  r = step(*env, act([](float) { return false; }));
-  REQUIRE(r.info.get_int("trial") == 1);
+  // the next trial: the baseline pattern never reaches the target: failure after 28 s (420 frames),
+  // then 3 s (45 frames) of black
+  r = step(*env, rest);
   REQUIRE(r.info.get_string("epoch") == "control");
-  REQUIRE(r.obs[13] == 0.0f);
   frame = 0;
   for (;;) {
-    r = step(*env, act([](float) { return false; }));
+    r = step(*env, rest);
     ++frame;
     REQUIRE(r.reward == 0.0);
     REQUIRE(r.info.get_string("epoch") == (frame <= 420 ? "control" : "black"));
     if (r.terminated) break;
   }
   REQUIRE(frame == 465);
-  REQUIRE(r.info.get_string("trial_outcome") == "timeout");
+  REQUIRE(r.info.get_string("trial_outcome") == "wrong");
   REQUIRE(!r.info.get_bool("success"));
   REQUIRE(r.info.get_double("time_to_target_s") == -1.0);
+  // a reset without a seed keeps the calibration: the next episode starts with a task trial
+  REQUIRE(env->reset().info.get_string("epoch") == "control");
+  REQUIRE(env->reset(11).info.get_string("epoch") == "baseline");
 }
 
 TEST_CASE("BCINeurofeedback: spec and options", "[bci]") {
@@ -191,8 +332,10 @@ TEST_CASE("BCINeurofeedback: spec and options", "[bci]") {
   REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"units", "8"}}), Contains("p_plus + p_minus = 10"));
   REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"trial_ms", "1010"}}), Contains("not a whole number"));
   REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"reward_delay_ms", "3000"}}), Contains("reward_delay_ms = 3000"));
-  REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"baseline", "6"}}), Contains("baseline = 6"));
+  REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"rest_bin", "5.5"}}), Contains("rest_bin = 5.5"));
   REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"p_plus", "0"}}), Contains("p_plus"));
+  REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"chance", "1"}}), Contains("chance"));
+  REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"baseline_trials", "0"}}), Contains("baseline_trials"));
   // the units are drawn by the seed and kept over reset() without a seed
   auto a = make_env("BCINeurofeedback-v0");
   const auto r1 = std::get<std::vector<float>>(*a->reset(1).info.find("unit_roles"));

@@ -312,3 +312,29 @@ TEST_CASE("sgym plot: per-task figures of a bench directory give the median over
   // length 4: one seed only
   REQUIRE(row_at(dat, 4)[10] == 1);
 }
+
+TEST_CASE("sgym plot: per-session activity normalised to session 1 for BCINeurofeedback-v0", "[plot][task]") {
+  if (!has_gnuplot()) {
+    WARN("gnuplot is not installed: skipped");
+    return;
+  }
+  const auto run = fresh("bci");
+  auto trial = [](bool end, int session, double acc, double minus) {
+    return std::string(R"({"trial_outcome":"correct","epoch":"black","session_end":)") + (end ? "true" : "false") +
+           R"(,"session_index":)" + std::to_string(session) + R"(,"session_accuracy":)" + std::to_string(acc) +
+           R"(,"activity_norm_p_plus":1.0,"activity_norm_p_minus":)" + std::to_string(minus) +
+           R"(,"activity_norm_p0":1.0,"activity_norm_p0_matched":0.8})";
+  };
+  write_task_run(run, "BCINeurofeedback-v0", {trial(false, 0, 0, 0), trial(true, 1, 0.3, 1.0), trial(false, 1, 0.3, 1.0), trial(true, 2, 0.9, 0.5)});
+  const auto figs = sgym::plot::plot_dir(run, run / "plots", "png");
+  REQUIRE(std::find(figs.begin(), figs.end(), run / "plots" / "bci-sessions.png") != figs.end());
+  REQUIRE(is_png(run / "plots" / "bci-sessions.png"));
+  // x = session, then median/q25/q75 of accuracy, P+, P-, P0, matched P0, seeds: only session ends count
+  const auto dat = run / "plots" / "bci-sessions.dat";
+  REQUIRE(read_dat(dat).size() == 2);
+  const auto r2 = row_at(dat, 2);
+  REQUIRE(r2.size() == 17);
+  REQUIRE(r2[1] == Approx(0.9));
+  REQUIRE(r2[7] == Approx(0.5));
+  REQUIRE(r2[13] == Approx(0.8));
+}

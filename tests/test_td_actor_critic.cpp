@@ -36,20 +36,27 @@ TEST_CASE("td-actor-critic: one update by hand on a 2-input, 2-action network", 
   agent->observe(0.0, x2, false, false);
   REQUIRE(test::signal(*agent, "rpe") == 0.0);
   // step 2: reward 1 at the end: delta = 1 - V(x2) = 1; traces e_v = g*lam*x1 + x2,
-  // E = g*lam*(onehot(a1) - 0.5) x1^T + (onehot(a2) - 0.5) x2^T
+  // E = g*lam*(onehot(a1) - 0.5) x1^T / tau + (onehot(a2) - 0.5) x2^T / tau (the softmax score)
   const auto a2 = agent->act(x2).index;
   agent->observe(1.0, x1, true, false);
   REQUIRE(test::signal(*agent, "rpe") == Approx(1.0));
   // critic: v = ac * (g*lam, 1)
   agent->act(x1);
   REQUIRE(test::signal(*agent, "value") == Approx(ac * g * lam));
-  // actor preferences at x1: theta[b] = aa * g*lam * (1[b == a1] - 0.5)
-  const double d1 = aa * g * lam * 0.5 * 2;  // pref(a1) - pref(other)
+  // actor: theta[b] = aa * (g*lam * G1[b] (x1 row) + G2[b] (x2 row)), G = d log pi(a) / d theta[b] at
+  // theta = 0, taken here by central finite differences of log softmax(theta / tau) (= (1[b == a] - 0.5) / tau)
+  const auto dlogpi = [&](bool chosen) {
+    const auto logp = [&](double th) { return -std::log1p(std::exp(-th / tau)); };  // log pi(a), pref(a) - pref(b) = th
+    const double h = 1e-6, d = (logp(h) - logp(-h)) / (2 * h);                        // d/d theta[a]
+    return chosen ? d : -d;
+  };
+  const double d1 = aa * g * lam * (dlogpi(true) - dlogpi(false));  // pref(a1) - pref(other) at x1
   const double p_a1 = 1.0 / (1.0 + std::exp(-d1 / tau));
+  INFO("finite-difference d log pi / d theta_a = " << dlogpi(true) << " (1/(2 tau) = " << 0.5 / tau << ")");
   REQUIRE(test::signal(*agent, "action_probs", static_cast<std::size_t>(a1)) == Approx(p_a1));
   agent->act(x2);
   REQUIRE(test::signal(*agent, "value") == Approx(ac * 1.0));
-  const double p_a2 = 1.0 / (1.0 + std::exp(-aa * 1.0 / tau));
+  const double p_a2 = 1.0 / (1.0 + std::exp(-aa * (dlogpi(true) - dlogpi(false)) / tau));
   REQUIRE(test::signal(*agent, "action_probs", static_cast<std::size_t>(a2)) == Approx(p_a2));
 }
 

@@ -22,13 +22,13 @@ class MatrixTrace {
     e_ *= decay;
     e_.noalias() += post * pre.transpose();
   }
-  /// E ← decay · E + (onehot(action) − p) · preᵀ: the softmax policy-gradient eligibility
-  /// ∇_θ log π(action), for preferences θ · pre.
+  /// E ← decay · E + scale · (onehot(action) − p) · preᵀ: the softmax policy-gradient eligibility
+  /// ∇_θ log π(action) for π = softmax(θ · pre / τ) when scale = 1/τ.
   void update_policy_gradient(double decay, const Eigen::Ref<const Eigen::VectorXd>& p, std::size_t action,
-                              const Eigen::Ref<const Eigen::VectorXd>& pre) {
+                              const Eigen::Ref<const Eigen::VectorXd>& pre, double scale = 1.0) {
     e_ *= decay;
-    e_.noalias() -= p * pre.transpose();
-    e_.row(static_cast<Eigen::Index>(action)) += pre.transpose();
+    e_.noalias() -= scale * p * pre.transpose();
+    e_.row(static_cast<Eigen::Index>(action)) += scale * pre.transpose();
   }
   void reset() { e_.setZero(); }
   const Eigen::MatrixXd& values() const { return e_; }
