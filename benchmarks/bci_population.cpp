@@ -57,21 +57,19 @@ int main(int argc, char** argv) {
     for (int session = 0; session < sessions; ++session) {
       double correct = 0, steps = 0, plus = 0, minus = 0, zero = 0;
       for (int t = 0; t < per_session; ++t) {
-        auto r0 = session == 0 && t == 0 ? env->reset(static_cast<std::uint64_t>(s)) : env->reset();
-        obs.assign(r0.obs.begin(), r0.obs.end());
-        agent->begin_episode();
-        for (;;) {
-          const auto r = sgym::interact(*env, *agent, obs).result;
-          ++steps;
-          if (!r.info.string_or_empty("trial_outcome").empty()) {
-            correct += r.info.get_string("trial_outcome") == "correct";
-            plus += r.info.get_double("mean_p_plus");
-            minus += r.info.get_double("mean_p_minus");
-            zero += r.info.get_double("mean_p0");
+        sgym::EpisodeHooks hooks;
+        hooks.on_step = [&](const sgym::EpisodeStep& st) {
+          const sgym::Info& info = st.result.info;
+          if (!info.string_or_empty("trial_outcome").empty()) {
+            correct += info.get_string("trial_outcome") == "correct";
+            plus += info.get_double("mean_p_plus");
+            minus += info.get_double("mean_p_minus");
+            zero += info.get_double("mean_p0");
           }
-          if (r.terminated || r.truncated) break;
-        }
-        agent->end_episode();
+          return true;
+        };
+        steps += sgym::play_episode(*env, *agent, session == 0 && t == 0 ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(s)) : std::nullopt,
+                                    obs, hooks).steps;
       }
       const auto i = static_cast<std::size_t>(session);
       m[kAcc][i].push_back(correct / per_session);
