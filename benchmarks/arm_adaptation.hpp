@@ -56,25 +56,23 @@ inline std::vector<Trial> run_trials(Env& env, Agent& agent, long long trials, s
   out.reserve(static_cast<std::size_t>(trials));
   std::vector<float> obs;
   for (long long i = 0; i < trials; ++i) {
-    auto r0 = env.reset(i == 0 ? std::optional<std::uint64_t>(seed) : std::nullopt);
-    obs.assign(r0.obs.begin(), r0.obs.end());
-    agent.begin_episode();
     Trial t;
-    for (;;) {
-      const auto r = interact(env, agent, obs).result;
-      if (!r.info.string_or_empty("trial_outcome").empty()) {
-        t.trial = r.info.get_int("trial");
-        t.phase = r.info.get_string("phase");
-        t.outcome = r.info.get_string("trial_outcome");
-        t.target = static_cast<int>(r.info.get_int("target"));
-        t.direction_error = r.info.get_double("direction_error_deg");
-        t.hand_direction_error = r.info.get_double("hand_direction_error_deg");
-        t.lateral = r.info.get_double("lateral_deviation_m");
-        t.channel_force = r.info.get_double("channel_force_n");
+    EpisodeHooks hooks;
+    hooks.on_step = [&](const EpisodeStep& st) {
+      const Info& info = st.result.info;
+      if (!info.string_or_empty("trial_outcome").empty()) {
+        t.trial = info.get_int("trial");
+        t.phase = info.get_string("phase");
+        t.outcome = info.get_string("trial_outcome");
+        t.target = static_cast<int>(info.get_int("target"));
+        t.direction_error = info.get_double("direction_error_deg");
+        t.hand_direction_error = info.get_double("hand_direction_error_deg");
+        t.lateral = info.get_double("lateral_deviation_m");
+        t.channel_force = info.get_double("channel_force_n");
       }
-      if (r.terminated || r.truncated) break;
-    }
-    agent.end_episode();
+      return true;
+    };
+    play_episode(env, agent, i == 0 ? std::optional<std::uint64_t>(seed) : std::nullopt, obs, hooks);
     out.push_back(t);
   }
   return out;

@@ -93,11 +93,10 @@ int main(int argc, char** argv) {
       int session = 0;
       double steps = 0, correct = 0;  // task steps and successes in the current session
       for (bool first = true; session < sessions; first = false) {
-        auto r0 = env->reset(first ? std::optional<std::uint64_t>(s) : std::nullopt);
-        obs.assign(r0.obs.begin(), r0.obs.end());
-        agent->begin_episode();
-        for (;;) {
-          const auto r = sgym::interact(*env, *agent, obs).result;
+        sgym::EpisodeHooks hooks;
+        hooks.on_step = [&](const sgym::EpisodeStep& st) {
+          if (st.action == nullptr) return true;  // the reset
+          const sgym::StepResult& r = st.result;
           const bool task = r.info.get_bool("calibrated") && r.info.string_or_empty("condition") == "bci";
           if (task) ++steps;
           const auto outcome = r.info.string_or_empty("trial_outcome");
@@ -116,9 +115,9 @@ int main(int argc, char** argv) {
               m[static_cast<std::size_t>(kPlus + g)][i].push_back(r.info.get_double(std::string("activity_norm_") + kGroups[g]));
             steps = correct = 0;
           }
-          if (r.terminated || r.truncated) break;
-        }
-        agent->end_episode();
+          return true;
+        };
+        sgym::play_episode(*env, *agent, first ? std::optional<std::uint64_t>(s) : std::nullopt, obs, hooks);
       }
     }
   } catch (const std::exception& e) {

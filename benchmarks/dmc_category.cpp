@@ -38,6 +38,7 @@
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "sgym/interact.hpp"
 #include "sgym/rng.hpp"
 
 namespace {
@@ -88,14 +89,17 @@ int distance_class(double dir, double boundary) {
 /// association unit's activity per epoch into `sum` / `count` (indexed by sample direction).
 std::string run_trial(sgym::Env& env, sgym::Agent& agent, std::vector<float>& obs, long long& steps, double& sample_deg,
                       Probe* probe, std::array<std::vector<double>, 2>* count) {
-  const sgym::ResetResult r0 = env.reset();
-  obs.assign(r0.obs.begin(), r0.obs.end());
-  std::string epoch = r0.info.get_string(sgym::info_keys::kEpoch);
-  sample_deg = r0.info.get_double("sample_deg");
-  agent.begin_episode();
-  for (;;) {
-    const sgym::Action& a = agent.act(obs);
-    if (probe != nullptr) {
+  std::string epoch, outcome;
+  sgym::EpisodeHooks hooks;
+  hooks.on_step = [&](const sgym::EpisodeStep& st) {
+    const sgym::Info& info = st.result.info;
+    if (st.step == 0) sample_deg = info.get_double("sample_deg");
+    if (st.result.terminated || st.result.truncated) outcome = info.get_string(sgym::info_keys::kTrialOutcome);
+    else epoch = info.get_string(sgym::info_keys::kEpoch);
+    return true;
+  };
+  if (probe != nullptr)
+    hooks.on_act = [&](const sgym::Action&, int) -> const sgym::Action* {
       // the activities now are those for `obs`, whose epoch is `epoch`
       const int e = epoch == kEpochs[0] ? 0 : epoch == kEpochs[1] ? 1 : -1;
       if (e >= 0) {
@@ -111,17 +115,10 @@ std::string run_trial(sgym::Env& env, sgym::Agent& agent, std::vector<float>& ob
           }
         }
       }
-    }
-    const sgym::StepResult r = env.step(a);
-    ++steps;
-    obs.assign(r.obs.begin(), r.obs.end());
-    agent.observe(r.reward, obs, r.terminated, r.truncated);
-    if (r.terminated || r.truncated) {
-      agent.end_episode();
-      return r.info.get_string(sgym::info_keys::kTrialOutcome);
-    }
-    epoch = r.info.get_string(sgym::info_keys::kEpoch);
-  }
+      return nullptr;
+    };
+  steps += sgym::play_episode(env, agent, std::nullopt, obs, hooks).steps;
+  return outcome;
 }
 
 /// Greedy probe on boundary `boundary` (learning and exploration off; training is restored after).

@@ -16,6 +16,7 @@
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/rng.hpp"
+#include "sgym/interact.hpp"
 
 namespace {
 
@@ -75,29 +76,32 @@ Result run_network(const Arm& arm, const sgym::KeyValues& env_opts, int seed, in
   auto agent = make_agent("augment", train->observation_space(), train->action_space(), arm.options,
                           mix_seed(static_cast<std::uint64_t>(seed), 7));
   std::vector<float> obs;
-  // one trial per episode; returns the info at the trial's end
+  // one trial per episode; returns what the trial's last step told
+  struct TrialEnd {
+    std::string outcome;
+    std::int64_t attended = -1;
+  };
   auto trial = [&](Env& env, bool first) {
-    auto r0 = first ? env.reset(static_cast<std::uint64_t>(seed)) : env.reset();
-    obs.assign(r0.obs.begin(), r0.obs.end());
-    agent->begin_episode();
-    for (;;) {
-      auto r = env.step(agent->act(obs));
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent->observe(r.reward, obs, r.terminated, r.truncated);
-      if (r.terminated || r.truncated) {
-        agent->end_episode();
-        return r.info;
+    TrialEnd end;
+    EpisodeHooks hooks;
+    hooks.on_step = [&](const EpisodeStep& st) {
+      if (st.result.terminated || st.result.truncated) {
+        end.outcome = st.result.info.get_string("trial_outcome");
+        end.attended = st.result.info.get_int("attended_cue");
       }
-    }
+      return true;
+    };
+    play_episode(env, *agent, first ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(seed)) : std::nullopt, obs, hooks);
+    return end;
   };
   const int late = std::max(1, train_trials / 10);
   std::vector<int> looked(8, 0);
   int late_correct = 0;
   for (int t = 0; t < train_trials; ++t) {
-    const Info info = trial(*train, t == 0);
+    const TrialEnd info = trial(*train, t == 0);
     if (t >= train_trials - late) {
-      late_correct += info.get_string("trial_outcome") == "correct";
-      const auto a = info.get_int("attended_cue");
+      late_correct += info.outcome == "correct";
+      const auto a = info.attended;
       if (a >= 0) ++looked[static_cast<std::size_t>(a)];
     }
   }
@@ -121,26 +125,30 @@ Result run_network(const Arm& arm, const sgym::KeyValues& env_opts, int seed, in
   };
   auto probe = [&](Env& env, bool first) {
     Probe pr;
-    auto r0 = first ? env.reset(static_cast<std::uint64_t>(seed) + 1000) : env.reset();
-    pr.condition = r0.info.get_string("condition");
-    pr.correct = r0.info.get_int("correct_response");
-    pr.values = std::get<std::vector<float>>(*r0.info.find("cue_values"));
-    const int look = pr.condition.rfind("single_", 0) == 0 ? pr.condition.back() - '0' : dominant;
-    obs.assign(r0.obs.begin(), r0.obs.end());
-    agent->begin_episode();
-    std::string epoch = r0.info.get_string("epoch");
-    bool done = false;
-    auto advance = [&](std::int64_t a) {
-      agent->act(obs);
-      auto r = env.step(Action::discrete(a));
-      obs.assign(r.obs.begin(), r.obs.end());
-      done = r.terminated || r.truncated;
-      agent->observe(r.reward, obs, r.terminated, r.truncated);
-      epoch = r.info.get_string("epoch");
+    int look = dominant;
+    std::string epoch;
+    int stage = 0;  // 0: holding fixation, 1: looked at a cue, 2: responded
+    Action forced;
+    EpisodeHooks hooks;
+    hooks.on_act = [&](const Action&, int) {
+      if (stage == 0 && epoch == "fixation") forced = Action::discrete(0);
+      else if (stage == 0) { forced = Action::discrete(1 + look); stage = 1; }
+      else { forced = Action::discrete(first_response + pr.choice); stage = 2; }
+      return &forced;
     };
-    while (!done && epoch == "fixation") advance(0);
-    if (!done) advance(1 + look);
-    if (!done && epoch == "respond") {
+    hooks.on_step = [&](const EpisodeStep& st) {
+      const Info& info = st.result.info;
+      epoch = info.get_string("epoch");
+      if (st.step == 0) {
+        pr.condition = info.get_string("condition");
+        pr.correct = info.get_int("correct_response");
+        pr.values = std::get<std::vector<float>>(*info.find("cue_values"));
+        if (pr.condition.rfind("single_", 0) == 0) look = pr.condition.back() - '0';
+        return true;
+      }
+      if (st.result.terminated || st.result.truncated || stage == 0) return true;
+      if (stage == 2 || epoch != "respond") return false;  // the probe ends after its response
+      // the first respond step: the q the network will act on
       std::vector<float> q;
       for (const auto& sig : agent->introspect())
         if (sig.name == "q") q = sig.values;
@@ -148,9 +156,10 @@ Result run_network(const Arm& arm, const sgym::KeyValues& env_opts, int seed, in
       pr.choice = static_cast<int>(std::max_element(resp, q.end()) - resp);
       if (pr.correct >= 0) pr.strength = resp[pr.correct] - resp[1 - pr.correct];
       pr.ok = true;
-      advance(first_response + pr.choice);
-    }
-    agent->end_episode();
+      return true;
+    };
+    play_episode(env, *agent, first ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(seed) + 1000) : std::nullopt,
+                 obs, hooks);
     return pr;
   };
   int n_att = 0, ok_att = 0, n_un = 0, ok_un = 0, n_conf = 0, follow = 0, n_comp = 0;

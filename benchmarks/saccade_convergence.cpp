@@ -105,21 +105,20 @@ std::unique_ptr<sgym::Env> make_task(const sgym::KeyValues& opts, bool extra_scr
 
 /// Runs one trial (= one episode); returns its outcome (index in kOutcomes), its type in `type`.
 int run_trial(sgym::Env& env, sgym::Agent& agent, std::vector<float>& obs, long long& steps, int& type) {
-  const sgym::ResetResult r0 = env.reset();
-  obs.assign(r0.obs.begin(), r0.obs.end());
-  agent.begin_episode();
-  for (;;) {
-    const sgym::StepResult r = sgym::interact(env, agent, obs).result;
-    ++steps;
-    if (r.terminated || r.truncated) {
-      agent.end_episode();
+  int outcome = 0;
+  sgym::EpisodeHooks hooks;
+  hooks.on_step = [&](const sgym::EpisodeStep& st) {
+    if (st.result.terminated || st.result.truncated) {
       // the info of the ending step describes the trial that ended
-      const std::string& cond = r.info.get_string("condition");
+      const std::string& cond = st.result.info.get_string("condition");
       type = static_cast<int>(std::find(kTypes.begin(), kTypes.end(), cond) - kTypes.begin());
-      const std::string& o = r.info.get_string(sgym::info_keys::kTrialOutcome);
-      return static_cast<int>(std::find(kOutcomes.begin(), kOutcomes.end(), o) - kOutcomes.begin());
+      const std::string& o = st.result.info.get_string(sgym::info_keys::kTrialOutcome);
+      outcome = static_cast<int>(std::find(kOutcomes.begin(), kOutcomes.end(), o) - kOutcomes.begin());
     }
-  }
+    return true;
+  };
+  steps += sgym::play_episode(env, agent, std::nullopt, obs, hooks).steps;
+  return outcome;
 }
 
 Outcome run_network(std::uint64_t seed, const sgym::KeyValues& env_opts, const sgym::KeyValues& agent_opts,

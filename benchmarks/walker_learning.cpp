@@ -24,6 +24,7 @@
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "sgym/interact.hpp"
 #include "sgym/wrappers.hpp"
 
 using namespace sgym;
@@ -38,22 +39,15 @@ struct Episode {
 
 Episode run_episode(Env& env, Agent& agent, std::optional<std::uint64_t> seed) {
   Episode e;
-  auto r0 = env.reset(seed);
-  std::vector<float> obs(r0.obs.begin(), r0.obs.end());
-  agent.begin_episode();
-  for (;;) {
-    const Action& a = agent.act(obs);
-    auto r = env.step(a);
-    obs.assign(r.obs.begin(), r.obs.end());
-    agent.observe(r.reward, obs, r.terminated, r.truncated);
-    e.ret += r.reward;
-    ++e.length;
-    if (r.terminated || r.truncated) {
-      e.hull_x = r.info.get_double("hull_x");
-      break;
-    }
-  }
-  agent.end_episode();
+  std::vector<float> obs;
+  EpisodeHooks hooks;
+  hooks.on_step = [&](const EpisodeStep& st) {
+    if (st.result.terminated || st.result.truncated) e.hull_x = st.result.info.get_double("hull_x");
+    return true;
+  };
+  const EpisodeEnd end = play_episode(env, agent, seed, obs, hooks);
+  e.ret = end.episode_return;
+  e.length = end.steps;
   return e;
 }
 

@@ -18,6 +18,7 @@
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
+#include "sgym/interact.hpp"
 #include "sgym/vector_env.hpp"
 
 namespace sgym::bench {
@@ -281,6 +282,7 @@ int run_suite(const Suite& suite, const BenchOptions& o) {
       c.seed = todo[k].seed;
       c.out_dir = job_dir(o.out_dir, run.name, c.seed);
       c.command = o.command + "  # run " + run.name + " seed " + std::to_string(c.seed);
+      c.checkpoint_every = 0;  // a bench resumes whole runs: an interrupted one starts over
       try {
         const RunSummary s = sgym::run(c, env_entry(c.env_id), agent_entry(c.agent_id));
         std::ostringstream line;
@@ -448,6 +450,51 @@ double rate(double seconds, F&& step_fn) {
   return static_cast<double>(steps) / el;
 }
 
+// plays episodes of `agent` in `env` (the first reset seeded) for about `seconds` of wall time;
+// returns the env steps taken and sets `elapsed`
+long long play_for(Env& env, Agent& agent, double seconds, std::uint64_t seed, double& elapsed) {
+  std::vector<float> obs;
+  long long steps = 0;
+  const auto t0 = Clock::now();
+  elapsed = 0;
+  EpisodeHooks hooks;
+  hooks.on_step = [&](const EpisodeStep& st) {
+    if (st.action != nullptr && ++steps % 64 == 0) elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+    return elapsed < seconds;
+  };
+  for (bool first = true; elapsed < seconds; first = false) {
+    play_episode(env, agent, first ? std::optional<std::uint64_t>(seed) : std::nullopt, obs, hooks);
+    elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+  }
+  return steps;
+}
+
+// an agent whose act() and observe() are timed (the agent's share of a step)
+class TimedAgent final : public Agent {
+ public:
+  explicit TimedAgent(Agent& inner) : Agent(inner.id(), inner.observation_space(), inner.action_space(), 0), inner_(inner) {}
+  double seconds = 0;
+  void begin_episode() override { inner_.begin_episode(); }
+  const Action& act(std::span<const float> obs) override {
+    const auto t = Clock::now();
+    const Action& a = inner_.act(obs);
+    seconds += std::chrono::duration<double>(Clock::now() - t).count();
+    return a;
+  }
+  void observe(double reward, std::span<const float> next_obs, bool terminated, bool truncated) override {
+    const auto t = Clock::now();
+    inner_.observe(reward, next_obs, terminated, truncated);
+    seconds += std::chrono::duration<double>(Clock::now() - t).count();
+  }
+  void trial_ended(std::string_view outcome) override { inner_.trial_ended(outcome); }
+  void end_episode() override { inner_.end_episode(); }
+
+ private:
+  void save_state(StateWriter&) const override {}
+  void load_state(StateReader&) override {}
+  Agent& inner_;
+};
+
 std::string si(double v) {
   char buf[32];
   if (v >= 1e6) std::snprintf(buf, sizeof buf, "%.2f M", v / 1e6);
@@ -476,19 +523,8 @@ std::string throughput(double seconds) {
       return 1;
     });
     auto agent = make_agent(agent_entry("random"), env->observation_space(), env->action_space(), {}, 1);
-    std::vector<float> obs;
-    auto r0 = env->reset(2);
-    obs.assign(r0.obs.begin(), r0.obs.end());
-    const double random_rate = rate(seconds, [&] {
-      StepResult r = env->step(agent->act(obs));
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent->observe(r.reward, obs, r.terminated, r.truncated);
-      if (r.terminated || r.truncated) {
-        auto rr = env->reset();
-        obs.assign(rr.obs.begin(), rr.obs.end());
-      }
-      return 1;
-    });
+    double random_seconds = 0;
+    const double random_rate = static_cast<double>(play_for(*env, *agent, seconds, 2, random_seconds)) / random_seconds;
     const int n = 8 * cores;
     auto vector_rate = [&](int threads) {
       VectorEnv vec([&] { return make_env(e); }, n, VectorEnv::Autoreset::kNextStep, threads);
@@ -531,32 +567,10 @@ std::string throughput(double seconds) {
       continue;
     }
     auto agent = make_agent(a, env->observation_space(), env->action_space(), {}, 1);
-    std::vector<float> obs;
-    auto r0 = env->reset(4);
-    obs.assign(r0.obs.begin(), r0.obs.end());
-    agent->begin_episode();
-    double agent_seconds = 0;
-    long long calls = 0;
-    const auto t0 = Clock::now();
-    while (std::chrono::duration<double>(Clock::now() - t0).count() < seconds) {
-      for (int k = 0; k < 64; ++k) {
-        const auto a0 = Clock::now();
-        const Action& act = agent->act(obs);
-        agent_seconds += std::chrono::duration<double>(Clock::now() - a0).count();
-        StepResult r = env->step(act);
-        obs.assign(r.obs.begin(), r.obs.end());
-        const auto a1 = Clock::now();
-        agent->observe(r.reward, obs, r.terminated, r.truncated);
-        agent_seconds += std::chrono::duration<double>(Clock::now() - a1).count();
-        ++calls;
-        if (r.terminated || r.truncated) {
-          agent->end_episode();
-          auto rr = env->reset();
-          obs.assign(rr.obs.begin(), rr.obs.end());
-          agent->begin_episode();
-        }
-      }
-    }
+    TimedAgent timed(*agent);
+    double el = 0;
+    const long long calls = play_for(*env, timed, seconds, 4, el);
+    const double agent_seconds = timed.seconds;
     md << "| " << a.id << " | " << ref->id << " | " << si(static_cast<double>(calls) / agent_seconds) << " |\n";
   }
   md << "\nMachine: " << cpu_model() << ", " << cores << " cores, Debian 12, g++ " << __VERSION__ << "; sgym "

@@ -1,5 +1,7 @@
 // Small helpers shared by the sgym subcommands (text formatting, lists on the command line).
 #pragma once
+#include <CLI/CLI.hpp>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,5 +21,18 @@ void print_options(const std::vector<OptionDoc>& docs);
 
 /// "a,b" "c" -> a, b, c (empty parts dropped).
 std::vector<std::string> split_commas(const std::vector<std::string>& items);
+
+/// An old name of `flag`, kept for one release: sets the same variable and warns on stderr that
+/// `old_flag` is deprecated. Hidden from --help.
+template <class T>
+CLI::Option* add_deprecated_alias(CLI::App& sub, const std::string& old_flag, CLI::Option* flag, T& target) {
+  const std::string name = flag->get_name();
+  return sub.add_option(old_flag, target, "deprecated: use " + name)
+      ->group("")
+      ->excludes(flag)
+      ->each([old_flag, name](const std::string&) {
+        std::cerr << "sgym: warning: " << old_flag << " is deprecated and will be removed; use " << name << "\n";
+      });
+}
 
 }  // namespace sgym::cli

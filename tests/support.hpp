@@ -1,9 +1,11 @@
-// Shared test helpers: reading an agent's signals, playing episodes through sgym::interact, and
-// tallying the trials that ended.
+// Shared test helpers: reading an agent's signals, playing episodes through sgym::play_episode,
+// tallying the trials that ended, fresh temporary paths.
 #pragma once
 
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <filesystem>
+#include <unistd.h>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,16 +31,21 @@ template <class OnStep>
 void play(Env& env, Agent& agent, int episodes, std::optional<std::uint64_t> seed, OnStep&& on_step) {
   std::vector<float> obs;
   for (int ep = 0; ep < episodes; ++ep) {
-    const ResetResult r0 = env.reset(ep == 0 ? seed : std::nullopt);
-    obs.assign(r0.obs.begin(), r0.obs.end());
-    agent.begin_episode();
-    for (;;) {
-      const StepResult r = interact(env, agent, obs).result;
-      on_step(ep, r);
-      if (r.terminated || r.truncated) break;
-    }
-    agent.end_episode();
+    EpisodeHooks hooks;
+    hooks.on_step = [&](const EpisodeStep& st) {
+      if (st.action != nullptr) on_step(ep, st.result);
+      return true;
+    };
+    play_episode(env, agent, ep == 0 ? seed : std::nullopt, obs, hooks);
   }
+}
+
+/// A fresh temporary path `name` (removed if it exists; its parent created), per test process.
+inline std::filesystem::path fresh_path(const std::string& prefix, const std::string& name) {
+  auto p = std::filesystem::temp_directory_path() / ("sgym-" + prefix + "-" + std::to_string(::getpid())) / name;
+  std::filesystem::remove_all(p);
+  std::filesystem::create_directories(p.parent_path());
+  return p;
 }
 
 /// The trials that ended, counted by outcome and by condition.

@@ -81,6 +81,16 @@ const AgentEntry& agent_for(const Env& env) {
   return *found;
 }
 
+// what the CLI does for `sgym record`: env and agent from the registries, the agent seeded as in sgym run
+RecordSummary record_ids(const RecordConfig& cfg, const std::string& env_id, const std::string& agent_id, Viewer& viewer) {
+  auto env = make_env(env_entry(env_id), cfg.env_options);
+  auto agent = make_agent(agent_entry(agent_id), env->observation_space(), env->action_space(), {}, mix_seed(cfg.seed, 1));
+  return record(cfg, std::move(env), *agent, viewer);
+}
+
+// the CLI's env factory for replay
+std::unique_ptr<Env> registry_env(const std::string& id, const KeyValues& options) { return make_env(env_entry(id), options); }
+
 }  // namespace
 
 TEST_CASE("every registered env renders a non-blank frame that depends on the state only", "[render]") {
@@ -290,14 +300,13 @@ TEST_CASE("record and replay give the same frames for every env", "[render][repl
     INFO(e.id);
     auto probe = make_env(e, {});
     RecordConfig cfg;
-    cfg.env_id = e.id;
-    cfg.agent_id = agent_for(*probe).id;
+    const std::string agent_id = agent_for(*probe).id;
     cfg.episodes = 2;
     cfg.seed = 11;
     cfg.trajectory = tmp(e.id + ".jsonl");
     MemorySink recorded;
     SinkViewer rv(recorded, 160, false);
-    const RecordSummary rs = record(cfg, rv);
+    const RecordSummary rs = record_ids(cfg, e.id, agent_id, rv);
     REQUIRE(rs.episodes == 2);
     REQUIRE(rs.frames == rs.steps + 2);
     REQUIRE(recorded.frames() == rs.frames);
@@ -306,7 +315,7 @@ TEST_CASE("record and replay give the same frames for every env", "[render][repl
 
     MemorySink replayed;
     SinkViewer pv(replayed, 160, false);
-    const ReplaySummary ps = replay({cfg.trajectory, std::nullopt, std::nullopt}, pv);
+    const ReplaySummary ps = replay({cfg.trajectory, std::nullopt, std::nullopt}, registry_env, pv);
     REQUIRE(ps.env == e.id);
     REQUIRE(ps.episodes == 2);
     REQUIRE(ps.steps == rs.steps);
@@ -322,7 +331,7 @@ TEST_CASE("record and replay give the same frames for every env", "[render][repl
     cfg.every = 2;
     MemorySink sparse;
     SinkViewer sv(sparse, 160, false);
-    const RecordSummary ss = record(cfg, sv);
+    const RecordSummary ss = record_ids(cfg, e.id, agent_id, sv);
     REQUIRE(ss.episodes == 3);
     REQUIRE(ss.shown_episodes == 2);
     REQUIRE(sparse.frames() < ss.steps + 3);
@@ -333,13 +342,11 @@ TEST_CASE("record and replay give the same frames for every env", "[render][repl
 TEST_CASE("replay refuses a trajectory the env does not reproduce", "[render][replay]") {
   const auto& e = env_registry().front();
   RecordConfig cfg;
-  cfg.env_id = e.id;
-  cfg.agent_id = "random";
   cfg.episodes = 1;
   cfg.trajectory = tmp("tamper.jsonl");
   MemorySink sink;
   SinkViewer v(sink, 120, false);
-  record(cfg, v);
+  record_ids(cfg, e.id, "random", v);
   // change one recorded reward
   std::string text = read_file(cfg.trajectory);
   const auto line = text.rfind('\n', text.find("\"step\":1,")) + 1;  // keys are in any order
@@ -349,24 +356,22 @@ TEST_CASE("replay refuses a trajectory the env does not reproduce", "[render][re
   write_file_atomic(cfg.trajectory, text);
   MemorySink out;
   SinkViewer ov(out, 120, false);
-  REQUIRE_THROWS_WITH(replay({cfg.trajectory, std::nullopt, std::nullopt}, ov),
+  REQUIRE_THROWS_WITH(replay({cfg.trajectory, std::nullopt, std::nullopt}, registry_env, ov),
                       Contains("diverged at episode 0 step 1") && Contains("reward"));
   // a missing file is a usage error
-  REQUIRE_THROWS_AS(replay({tmp("none.jsonl"), std::nullopt, std::nullopt}, ov), UsageError);
+  REQUIRE_THROWS_AS(replay({tmp("none.jsonl"), std::nullopt, std::nullopt}, registry_env, ov), UsageError);
 }
 
 TEST_CASE("a trajectory replays from its header alone; old files with a sidecar still replay", "[render][replay]") {
   // non-default options and a seed: both must come from the header and the reset records
   RecordConfig cfg;
-  cfg.env_id = "Pavlovian-v0";
   cfg.env_options = {{"omission_prob", "0.5"}, {"probe_every", "3"}};
-  cfg.agent_id = "td-critic";
   cfg.episodes = 6;
   cfg.seed = 7;
   cfg.trajectory = tmp("header.jsonl");
   MemorySink recorded;
   SinkViewer rv(recorded, 120, false);
-  record(cfg, rv);
+  record_ids(cfg, "Pavlovian-v0", "td-critic", rv);
   const Trajectory t = read_trajectory_file(cfg.trajectory);
   REQUIRE(t.header.version == 2);
   REQUIRE(t.header.env == "Pavlovian-v0");
@@ -380,7 +385,7 @@ TEST_CASE("a trajectory replays from its header alone; old files with a sidecar 
   auto same_frames = [&](const std::filesystem::path& file) {
     MemorySink replayed;
     SinkViewer pv(replayed, 120, false);
-    const ReplaySummary ps = replay({file, std::nullopt, std::nullopt}, pv);
+    const ReplaySummary ps = replay({file, std::nullopt, std::nullopt}, registry_env, pv);
     REQUIRE(ps.episodes == 6);
     REQUIRE(replayed.all() == recorded.all());
   };
@@ -388,7 +393,7 @@ TEST_CASE("a trajectory replays from its header alone; old files with a sidecar 
   // with other options the same file diverges: the header's options are really used
   MemorySink other;
   SinkViewer ov(other, 120, false);
-  REQUIRE_THROWS_WITH(replay({cfg.trajectory, KeyValues{{"omission_prob", "0"}}, std::nullopt}, ov), Contains("diverged"));
+  REQUIRE_THROWS_WITH(replay({cfg.trajectory, KeyValues{{"omission_prob", "0"}}, std::nullopt}, registry_env, ov), Contains("diverged"));
 
   // the same recording as an earlier build wrote it: a version-1 header without options, reset
   // records without seeds, and the options and seed in FILE.meta.json
@@ -409,7 +414,7 @@ TEST_CASE("a trajectory replays from its header alone; old files with a sidecar 
   REQUIRE(read_trajectory_file(old_file).header.version == 1);
   REQUIRE_FALSE(read_trajectory_file(old_file).header.env_options);
   // without its sidecar the old file holds neither the options nor the seed: the default env diverges
-  REQUIRE_THROWS_WITH(replay({old_file, std::nullopt, std::nullopt}, ov), Contains("diverged"));
+  REQUIRE_THROWS_WITH(replay({old_file, std::nullopt, std::nullopt}, registry_env, ov), Contains("diverged"));
   write_file_atomic(trajectory_meta_path(old_file),
                     R"({"format":"sgym-trajectory-meta","version":1,"env":"Pavlovian-v0",)"
                     R"("env_options":[["omission_prob","0.5"],["probe_every","3"]],"seed":7})");
@@ -420,16 +425,25 @@ TEST_CASE("sgym record and sgym replay on the command line", "[render][cli]") {
   const auto gif = tmp("cli.gif"), traj = tmp("cli.jsonl"), d1 = tmp("rec"), d2 = tmp("rep");
   const std::string bin = SGYM_BINARY;
   const std::string env = env_registry().front().id;
-  auto r = sh(bin + " record --env " + env + " --agent random --episodes 2 --seed 3 --width 200 --out " +
+  auto r = sh(bin + " record --env " + env + " --agent random --episodes 2 --seed 3 --render-width 200 --out " +
               gif.string() + " --trajectory " + traj.string());
   INFO(r.out);
   REQUIRE(r.code == 0);
   REQUIRE_THAT(r.out, Contains("animated GIF"));
+  REQUIRE_THAT(r.out, !Contains("deprecated"));
   const GifContents c = read_gif(gif);
   REQUIRE(c.width == 200);
   // the same run as PNG frames, then its replay as PNG frames: identical files
-  r = sh(bin + " record --env " + env + " --agent random --episodes 2 --seed 3 --width 200 --out " + d1.string() + "/");
+  // the old flag names still work, with a warning (the same names as sgym run --render now)
+  r = sh(bin + " record --env " + env + " --agent random --episodes 2 --seed 3 --width 200 --every 1 --out " + d1.string() + "/");
   REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("--width is deprecated") && Contains("use --render-width"));
+  REQUIRE_THAT(r.out, Contains("--every is deprecated") && Contains("use --render-every"));
+  r = sh(bin + " record --env " + env + " --agent random --signals x --out " + tmp("alias.gif").string());
+  REQUIRE(r.code == 2);
+  REQUIRE_THAT(r.out, Contains("--signals is deprecated") && Contains("--overlay-signals"));
+  r = sh(bin + " record --env " + env + " --agent random --width 100 --render-width 200 --out " + tmp("both.gif").string());
+  REQUIRE(r.code != 0);
   r = sh(bin + " replay " + traj.string() + " --width 200 --out " + d2.string() + "/");
   INFO(r.out);
   REQUIRE(r.code == 0);
@@ -449,7 +463,15 @@ TEST_CASE("sgym record and sgym replay on the command line", "[render][cli]") {
 
 TEST_CASE("the gallery pictures every registered env", "[render][gallery]") {
   const auto root = tmp("gallery-root");
-  const auto entries = write_gallery(root, 200);
+  // the CLI chooses each env's agent; here the tests' choice does
+  std::vector<GallerySubject> subjects;
+  for (const auto& e : env_registry()) {
+    const AgentEntry& a = agent_for(*make_env(e, {}));
+    subjects.push_back({e.id, a.id, e.description, [&e] { return make_env(e, {}); }, [&a](const Env& env) {
+                          return make_agent(a, env.observation_space(), env.action_space(), {}, mix_seed(1, 1));
+                        }});
+  }
+  const auto entries = write_gallery(root, subjects, 200);
   REQUIRE(entries.size() == env_registry().size());
   const std::string md = read_file(root / "gallery.md");
   for (const auto& g : entries) {

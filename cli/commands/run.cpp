@@ -9,6 +9,7 @@
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/runner.hpp"
+#include "sgym/stop_signals.hpp"
 #ifdef SGYM_WITH_RENDER
 #include "sgym/record.hpp"
 #include "sgym/run_view.hpp"
@@ -22,7 +23,7 @@ namespace {
 struct RunOptions {
   RunConfig cfg;
   std::vector<std::string> env_opts, agent_opts, record, plugins, overlay_signals;
-  std::string criterion, render_mode, render_out;
+  std::string criterion, render_mode, render_out, checkpoint_every = "auto";
   bool no_progress = false;
   int render_every = 1, render_width = 640;
 };
@@ -87,7 +88,8 @@ RunSummary run_rendered(RunOptions& o, const EnvEntry& e, const AgentEntry& a) {
     sink->close();
     std::cout << "wrote " << sink->frames() << " frames: " << sink->describe() << "\n";
   }
-  if (s.stopped_early) std::cout << "window closed: the run stopped early; every output was written\n";
+  if (s.stopped_early && !(cfg.stop != nullptr && cfg.stop->load()))
+    std::cout << "window closed: the run stopped early; every output was written\n";
   return s;
 #else
   (void)o, (void)e, (void)a;
@@ -105,12 +107,22 @@ int run_command(RunOptions& o, const std::string& command) {
   if (!o.criterion.empty()) cfg.criterion = Criterion::parse(o.criterion);
   cfg.progress = !o.no_progress && ::isatty(fileno(stderr));
   cfg.command = command;
+  if (o.checkpoint_every == "auto") cfg.checkpoint_every = RunConfig::kCheckpointAuto;
+  else cfg.checkpoint_every = static_cast<int>(detail::parse_int("--checkpoint-every", "K", o.checkpoint_every, 0, 1000000000,
+                                                                 "auto or an integer in [0, 1000000000]"));
+  // Ctrl-C and kill stop the run as closing its window does: the step ends, every output is written
+  const StopOnSignals signals;
+  cfg.stop = signals.flag();
   const EnvEntry& e = env_entry(cfg.env_id);
   const AgentEntry& a = agent_entry(cfg.agent_id);
   if (o.render_mode.empty() && !o.overlay_signals.empty())
     throw UsageError("--overlay-signals is drawn by --render human or --render rgb; add one of them");
   const RunSummary s = o.render_mode.empty() ? sgym::run(cfg, e, a) : run_rendered(o, e, a);
   print_summary(s, cfg.out_dir);
+  if (signals.signal() != 0) {
+    std::cout << "stopped by signal " << signals.signal() << "; continue with the same command and --resume\n";
+    return 128 + signals.signal();
+  }
   return 0;
 }
 
@@ -137,6 +149,12 @@ void add_run_command(CLI::App& app) {
   run->add_option("--criterion", o->criterion, "learned when accuracy:THRESHOLD:WINDOW or return:THRESHOLD:WINDOW holds");
   run->add_option("--agent-plugin", o->plugins, "shared library adding agents (built with SGYM_AGENT_PLUGIN)");
   run->add_flag("--no-progress", o->no_progress, "never draw the progress bar");
+  auto* resume = run->add_flag("--resume", cfg.resume, "continue the interrupted run in --out from its last checkpoint, bit for bit as if "
+                               "uninterrupted (same options needed; without a checkpoint it starts again)");
+  run->add_flag("--overwrite", cfg.overwrite, "replace the run in a non-empty --out (deletes the files a run writes)")->excludes(resume);
+  run->add_option("--checkpoint-every", o->checkpoint_every, "checkpoint agent, logs and counters every K training episodes for "
+                  "--resume; auto (default): every " + std::to_string(static_cast<int>(RunConfig::kAutoCheckpointSeconds)) +
+                  " s of wall time; 0: never");
   run->add_option("--render", o->render_mode, "human: a window (closing it stops the run cleanly: every output is written, summary.json says stopped_early); "
                   "rgb: offscreen frames to --render-out")->check(CLI::IsMember({"human", "rgb"}));
   run->add_option("--render-out", o->render_out, "with --render rgb: NAME.gif, NAME.mp4 or DIR/");

@@ -3,6 +3,8 @@
 #include <iostream>
 
 #include "common.hpp"
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/options.hpp"
 #ifdef SGYM_WITH_RENDER
@@ -18,10 +20,20 @@ void add_show_options(CLI::App& c, ShowOptions& show) {
   c.add_option("--load", show.load, "agent file to start from (agent.sgym of a run)");
   c.add_option("--episodes", show.episodes, "episodes to run")->check(CLI::PositiveNumber);
   c.add_option("--seed", show.seed, "seed (as in sgym run: env reset(seed), agent mix_seed(seed, 1))");
-  c.add_option("--signals", show.signals, "agent signals in the overlay: scalars as traces, vectors as bars, e.g. rpe,value,action_probs (default: the first 3 scalar ones)");
+  auto* signals = c.add_option("--overlay-signals", show.signals, "agent signals in the overlay: scalars as traces, vectors as bars, e.g. rpe,value,action_probs (default: the first 3 scalar ones)");
+  add_deprecated_alias(c, "--signals", signals, show.signals);
   c.add_flag("--no-learning", show.no_learning, "freeze the agent (training off)");
   c.add_option("--trajectory", show.trajectory, "also write the trajectory (JSON Lines, RecordTrajectory) for sgym replay");
-  c.add_option("--width", show.width, "frame width in pixels (height from the env's camera)")->check(CLI::Range(16, 8192));
+  add_width_option(c, show.width, "frame width in pixels (height from the env's camera)");
+}
+
+void add_width_option(CLI::App& c, int& width, const std::string& help) {
+  auto* w = c.add_option("--render-width", width, help)->check(CLI::Range(16, 8192));
+  add_deprecated_alias(c, "--width", w, width)->check(CLI::Range(16, 8192));
+}
+
+std::unique_ptr<Env> env_from_registry(const std::string& id, const KeyValues& options) {
+  return make_env(env_entry(id), options);
 }
 
 int no_renderer() {
@@ -55,7 +67,7 @@ int show(const ShowOptions& o, const std::string& mode, const std::string& repla
         throw UsageError("--seed: '" + o.seed_text + "' is not a non-negative integer");
       }
     }
-    const ReplaySummary r = replay(rc, *viewer);
+    const ReplaySummary r = replay(rc, env_from_registry, *viewer);
     if (sink) sink->close();
     std::cout << "replayed " << r.episodes << " episode(s), " << r.steps << " steps of " << r.env
               << ": every observation, reward and info equal to the recording"
@@ -64,10 +76,7 @@ int show(const ShowOptions& o, const std::string& mode, const std::string& repla
     return 0;
   }
   RecordConfig cfg;
-  cfg.env_id = o.env;
   cfg.env_options = parse_key_values(o.env_opts, "--env-opt");
-  cfg.agent_id = o.agent;
-  cfg.agent_options = parse_key_values(o.agent_opts, "--agent-opt");
   cfg.load = o.load;
   cfg.episodes = o.episodes;
   cfg.every = o.every;
@@ -75,7 +84,12 @@ int show(const ShowOptions& o, const std::string& mode, const std::string& repla
   cfg.learn = !o.no_learning;
   cfg.trajectory = o.trajectory;
   cfg.signals = split_commas(o.signals);
-  const RecordSummary r = record(cfg, *viewer);
+  // the registry look-ups happen here; the renderer gets an env and an agent, seeded as sgym run seeds them
+  const AgentEntry& agent_e = agent_entry(o.agent);
+  auto env = make_env(env_entry(o.env), cfg.env_options);
+  auto agent = make_agent(agent_e, env->observation_space(), env->action_space(),
+                          parse_key_values(o.agent_opts, "--agent-opt"), mix_seed(cfg.seed, 1));
+  const RecordSummary r = record(cfg, std::move(env), *agent, *viewer);
   if (sink) sink->close();
   double sum = 0;
   for (double x : r.returns) sum += x;

@@ -3,8 +3,12 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "sgym/env.hpp"
+#include "sgym/options.hpp"
 
 namespace sgym::cli {
 
@@ -23,6 +27,12 @@ void add_show_options(CLI::App& sub, ShowOptions& o);
 /// record / play / replay: an offscreen sink or a window, then the loop. `mode` is "record", "play"
 /// or "replay" (`replay_file` is then the trajectory).
 int show(const ShowOptions& o, const std::string& mode, const std::string& replay_file = "");
+
+/// --render-width (frame or window width; --width is its deprecated alias).
+void add_width_option(CLI::App& sub, int& width, const std::string& help);
+
+/// make_env(env_entry(id), options): replay's env factory.
+std::unique_ptr<Env> env_from_registry(const std::string& id, const KeyValues& options);
 
 /// In a build without the renderer: says so on stderr (what to install) and returns exit code 1.
 int no_renderer();

@@ -310,17 +310,16 @@ CheckReport check_agent(const AgentMaker& make_agent, const EnvMaker& make_env,
   // runs one episode, returning a hash of the actions and signals
   auto episode = [&](Agent& ag, Env& e, std::uint64_t env_seed) {
     std::uint64_t h = 0xcbf29ce484222325ULL;
-    ResetResult r0 = e.reset(env_seed);
-    std::vector<float> obs(r0.obs.begin(), r0.obs.end());
-    ag.begin_episode();
-    for (;;) {
-      const auto [a, r] = interact(e, ag, obs);
-      h = fnv1a64(&a.index, sizeof a.index, h);
-      h = fnv1a64(a.values.data(), a.values.size() * sizeof(float), h);
+    std::vector<float> obs;
+    EpisodeHooks hooks;
+    hooks.on_step = [&](const EpisodeStep& st) {
+      if (st.action == nullptr) return true;
+      h = fnv1a64(&st.action->index, sizeof st.action->index, h);
+      h = fnv1a64(st.action->values.data(), st.action->values.size() * sizeof(float), h);
       for (const auto& s : ag.introspect()) h = fnv1a64(s.values.data(), s.values.size() * sizeof(float), h);
-      if (r.terminated || r.truncated) break;
-    }
-    ag.end_episode();
+      return true;
+    };
+    play_episode(e, ag, env_seed, obs, hooks);
     return h;
   };
 

@@ -16,6 +16,8 @@
 #include "sgym/io.hpp"
 #include "sgym/wrappers.hpp"
 
+#include "run_parts.hpp"
+
 #ifndef SGYM_VERSION
 #define SGYM_VERSION "0.0.0"
 #endif
@@ -66,26 +68,6 @@ std::string Criterion::to_string() const {
 
 namespace {
 
-// a text file written under "<name>.partial" and moved into place when the run completes
-class PartialFile {
- public:
-  explicit PartialFile(std::filesystem::path path)
-      : path_(std::move(path)), partial_(path_.string() + ".partial"), out_(partial_, std::ios::trunc) {
-    if (!out_) throw std::runtime_error("cannot write " + partial_.string());
-  }
-  std::ofstream& out() { return out_; }
-  void commit() {
-    out_.flush();
-    out_.close();
-    if (!out_) throw std::runtime_error("cannot write " + partial_.string());
-    std::filesystem::rename(partial_, path_);
-  }
-
- private:
-  std::filesystem::path path_, partial_;
-  std::ofstream out_;
-};
-
 json resolved_options(const std::vector<OptionDoc>& docs, const KeyValues& given) {
   json j = json::object();
   for (const auto& d : docs) j[d.key] = d.default_value;
@@ -112,6 +94,165 @@ void draw_progress(int done, int total, long long steps, double seconds) {
   std::fflush(stderr);
 }
 
+// what a run writes into its directory (and --overwrite deletes), besides the ".partial" forms
+const std::vector<std::string> kRunFiles = {"episodes.jsonl", "episodes.csv", "signals.csv", "trials.jsonl",
+                                            "agent.sgym", "summary.json", "checkpoint"};
+
+// refuses a directory that holds anything unless the run resumes or overwrites it
+void prepare_out_dir(const RunConfig& cfg) {
+  namespace fs = std::filesystem;
+  const fs::path& dir = cfg.out_dir;
+  if (fs::exists(dir) && !fs::is_directory(dir)) throw UsageError("--out: " + dir.string() + " is not a directory");
+  if (fs::exists(dir) && !fs::is_empty(dir) && !cfg.resume) {
+    if (!cfg.overwrite) {
+      std::string some;
+      int n = 0;
+      for (const auto& e : fs::directory_iterator(dir))
+        if (n++ < 3) some += (some.empty() ? "" : ", ") + e.path().filename().string();
+      throw UsageError("--out: " + dir.string() + " is not empty (" + some + (n > 3 ? ", ..." : "") +
+                       "); pass --resume to continue the run in it, --overwrite to replace it, or choose another directory");
+    }
+    for (const auto& f : kRunFiles) {
+      fs::remove_all(dir / f);
+      fs::remove(dir / (f + ".partial"));
+    }
+  }
+  fs::create_directories(dir);
+}
+
+// the settings of a run, as its provenance records them
+json run_settings(const RunConfig& cfg, const EnvEntry& env, const AgentEntry& agent) {
+  return {{"env_options", resolved_options(env.options, cfg.env_options)},
+          {"agent_options", resolved_options(agent.options, cfg.agent_options)},
+          {"seed", cfg.seed},
+          {"eval_every", cfg.eval_every},
+          {"eval_episodes", cfg.eval_episodes},
+          {"obs_noise_sd", cfg.obs_noise_sd},
+          {"obs_delay_steps", cfg.obs_delay_steps},
+          {"record", cfg.record},
+          {"version", build_version()}};
+}
+
+// the fields of a configuration a checkpoint must match to be resumed
+json resume_key(const RunConfig& cfg, const EnvEntry& env, const AgentEntry& agent) {
+  json key = run_settings(cfg, env, agent);
+  key["env"] = cfg.env_id;
+  key["agent"] = cfg.agent_id;
+  key["episodes"] = cfg.episodes;
+  key["criterion"] = cfg.criterion ? json(cfg.criterion->to_string()) : json(nullptr);
+  return key;
+}
+
+// the checkpoint of a run to resume, or null when there is none
+json read_checkpoint(const RunConfig& cfg, const json& key) {
+  namespace fs = std::filesystem;
+  const fs::path summary = cfg.out_dir / "summary.json";
+  const fs::path path = cfg.out_dir / "checkpoint" / "checkpoint.json";
+  if (!fs::exists(path)) {
+    if (fs::exists(summary)) {
+      bool stopped = true;
+      try {
+        stopped = json::parse(read_file(summary)).value("stopped_early", true);
+      } catch (const json::exception&) {
+      }
+      if (!stopped) throw UsageError("--resume: " + cfg.out_dir.string() + " holds a finished run; nothing to resume");
+    }
+    std::fprintf(stderr, "sgym: --resume: no checkpoint in %s yet; the run starts again from episode 0\n",
+                 cfg.out_dir.string().c_str());
+    for (const auto& f : kRunFiles) {
+      fs::remove_all(cfg.out_dir / f);
+      fs::remove(cfg.out_dir / (f + ".partial"));
+    }
+    return nullptr;
+  }
+  json ck;
+  try {
+    ck = json::parse(read_file(path));
+  } catch (const json::exception& e) {
+    throw FileFormatError("--resume: " + path.string() + ": " + e.what());
+  }
+  if (ck.value("format", "") != "sgym-run-checkpoint" || ck.value("version", 0) != 1)
+    throw FileFormatError("--resume: " + path.string() + " is not an sgym run checkpoint (version 1)");
+  const json& was = ck.at("config");
+  for (const auto& [k, v] : key.items())
+    if (!was.contains(k) || was.at(k) != v)
+      throw UsageError("--resume: " + k + " is " + v.dump() + " but the checkpoint in " + cfg.out_dir.string() +
+                       " was written with " + (was.contains(k) ? was.at(k).dump() : "none") +
+                       "; resume with the same configuration");
+  fs::remove(summary);  // the stopped run's summary no longer describes the directory
+  // what a kill left half-written (temporary files, an agent no checkpoint names) goes
+  const std::string agent_file = ck.at("agent_file");
+  for (const auto& e : fs::directory_iterator(path.parent_path())) {
+    const std::string name = e.path().filename().string();
+    if (name.find(".tmp.") != std::string::npos || (name.rfind("agent-", 0) == 0 && name != agent_file)) fs::remove(e.path());
+  }
+  return ck;
+}
+
+}  // namespace
+
+namespace {
+
+// The counts behind the success rates and return means; sums run in episode order, as a loop over
+// all returns at the end would add them.
+struct Tally {
+  long long scored = 0, correct = 0, tail_scored = 0, tail_correct = 0;
+  double return_sum = 0, tail_return_sum = 0;
+  int returns = 0, tail_returns = 0;
+
+  json state() const {
+    return {scored, correct, tail_scored, tail_correct, detail::to_bits(return_sum), detail::to_bits(tail_return_sum),
+            returns, tail_returns};
+  }
+  void restore(const json& j) {
+    scored = j.at(0); correct = j.at(1); tail_scored = j.at(2); tail_correct = j.at(3);
+    return_sum = detail::from_bits(j.at(4)); tail_return_sum = detail::from_bits(j.at(5));
+    returns = j.at(6); tail_returns = j.at(7);
+  }
+};
+
+json evals_json(const std::vector<RunSummary::Eval>& evals) {
+  json a = json::array();
+  for (const auto& e : evals)
+    a.push_back({{"after_train_episodes", e.after_episodes}, {"mean_return", e.mean_return},
+                 {"success_rate", opt(e.success_rate)}});
+  return a;
+}
+
+// summary.json: the figures of `s`, the configuration and the files written
+json summary_json(const RunSummary& s, const RunConfig& cfg, int tail, const json& provenance,
+                  const std::vector<std::string>& files) {
+  json j;
+  j["env"] = s.env;
+  j["agent"] = s.agent;
+  j["seed"] = s.seed;
+  j["episodes"] = s.episodes;
+  j["episodes_completed"] = s.episodes_completed;
+  j["stopped_early"] = s.stopped_early;
+  j["total_steps"] = s.total_steps;
+  j["total_trials"] = s.total_trials;
+  j["mean_return"] = s.mean_return;
+  j["final_mean_return"] = s.final_mean_return;
+  j["success_rate"] = opt(s.success_rate);
+  j["final_success_rate"] = opt(s.final_success_rate);
+  j["criterion"] = cfg.criterion ? json(cfg.criterion->to_string()) : json(nullptr);
+  j["trials_to_criterion"] = s.trials_to_criterion ? json(*s.trials_to_criterion) : json(nullptr);
+  j["env_steps_per_second"] = s.env_steps_per_second;
+  j["wall_seconds"] = s.wall_seconds;
+  j["final_window_episodes"] = tail;
+  j["evaluations"] = evals_json(s.evals);
+  json cells_j = json::array();
+  for (const auto& c : s.signal_cells)
+    cells_j.push_back({{"signal", c.signal}, {"condition", c.condition}, {"epoch", c.epoch},
+                       {"first_mean", c.first_mean}, {"early_mean", c.early_mean},
+                       {"late_mean", c.late_mean}, {"first_n", c.first_n}, {"early_n", c.early_n},
+                       {"late_n", c.late_n}});
+  j["signals_by_epoch"] = cells_j;
+  j["provenance"] = provenance;
+  j["files"] = files;
+  return j;
+}
+
 }  // namespace
 
 RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry& agent_entry) {
@@ -119,6 +260,9 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
   if (cfg.eval_every < 0) throw UsageError("--eval-every must be >= 0, got " + std::to_string(cfg.eval_every));
   if (cfg.eval_episodes < 1) throw UsageError("--eval-episodes must be >= 1, got " + std::to_string(cfg.eval_episodes));
   if (cfg.out_dir.empty()) throw UsageError("--out: an output directory is required");
+  if (cfg.checkpoint_every < RunConfig::kCheckpointAuto)
+    throw UsageError("--checkpoint-every must be >= 0 episodes (or auto), got " + std::to_string(cfg.checkpoint_every));
+  if (cfg.resume && cfg.overwrite) throw UsageError("--resume and --overwrite exclude each other");
 
   if (!(cfg.obs_noise_sd >= 0) || !std::isfinite(cfg.obs_noise_sd))
     throw UsageError("--obs-noise must be a finite number >= 0, got " + format_number(cfg.obs_noise_sd));
@@ -158,19 +302,12 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
     }
   }
 
-  std::filesystem::create_directories(cfg.out_dir);
-  PartialFile jsonl(cfg.out_dir / "episodes.jsonl");
-  PartialFile csv(cfg.out_dir / "episodes.csv");
-  std::optional<PartialFile> signals;
-  csv.out() << "episode,phase,return,length,trials,accuracy\n";
-  if (!cfg.record.empty()) {
-    // the header is written at the first recorded step, when the signals' sizes are known
-    signals.emplace(cfg.out_dir / "signals.csv");
-  }
-  bool signals_header = false;
-  // every trial's full info on the step that ended it, for per-trial analyses
-  std::optional<PartialFile> trials;
-  if (env.spec().trial_based) trials.emplace(cfg.out_dir / "trials.jsonl");
+  prepare_out_dir(cfg);
+  const json key = resume_key(cfg, env_entry, agent_entry);
+  const json ck = cfg.resume ? read_checkpoint(cfg, key) : json(nullptr);
+  const bool resumed = !ck.is_null();
+  const std::filesystem::path ck_dir = cfg.out_dir / "checkpoint";
+  const bool checkpoints = cfg.checkpoint_every != 0;
 
   RunSummary s;
   s.env = env_entry.id;
@@ -178,129 +315,126 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
   s.seed = cfg.seed;
   s.episodes = cfg.episodes;
   const int tail = std::max(1, static_cast<int>(std::ceil(cfg.episodes * 0.1)));
-  std::vector<double> returns;
-  returns.reserve(cfg.episodes);
-  long long scored = 0, correct = 0, tail_scored = 0, tail_correct = 0;
-  std::deque<int> window;  // rolling outcomes (accuracy) or returns are kept below
-  std::deque<double> return_window;
-  double window_sum = 0;
-  // signal sums per (signal, condition, epoch), early and late
-  // signal sums per (signal, condition, epoch): early, late, and the first episode of the condition
-  std::map<std::tuple<std::string, std::string, std::string>, std::array<double, 6>> cells;
-  std::map<std::string, int, std::less<>> first_episode_of;
+  const std::uint64_t eval_seed = mix_seed(cfg.seed, 2);
+  Tally tally;
+  detail::CriterionTracker criterion(cfg.criterion);
+  int first_episode = 0, evals_done = 0;
+  std::string agent_file;  // the checkpoint's agent, relative to ck_dir
+  std::string command = cfg.command;  // a resumed run keeps the command that started it
+  if (resumed) {
+    // the env and the evaluation env are brought to the boundary by replaying their actions
+    const json& st = ck.at("state");
+    first_episode = st.at("episodes_completed");
+    evals_done = st.at("evals_done");
+    s.episodes_completed = first_episode;
+    s.resumed_from = first_episode;
+    s.total_steps = st.at("total_steps");
+    s.total_trials = st.at("total_trials");
+    tally.restore(st.at("tally"));
+    criterion.restore(st.at("criterion"));
+    for (const auto& e : st.at("evals"))
+      s.evals.push_back({e.at("after_train_episodes"), e.at("mean_return"),
+                         e.at("success_rate").is_null() ? std::nullopt : std::optional<double>(e.at("success_rate"))});
+    detail::ActionLog::replay(env, ck_dir / "train-actions.bin", ck.at("actions").at("train"), first_episode, cfg.seed);
+    if (eval_env)
+      detail::ActionLog::replay(*eval_env, ck_dir / "eval-actions.bin", ck.at("actions").at("eval"),
+                                static_cast<long long>(evals_done) * cfg.eval_episodes, eval_seed);
+    agent_file = ck.at("agent_file");
+    command = ck.at("command");
+    agent->load(ck_dir / agent_file);
+  }
+  const json* offsets = resumed ? &ck.at("logs") : nullptr;
+  detail::EpisodeWriter writer(cfg.out_dir, env.spec().trial_based, offsets);
+  std::optional<detail::SignalRecorder> signals;
+  if (!cfg.record.empty()) signals.emplace(cfg.out_dir, cfg.record, resumed ? &ck.at("signals") : nullptr);
+  std::optional<detail::ActionLog> train_actions, eval_actions;
+  if (checkpoints) {
+    std::filesystem::create_directories(ck_dir);
+    auto keep = [&](const char* k) { return resumed ? std::optional<std::uint64_t>(ck.at("actions").at(k)) : std::nullopt; };
+    train_actions.emplace(ck_dir / "train-actions.bin", env.action_space(), keep("train"));
+    if (eval_env) eval_actions.emplace(ck_dir / "eval-actions.bin", env.action_space(), keep("eval"));
+  }
 
   std::vector<float> obs;
   const auto t0 = Clock::now();
-  auto last_draw = t0;
-
-  auto write_episode = [&](int ep, const char* phase, const EpisodeStats& st, int block) {
-    const auto acc = st.accuracy();
-    json j = {{"episode", ep}, {"phase", phase}, {"return", st.episode_return},
-              {"length", st.length}, {"trials", st.trials}, {"accuracy", opt(acc)}};
-    if (block >= 0) j["after_train_episodes"] = block;
-    if (st.success) j["success"] = *st.success;
-    jsonl.out() << j.dump() << "\n";
-    csv.out() << ep << "," << phase << "," << format_number(st.episode_return) << "," << st.length
-              << "," << st.trials << "," << (acc ? format_number(*acc) : "") << "\n";
-  };
+  auto last_draw = t0, last_flush = t0, last_checkpoint = t0;
 
   // counts one scored trial towards the success rates and the accuracy criterion
   auto score = [&](bool ok, bool late) {
-    ++scored;
-    correct += ok;
-    if (late) { ++tail_scored; tail_correct += ok; }
-    if (!cfg.criterion || cfg.criterion->measure != Criterion::Measure::kAccuracy || s.trials_to_criterion)
-      return;
-    window.push_back(ok);
-    window_sum += ok;
-    if (static_cast<int>(window.size()) > cfg.criterion->window) {
-      window_sum -= window.front();
-      window.pop_front();
-    }
-    if (static_cast<int>(window.size()) == cfg.criterion->window &&
-        window_sum / cfg.criterion->window >= cfg.criterion->threshold)
-      s.trials_to_criterion = s.total_trials;
+    ++tally.scored;
+    tally.correct += ok;
+    if (late) { ++tally.tail_scored; tally.tail_correct += ok; }
+    criterion.trial(ok, s.total_trials);
   };
 
-  // shows a reset or step to the observer; false (and stopped_early) when it stops the run
-  auto observed = [&](const Env& e, const StepResult& r, const Action* a, int ep, int step, bool train) {
-    if (!cfg.observer || cfg.observer(StepView{e, *agent, r, a, ep, step, s.total_steps, train})) return true;
-    s.stopped_early = true;
-    return false;
-  };
-
-  // one episode of `e`; records signals and criterion progress when training; false when the
-  // observer stopped the run during it
+  // one episode of `e`; records trials, signals and criterion progress when training; false when
+  // the observer (or a stop request) stopped the run during it
   auto play = [&](EpisodeStatistics& e, std::optional<std::uint64_t> seed, int ep, bool train) {
-    ResetResult r0 = e.reset(seed);
-    obs.assign(r0.obs.begin(), r0.obs.end());
-    agent->begin_episode();
-    if (!observed(e, StepResult{r0.obs, 0.0, false, false, r0.info}, nullptr, ep, 0, train)) {
-      agent->end_episode();
-      return false;
-    }
     const bool early = train && ep < tail;
     const bool late = train && ep >= cfg.episodes - tail;
-    int step = 0;
-    for (;;) {
-      const auto [a, r] = interact(e, *agent, obs);
-      ++step;
-      ++s.total_steps;
-      if (train) {
+    std::optional<detail::ActionLog>& actions = train ? train_actions : eval_actions;
+    EpisodeHooks hooks;
+    hooks.on_step = [&](const EpisodeStep& st) {
+      if (st.action != nullptr) {
+        ++s.total_steps;
+        if (actions) actions->append(*st.action);
+      }
+      if (train && st.action != nullptr) {
         const std::string& outcome = e.last_trial_outcome();
         if (!outcome.empty()) {
           ++s.total_trials;
           if (EpisodeStatistics::is_scored_outcome(outcome)) score(outcome == "correct", late);
-          if (trials)
-            trials->out() << "{\"episode\":" << ep << ",\"step\":" << step << ",\"info\":" << info_to_json(r.info)
-                          << "}\n";
+          writer.trial(ep, st.step, st.result.info);
         }
-        if (signals) {
-          const auto sig = agent->introspect();
-          const std::string_view cond = r.info.string_or_empty("condition");
-          const std::string_view epoch = r.info.string_or_empty(info_keys::kEpoch);
-          auto first_it = first_episode_of.find(cond);
-          if (first_it == first_episode_of.end()) first_it = first_episode_of.emplace(std::string(cond), ep).first;
-          const bool first = first_it->second == ep;
-          auto& o = signals->out();
-          if (!signals_header) {
-            // a vector signal gets one column per element: name[0], name[1], ...
-            o << "episode,step,condition,epoch";
-            for (const auto& name : cfg.record)
-              for (const auto& sg : sig)
-                if (sg.name == name) {
-                  if (sg.values.size() == 1) o << "," << name;
-                  else for (std::size_t k = 0; k < sg.values.size(); ++k) o << "," << name << "[" << k << "]";
-                }
-            o << "\n";
-            signals_header = true;
-          }
-          o << ep << "," << step << "," << cond << "," << epoch;
-          for (const auto& name : cfg.record)
-            for (const auto& sg : sig)
-              if (sg.name == name) {
-                for (float v : sg.values) o << "," << format_number(v);
-                if ((early || late || first) && sg.values.size() == 1 && !epoch.empty()) {
-                  auto& c = cells[{name, std::string(cond), std::string(epoch)}];
-                  for (int slot : {early ? 0 : -1, late ? 2 : -1, first ? 4 : -1})
-                    if (slot >= 0) { c[slot] += sg.values[0]; c[slot + 1] += 1; }
-                }
-              }
-          o << "\n";
-        }
+        if (signals) signals->step(*agent, st.result.info, ep, st.step, early, late);
       }
-      if (!observed(e, r, &a, ep, step, train)) {
-        agent->end_episode();
-        return false;
-      }
-      if (r.terminated || r.truncated) break;
-    }
-    agent->end_episode();
-    return true;
+      const bool go = (!cfg.observer || cfg.observer(StepView{e, *agent, st.result, st.action, ep, st.step,
+                                                              s.total_steps, train})) &&
+                      !(cfg.stop != nullptr && cfg.stop->load());
+      if (!go) s.stopped_early = true;
+      return go;
+    };
+    return !play_episode(e, *agent, seed, obs, hooks).stopped;
   };
 
-  int evals_done = 0;
-  for (int ep = 0; ep < cfg.episodes; ++ep) {
+  // every log written so far reaches its file (whole records)
+  auto flush_all = [&] {
+    writer.flush();
+    if (signals) signals->flush();
+    if (train_actions) train_actions->flush();
+    if (eval_actions) eval_actions->flush();
+    last_flush = Clock::now();
+  };
+
+  // the state at the boundary after `done` training episodes: the agent under a new name, then
+  // the checkpoint naming it (atomic), then the old agent file goes
+  auto checkpoint = [&](int done) {
+    flush_all();
+    const std::string file = "agent-" + std::to_string(done) + ".sgym";
+    agent->save(ck_dir / file);
+    json st = {{"episodes_completed", done},
+               {"evals_done", evals_done},
+               {"total_steps", s.total_steps},
+               {"total_trials", s.total_trials},
+               {"tally", tally.state()},
+               {"criterion", criterion.state()},
+               {"evals", evals_json(s.evals)}};
+    json j = {{"format", "sgym-run-checkpoint"},
+              {"version", 1},
+              {"config", key},
+              {"state", st},
+              {"agent_file", file},
+              {"command", command},
+              {"logs", writer.offsets()},
+              {"actions", {{"train", train_actions->bytes()}, {"eval", eval_actions ? eval_actions->bytes() : 0}}}};
+    if (signals) j["signals"] = signals->state();
+    write_file_atomic(ck_dir / "checkpoint.json", j.dump() + "\n");
+    if (!agent_file.empty() && agent_file != file) std::filesystem::remove(ck_dir / agent_file);
+    agent_file = file;
+    last_checkpoint = Clock::now();
+  };
+
+  for (int ep = first_episode; ep < cfg.episodes; ++ep) {
     agent->set_training(true);
     if (!play(env, ep == 0 ? std::optional<std::uint64_t>(cfg.seed) : std::nullopt, ep, true)) break;
     ++s.episodes_completed;
@@ -310,30 +444,23 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
       ++s.total_trials;
       if (st.success) score(*st.success, ep >= cfg.episodes - tail);
     }
-    returns.push_back(st.episode_return);
-    write_episode(ep, "train", st, -1);
-    if (cfg.criterion && cfg.criterion->measure == Criterion::Measure::kReturn && !s.trials_to_criterion) {
-      return_window.push_back(st.episode_return);
-      if (static_cast<int>(return_window.size()) > cfg.criterion->window) return_window.pop_front();
-      double sum = 0;
-      for (double x : return_window) sum += x;
-      if (static_cast<int>(return_window.size()) == cfg.criterion->window &&
-          sum / cfg.criterion->window >= cfg.criterion->threshold)
-        s.trials_to_criterion = s.total_trials;
-    }
+    tally.return_sum += st.episode_return;
+    ++tally.returns;
+    if (ep >= cfg.episodes - tail) { tally.tail_return_sum += st.episode_return; ++tally.tail_returns; }
+    writer.episode(ep, "train", st, -1);
+    criterion.episode(st.episode_return, s.total_trials);
     if (eval_env && (ep + 1) % cfg.eval_every == 0) {
       agent->set_training(false);
       double sum = 0;
       long long e_scored = 0, e_correct = 0;
       for (int k = 0; k < cfg.eval_episodes; ++k) {
         const bool first = evals_done == 0 && k == 0;
-        if (!play(*eval_env, first ? std::optional<std::uint64_t>(mix_seed(cfg.seed, 2)) : std::nullopt, k, false))
-          break;
+        if (!play(*eval_env, first ? std::optional<std::uint64_t>(eval_seed) : std::nullopt, k, false)) break;
         const EpisodeStats& es = eval_env->last();
         sum += es.episode_return;
         if (es.scored_trials > 0) { e_scored += es.scored_trials; e_correct += es.correct_trials; }
         else if (es.success) { ++e_scored; e_correct += *es.success; }
-        write_episode(k, "eval", es, ep + 1);
+        writer.episode(k, "eval", es, ep + 1);
       }
       ++evals_done;
       if (s.stopped_early) break;  // an evaluation cut short gives no figure
@@ -341,12 +468,16 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
                          e_scored > 0 ? std::optional<double>(static_cast<double>(e_correct) / e_scored)
                                       : std::nullopt});
     }
-    if (cfg.progress) {
-      const auto now = Clock::now();
-      if (now - last_draw > std::chrono::milliseconds(100) || ep + 1 == cfg.episodes) {
-        draw_progress(ep + 1, cfg.episodes, s.total_steps, std::chrono::duration<double>(now - t0).count());
-        last_draw = now;
-      }
+    const auto now = Clock::now();
+    if (checkpoints && ep + 1 < cfg.episodes &&
+        (cfg.checkpoint_every > 0 ? (ep + 1) % cfg.checkpoint_every == 0
+                                  : now - last_checkpoint >= std::chrono::duration<double>(RunConfig::kAutoCheckpointSeconds)))
+      checkpoint(ep + 1);
+    else if (now - last_flush > std::chrono::seconds(1))
+      flush_all();
+    if (cfg.progress && (now - last_draw > std::chrono::milliseconds(100) || ep + 1 == cfg.episodes)) {
+      draw_progress(ep + 1, cfg.episodes, s.total_steps, std::chrono::duration<double>(now - t0).count());
+      last_draw = now;
     }
   }
   if (cfg.progress) std::fputc('\n', stderr);
@@ -354,88 +485,33 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
   s.env_steps_per_second = s.wall_seconds > 0 ? static_cast<double>(s.total_steps) / s.wall_seconds : 0.0;
 
   // a run stopped early averages what it completed (NaN, written as null, when nothing)
-  double sum = 0, tail_sum = 0;
-  int tail_n = 0;
-  for (std::size_t i = 0; i < returns.size(); ++i) {
-    sum += returns[i];
-    if (static_cast<int>(i) >= cfg.episodes - tail) { tail_sum += returns[i]; ++tail_n; }
-  }
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  s.mean_return = returns.empty() ? nan : sum / static_cast<double>(returns.size());
-  s.final_mean_return = tail_n > 0 ? tail_sum / tail_n : nan;
-  if (scored > 0) s.success_rate = static_cast<double>(correct) / scored;
-  if (tail_scored > 0) s.final_success_rate = static_cast<double>(tail_correct) / tail_scored;
-  for (const auto& [key, c] : cells) {
-    const auto& [signal, cond, epoch] = key;
-    s.signal_cells.push_back({signal, cond, epoch, c[5] > 0 ? c[4] / c[5] : 0.0,
-                              c[1] > 0 ? c[0] / c[1] : 0.0, c[3] > 0 ? c[2] / c[3] : 0.0,
-                              static_cast<int>(c[5]), static_cast<int>(c[1]), static_cast<int>(c[3])});
-  }
-  // epochs in the task's own order, not alphabetical
-  const auto& epochs = env.spec().epochs;
-  auto epoch_rank = [&](const std::string& e) {
-    return std::find(epochs.begin(), epochs.end(), e) - epochs.begin();
-  };
-  std::stable_sort(s.signal_cells.begin(), s.signal_cells.end(), [&](const SignalCell& a, const SignalCell& b) {
-    if (a.signal != b.signal) return a.signal < b.signal;
-    if (a.condition != b.condition) return a.condition < b.condition;
-    return epoch_rank(a.epoch) < epoch_rank(b.epoch);
-  });
+  s.mean_return = tally.returns == 0 ? nan : tally.return_sum / static_cast<double>(tally.returns);
+  s.final_mean_return = tally.tail_returns > 0 ? tally.tail_return_sum / tally.tail_returns : nan;
+  if (tally.scored > 0) s.success_rate = static_cast<double>(tally.correct) / tally.scored;
+  if (tally.tail_scored > 0) s.final_success_rate = static_cast<double>(tally.tail_correct) / tally.tail_scored;
+  s.trials_to_criterion = criterion.reached();
+  if (signals) s.signal_cells = signals->cells(env.spec().epochs);
 
-  // outputs: the streamed files move into place, then the agent and the summary
-  jsonl.commit();
-  csv.commit();
+  // outputs: the streamed files move into place, then the agent and the summary; a finished run
+  // needs its checkpoint no more (a stopped one keeps the one it wrote, for --resume)
+  writer.commit();
   if (signals) signals->commit();
-  if (trials) trials->commit();
   agent->save(cfg.out_dir / "agent.sgym");
+  train_actions.reset();
+  eval_actions.reset();
+  if (!s.stopped_early || agent_file.empty()) std::filesystem::remove_all(ck_dir);
 
-  json j;
-  j["env"] = s.env;
-  j["agent"] = s.agent;
-  j["seed"] = s.seed;
-  j["episodes"] = s.episodes;
-  j["episodes_completed"] = s.episodes_completed;
-  j["stopped_early"] = s.stopped_early;
-  j["total_steps"] = s.total_steps;
-  j["total_trials"] = s.total_trials;
-  j["mean_return"] = s.mean_return;
-  j["final_mean_return"] = s.final_mean_return;
-  j["success_rate"] = opt(s.success_rate);
-  j["final_success_rate"] = opt(s.final_success_rate);
-  j["criterion"] = cfg.criterion ? json(cfg.criterion->to_string()) : json(nullptr);
-  j["trials_to_criterion"] = s.trials_to_criterion ? json(*s.trials_to_criterion) : json(nullptr);
-  j["env_steps_per_second"] = s.env_steps_per_second;
-  j["wall_seconds"] = s.wall_seconds;
-  j["final_window_episodes"] = tail;
-  json evals = json::array();
-  for (const auto& e : s.evals)
-    evals.push_back({{"after_train_episodes", e.after_episodes}, {"mean_return", e.mean_return},
-                     {"success_rate", opt(e.success_rate)}});
-  j["evaluations"] = evals;
-  json cells_j = json::array();
-  for (const auto& c : s.signal_cells)
-    cells_j.push_back({{"signal", c.signal}, {"condition", c.condition}, {"epoch", c.epoch},
-                       {"first_mean", c.first_mean}, {"early_mean", c.early_mean},
-                       {"late_mean", c.late_mean}, {"first_n", c.first_n}, {"early_n", c.early_n},
-                       {"late_n", c.late_n}});
-  j["signals_by_epoch"] = cells_j;
-  j["provenance"] = {{"command", cfg.command},
-                     {"env_options", resolved_options(env_entry.options, cfg.env_options)},
-                     {"agent_options", resolved_options(agent_entry.options, cfg.agent_options)},
-                     {"seed", cfg.seed},
-                     {"eval_every", cfg.eval_every},
-                     {"eval_episodes", cfg.eval_episodes},
-                     {"obs_noise_sd", cfg.obs_noise_sd},
-                     {"obs_delay_steps", cfg.obs_delay_steps},
-                     {"record", cfg.record},
-                     {"version", build_version()},
-                     {"build_type", SGYM_BUILD_TYPE},
-                     {"compiler", __VERSION__},
-                     {"finished_at", utc_now()}};
-  std::vector<std::string> files = {"episodes.jsonl", "episodes.csv", "agent.sgym", "summary.json"};
-  if (signals) files.insert(files.begin() + 2, "signals.csv");
-  if (trials) files.insert(files.begin() + 2, "trials.jsonl");
-  j["files"] = files;
+  json provenance = run_settings(cfg, env_entry, agent_entry);
+  provenance["command"] = command;
+  provenance["build_type"] = SGYM_BUILD_TYPE;
+  provenance["compiler"] = __VERSION__;
+  provenance["finished_at"] = utc_now();
+  std::vector<std::string> files = writer.files();
+  if (signals) files.push_back("signals.csv");
+  files.push_back("agent.sgym");
+  files.push_back("summary.json");
+  const json j = summary_json(s, cfg, tail, provenance, files);
   write_file_atomic(cfg.out_dir / "summary.json", j.dump(2) + "\n");
   return s;
 }

@@ -4,54 +4,47 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "sgym/agents.hpp"
-#include "sgym/envs.hpp"
 #include "sgym/io.hpp"
 #include "sgym/record.hpp"
 #include "sgym/video.hpp"
 
 namespace sgym::render {
 
-std::vector<GalleryEntry> write_gallery(const std::filesystem::path& root, int width) {
+std::vector<GalleryEntry> write_gallery(const std::filesystem::path& root, const std::vector<GallerySubject>& subjects,
+                                        int width) {
   const auto dir = root / "gallery";
   std::filesystem::create_directories(dir);
   std::vector<GalleryEntry> out;
-  for (const auto& e : env_registry()) {
-    auto probe = make_env(e, {});
-    // the chance baseline when it applies, so the picture shows the task rather than a skill
-    // the agent written for this env (an oracle, a scripted controller) shows the task as a subject
-    // performs it; otherwise the random agent
-    std::string agent;
-    for (const auto& a : agent_registry()) {
-      const bool fits = agent_env_mismatch(a, e.id, probe->observation_space(), probe->action_space()).empty();
-      const bool written_for = std::find(a.envs.begin(), a.envs.end(), e.id) != a.envs.end();
-      if (fits && written_for) { agent = a.id; break; }
-      if (fits && (agent.empty() || a.id == "random")) agent = a.id;
-    }
-    if (agent.empty()) throw std::runtime_error("gallery: no registered agent can act in " + e.id);
+  for (const auto& e : subjects) {
     RecordConfig cfg;
-    cfg.env_id = e.id;
-    cfg.agent_id = agent;
     cfg.episodes = 1;
     cfg.seed = 1;
+    // one episode recorded twice (a fresh env and agent each time): frames, then the GIF
+    auto record_into = [&](Viewer& viewer) {
+      auto env = e.make_env();
+      auto agent = e.make_agent(*env);
+      const double fps = env->spec().render_fps;
+      record(cfg, std::move(env), *agent, viewer);
+      return fps;
+    };
     MemorySink frames;
     SinkViewer viewer(frames, width, false);
-    record(cfg, viewer);
+    const double fps = record_into(viewer);
     GalleryEntry g;
-    g.env = e.id;
-    g.agent = agent;
+    g.env = e.env;
+    g.agent = e.agent;
     g.description = e.description;
     g.frames = static_cast<int>(frames.frames());
     // a frame 60 % into the episode: past the cue of most trial structures, before the end
     g.frame = static_cast<int>(0.6 * (g.frames - 1));
-    g.png = std::filesystem::path("gallery") / (e.id + ".png");
-    g.gif = std::filesystem::path("gallery") / (e.id + ".gif");
+    g.png = std::filesystem::path("gallery") / (e.env + ".png");
+    g.gif = std::filesystem::path("gallery") / (e.env + ".gif");
     save_png(frames.all()[static_cast<std::size_t>(g.frame)], root / g.png);
     // the episode at half the width keeps the animation small enough to commit
-    auto gif = make_gif_sink(root / g.gif, probe->spec().render_fps);
+    auto gif = make_gif_sink(root / g.gif, fps);
     SinkViewer small(*gif, std::max(16, width / 2), false);
-    small.set_fps(probe->spec().render_fps);
-    record(cfg, small);
+    small.set_fps(fps);
+    record_into(small);
     gif->close();
     out.push_back(std::move(g));
   }

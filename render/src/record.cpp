@@ -9,8 +9,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "sgym/agents.hpp"
-#include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/interact.hpp"
 #include "sgym/io.hpp"
@@ -23,17 +21,6 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", v);
-  return buf;
-}
-
-std::string status_line(const std::string& env, int episode, int episodes, int step, double ret, double reward) {
-  return env + "   episode " + std::to_string(episode + 1) + (episodes > 0 ? "/" + std::to_string(episodes) : "") + "   step " +
-         std::to_string(step) + "   return " + number(ret) + "   reward " + number(reward);
-}
-
 KeyValues key_values_from(const json& j) {
   KeyValues kv;
   for (const auto& p : j) kv.emplace_back(p.at(0).get<std::string>(), p.at(1).get<std::string>());
@@ -43,7 +30,7 @@ KeyValues key_values_from(const json& j) {
 }  // namespace
 
 SinkViewer::SinkViewer(FrameSink& sink, int width, bool overlay) : sink_(sink), width_(width), overlay_(overlay) {
-  if (width < 16) throw UsageError("--width must be >= 16 pixels, got " + std::to_string(width));
+  if (width < 16) throw UsageError("--render-width must be >= 16 pixels, got " + std::to_string(width));
 }
 
 bool SinkViewer::show(const DrawList& scene, const Overlay& overlay) {
@@ -59,19 +46,16 @@ std::filesystem::path trajectory_meta_path(const std::filesystem::path& trajecto
   return trajectory.string() + ".meta.json";
 }
 
-RecordSummary record(const RecordConfig& cfg, Viewer& viewer) {
+RecordSummary record(const RecordConfig& cfg, std::unique_ptr<Env> env, Agent& agent, Viewer& viewer) {
   if (cfg.episodes < 1) throw UsageError("--episodes must be >= 1, got " + std::to_string(cfg.episodes));
-  if (cfg.every < 1) throw UsageError("--every must be >= 1, got " + std::to_string(cfg.every));
+  // the same overlay and schedule as sgym run --render (checks --render-every and the signal names)
+  std::shared_ptr<Viewer> shown(&viewer, [](Viewer*) {});
+  const StepObserver show = run_observer(shown, RunViewConfig{cfg.every, cfg.episodes, cfg.signals},
+                                         agent.signal_names(), agent.id());
 
   // build everything before writing anything, so usage errors leave no files behind
-  const EnvEntry& env_e = env_entry(cfg.env_id);
-  const AgentEntry& agent_e = agent_entry(cfg.agent_id);
-  std::unique_ptr<Env> env = make_env(env_e, cfg.env_options);
-  std::unique_ptr<Agent> agent =
-      make_agent(agent_e, env->observation_space(), env->action_space(), cfg.agent_options, mix_seed(cfg.seed, 1));
-  if (!cfg.load.empty()) agent->load(cfg.load);
-  agent->set_training(cfg.learn);
-  check_signal_names(cfg.signals, agent->signal_names(), cfg.agent_id, "--signals");
+  if (!cfg.load.empty()) agent.load(cfg.load);
+  agent.set_training(cfg.learn);
   RecordTrajectory* recorder = nullptr;
   if (!cfg.trajectory.empty()) {
     if (cfg.trajectory.has_parent_path()) std::filesystem::create_directories(cfg.trajectory.parent_path());
@@ -82,46 +66,25 @@ RecordSummary record(const RecordConfig& cfg, Viewer& viewer) {
   viewer.set_fps(env->spec().render_fps);
 
   RecordSummary sum;
-  DrawList scene;
-  Overlay overlay;
-  SignalOverlay signals(cfg.signals);
   std::vector<float> obs;
-  const std::string& env_id = env->spec().id;
-
-  // one frame of the current state
-  auto show = [&](int ep, int step, double ret, double reward) {
-    scene.clear();
-    env->draw(scene);
-    if (viewer.wants_overlay()) {
-      overlay.lines.assign(1, status_line(env_id, ep, cfg.episodes, step, ret, reward));
-      signals.update(*agent, step > 0, overlay);
+  for (int ep = 0; ep < cfg.episodes; ++ep) {
+    const bool seen = ep % cfg.every == 0;
+    EpisodeHooks hooks;
+    hooks.on_step = [&](const EpisodeStep& st) {
+      if (st.action != nullptr) ++sum.steps;
+      sum.frames += seen;
+      // recording shows one phase: its episodes are labelled as training ones
+      return show(StepView{*env, agent, st.result, st.action, ep, st.step, sum.steps, true});
+    };
+    const EpisodeEnd end = play_episode(*env, agent, ep == 0 ? std::optional<std::uint64_t>(cfg.seed) : std::nullopt,
+                                        obs, hooks);
+    if (end.stopped) {
+      sum.stopped = true;
+      break;
     }
-    ++sum.frames;
-    return viewer.show(scene, overlay);
-  };
-
-  for (int ep = 0; ep < cfg.episodes && !sum.stopped; ++ep) {
-    const bool shown = ep % cfg.every == 0;
-    ResetResult r0 = env->reset(ep == 0 ? std::optional<std::uint64_t>(cfg.seed) : std::nullopt);
-    obs.assign(r0.obs.begin(), r0.obs.end());
-    agent->begin_episode();
-    double ret = 0;
-    int step = 0;
-    if (shown && !show(ep, 0, 0.0, 0.0)) sum.stopped = true;
-    while (!sum.stopped) {
-      const StepResult r = interact(*env, *agent, obs).result;
-      ret += r.reward;
-      ++step;
-      ++sum.steps;
-      const bool done = r.terminated || r.truncated;
-      if (shown && !show(ep, step, ret, r.reward)) sum.stopped = true;
-      if (done) break;
-    }
-    agent->end_episode();
-    if (sum.stopped) break;
     ++sum.episodes;
-    sum.shown_episodes += shown;
-    sum.returns.push_back(ret);
+    sum.shown_episodes += seen;
+    sum.returns.push_back(end.episode_return);
   }
 
   // the header carries the env, its options and the build, each reset record its seed
@@ -129,7 +92,7 @@ RecordSummary record(const RecordConfig& cfg, Viewer& viewer) {
   return sum;
 }
 
-ReplaySummary replay(const ReplayConfig& cfg, Viewer& viewer) {
+ReplaySummary replay(const ReplayConfig& cfg, const EnvFactory& make_env, Viewer& viewer) {
   const auto& path = cfg.trajectory;
   if (!std::filesystem::exists(path)) throw UsageError("replay: no trajectory file " + path.string());
   const Trajectory traj = read_trajectory_file(path);
@@ -158,8 +121,7 @@ ReplaySummary replay(const ReplayConfig& cfg, Viewer& viewer) {
   if (cfg.env_options) options = *cfg.env_options;
   if (cfg.seed) seed = cfg.seed;
 
-  const EnvEntry& entry = env_entry(env_id);
-  std::unique_ptr<Env> env = make_env(entry, options);
+  std::unique_ptr<Env> env = make_env(env_id, options);
   if (!seed && !seeds_recorded) {
     if (!env->spec().deterministic)
       throw UsageError("replay: " + path.string() + " has no sidecar " + meta_path.filename().string() +
@@ -213,7 +175,7 @@ ReplaySummary replay(const ReplayConfig& cfg, Viewer& viewer) {
     scene.clear();
     env->draw(scene);
     if (viewer.wants_overlay())
-      overlay.lines = {"replay of " + path.filename().string(), status_line(env_id, s.episode, 0, s.step, ret, s.reward)};
+      overlay.lines = {"replay of " + path.filename().string(), status_line(env_id, "episode " + std::to_string(s.episode + 1), s.step, ret, s.reward)};
     ++sum.frames;
     if (!viewer.show(scene, overlay)) {
       sum.stopped = true;

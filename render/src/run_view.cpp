@@ -18,6 +18,10 @@ std::string number(double v) {
 
 }  // namespace
 
+std::string status_line(const std::string& env, const std::string& episode, int step, double ret, double reward) {
+  return env + "   " + episode + "   step " + std::to_string(step) + "   return " + number(ret) + "   reward " + number(reward);
+}
+
 void check_signal_names(const std::vector<std::string>& requested, const std::vector<std::string>& valid,
                         const std::string& agent_id, const std::string& option) {
   for (const auto& s : requested)
@@ -96,8 +100,7 @@ StepObserver run_observer(std::shared_ptr<Viewer> viewer, const RunViewConfig& c
     if (st->viewer->wants_overlay()) {
       const std::string episode = v.training ? "episode " + std::to_string(v.episode + 1) + "/" + std::to_string(st->cfg.episodes)
                                              : "evaluation episode " + std::to_string(v.episode + 1);
-      st->overlay.lines.assign(1, v.env.spec().id + "   " + episode + "   step " + std::to_string(v.step) + "   return " +
-                                      number(st->ret) + "   reward " + number(v.result.reward));
+      st->overlay.lines.assign(1, status_line(v.env.spec().id, episode, v.step, st->ret, v.result.reward));
       st->signals.update(v.agent, v.step > 0, st->overlay);
     }
     return st->viewer->show(st->scene, st->overlay);

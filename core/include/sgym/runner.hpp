@@ -1,7 +1,9 @@
 // The agent-vs-env loop: N training episodes with periodic evaluation (training off), metrics, and
-// the output files (episodes.jsonl, episodes.csv, signals.csv, summary.json, agent.sgym).
+// the output files (episodes.jsonl, episodes.csv, signals.csv, summary.json, agent.sgym), with
+// checkpoints from which an interrupted run resumes bit for bit.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -60,6 +62,23 @@ struct RunConfig {
   std::optional<Criterion> criterion;
   bool progress = false;            ///< draw a progress bar on stderr
   std::string command;              ///< the command line that started the run
+  /// An out_dir that already holds files is refused (UsageError) unless `resume` or `overwrite`.
+  /// `overwrite` first deletes the files a run writes (and nothing else).
+  bool overwrite = false;
+  /// Continues the run in out_dir from its last checkpoint, bit for bit as if it had never stopped
+  /// (every output the same but the timing fields); the configuration must be the checkpoint's.
+  /// Without a checkpoint (none written yet), the run starts again from episode 0. A finished run
+  /// is a UsageError.
+  bool resume = false;
+  /// Checkpoint (agent, logs, counters, env action log) every K training episodes; 0 = never;
+  /// kCheckpointAuto = at the first episode boundary after every kAutoCheckpointSeconds of wall
+  /// time (so runs shorter than that write none). Removed when the run finishes.
+  static constexpr int kCheckpointAuto = -1;
+  static constexpr double kAutoCheckpointSeconds = 60;
+  int checkpoint_every = kCheckpointAuto;
+  /// When set and true (e.g. from a SIGINT handler), the run stops after the current step as if
+  /// the observer had returned false (see `observer`).
+  const std::atomic<bool>* stop = nullptr;
   /// Optional: sees every reset and step (after the agent's observe()), e.g. to render them.
   /// Returning false ends the run after that step and writes every output, summary.json with
   /// "stopped_early": true. The episode in progress is left out of the episode records and the
@@ -83,7 +102,8 @@ struct RunSummary {
   std::uint64_t seed = 0;
   int episodes = 0;                           ///< training episodes asked for
   int episodes_completed = 0;                 ///< training episodes run to their end
-  bool stopped_early = false;                 ///< the observer stopped the run
+  bool stopped_early = false;                 ///< the observer (or `stop`) stopped the run
+  int resumed_from = -1;                      ///< training episodes restored from a checkpoint
   long long total_steps = 0;
   long long total_trials = 0;
   double mean_return = 0;                     ///< over the completed training episodes

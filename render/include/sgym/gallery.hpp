@@ -4,8 +4,13 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "sgym/agent.hpp"
+#include "sgym/env.hpp"
 
 namespace sgym::render {
 
@@ -16,8 +21,16 @@ struct GalleryEntry {
   int frame = 0, frames = 0;       ///< which frame the picture is, of how many
 };
 
-/// Renders every registered env (seed 1, first episode, the random agent or else the first
-/// compatible one) into `root`/gallery/ and writes `root`/gallery.md; returns the entries.
-std::vector<GalleryEntry> write_gallery(const std::filesystem::path& root, int width = 480);
+/// An env to picture and the agent shown acting in it (the CLI chooses them from the registries).
+struct GallerySubject {
+  std::string env, agent, description;
+  std::function<std::unique_ptr<Env>()> make_env;
+  std::function<std::unique_ptr<Agent>(const Env&)> make_agent;  ///< seeded as `sgym run --seed 1`
+};
+
+/// Renders each subject (seed 1, first episode) into `root`/gallery/ and writes
+/// `root`/gallery.md; returns the entries.
+std::vector<GalleryEntry> write_gallery(const std::filesystem::path& root, const std::vector<GallerySubject>& subjects,
+                                        int width = 480);
 
 }  // namespace sgym::render

@@ -4,11 +4,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "sgym/agent.hpp"
+#include "sgym/env.hpp"
 #include "sgym/options.hpp"
 #include "sgym/render.hpp"
 #include "sgym/video.hpp"
@@ -45,14 +48,12 @@ class SinkViewer final : public Viewer {
 
 /// An agent acting in an env, shown by a Viewer.
 struct RecordConfig {
-  std::string env_id;
-  KeyValues env_options;
-  std::string agent_id;
-  KeyValues agent_options;
-  std::filesystem::path load;         ///< agent file to start from (empty: a fresh agent)
+  KeyValues env_options;              ///< the env's options, for the trajectory header
+  std::filesystem::path load;         ///< agent file to start from (empty: the agent as given)
   int episodes = 1;                   ///< episodes to run, >= 1
   int every = 1;                      ///< show episodes 0, k, 2k, ... (the others run unseen), >= 1
-  std::uint64_t seed = 0;             ///< env reset(seed) on the first episode; agent mix_seed(seed, 1)
+  std::uint64_t seed = 0;             ///< env reset(seed) on the first episode (build the agent
+                                      ///< with mix_seed(seed, 1) to act as in `sgym run`)
   bool learn = true;                  ///< agent training on (as in `sgym run`)
   std::filesystem::path trajectory;   ///< when set, a RecordTrajectory file (header with the env
                                       ///< options, reset records with their seeds)
@@ -70,10 +71,14 @@ struct RecordSummary {
   bool stopped = false;      ///< the viewer asked to stop (window closed)
 };
 
-/// Runs the agent in the env as `sgym run` does (same seeding) and shows every `every`-th episode:
-/// a frame after the reset and after every step. Bad ids, options or signals are UsageErrors
-/// raised before anything is written.
-RecordSummary record(const RecordConfig& config, Viewer& viewer);
+/// Plays `agent` in `env` through the one agent-env loop (play_episode), as `sgym run` does, and
+/// shows every `every`-th episode through the same observer as `sgym run --render`: a frame after
+/// the reset and after every step. Bad counts or signals are UsageErrors raised before anything
+/// is written. The caller builds env and agent (registry look-ups happen in the CLI).
+RecordSummary record(const RecordConfig& config, std::unique_ptr<Env> env, Agent& agent, Viewer& viewer);
+
+/// Builds an env from its id and options (the CLI passes its registry look-up).
+using EnvFactory = std::function<std::unique_ptr<Env>(const std::string& id, const KeyValues& options)>;
 
 /// The sidecar of a version-1 trajectory (written by earlier builds): env options and seed, which
 /// that header lacked. Replay still reads it.
@@ -102,6 +107,6 @@ struct ReplaySummary {
 /// steps it with the recorded actions and shows every state. Every observation, reward, flag and
 /// info must equal the recorded one: the first difference throws std::runtime_error naming the
 /// episode, the step and the values.
-ReplaySummary replay(const ReplayConfig& config, Viewer& viewer);
+ReplaySummary replay(const ReplayConfig& config, const EnvFactory& make_env, Viewer& viewer);
 
 }  // namespace sgym::render

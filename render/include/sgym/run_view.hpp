@@ -18,6 +18,9 @@ namespace sgym::render {
 /// Scalar signals shown when none are chosen: the agent's first ones.
 constexpr std::size_t kDefaultOverlaySignals = 3;
 
+/// The overlay's first line: "ENV   EPISODE   step N   return R   reward r" (3 decimals).
+std::string status_line(const std::string& env, const std::string& episode, int step, double ret, double reward);
+
 /// Throws UsageError, naming `option`, the agent and its valid signal names, when a requested name
 /// is not among `valid`.
 void check_signal_names(const std::vector<std::string>& requested, const std::vector<std::string>& valid,

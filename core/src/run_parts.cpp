@@ -1,0 +1,287 @@
+#include "run_parts.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "sgym/error.hpp"
+#include "sgym/io.hpp"
+#include "sgym/options.hpp"
+
+namespace sgym::detail {
+
+// ---- RecordLog
+
+RecordLog::RecordLog(std::filesystem::path path, std::optional<std::uint64_t> keep)
+    : path_(std::move(path)), partial_(path_.string() + ".partial") {
+  namespace fs = std::filesystem;
+  if (keep) {
+    // an interrupted run left the log under ".partial" (killed) or its name (stopped early)
+    if (!fs::exists(partial_) && fs::exists(path_)) fs::rename(path_, partial_);
+    if (!fs::exists(partial_) || fs::file_size(partial_) < *keep)
+      throw FileFormatError("--resume: " + partial_.string() + " is missing or shorter than the checkpoint says (" +
+                            std::to_string(*keep) + " bytes); the run cannot be resumed");
+    fs::resize_file(partial_, *keep);
+    written_ = *keep;
+  }
+  f_ = std::fopen(partial_.c_str(), keep ? "ab" : "wb");
+  if (f_ == nullptr) throw std::runtime_error("cannot write " + partial_.string() + ": " + std::strerror(errno));
+}
+
+RecordLog::~RecordLog() {
+  if (f_ != nullptr) std::fclose(f_);
+}
+
+void RecordLog::flush() {
+  if (buf_.empty()) return;
+  if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size() || std::fflush(f_) != 0)
+    throw std::runtime_error("cannot write " + partial_.string() + ": " + std::strerror(errno));
+  written_ += buf_.size();
+  buf_.clear();
+}
+
+void RecordLog::commit() {
+  flush();
+  const bool closed = std::fclose(f_) == 0;
+  f_ = nullptr;
+  if (!closed) throw std::runtime_error("cannot write " + partial_.string() + ": " + std::strerror(errno));
+  std::filesystem::rename(partial_, path_);
+}
+
+std::uint64_t to_bits(double v) { return std::bit_cast<std::uint64_t>(v); }
+double from_bits(std::uint64_t b) { return std::bit_cast<double>(b); }
+
+namespace {
+
+std::optional<std::uint64_t> offset_of(const json* offsets, const std::string& name) {
+  if (offsets == nullptr) return std::nullopt;
+  return offsets->at(name).get<std::uint64_t>();
+}
+
+json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+}  // namespace
+
+// ---- EpisodeWriter
+
+EpisodeWriter::EpisodeWriter(const std::filesystem::path& dir, bool trial_based, const json* offsets)
+    : jsonl_(dir / "episodes.jsonl", offset_of(offsets, "episodes.jsonl")),
+      csv_(dir / "episodes.csv", offset_of(offsets, "episodes.csv")) {
+  if (trial_based) trials_.emplace(dir / "trials.jsonl", offset_of(offsets, "trials.jsonl"));
+  if (csv_.empty()) csv_.buffer() += "episode,phase,return,length,trials,accuracy\n";
+}
+
+void EpisodeWriter::episode(int ep, const char* phase, const EpisodeStats& st, int after_train_episodes) {
+  const auto acc = st.accuracy();
+  json j = {{"episode", ep}, {"phase", phase}, {"return", st.episode_return},
+            {"length", st.length}, {"trials", st.trials}, {"accuracy", opt(acc)}};
+  if (after_train_episodes >= 0) j["after_train_episodes"] = after_train_episodes;
+  if (st.success) j["success"] = *st.success;
+  jsonl_.buffer() += j.dump() + "\n";
+  csv_.buffer() += std::to_string(ep) + "," + phase + "," + format_number(st.episode_return) + "," +
+                   std::to_string(st.length) + "," + std::to_string(st.trials) + "," +
+                   (acc ? format_number(*acc) : "") + "\n";
+}
+
+void EpisodeWriter::trial(int ep, int step, const Info& info) {
+  if (trials_)
+    trials_->buffer() += "{\"episode\":" + std::to_string(ep) + ",\"step\":" + std::to_string(step) +
+                         ",\"info\":" + info_to_json(info) + "}\n";
+}
+
+void EpisodeWriter::flush() {
+  jsonl_.flush();
+  csv_.flush();
+  if (trials_) trials_->flush();
+}
+
+json EpisodeWriter::offsets() const {
+  json j = {{"episodes.jsonl", jsonl_.bytes()}, {"episodes.csv", csv_.bytes()}};
+  if (trials_) j["trials.jsonl"] = trials_->bytes();
+  return j;
+}
+
+void EpisodeWriter::commit() {
+  jsonl_.commit();
+  csv_.commit();
+  if (trials_) trials_->commit();
+}
+
+std::vector<std::string> EpisodeWriter::files() const {
+  std::vector<std::string> f = {"episodes.jsonl", "episodes.csv"};
+  if (trials_) f.push_back("trials.jsonl");
+  return f;
+}
+
+// ---- SignalRecorder
+
+SignalRecorder::SignalRecorder(const std::filesystem::path& dir, std::vector<std::string> names, const json* state)
+    : log_(dir / "signals.csv", state ? std::optional<std::uint64_t>(state->at("bytes").get<std::uint64_t>()) : std::nullopt),
+      names_(std::move(names)) {
+  if (state == nullptr) return;
+  header_ = state->at("header").get<bool>();
+  for (const auto& c : state->at("cells")) {
+    auto& v = cells_[{c.at(0).get<std::string>(), c.at(1).get<std::string>(), c.at(2).get<std::string>()}];
+    for (std::size_t k = 0; k < v.size(); ++k) v[k] = from_bits(c.at(3).at(k).get<std::uint64_t>());
+  }
+  for (const auto& [cond, ep] : state->at("first_episode_of").items()) first_episode_of_.emplace(cond, ep.get<int>());
+}
+
+void SignalRecorder::step(const Agent& agent, const Info& info, int ep, int step, bool early, bool late) {
+  const auto sig = agent.introspect();
+  const std::string_view cond = info.string_or_empty("condition");
+  const std::string_view epoch = info.string_or_empty(info_keys::kEpoch);
+  auto first_it = first_episode_of_.find(cond);
+  if (first_it == first_episode_of_.end()) first_it = first_episode_of_.emplace(std::string(cond), ep).first;
+  const bool first = first_it->second == ep;
+  std::string& o = log_.buffer();
+  if (!header_) {
+    // written at the first recorded step, when the signals' sizes are known: a vector signal
+    // gets one column per element, name[0], name[1], ...
+    o += "episode,step,condition,epoch";
+    for (const auto& name : names_)
+      for (const auto& sg : sig)
+        if (sg.name == name) {
+          if (sg.values.size() == 1) o += "," + name;
+          else for (std::size_t k = 0; k < sg.values.size(); ++k) o += "," + name + "[" + std::to_string(k) + "]";
+        }
+    o += "\n";
+    header_ = true;
+  }
+  o += std::to_string(ep) + "," + std::to_string(step) + ",";
+  o += cond;
+  o += ",";
+  o += epoch;
+  for (const auto& name : names_)
+    for (const auto& sg : sig)
+      if (sg.name == name) {
+        for (float v : sg.values) o += "," + format_number(v);
+        if ((early || late || first) && sg.values.size() == 1 && !epoch.empty()) {
+          auto& c = cells_[{name, std::string(cond), std::string(epoch)}];
+          for (int slot : {early ? 0 : -1, late ? 2 : -1, first ? 4 : -1})
+            if (slot >= 0) { c[slot] += sg.values[0]; c[slot + 1] += 1; }
+        }
+      }
+  o += "\n";
+}
+
+json SignalRecorder::state() const {
+  json cells = json::array();
+  for (const auto& [key, v] : cells_) {
+    json bits = json::array();
+    for (double x : v) bits.push_back(to_bits(x));
+    cells.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), bits});
+  }
+  json first = json::object();
+  for (const auto& [cond, ep] : first_episode_of_) first[cond] = ep;
+  return {{"bytes", log_.bytes()}, {"header", header_}, {"cells", cells}, {"first_episode_of", first}};
+}
+
+std::vector<SignalCell> SignalRecorder::cells(const std::vector<std::string>& epochs) const {
+  std::vector<SignalCell> out;
+  for (const auto& [key, c] : cells_) {
+    const auto& [signal, cond, epoch] = key;
+    out.push_back({signal, cond, epoch, c[5] > 0 ? c[4] / c[5] : 0.0, c[1] > 0 ? c[0] / c[1] : 0.0,
+                   c[3] > 0 ? c[2] / c[3] : 0.0, static_cast<int>(c[5]), static_cast<int>(c[1]), static_cast<int>(c[3])});
+  }
+  // epochs in the task's own order, not alphabetical
+  auto rank = [&](const std::string& e) { return std::find(epochs.begin(), epochs.end(), e) - epochs.begin(); };
+  std::stable_sort(out.begin(), out.end(), [&](const SignalCell& a, const SignalCell& b) {
+    if (a.signal != b.signal) return a.signal < b.signal;
+    if (a.condition != b.condition) return a.condition < b.condition;
+    return rank(a.epoch) < rank(b.epoch);
+  });
+  return out;
+}
+
+// ---- CriterionTracker
+
+void CriterionTracker::trial(bool correct, long long trials_so_far) {
+  if (c_ && c_->measure == Criterion::Measure::kAccuracy) push(correct ? 1.0 : 0.0, trials_so_far);
+}
+
+void CriterionTracker::episode(double ret, long long trials_so_far) {
+  if (c_ && c_->measure == Criterion::Measure::kReturn) push(ret, trials_so_far);
+}
+
+void CriterionTracker::push(double x, long long trials_so_far) {
+  if (reached_) return;
+  const bool counts = c_->measure == Criterion::Measure::kAccuracy;
+  window_.push_back(x);
+  sum_ += x;
+  if (static_cast<int>(window_.size()) > c_->window) {
+    sum_ -= window_.front();
+    window_.pop_front();
+  }
+  if (static_cast<int>(window_.size()) < c_->window) return;
+  // a count of 0/1 outcomes is kept exactly as it goes; returns are summed afresh, in window
+  // order, so that no rounding error accumulates over a long run
+  double sum = sum_;
+  if (!counts) {
+    sum = 0;
+    for (double r : window_) sum += r;
+  }
+  if (sum / c_->window >= c_->threshold) reached_ = trials_so_far;
+}
+
+json CriterionTracker::state() const {
+  json w = json::array();
+  for (double x : window_) w.push_back(to_bits(x));
+  return {{"window", w}, {"sum", to_bits(sum_)}, {"reached", reached_ ? json(*reached_) : json(nullptr)}};
+}
+
+void CriterionTracker::restore(const json& j) {
+  window_.clear();
+  for (const auto& b : j.at("window")) window_.push_back(from_bits(b.get<std::uint64_t>()));
+  sum_ = from_bits(j.at("sum").get<std::uint64_t>());
+  if (!j.at("reached").is_null()) reached_ = j.at("reached").get<long long>();
+}
+
+// ---- ActionLog
+
+ActionLog::ActionLog(std::filesystem::path path, const Space& action_space, std::optional<std::uint64_t> keep)
+    : log_(std::move(path), keep), discrete_(action_space.is_discrete()) {}
+
+void ActionLog::append(const Action& a) {
+  std::string& b = log_.buffer();
+  if (discrete_) b.append(reinterpret_cast<const char*>(&a.index), sizeof a.index);
+  else b.append(reinterpret_cast<const char*>(a.values.data()), a.values.size() * sizeof(float));
+}
+
+long long ActionLog::replay(Env& env, const std::filesystem::path& path, std::uint64_t bytes, long long episodes,
+                            std::uint64_t first_seed) {
+  const std::filesystem::path partial = path.string() + ".partial";
+  std::string data = read_file(partial);
+  if (data.size() < bytes)
+    throw FileFormatError("--resume: " + partial.string() + " holds " + std::to_string(data.size()) +
+                          " bytes, the checkpoint needs " + std::to_string(bytes));
+  data.resize(bytes);
+  const bool discrete = env.action_space().is_discrete();
+  const std::size_t size = discrete ? sizeof(std::int64_t) : env.action_space().flat_size() * sizeof(float);
+  Action a;
+  if (!discrete) a.values.resize(env.action_space().flat_size());
+  std::size_t pos = 0;
+  long long steps = 0;
+  for (long long e = 0; e < episodes; ++e) {
+    env.reset(e == 0 ? std::optional<std::uint64_t>(first_seed) : std::nullopt);
+    for (;;) {
+      if (pos + size > data.size())
+        throw FileFormatError("--resume: " + partial.string() + " ends in episode " + std::to_string(e) +
+                              " of " + std::to_string(episodes) + "; the run cannot be resumed");
+      if (discrete) std::memcpy(&a.index, data.data() + pos, size);
+      else std::memcpy(a.values.data(), data.data() + pos, size);
+      pos += size;
+      ++steps;
+      const StepResult r = env.step(a);
+      if (r.terminated || r.truncated) break;
+    }
+  }
+  if (pos != data.size())
+    throw FileFormatError("--resume: replaying " + partial.string() + " left " + std::to_string(data.size() - pos) +
+                          " bytes unused: the env ends its episodes elsewhere than when it was run (another build?)");
+  return steps;
+}
+
+}  // namespace sgym::detail
