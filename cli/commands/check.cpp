@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "common.hpp"
 #include "sgym/conformance.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/io.hpp"
@@ -37,7 +38,7 @@ void add_check_command(CLI::App& app) {
   auto* sub = app.add_subcommand("check", "run the conformance harness on one env");
   sub->add_option("id", o->id, "env id")->required();
   sub->add_option("--env-opt", o->env_opts, "env option key=value (repeatable)");
-  on_chosen(*sub, [o](const std::string&) { return check(o->id, parse_key_values(o->env_opts, "--env-opt")); });
+  on_chosen(*sub, [o](const std::string&) { return check(o->id, key_values(o->env_opts, "--env-opt")); });
 }
 
 }  // namespace sgym::cli

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "common.hpp"
 #include "show.hpp"
 #ifdef SGYM_WITH_RENDER
 #include "sgym/gallery.hpp"
@@ -34,7 +35,7 @@ void add_gallery_command(CLI::App& app) {
   auto o = std::make_shared<GalleryOptions>();
   auto* sub = app.add_subcommand("gallery", "pictures of every registered env: ROOT/gallery/<Id>.png, .gif and ROOT/gallery.md");
   sub->add_option("root", o->root, "where gallery.md and gallery/ go, e.g. docs")->required();
-  sub->add_option("--width", o->width, "picture width in pixels")->check(CLI::Range(16, 8192));
+  sub->add_option("--width", o->width, "picture width in pixels")->check(integer_in(kMinWidth, kMaxWidth));
   on_chosen(*sub, [o](const std::string&) { return gallery(*o); });
 }
 
