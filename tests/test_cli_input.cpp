@@ -88,7 +88,7 @@ TEST_CASE("Input that would be silently ignored is refused", "[cli][input]") {
   REQUIRE_FALSE(fs::exists(tmp("ignored")));
 }
 
-TEST_CASE("Broken agent plugins are refused naming the file; --agent-plugin works everywhere", "[cli][input][plugin]") {
+TEST_CASE("Broken agent plugins are refused naming the file, and --agent-plugin works everywhere", "[cli][input][plugin]") {
   const std::string out = " --out " + tmp("plugin");
   for (const auto& [variant, message] : std::vector<std::pair<std::string, std::string>>{
            {"null_info", "returned no PluginInfo"},
