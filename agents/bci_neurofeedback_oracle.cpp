@@ -58,10 +58,6 @@ class BciNeurofeedbackOracle final : public Agent {
 
   void observe(double, std::span<const float>, bool, bool) override {}
 
- protected:
-  void save_state(StateWriter&) const override {}
-  void load_state(StateReader&) override {}
-
  private:
   static constexpr double kTolDeg = 3.0;  // angle change that counts as a move (bins are 15° apart)
 

@@ -62,10 +62,6 @@ class BipedHeuristic final : public Agent {
     return {{"gait_state", {static_cast<float>(state_)}}, {"moving_leg", {static_cast<float>(moving_leg_)}}};
   }
 
- protected:
-  void save_state(StateWriter&) const override {}
-  void load_state(StateReader&) override {}
-
  private:
   // one call of step_heuristic(s)
   void control(std::span<const float> obs) {

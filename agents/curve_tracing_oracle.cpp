@@ -63,10 +63,6 @@ class CurveTracingOracle final : public Agent {
 
   void observe(double, std::span<const float>, bool, bool) override {}
 
- protected:
-  void save_state(StateWriter&) const override {}
-  void load_state(StateReader&) override {}
-
  private:
   int g_;
   Action action_;

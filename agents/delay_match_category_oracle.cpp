@@ -77,10 +77,6 @@ class DelayMatchCategoryOracle final : public Agent {
             {"test_deg", {static_cast<float>(angle(test_x_, test_y_))}}};
   }
 
- protected:
-  void save_state(StateWriter&) const override {}
-  void load_state(StateReader&) override {}
-
  private:
   static double angle(double x, double y) {
     const double a = std::atan2(y, x) * 180.0 / 3.141592653589793;

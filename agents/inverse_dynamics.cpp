@@ -131,11 +131,6 @@ class InverseDynamics final : public Agent {
             {"feedback", {static_cast<float>(fb_[0]), static_cast<float>(fb_[1])}}};
   }
 
- protected:
-  // a scripted controller: nothing is learned, so there is nothing to save
-  void save_state(StateWriter&) const override {}
-  void load_state(StateReader&) override {}
-
  private:
   InverseDynamicsConfig cfg_;
   learning::ArmModel model_;

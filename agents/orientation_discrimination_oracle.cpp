@@ -67,10 +67,6 @@ class OrientationDiscriminationOracle final : public Agent {
   std::vector<std::string> signal_names() const override { return {"decoded_deg"}; }
   std::vector<Signal> introspect() const override { return {{"decoded_deg", {static_cast<float>(decoded())}}}; }
 
- protected:
-  void save_state(StateWriter&) const override {}
-  void load_state(StateReader&) override {}
-
  private:
   double decoded() const {
     const double a = std::atan2(y_, x_) * 90.0 / kPi;  // half the doubled angle, degrees

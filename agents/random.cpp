@@ -18,10 +18,6 @@ class RandomAgent final : public Agent {
   }
   void observe(double, std::span<const float>, bool, bool) override {}
 
- protected:
-  void save_state(StateWriter&) const override {}
-  void load_state(StateReader&) override {}
-
  private:
   Action action_;
 };

@@ -57,10 +57,6 @@ class RedundantRelevantCueOracle final : public Agent {
 
   void observe(double, std::span<const float>, bool, bool) override {}
 
- protected:
-  void save_state(StateWriter&) const override {}
-  void load_state(StateReader&) override {}
-
  private:
   int k_ = 0, r_ = 0;
   Action action_;

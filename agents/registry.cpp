@@ -25,30 +25,53 @@ std::vector<AgentEntry>& entries() {
 
 const std::vector<AgentEntry>& agent_registry() { return entries(); }
 
+// Besides a missing file or entry point, another API version or compiler and an id already registered,
+// a plugin is refused (UsageError naming the file) for a null PluginInfo or registration function, no
+// agents, an agent without a factory or incompatibility function, and an empty, malformed or duplicated id.
 void load_agent_plugin(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw UsageError("--agent-plugin: no such file: " + path);
+  // every message names the plugin file: "agent plugin PATH: ..."
+  const std::string where = "agent plugin " + path;
+  if (!std::filesystem::exists(path)) throw UsageError(where + ": no such file");
   // RTLD_NOW: unresolved symbols are an error here, not a crash at first use
   void* handle = ::dlopen(std::filesystem::absolute(path).c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) throw UsageError("--agent-plugin: cannot load " + path + ": " + ::dlerror());
+  if (handle == nullptr) throw UsageError(where + ": cannot load it: " + ::dlerror());
   using EntryPoint = const PluginInfo* (*)();
   auto* entry = reinterpret_cast<EntryPoint>(::dlsym(handle, SGYM_PLUGIN_ENTRY_POINT));
   if (entry == nullptr)
-    throw UsageError("--agent-plugin: " + path + " has no entry point " SGYM_PLUGIN_ENTRY_POINT
+    throw UsageError(where + " has no entry point " SGYM_PLUGIN_ENTRY_POINT
                      " (define one with SGYM_AGENT_PLUGIN from sgym/plugin.hpp)");
   const PluginInfo* info = entry();
-  if (info == nullptr || info->api_version != kPluginApiVersion)
-    throw UsageError("--agent-plugin: " + path + " was built for plugin API version " +
-                     std::to_string(info == nullptr ? -1 : info->api_version) + ", this sgym has version " +
-                     std::to_string(kPluginApiVersion) + "; rebuild it against this sgym");
-  if (std::string(info->compiler) != __VERSION__)
-    throw UsageError("--agent-plugin: " + path + " was built with compiler " + info->compiler + ", this sgym with " +
-                     __VERSION__ + "; C++ classes cross the boundary, so rebuild it with the same compiler");
+  if (info == nullptr)
+    throw UsageError(where + ": its entry point " SGYM_PLUGIN_ENTRY_POINT " returned no PluginInfo (null)");
+  if (info->api_version != kPluginApiVersion)
+    throw UsageError(where + " was built for plugin API version " + std::to_string(info->api_version) +
+                     ", this sgym has version " + std::to_string(kPluginApiVersion) + "; rebuild it against this sgym");
+  if (info->compiler == nullptr || std::string(info->compiler) != __VERSION__)
+    throw UsageError(where + " was built with compiler " + (info->compiler ? info->compiler : "(none named)") +
+                     ", this sgym with " + __VERSION__ + "; C++ classes cross the boundary, so rebuild it with the same compiler");
+  if (info->register_agents == nullptr)
+    throw UsageError(where + ": its PluginInfo has no registration function (register_agents is null)");
   std::vector<AgentEntry> added;
   info->register_agents(added);
-  for (const auto& a : added)
+  if (added.empty()) throw UsageError(where + " registers no agent");
+  for (std::size_t i = 0; i < added.size(); ++i) {
+    const AgentEntry& a = added[i];
+    // an id must be usable on the command line and in a suite: no spaces, no '+' (that composes
+    // wrapper+inner), no path separators (run names and folders are made from it)
+    if (a.id.empty()) throw UsageError(where + " registers an agent with an empty id");
+    if (a.id.find_first_of(" \t\n\r+/\\") != std::string::npos || a.id.front() == '-')
+      throw UsageError(where + " registers agent '" + a.id +
+                       "': an id may not start with '-' nor contain spaces, '+', '/' or '\\'");
+    if (!a.make) throw UsageError(where + ": agent '" + a.id + "' has no factory (AgentEntry::make is empty)");
+    if (!a.incompatibility)
+      throw UsageError(where + ": agent '" + a.id +
+                       "' has no incompatibility function (AgentEntry::incompatibility is empty; return \"\" for "
+                       "spaces it handles)");
+    for (std::size_t j = 0; j < i; ++j)
+      if (added[j].id == a.id) throw UsageError(where + " registers agent '" + a.id + "' twice");
     for (const auto& known : entries())
-      if (known.id == a.id)
-        throw UsageError("--agent-plugin: " + path + " registers agent '" + a.id + "', which already exists");
+      if (known.id == a.id) throw UsageError(where + " registers agent '" + a.id + "', which already exists");
+  }
   // the library stays loaded for the life of the process: its code backs the new entries
   entries().insert(entries().end(), added.begin(), added.end());
 }

@@ -49,10 +49,6 @@ class SaccadeAntisaccadeOracle final : public Agent {
     return {{"rule", {static_cast<float>(rule_)}}, {"cue", {static_cast<float>(cue_)}}};
   }
 
- protected:
-  void save_state(StateWriter&) const override {}
-  void load_state(StateReader&) override {}
-
  private:
   void forget() { rule_ = 0; cue_ = 0; }
 

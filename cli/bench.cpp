@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -84,12 +85,17 @@ std::vector<std::uint64_t> seeds_of(const json& v, std::uint64_t base, const std
   if (v.is_number_integer()) {
     const auto n = v.get<long long>();
     if (n < 1) throw UsageError("suite: " + where + ".seeds must be >= 1, got " + std::to_string(n));
+    if (n > 100000) throw UsageError("suite: " + where + ".seeds (a count) must be <= 100000, got " + std::to_string(n));
     for (long long i = 0; i < n; ++i) s.push_back(base + static_cast<std::uint64_t>(i));
   } else if (v.is_array() && !v.empty()) {
     for (const auto& x : v) {
       if (!x.is_number_integer() || x.get<long long>() < 0)
         throw UsageError("suite: " + where + ".seeds lists non-negative integers, got " + x.dump());
-      s.push_back(static_cast<std::uint64_t>(x.get<long long>()));
+      const auto seed = static_cast<std::uint64_t>(x.get<long long>());
+      // a seed listed twice would run twice into one folder (a write race with --jobs > 1)
+      if (std::find(s.begin(), s.end(), seed) != s.end())
+        throw UsageError("suite: " + where + ".seeds lists seed " + std::to_string(seed) + " twice; list each seed once");
+      s.push_back(seed);
     }
   } else {
     throw UsageError("suite: " + where + ".seeds must be a count or a list of seeds");
@@ -125,6 +131,43 @@ std::string fmt(const json& v, int precision = 3) {
   ss.precision(precision);
   ss << v.get<double>();
   return ss.str();
+}
+
+// suite and run names become folder names (runs/bench/NAME-BUDGET, runs/NAME/seed-N): one plain
+// path component each, never '..', '/' or anything a shell or another file system would mangle
+void check_name(const std::string& name, const std::string& what) {
+  const bool plain = !name.empty() && name.size() <= 100 && name != "." && name != ".." && name.front() != '-' &&
+                     name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+-") ==
+                         std::string::npos;
+  if (!plain)
+    throw UsageError("suite: " + what + " '" + (name.size() <= 40 ? name : name.substr(0, 37) + "...") +
+                     "' is not a plain folder name: use 1 to 100 letters, digits, '.', '_', '+' and '-' "
+                     "(not starting with '-', not '.' or '..')");
+}
+
+// a per-seed summary.json that aggregation can use: whole JSON with the fields it reads; else why not
+std::optional<json> usable_summary(const fs::path& file, std::string& why) {
+  try {
+    json j = json::parse(read_file(file));
+    if (!j.is_object()) {
+      why = "not a JSON object";
+      return std::nullopt;
+    }
+    for (const char* key : {"env", "agent", "final_mean_return", "final_success_rate", "criterion",
+                            "trials_to_criterion", "env_steps_per_second"})
+      if (!j.contains(key)) {
+        why = std::string("no \"") + key + "\" field";
+        return std::nullopt;
+      }
+    if (!j["final_mean_return"].is_number() || !j["env_steps_per_second"].is_number()) {
+      why = "final_mean_return or env_steps_per_second is not a number";
+      return std::nullopt;
+    }
+    return j;
+  } catch (const std::exception& e) {
+    why = e.what();
+    return std::nullopt;
+  }
 }
 
 fs::path job_dir(const fs::path& out, const std::string& run, std::uint64_t seed) {
@@ -167,6 +210,7 @@ Suite load_suite(const fs::path& path, const std::string& budget) {
   only_keys(j, "the suite", {"name", "description", "seed", "budget", "runs"});
   Suite s;
   s.name = get<std::string>(j, "name", "suite", path.stem().string());
+  check_name(s.name, "the suite name");
   s.description = get<std::string>(j, "description", "suite", "");
   s.budget = budget;
   const auto base_seed = get<std::uint64_t>(j, "seed", "suite", 0);
@@ -193,6 +237,7 @@ Suite load_suite(const fs::path& path, const std::string& budget) {
     c.agent_id = get<std::string>(rj, "agent", where, "");
     if (c.env_id.empty() || c.agent_id.empty()) throw UsageError("suite: " + where + " needs env and agent");
     run.name = get<std::string>(rj, "name", where, c.env_id + "__" + c.agent_id);
+    check_name(run.name, where + ".name");
     if (!names.insert(run.name).second)
       throw UsageError("suite: two runs are named '" + run.name + "'; give each a unique name");
     if (rj.contains("env_options")) c.env_options = options_of(rj["env_options"], where + ".env_options");
@@ -201,6 +246,10 @@ Suite load_suite(const fs::path& path, const std::string& budget) {
     c.eval_every = get<int>(rj, "eval_every", where, get<int>(bud, "eval_every", "budget." + budget, 0));
     c.eval_episodes = get<int>(rj, "eval_episodes", where, get<int>(bud, "eval_episodes", "budget." + budget, 10));
     c.record = get<std::vector<std::string>>(rj, "record", where, {});
+    for (std::size_t i = 0; i < c.record.size(); ++i)
+      for (std::size_t k = 0; k < i; ++k)
+        if (c.record[i] == c.record[k])
+          throw UsageError("suite: " + where + ".record names '" + c.record[i] + "' twice; name each signal once");
     if (rj.contains("criterion")) c.criterion = Criterion::parse(get<std::string>(rj, "criterion", where, ""));
     const json seeds = rj.contains("seeds") ? rj["seeds"] : bud.contains("seeds") ? bud["seeds"] : json(1);
     run.seeds = seeds_of(seeds, base_seed, where);
@@ -244,7 +293,14 @@ int run_suite(const Suite& suite, const BenchOptions& o) {
   for (std::size_t k = 0; k < all.size(); ++k) {
     if (static_cast<int>(k % static_cast<std::size_t>(o.shard_count)) != o.shard_index) continue;
     const fs::path dir = job_dir(o.out_dir, suite.runs[all[k].run].name, all[k].seed);
-    if (fs::exists(dir / "summary.json")) continue;  // completed before: kept, not run again
+    if (fs::exists(dir / "summary.json")) {
+      std::string why;
+      if (usable_summary(dir / "summary.json", why)) continue;  // completed before: kept, not run again
+      // a damaged summary (cut by a kill, a full disk) would stop aggregation: run that seed again
+      std::fprintf(stderr, "[bench %s] %s is damaged (%s); running %s seed %llu again\n", suite.name.c_str(),
+                   (dir / "summary.json").string().c_str(), why.c_str(), suite.runs[all[k].run].name.c_str(),
+                   static_cast<unsigned long long>(all[k].seed));
+    }
     fs::remove_all(dir);                              // an interrupted job starts over
     todo.push_back(all[k]);
   }
@@ -317,7 +373,12 @@ void aggregate(const fs::path& dir, const std::string& command) {
     for (const auto& run : fs::directory_iterator(dir / "runs"))
       for (const auto& seed : fs::directory_iterator(run.path()))
         if (fs::exists(seed.path() / "summary.json")) {
-          groups[run.path().filename().string()].push_back(json::parse(read_file(seed.path() / "summary.json")));
+          std::string why;
+          auto j = usable_summary(seed.path() / "summary.json", why);
+          if (!j)
+            throw UsageError("bench: " + (seed.path() / "summary.json").string() + " is damaged (" + why +
+                             "); rerun that seed with --resume, or delete its folder");
+          groups[run.path().filename().string()].push_back(std::move(*j));
           if (std::find(order.begin(), order.end(), run.path().filename().string()) == order.end())
             order.push_back(run.path().filename().string());
         }

@@ -42,6 +42,21 @@ int main(int argc, char** argv) {
   add_gallery_command(app);
   add_plot_command(app);
 
+  // a first word that is no subcommand: say so and list them (CLI11 would only say one is required)
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+      known = known || sub->get_name() == argv[1];
+    }
+    if (!known) {
+      std::cerr << "sgym: '" << argv[1] << "' is not a subcommand; the subcommands are " << names
+                << "\n(run 'sgym --help' or 'sgym COMMAND --help')\n";
+      return 2;
+    }
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -73,6 +73,23 @@ TEST_CASE("Suites are validated before anything runs", "[bench]") {
   REQUIRE(bench::parse_shard("1/3") == std::pair{1, 3});
 }
 
+TEST_CASE("Suites refuse duplicate seeds and names that are not plain folder names", "[bench]") {
+  auto bad = [&](const std::string& text, const std::string& message) {
+    INFO(text);
+    REQUIRE_THROWS_WITH(bench::load_suite(write_suite("bad.toml", text), "quick"), Contains(message));
+  };
+  const std::string run = "[budget.quick]\n[[runs]]\nenv='Pavlovian-v0'\nagent='random'\n";
+  // a seed twice ran twice into one folder (a write race with --jobs 2, counted twice with --jobs 1)
+  bad(run + "seeds=[7, 3, 7]\n", "runs[0].seeds lists seed 7 twice");
+  bad(run + "seeds=100001\n", "must be <= 100000");
+  // names become folders: nothing may point outside the output folder
+  for (const std::string name : {"../escape", "a/b", "..", ".", "-x", "a\\\\b", "", "x y"})
+    bad(run + "name='" + name + "'\n", "runs[0].name '" + name + "' is not a plain folder name");
+  bad("name='../../tmp/x'\n" + run, "the suite name '../../tmp/x' is not a plain folder name");
+  bad(run + "record=['rpe', 'rpe']\n", "record names 'rpe' twice");
+  REQUIRE_NOTHROW(bench::load_suite(write_suite("ok.toml", "name='td0.v2+x_y-z'\n" + run + "name='cerebellum+td-critic'\n"), "quick"));
+}
+
 TEST_CASE("A bench resumes without losing or duplicating runs", "[bench]") {
   const auto suite = bench::load_suite(write_suite("r.toml", kSuite), "quick");
   bench::BenchOptions o;

@@ -1,38 +1,13 @@
 // The sgym command: each subcommand and every error path, with the exit codes 0 / 1 / 2.
 #include <catch2/catch.hpp>
-#include <array>
-#include <cstdio>
 #include <filesystem>
-#include <sys/wait.h>
 
+#include "cli_support.hpp"
 #include "sgym/io.hpp"
 
 using Catch::Matchers::Contains;
-
-namespace {
-struct Result {
-  int code;
-  std::string out;  // stdout and stderr together
-};
-
-Result run_sgym(const std::string& args) {
-  const std::string cmd = std::string(SGYM_BINARY) + " " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::string out;
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string tmp(const std::string& name) {
-  auto p = std::filesystem::temp_directory_path() / ("sgym-cli-" + std::to_string(::getpid())) / name;
-  std::filesystem::remove_all(p);
-  return p.string();
-}
-}  // namespace
+using sgym::test::run_sgym;
+using sgym::test::tmp;
 
 TEST_CASE("sgym list", "[cli]") {
   auto r = run_sgym("list");

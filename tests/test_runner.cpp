@@ -248,9 +248,9 @@ TEST_CASE("Observation delay and noise in a run: the agent senses the env late o
 
   RunConfig bad = pavlovian_run("bad-sensing");
   bad.obs_delay_steps = -1;
-  REQUIRE_THROWS_WITH(run(bad, env_entry(bad.env_id), agent_entry(bad.agent_id)), Contains("--obs-delay"));
+  REQUIRE_THROWS_WITH(run(bad, env_entry(bad.env_id), agent_entry(bad.agent_id)), Contains("obs_delay_steps"));
   bad.obs_delay_steps = 0;
   bad.obs_noise_sd = -0.1;
-  REQUIRE_THROWS_WITH(run(bad, env_entry(bad.env_id), agent_entry(bad.agent_id)), Contains("--obs-noise"));
+  REQUIRE_THROWS_WITH(run(bad, env_entry(bad.env_id), agent_entry(bad.agent_id)), Contains("obs_noise_sd"));
   REQUIRE_FALSE(std::filesystem::exists(bad.out_dir));
 }

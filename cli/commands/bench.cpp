@@ -5,6 +5,7 @@
 
 #include "bench.hpp"
 #include "commands.hpp"
+#include "common.hpp"
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
 
@@ -16,6 +17,7 @@ struct BenchCommandOptions {
   std::string suite_path, shard = "0/1";
   bench::BenchOptions bench;
   bool quick = false, throughput = false;
+  std::vector<std::string> plugins;
   double throughput_seconds = 1.0;
   std::vector<std::string> merge_dirs;
   std::string merge_out;
@@ -23,6 +25,7 @@ struct BenchCommandOptions {
 
 int bench_command(BenchCommandOptions& o, const std::string& command) {
   bench::BenchOptions& opts = o.bench;
+  load_plugins(o.plugins);
   if (o.throughput) {
     const std::string md = bench::throughput(o.throughput_seconds);
     if (!opts.out_dir.empty()) {
@@ -48,14 +51,19 @@ int bench_command(BenchCommandOptions& o, const std::string& command) {
 void add_bench_command(CLI::App& app) {
   auto o = std::make_shared<BenchCommandOptions>();
   auto* bench_cmd = app.add_subcommand("bench", "run a benchmark suite (TOML/JSON) over seeds and cores");
-  bench_cmd->add_option("suite", o->suite_path, "suite file, e.g. benchmarks/suites/pavlovian.toml");
-  bench_cmd->add_flag("--quick", o->quick, "use the suite's quick budget instead of the full one");
+  auto* suite = bench_cmd->add_option("suite", o->suite_path, "suite file, e.g. benchmarks/suites/pavlovian.toml");
+  auto* quick = bench_cmd->add_flag("--quick", o->quick, "use the suite's quick budget instead of the full one");
   bench_cmd->add_option("--out", o->bench.out_dir, "output directory (default runs/bench/NAME-BUDGET); with --throughput, the Markdown file");
-  bench_cmd->add_option("--jobs", o->bench.jobs, "parallel runs (default: all cores)")->check(CLI::PositiveNumber);
-  bench_cmd->add_flag("--resume", o->bench.resume, "continue an interrupted bench in --out");
-  bench_cmd->add_option("--shard", o->shard, "run only slice i of N (i/N, 0-based), for job arrays");
-  bench_cmd->add_flag("--throughput", o->throughput, "measure steps/s of every env and calls/s of every agent");
-  bench_cmd->add_option("--seconds", o->throughput_seconds, "with --throughput: seconds per figure")->check(CLI::PositiveNumber);
+  auto* jobs = bench_cmd->add_option("--jobs", o->bench.jobs, "parallel runs (default: all cores)")->check(integer_in(1, kMaxJobs));
+  auto* resume = bench_cmd->add_flag("--resume", o->bench.resume, "continue an interrupted bench in --out");
+  auto* shard = bench_cmd->add_option("--shard", o->shard, "run only slice i of N (i/N, 0-based), for job arrays");
+  add_plugin_option(*bench_cmd, o->plugins);
+  // what the other mode would silently ignore: CLI11 refuses it, naming both flags
+  auto* throughput = bench_cmd->add_flag("--throughput", o->throughput, "measure steps/s of every env and calls/s of every agent");
+  for (auto* suite_only : {suite, quick, resume, shard, jobs}) throughput->excludes(suite_only);
+  bench_cmd->add_option("--seconds", o->throughput_seconds, "with --throughput: seconds per figure")
+      ->check(number_in(kMinSeconds, kMaxSeconds))
+      ->needs(throughput);
   auto* merge_cmd = bench_cmd->add_subcommand("merge", "combine bench outputs (shards) into one summary");
   merge_cmd->add_option("dirs", o->merge_dirs, "bench output directories")->required();
   merge_cmd->add_option("--out", o->merge_out, "where to write the merged result")->required();

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "sgym/agents.hpp"
+#include "common.hpp"
 #include "sgym/conformance.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/io.hpp"
@@ -44,7 +45,7 @@ void add_check_command(CLI::App& app) {
   auto* sub = app.add_subcommand("check", "run the conformance harness on one env (a choice task also runs its shortcut battery at its battery options)");
   sub->add_option("id", o->id, "env id")->required();
   sub->add_option("--env-opt", o->env_opts, "env option key=value (repeatable)");
-  on_chosen(*sub, [o](const std::string&) { return check(o->id, parse_key_values(o->env_opts, "--env-opt")); });
+  on_chosen(*sub, [o](const std::string&) { return check(o->id, key_values(o->env_opts, "--env-opt")); });
 }
 
 }  // namespace sgym::cli

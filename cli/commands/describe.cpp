@@ -65,10 +65,18 @@ int describe(const std::string& id) {
 }  // namespace
 
 void add_describe_command(CLI::App& app) {
-  auto id = std::make_shared<std::string>();
+  struct DescribeOptions {
+    std::string id;
+    std::vector<std::string> plugins;
+  };
+  auto o = std::make_shared<DescribeOptions>();
   auto* sub = app.add_subcommand("describe", "spaces, timing, epochs, options and source of an env or agent");
-  sub->add_option("id", *id, "env or agent id")->required();
-  on_chosen(*sub, [id](const std::string&) { return describe(*id); });
+  sub->add_option("id", o->id, "env or agent id")->required();
+  add_plugin_option(*sub, o->plugins);
+  on_chosen(*sub, [o](const std::string&) {
+    load_plugins(o->plugins);
+    return describe(o->id);
+  });
 }
 
 }  // namespace sgym::cli

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
+#include "common.hpp"
 #include "show.hpp"
 #ifdef SGYM_WITH_RENDER
 #include "sgym/gallery.hpp"

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "common.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 
@@ -36,10 +37,18 @@ int list(const std::string& what) {
 }  // namespace
 
 void add_list_command(CLI::App& app) {
-  auto what = std::make_shared<std::string>();
+  struct ListOptions {
+    std::string what;
+    std::vector<std::string> plugins;
+  };
+  auto o = std::make_shared<ListOptions>();
   auto* sub = app.add_subcommand("list", "list registered envs and agents");
-  sub->add_option("what", *what, "envs or agents (default: both)")->check(CLI::IsMember({"envs", "agents"}));
-  on_chosen(*sub, [what](const std::string&) { return list(*what); });
+  sub->add_option("what", o->what, "envs or agents (default: both)")->check(CLI::IsMember({"envs", "agents"}));
+  add_plugin_option(*sub, o->plugins);
+  on_chosen(*sub, [o](const std::string&) {
+    load_plugins(o->plugins);
+    return list(o->what);
+  });
 }
 
 }  // namespace sgym::cli

@@ -13,8 +13,8 @@ void add_record_command(CLI::App& app) {
   sub->add_option("--out", o->out, "NAME.gif, NAME.mp4 (needs ffmpeg; else a GIF) or DIR/ for PNG frames")->required();
   add_show_options(*sub, *o);
   auto* every = sub->add_option("--render-every", o->every, "show only episodes 0, K, 2K, ... (the others run unseen)")
-                    ->check(CLI::PositiveNumber);
-  add_deprecated_alias(*sub, "--every", every, o->every)->check(CLI::PositiveNumber);
+                    ->check(integer_in(1, kMaxEpisodes));
+  add_deprecated_alias(*sub, "--every", every, o->every)->check(integer_in(1, kMaxEpisodes));
   sub->add_flag("--overlay", o->overlay, "draw episode, step, reward and agent signals on the frames");
   on_chosen(*sub, [o](const std::string&) { return show(*o, "record"); });
 }

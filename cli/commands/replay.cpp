@@ -1,5 +1,6 @@
 // sgym replay FILE: re-run a recorded trajectory exactly, checking every step against the recording.
 #include "commands.hpp"
+#include "common.hpp"
 #include "show.hpp"
 
 namespace sgym::cli {
@@ -18,7 +19,7 @@ void add_replay_command(CLI::App& app) {
   sub->add_option("--out", o->show.out, "NAME.gif, NAME.mp4 or DIR/ (default: a window)");
   add_width_option(*sub, o->show.width, "frame width in pixels");
   sub->add_flag("--overlay", o->show.overlay, "draw episode, step and reward on the frames");
-  sub->add_option("--seed", o->show.seed_text, "reset seed, when the trajectory has no sidecar .meta.json");
+  sub->add_option("--seed", o->show.seed_text, "reset seed, when the trajectory has no sidecar .meta.json")->check(seed_value());
   sub->add_option("--env-opt", o->show.env_opts, "env option key=value, when the trajectory has no sidecar");
   on_chosen(*sub, [o](const std::string&) { return show(o->show, "replay", o->file); });
 }

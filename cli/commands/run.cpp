@@ -71,7 +71,7 @@ RunSummary run_rendered(RunOptions& o, const EnvEntry& e, const AgentEntry& a) {
     const auto probe_env = make_env(e, cfg.env_options);
     names = make_agent(a, probe_env->observation_space(), probe_env->action_space(), cfg.agent_options)->signal_names();
   }
-  const render::RunViewConfig view{o.render_every, cfg.episodes, split_commas(o.overlay_signals)};
+  const render::RunViewConfig view{o.render_every, cfg.episodes, split_commas(o.overlay_signals, "--overlay-signals")};
   std::unique_ptr<render::FrameSink> sink;
   std::shared_ptr<render::Viewer> viewer;
   render::check_signal_names(view.signals, names, cfg.agent_id, "--overlay-signals");
@@ -100,10 +100,10 @@ RunSummary run_rendered(RunOptions& o, const EnvEntry& e, const AgentEntry& a) {
 
 int run_command(RunOptions& o, const std::string& command) {
   RunConfig& cfg = o.cfg;
-  for (const auto& p : o.plugins) load_agent_plugin(p);
-  cfg.env_options = parse_key_values(o.env_opts, "--env-opt");
-  cfg.agent_options = parse_key_values(o.agent_opts, "--agent-opt");
-  cfg.record = split_commas(o.record);
+  load_plugins(o.plugins);
+  cfg.env_options = key_values(o.env_opts, "--env-opt");
+  cfg.agent_options = key_values(o.agent_opts, "--agent-opt");
+  cfg.record = split_commas(o.record, "--record");
   if (!o.criterion.empty()) cfg.criterion = Criterion::parse(o.criterion);
   cfg.progress = !o.no_progress && ::isatty(fileno(stderr));
   cfg.command = command;
@@ -115,6 +115,8 @@ int run_command(RunOptions& o, const std::string& command) {
   cfg.stop = signals.flag();
   const EnvEntry& e = env_entry(cfg.env_id);
   const AgentEntry& a = agent_entry(cfg.agent_id);
+  if (o.render_mode == "human" && !o.render_out.empty())
+    throw UsageError("--render-out is written by --render rgb; --render human shows a window and writes no frames");
   if (o.render_mode.empty() && !o.overlay_signals.empty())
     throw UsageError("--overlay-signals is drawn by --render human or --render rgb; add one of them");
   const RunSummary s = o.render_mode.empty() ? sgym::run(cfg, e, a) : run_rendered(o, e, a);
@@ -136,18 +138,21 @@ void add_run_command(CLI::App& app) {
   run->add_option("--agent", cfg.agent_id, "agent id")->required();
   run->add_option("--env-opt", o->env_opts, "env option key=value (repeatable)");
   run->add_option("--agent-opt", o->agent_opts, "agent option key=value (repeatable)");
-  run->add_option("--episodes", cfg.episodes, "training episodes")->default_val(100)->check(CLI::PositiveNumber);
-  run->add_option("--seed", cfg.seed, "seed for env, agent and evaluation")->default_val(0);
+  run->add_option("--episodes", cfg.episodes, "training episodes")->default_val(100)->check(integer_in(1, kMaxEpisodes));
+  run->add_option("--seed", cfg.seed, "seed for env, agent and evaluation")->default_val(0)->check(seed_value());
   run->add_option("--out", cfg.out_dir, "output directory")->required();
-  run->add_option("--eval-every", cfg.eval_every, "evaluate (training off) every K episodes; 0 = never")->default_val(0)->check(CLI::NonNegativeNumber);
-  run->add_option("--eval-episodes", cfg.eval_episodes, "episodes per evaluation")->default_val(10)->check(CLI::PositiveNumber);
+  run->add_option("--eval-every", cfg.eval_every, "evaluate (training off) every K episodes; 0 = never")->default_val(0)->check(integer_in(0, kMaxEpisodes));
+  run->add_option("--eval-episodes", cfg.eval_episodes, "episodes per evaluation")->default_val(10)->check(integer_in(1, kMaxEvalEpisodes));
   run->add_option("--obs-noise", cfg.obs_noise_sd, "Gaussian noise (sd) added to every observation the agent senses; 0 = none")
-      ->default_val(0.0);
-  run->add_option("--obs-delay", cfg.obs_delay_steps, "the agent senses each observation this many env steps late (reward on time); 0 = none")
-      ->default_val(0);
+      ->default_val(0.0)
+      ->check(number_in(0, kMaxObsNoise));
+  run->add_option("--obs-delay", cfg.obs_delay_steps, "the agent senses each observation this many env steps late (reward on time); 0 = none; "
+                  "at most the env's max_episode_steps")
+      ->default_val(0)
+      ->check(integer_in(0, kMaxObsDelay));
   run->add_option("--record", o->record, "agent signals to write per step, e.g. rpe,value");
   run->add_option("--criterion", o->criterion, "learned when accuracy:THRESHOLD:WINDOW or return:THRESHOLD:WINDOW holds");
-  run->add_option("--agent-plugin", o->plugins, "shared library adding agents (built with SGYM_AGENT_PLUGIN)");
+  add_plugin_option(*run, o->plugins);
   run->add_flag("--no-progress", o->no_progress, "never draw the progress bar");
   auto* resume = run->add_flag("--resume", cfg.resume, "continue the interrupted run in --out from its last checkpoint, bit for bit as if "
                                "uninterrupted (same options needed; without a checkpoint it starts again)");
@@ -155,12 +160,16 @@ void add_run_command(CLI::App& app) {
   run->add_option("--checkpoint-every", o->checkpoint_every, "checkpoint agent, logs and counters every K training episodes for "
                   "--resume; auto (default): every " + std::to_string(static_cast<int>(RunConfig::kAutoCheckpointSeconds)) +
                   " s of wall time; 0: never");
-  run->add_option("--render", o->render_mode, "human: a window (closing it stops the run cleanly: every output is written, summary.json says stopped_early); "
+  auto* render = run->add_option("--render", o->render_mode, "human: a window (closing it stops the run cleanly: every output is written, summary.json says stopped_early); "
                   "rgb: offscreen frames to --render-out")->check(CLI::IsMember({"human", "rgb"}));
-  run->add_option("--render-out", o->render_out, "with --render rgb: NAME.gif, NAME.mp4 or DIR/");
+  // the render flags without --render would be silently ignored: CLI11 refuses them, naming --render
+  run->add_option("--render-out", o->render_out, "with --render rgb: NAME.gif, NAME.mp4 or DIR/")->needs(render);
   run->add_option("--render-every", o->render_every, "render only episodes 0, K, 2K, ... of each env (training and evaluation)")
-      ->check(CLI::PositiveNumber);
-  run->add_option("--render-width", o->render_width, "frame or window width in pixels")->check(CLI::Range(16, 8192));
+      ->check(integer_in(1, kMaxEpisodes))
+      ->needs(render);
+  run->add_option("--render-width", o->render_width, "frame or window width in pixels")
+      ->check(integer_in(kMinWidth, kMaxWidth))
+      ->needs(render);
   run->add_option("--overlay-signals", o->overlay_signals, "with --render: agent signals drawn in the overlay, scalars as "
                   "scrolling traces, vectors (action probabilities, attention) as bars, e.g. rpe,value,action_probs "
                   "(default: the agent's first 3 scalar signals)");

@@ -18,18 +18,19 @@ void add_show_options(CLI::App& c, ShowOptions& show) {
   c.add_option("--env-opt", show.env_opts, "env option key=value (repeatable)");
   c.add_option("--agent-opt", show.agent_opts, "agent option key=value (repeatable)");
   c.add_option("--load", show.load, "agent file to start from (agent.sgym of a run)");
-  c.add_option("--episodes", show.episodes, "episodes to run")->check(CLI::PositiveNumber);
-  c.add_option("--seed", show.seed, "seed (as in sgym run: env reset(seed), agent mix_seed(seed, 1))");
+  c.add_option("--episodes", show.episodes, "episodes to run")->check(integer_in(1, kMaxEpisodes));
+  c.add_option("--seed", show.seed, "seed (as in sgym run: env reset(seed), agent mix_seed(seed, 1))")->check(seed_value());
   auto* signals = c.add_option("--overlay-signals", show.signals, "agent signals in the overlay: scalars as traces, vectors as bars, e.g. rpe,value,action_probs (default: the first 3 scalar ones)");
   add_deprecated_alias(c, "--signals", signals, show.signals);
   c.add_flag("--no-learning", show.no_learning, "freeze the agent (training off)");
   c.add_option("--trajectory", show.trajectory, "also write the trajectory (JSON Lines, RecordTrajectory) for sgym replay");
   add_width_option(c, show.width, "frame width in pixels (height from the env's camera)");
+  add_plugin_option(c, show.plugins);
 }
 
 void add_width_option(CLI::App& c, int& width, const std::string& help) {
-  auto* w = c.add_option("--render-width", width, help)->check(CLI::Range(16, 8192));
-  add_deprecated_alias(c, "--width", w, width)->check(CLI::Range(16, 8192));
+  auto* w = c.add_option("--render-width", width, help)->check(integer_in(kMinWidth, kMaxWidth));
+  add_deprecated_alias(c, "--width", w, width)->check(integer_in(kMinWidth, kMaxWidth));
 }
 
 std::unique_ptr<Env> env_from_registry(const std::string& id, const KeyValues& options) {
@@ -45,6 +46,7 @@ int no_renderer() {
 #ifdef SGYM_WITH_RENDER
 int show(const ShowOptions& o, const std::string& mode, const std::string& replay_file) {
   using namespace sgym::render;
+  load_plugins(o.plugins);  // a bad plugin is reported before any window or file is opened
   const bool window = mode == "play" || (mode == "replay" && o.out.empty());
   std::unique_ptr<FrameSink> sink;
   std::unique_ptr<Viewer> viewer;
@@ -57,16 +59,8 @@ int show(const ShowOptions& o, const std::string& mode, const std::string& repla
   if (mode == "replay") {
     ReplayConfig rc;
     rc.trajectory = replay_file;
-    if (!o.env_opts.empty()) rc.env_options = parse_key_values(o.env_opts, "--env-opt");
-    if (!o.seed_text.empty()) {
-      try {
-        std::size_t used = 0;
-        rc.seed = std::stoull(o.seed_text, &used);
-        if (used != o.seed_text.size()) throw std::invalid_argument("trailing characters");
-      } catch (const std::exception&) {
-        throw UsageError("--seed: '" + o.seed_text + "' is not a non-negative integer");
-      }
-    }
+    if (!o.env_opts.empty()) rc.env_options = key_values(o.env_opts, "--env-opt");
+    if (!o.seed_text.empty()) rc.seed = parse_seed(o.seed_text, "--seed");
     const ReplaySummary r = replay(rc, env_from_registry, *viewer);
     if (sink) sink->close();
     std::cout << "replayed " << r.episodes << " episode(s), " << r.steps << " steps of " << r.env
@@ -76,19 +70,19 @@ int show(const ShowOptions& o, const std::string& mode, const std::string& repla
     return 0;
   }
   RecordConfig cfg;
-  cfg.env_options = parse_key_values(o.env_opts, "--env-opt");
+  cfg.env_options = key_values(o.env_opts, "--env-opt");
   cfg.load = o.load;
   cfg.episodes = o.episodes;
   cfg.every = o.every;
   cfg.seed = o.seed;
   cfg.learn = !o.no_learning;
   cfg.trajectory = o.trajectory;
-  cfg.signals = split_commas(o.signals);
+  cfg.signals = split_commas(o.signals, "--overlay-signals");
   // the registry look-ups happen here; the renderer gets an env and an agent, seeded as sgym run seeds them
   const AgentEntry& agent_e = agent_entry(o.agent);
   auto env = make_env(env_entry(o.env), cfg.env_options);
   auto agent = make_agent(agent_e, env->observation_space(), env->action_space(),
-                          parse_key_values(o.agent_opts, "--agent-opt"), mix_seed(cfg.seed, 1));
+                          key_values(o.agent_opts, "--agent-opt"), mix_seed(cfg.seed, 1));
   const RecordSummary r = record(cfg, std::move(env), *agent, *viewer);
   if (sink) sink->close();
   double sum = 0;

@@ -15,7 +15,7 @@ namespace sgym::cli {
 /// Options of record, play and replay.
 struct ShowOptions {
   std::string env, agent = "random", load, out, trajectory, seed_text;
-  std::vector<std::string> env_opts, agent_opts, signals;
+  std::vector<std::string> env_opts, agent_opts, signals, plugins;
   int episodes = 1, every = 1, width = 640;
   std::uint64_t seed = 0;
   bool overlay = false, no_learning = false;

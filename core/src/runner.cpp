@@ -46,18 +46,18 @@ Criterion Criterion::parse(const std::string& text) {
                            "e.g. accuracy:0.9:50, got '" + text + "'";
   const auto a = text.find(':');
   const auto b = a == std::string::npos ? a : text.find(':', a + 1);
-  if (b == std::string::npos) throw UsageError("--criterion: " + form);
+  if (b == std::string::npos) throw UsageError("criterion: " + form);
   Criterion c;
   const std::string m = text.substr(0, a);
   if (m == "accuracy") c.measure = Measure::kAccuracy;
   else if (m == "return") c.measure = Measure::kReturn;
-  else throw UsageError("--criterion: " + form);
-  c.threshold = detail::parse_double("--criterion", "THRESHOLD", text.substr(a + 1, b - a - 1),
+  else throw UsageError("criterion: " + form);
+  c.threshold = detail::parse_double("criterion", "THRESHOLD", text.substr(a + 1, b - a - 1),
                                      -1e300, 1e300, "a finite number");
-  c.window = static_cast<int>(detail::parse_int("--criterion", "WINDOW", text.substr(b + 1), 1,
+  c.window = static_cast<int>(detail::parse_int("criterion", "WINDOW", text.substr(b + 1), 1,
                                                 1000000, "[1, 1000000]"));
   if (c.measure == Measure::kAccuracy && (c.threshold < 0 || c.threshold > 1))
-    throw UsageError("--criterion: an accuracy threshold must be in [0, 1], got " + format_number(c.threshold));
+    throw UsageError("criterion: an accuracy threshold must be in [0, 1], got " + format_number(c.threshold));
   return c;
 }
 
@@ -256,24 +256,24 @@ json summary_json(const RunSummary& s, const RunConfig& cfg, int tail, const jso
 }  // namespace
 
 RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry& agent_entry) {
-  if (cfg.episodes < 1) throw UsageError("--episodes must be >= 1, got " + std::to_string(cfg.episodes));
-  if (cfg.eval_every < 0) throw UsageError("--eval-every must be >= 0, got " + std::to_string(cfg.eval_every));
-  if (cfg.eval_episodes < 1) throw UsageError("--eval-episodes must be >= 1, got " + std::to_string(cfg.eval_episodes));
-  if (cfg.out_dir.empty()) throw UsageError("--out: an output directory is required");
+  if (cfg.episodes < 1) throw UsageError("RunConfig: episodes must be >= 1, got " + std::to_string(cfg.episodes));
+  if (cfg.eval_every < 0) throw UsageError("RunConfig: eval_every must be >= 0, got " + std::to_string(cfg.eval_every));
+  if (cfg.eval_episodes < 1) throw UsageError("RunConfig: eval_episodes must be >= 1, got " + std::to_string(cfg.eval_episodes));
+  if (cfg.out_dir.empty()) throw UsageError("RunConfig: out_dir (the output directory) is required");
   if (cfg.checkpoint_every < RunConfig::kCheckpointAuto)
-    throw UsageError("--checkpoint-every must be >= 0 episodes (or auto), got " + std::to_string(cfg.checkpoint_every));
-  if (cfg.resume && cfg.overwrite) throw UsageError("--resume and --overwrite exclude each other");
+    throw UsageError("RunConfig: checkpoint_every must be >= 0 episodes (or kCheckpointAuto), got " + std::to_string(cfg.checkpoint_every));
+  if (cfg.resume && cfg.overwrite) throw UsageError("RunConfig: resume and overwrite exclude each other");
 
   if (!(cfg.obs_noise_sd >= 0) || !std::isfinite(cfg.obs_noise_sd))
-    throw UsageError("--obs-noise must be a finite number >= 0, got " + format_number(cfg.obs_noise_sd));
+    throw UsageError("RunConfig: obs_noise_sd must be a finite number >= 0, got " + format_number(cfg.obs_noise_sd));
   if (cfg.obs_delay_steps < 0)
-    throw UsageError("--obs-delay must be >= 0 steps, got " + std::to_string(cfg.obs_delay_steps));
+    throw UsageError("RunConfig: obs_delay_steps must be >= 0, got " + std::to_string(cfg.obs_delay_steps));
   // the env as the agent senses it: sensor noise, then conduction delay
   auto sensed_env = [&] {
     std::unique_ptr<Env> e = make_env(env_entry, cfg.env_options);
     if (cfg.obs_noise_sd > 0) {
       if (!e->observation_space().is_box())
-        throw UsageError("--obs-noise needs a Box observation space; " + env_entry.id + " has " +
+        throw UsageError("RunConfig: obs_noise_sd needs a Box observation space; " + env_entry.id + " has " +
                          e->observation_space().describe());
       e = std::make_unique<ObservationNoise>(std::move(e), cfg.obs_noise_sd);
     }
@@ -297,7 +297,7 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
     if (!known) {
       std::string valid;
       for (const auto& n : names) valid += (valid.empty() ? "" : ", ") + n;
-      throw UsageError("--record: agent " + agent->id() + " has no signal '" + r + "'; its signals: " +
+      throw UsageError("RunConfig: record: agent " + agent->id() + " has no signal '" + r + "'; its signals: " +
                        (valid.empty() ? "(none)" : valid));
     }
   }

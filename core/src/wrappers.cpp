@@ -123,6 +123,15 @@ ObservationDelay::ObservationDelay(std::unique_ptr<Env> inner, int steps)
   if (steps < 0)
     throw UsageError("ObservationDelay: steps (the observation delay) must be an integer >= 0, got " +
                      std::to_string(steps));
+  const int limit = spec().max_episode_steps;
+  if (limit > 0 && steps > limit)
+    throw UsageError("ObservationDelay: steps (the observation delay) must be at most " + std::to_string(limit) +
+                     ", the max_episode_steps of " + spec().id + ", got " + std::to_string(steps));
+  // without a time limit: a bound that keeps the ring (steps + 1 observations) a sane size
+  constexpr int kMaxSteps = 100000;
+  if (steps > kMaxSteps)
+    throw UsageError("ObservationDelay: steps (the observation delay) must be at most " + std::to_string(kMaxSteps) +
+                     ", got " + std::to_string(steps));
   ring_.assign(static_cast<std::size_t>(steps + 1) * obs_.size(), 0.0f);
 }
 

@@ -78,10 +78,12 @@ class Agent {
 
   /// Version of the derived class's state layout; bump when save_state changes.
   virtual std::uint32_t state_version() const { return 1; }
-  /// Writes the parameters (not per-episode state).
-  virtual void save_state(StateWriter& w) const = 0;
+  /// Writes the parameters (not per-episode state). The default writes nothing: an agent without
+  /// learned parameters (random, oracles, heuristics) need not override it; the base still saves
+  /// its id, spaces, RNG state and training flag.
+  virtual void save_state(StateWriter&) const {}
   /// Reads what save_state wrote; may throw FileFormatError (the base then restores the agent).
-  virtual void load_state(StateReader& r) = 0;
+  virtual void load_state(StateReader&) {}
 
   Rng rng_;
   Space obs_space_;
