@@ -119,7 +119,10 @@ class AugmentRecurrent final : public Agent {
     }
     net_.forward(next_obs, &rng_);
     if (truncated) {
-      net_.truncated(reward, training());
+      // SARSA at a time-limit cut: bootstrap from q of the action the policy selects at the next
+      // state (drawn, never taken: the episode ends here), then the trial's tags are discarded
+      choose();
+      net_.truncated(static_cast<int>(action_.index), reward, training());
       net_.reset_trial();
       return;
     }
