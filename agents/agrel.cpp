@@ -49,7 +49,7 @@ const OptionSet<AgrelConfig>& options() {
         .add("beta", &C::beta, "", "learning rate [choice]", 0.0, 10.0)
         .add_choice("rpe", &C::rpe, {"agrel", "td"},
                     "reward-prediction error at the step that ends a trial: agrel = Roelfsema & van Ooyen 2005 (-1 unrewarded, (1 - p_a)/p_a rewarded: the expected update is the cross-entropy gradient); td = r - Z_a (+ gamma E[Z'] within a trial)")
-        .add("gamma", &C::gamma, "", "discount per step; 0 = the one-step rule of Roelfsema & van Ooyen 2005 (0.9 as in AuGMEnT)", 0.0, 1.0)
+        .add("gamma", &C::gamma, "per step", "discount per step (a published per-step value, not converted from ms); 0 = the one-step rule of Roelfsema & van Ooyen 2005 (0.9 as in AuGMEnT)", 0.0, 1.0)
         .add_choice("selection", &C::selection, {"softmax", "max_boltzmann"},
                     "softmax: stochastic winner-take-all (Roelfsema & van Ooyen 2005); max_boltzmann: greedy with prob 1-epsilon")
         .add("temperature", &C::temperature, "", "softmax temperature; 1 = the paper's selection probability exp(Z_a) / sum_b exp(Z_b)", 1e-6, 1e6)

@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
     auto env = sgym::make_env("BCINeurofeedback-v0", {{"gain", gain}});
     const double dt_min = env->spec().dt_ms / 60000.0;
     auto agent = sgym::make_agent("np-actor-critic", env->observation_space(), env->action_space(),
-                                  {{"noise_sd", noise}, {"activity_cost", cost}}, sgym::mix_seed(static_cast<std::uint64_t>(s), 1));
+                                  {{"noise_sd", noise}, {"activity_cost", cost}}, sgym::mix_seed(static_cast<std::uint64_t>(s), 1),
+                                  {env->spec().dt_ms});
     for (int session = 0; session < sessions; ++session) {
       double correct = 0, steps = 0, plus = 0, minus = 0, zero = 0;
       for (int t = 0; t < per_session; ++t) {
