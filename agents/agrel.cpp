@@ -3,12 +3,19 @@
 // units compete in a stochastic winner-take-all; only the winner's weights change, and the input →
 // hidden weights change only where the winner's feedback reaches (the attention gate):
 //   h = σ(W x),   Z = V [h; 1],   a ~ softmax(Z / τ)           (stochastic winner-take-all)
-//   δ_t = r_{t+1} + γ Σ_b π(b | x_{t+1}) Z_b(x_{t+1}) − Z_a(x_t)   (γ = 0 or a terminal step: δ = r − Z_a)
+//   at the step that ends a trial (rpe = agrel, the paper's rule):
+//     δ = −1 when unrewarded (r ≤ 0);  f(δ) = δ/(1 − δ) with δ = 1 − π(a) when rewarded: f = (1 − π_a)/π_a
+//   at any other step, and always with rpe = td:
+//     δ_t = r_{t+1} + γ Σ_b π(b | x_{t+1}) Z_b(x_{t+1}) − Z_a(x_t)   (γ = 0 or a terminal step: δ = r − Z_a)
 //   V_a ← V_a + β δ [h; 1]                                    (winner only: rule 2)
 //   W_j ← W_j + β δ · h_j (1 − h_j) · FB_{a j} · x            (rule 3, FB = V_a symmetric, or fixed random)
-// For a one-step classification trial (the paper's setting) δ = r − Z_a is the paper's reward
-// prediction error of the winner; γ > 0 bootstraps across the steps of a multi-step trial (fixate,
-// then choose) with the expected winner activity at the next step (expected SARSA).
+// Why the paper's δ: the winner a is drawn with probability π_a, so over trials
+//   E[ΔV_k] = β [π_c (1 − π_c)/π_c · 1(k = c) − π_k · 1(k ≠ c)] h̃ = β (1(k = c) − π_k) h̃,
+// which is τ times the gradient of log π_c (the negative cross-entropy) for π = softmax(Z/τ); through
+// the gate the same holds for W (backpropagation of that error through the winner's feedback). The
+// td variant (δ = r − Z_a) treats Z as reward predictions and has no such identity. γ > 0 bootstraps
+// across the steps of a multi-step trial (fixate, then choose) with the expected winner activity at
+// the next step (expected SARSA) — outside the paper, whose trials are one step.
 #include <string_view>
 #include <utility>
 
@@ -24,10 +31,11 @@ namespace {
 
 struct AgrelConfig {
   int hidden = 20;                     // hidden units [choice]
-  double beta = 0.2;                   // learning rate [choice: 0.05 learned 10x slower, 0.5 diverged]
+  double beta = 0.1;                   // learning rate [choice: with the paper's error, 0.05 and 0.2 learned worse; see docs]
+  std::string rpe = "agrel";           // agrel: the paper's −1 / f(δ) at a trial's end; td: r + γ E[Z'] − Z_a throughout
   double gamma = 0.9;                  // discount per step; 0 = the one-step rule of the 2005 paper (AuGMEnT's 0.9 otherwise)
   std::string selection = "softmax";   // softmax (stochastic WTA) or max_boltzmann
-  double temperature = 0.1;            // softmax temperature [choice]
+  double temperature = 1.0;            // softmax temperature: 1 = π_a = exp(Z_a) / Σ exp(Z_b), the paper's winner-take-all
   double epsilon = 0.025;              // max_boltzmann exploration (AuGMEnT's 0.025, Rombouts et al. 2015)
   std::string feedback = "symmetric";  // symmetric (FB = V) or random (fixed random feedback weights)
   double init_range = 0.25;            // weights U(−r, r) (AuGMEnT's 0.25, Rombouts et al. 2015)
@@ -39,10 +47,12 @@ const OptionSet<AgrelConfig>& options() {
     OptionSet<C> s("agrel");
     s.add("hidden", &C::hidden, "units", "sigmoid hidden units [choice]", 1, 100000)
         .add("beta", &C::beta, "", "learning rate [choice]", 0.0, 10.0)
-        .add("gamma", &C::gamma, "", "discount per step; 0 = the one-step rule of Roelfsema & van Ooyen 2005 (0.9 as in AuGMEnT)", 0.0, 1.0)
+        .add_choice("rpe", &C::rpe, {"agrel", "td"},
+                    "reward-prediction error at the step that ends a trial: agrel = Roelfsema & van Ooyen 2005 (-1 unrewarded, (1 - p_a)/p_a rewarded: the expected update is the cross-entropy gradient); td = r - Z_a (+ gamma E[Z'] within a trial)")
+        .add("gamma", &C::gamma, "per step", "discount per step (a published per-step value, not converted from ms); 0 = the one-step rule of Roelfsema & van Ooyen 2005 (0.9 as in AuGMEnT)", 0.0, 1.0)
         .add_choice("selection", &C::selection, {"softmax", "max_boltzmann"},
                     "softmax: stochastic winner-take-all (Roelfsema & van Ooyen 2005); max_boltzmann: greedy with prob 1-epsilon")
-        .add("temperature", &C::temperature, "", "softmax temperature [choice]", 1e-6, 1e6)
+        .add("temperature", &C::temperature, "", "softmax temperature; 1 = the paper's selection probability exp(Z_a) / sum_b exp(Z_b)", 1e-6, 1e6)
         .add("epsilon", &C::epsilon, "", "max_boltzmann exploration probability (0.025 as in AuGMEnT, Rombouts et al. 2015)", 0.0, 1.0)
         .add_choice("feedback", &C::feedback, {"symmetric", "random"},
                     "feedback weights from the winner to the hidden units: its feedforward weights, or fixed random (feedback alignment)")
@@ -116,7 +126,13 @@ class Agrel final : public Agent {
       policy(z_next_, p_next_);
       next_value = p_next_.dot(z_next_);
     }
-    rpe_ = learning::td_error(reward, z_(a), next_value, cfg_.gamma, terminated);
+    if (terminated && cfg_.rpe == "agrel") {
+      // the paper's error: −1 unrewarded; f(δ) = δ/(1 − δ) of δ = 1 − π_a rewarded
+      const double pa = p_(a);
+      rpe_ = reward > 0.0 ? (1.0 - pa) / pa : -1.0;
+    } else {
+      rpe_ = learning::td_error(reward, z_(a), next_value, cfg_.gamma, terminated);
+    }
     if (!training()) return;
     // the gate uses the winner's feedback weights before this step's change
     const auto h = h_.head(nh_);

@@ -43,8 +43,8 @@ const OptionSet<AugmentConfig>& options() {
     using C = AugmentConfig;
     OptionSet<C> s("augment");
     s.add("beta", &C::beta, "", "learning rate β (Rombouts et al. 2015; ReScience replication beta = 0.15)", 0.0, 10.0)
-        .add("lambda", &C::lambda, "", "tag decay λ: tags decay by λγ per step (Rombouts et al. 2015: 0.2)", 0.0, 1.0)
-        .add("gamma", &C::gamma, "", "discount factor γ (Rombouts et al. 2015: 0.9)", 0.0, 1.0)
+        .add("lambda", &C::lambda, "per step", "tag decay λ: tags decay by λγ per step; the paper fixes it per step (Rombouts et al. 2015: 0.2), so it is not converted from ms", 0.0, 1.0)
+        .add("gamma", &C::gamma, "per step", "discount factor γ per step; the paper fixes it per step (Rombouts et al. 2015: 0.9)", 0.0, 1.0)
         .add("epsilon", &C::epsilon, "", "max-Boltzmann exploration: probability of a softmax draw instead of the greedy action (Rombouts et al. 2015: 0.025)", 0.0, 1.0)
         .add("temperature", &C::temperature, "", "softmax temperature of exploratory draws (1 in Rombouts et al. 2015 and the ReScience replication)", 1e-6, 1e6)
         .add("theta", &C::theta, "", "sigmoid offset θ of the association units, σ(a) = 1/(1+exp(θ−a)) (Rombouts et al. 2015: 2.5)", -100.0, 100.0)
@@ -112,7 +112,10 @@ class Augment final : public Agent {
     }
     net_.forward(next_obs);
     if (truncated) {
-      net_.truncated(reward, training());
+      // SARSA at a time-limit cut: bootstrap from q of the action the policy selects at the next
+      // state (drawn, never taken: the episode ends here), then the trial's tags are discarded
+      choose();
+      net_.truncated(static_cast<int>(action_.index), reward, training());
       net_.reset_trial();
       reset_attention();
       return;

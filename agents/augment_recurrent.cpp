@@ -54,8 +54,8 @@ const OptionSet<AugmentRecurrentConfig>& options() {
     using C = AugmentRecurrentConfig;
     OptionSet<C> s(kId);
     s.add("beta", &C::beta, "", "learning rate β [choice: 0.02, 0.05, 0.15 tried on CurveTracing-v0; AuGMEnT's 0.15 makes q oscillate here, where a shared weight's tag sums over positions]", 0.0, 10.0)
-        .add("lambda", &C::lambda, "", "tag decay λ: tags decay by λγ per step (Rombouts et al. 2015: 0.2)", 0.0, 1.0)
-        .add("gamma", &C::gamma, "", "discount factor γ (Rombouts et al. 2015: 0.9)", 0.0, 1.0)
+        .add("lambda", &C::lambda, "per step", "tag decay λ: tags decay by λγ per step; AuGMEnT fixes it per step (Rombouts et al. 2015: 0.2), so it is not converted from ms", 0.0, 1.0)
+        .add("gamma", &C::gamma, "per step", "discount factor γ per step; AuGMEnT fixes it per step (Rombouts et al. 2015: 0.9)", 0.0, 1.0)
         .add("epsilon", &C::epsilon, "", "max-Boltzmann exploration: probability of a softmax draw instead of the greedy action [choice: Rombouts et al. 2015 use 0.025 with 3 actions; here one action per retinal position]", 0.0, 1.0)
         .add("temperature", &C::temperature, "", "softmax temperature of exploratory draws (Rombouts et al. 2015: 1)", 1e-6, 1e6)
         .add("theta", &C::theta, "", "offset θ of the map units, σ(z) = 1/(1+exp(θ−z)) [choice: Rombouts et al. 2015 use 2.5 for association units; 0 keeps the units at their steepest so the feedback survives the iterations]", -100.0, 100.0)
@@ -119,7 +119,10 @@ class AugmentRecurrent final : public Agent {
     }
     net_.forward(next_obs, &rng_);
     if (truncated) {
-      net_.truncated(reward, training());
+      // SARSA at a time-limit cut: bootstrap from q of the action the policy selects at the next
+      // state (drawn, never taken: the episode ends here), then the trial's tags are discarded
+      choose();
+      net_.truncated(static_cast<int>(action_.index), reward, training());
       net_.reset_trial();
       return;
     }

@@ -21,6 +21,7 @@
 #include "learning/features.hpp"
 #include "learning/gated_update.hpp"
 #include "learning/td.hpp"
+#include "learning/timing.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/error.hpp"
 
@@ -30,8 +31,10 @@ namespace {
 struct NpActorCriticConfig {
   double alpha_critic = 0.1;        // critic learning rate per step [choice]
   double alpha_actor = 0.05;        // actor learning rate per step [choice]
-  double gamma = 0.98;              // discount per step [choice]
-  double lambda = 0.8;              // trace decay [choice]
+  double gamma = 0.98;              // discount per step [choice]: the fallback without a dt
+  double lambda = 0.8;              // trace decay [choice]: the fallback without a dt
+  double discount_ms = 0.0;         // discount time constant, γ = exp(−dt/τ); 0 = gamma per step (see docs: 2000 failed)
+  double trace_ms = 0.0;            // eligibility time constant; 0 = lambda per step (1000 diverged on ArmReach-v0)
   double noise_sd = 0.2;            // σ of the injected noise, as a fraction of the action half-range [choice]
   std::string encoding = "linear";  // linear, rbf or random features
   int features = 100;               // basis functions for rbf / random
@@ -46,8 +49,10 @@ const OptionSet<NpActorCriticConfig>& options() {
     OptionSet<C> s("np-actor-critic");
     s.add("alpha_critic", &C::alpha_critic, "", "critic learning rate per step [choice]", 0.0, 10.0)
         .add("alpha_actor", &C::alpha_actor, "", "actor (node perturbation) learning rate per step [choice]", 0.0, 10.0)
-        .add("gamma", &C::gamma, "", "discount per step [choice]", 0.0, 1.0)
-        .add("lambda", &C::lambda, "", "eligibility-trace decay, traces decay by gamma*lambda [choice]", 0.0, 1.0)
+        .add("gamma", &C::gamma, "per step", "discount per step; used instead of discount_ms when given, or when the env has no dt [choice]", 0.0, 1.0)
+        .add("lambda", &C::lambda, "per step", "eligibility-trace decay, traces decay by gamma*lambda per step; used instead of trace_ms when given, or when the env has no dt [choice]", 0.0, 1.0)
+        .add("discount_ms", &C::discount_ms, "ms", "time constant of the critic's discount: gamma = exp(-dt/discount_ms) per env step; 0 = gamma per step (the default: 2000 ms with trace_ms 1000 broke learning, see the agent's docs)", 0.0, 1e7)
+        .add("trace_ms", &C::trace_ms, "ms", "time constant of the eligibility traces: they decay by exp(-dt/trace_ms) per env step; synaptic tags last ~1 s (Yagishita et al. 2014; Gerstner et al. 2018), but 1000 ms broke learning here (see the agent's docs), so 0 = lambda per step is the default", 0.0, 1e7)
         .add("noise_sd", &C::noise_sd, "", "sd of the Gaussian noise injected into each motor unit, as a fraction of the action half-range (Fiete & Seung 2006 node perturbation; > 0, the rule learns from the noise) [choice]", 1e-6, 10.0)
         .add_choice("encoding", &C::encoding, {"linear", "rbf", "random"},
                     "state features: the observation + bias, Gaussian RBFs at random centres, or random Fourier features")
@@ -62,9 +67,11 @@ const OptionSet<NpActorCriticConfig>& options() {
 
 class NpActorCritic final : public Agent {
  public:
-  NpActorCritic(const Space& obs, const Space& act, const NpActorCriticConfig& c, std::uint64_t seed)
+  NpActorCritic(const Space& obs, const Space& act, const NpActorCriticConfig& c, const learning::TdDecays& d,
+                std::uint64_t seed)
       : Agent("np-actor-critic", obs, act, seed),
         cfg_(c),
+        decays_(d),
         enc_(learning::FeatureEncoder::parse_kind(c.encoding), static_cast<Eigen::Index>(obs.flat_size()), c.features,
              c.width, {}, rng_),
         n_(enc_.size()),
@@ -125,9 +132,9 @@ class NpActorCritic final : public Agent {
   void observe(double reward, std::span<const float> next_obs, bool terminated, bool) override {
     enc_.encode(next_obs, phi_next_);
     const double v_next = terminated ? 0.0 : v_.dot(phi_next_);
-    rpe_ = learning::td_error(reward - cost_, v_.dot(phi_), v_next, cfg_.gamma, terminated);
+    rpe_ = learning::td_error(reward - cost_, v_.dot(phi_), v_next, decays_.gamma, terminated);
     if (training()) {
-      const double decay = cfg_.gamma * cfg_.lambda;
+      const double decay = decays_.trace;
       trace_v_.update(decay, phi_);
       // node perturbation's 1/σ² (Fiete & Seung 2006): ξ/σ² is ∇_μ log N(·; μ, σ²)
       score_ = xi_ / (cfg_.noise_sd * cfg_.noise_sd);
@@ -168,6 +175,7 @@ class NpActorCritic final : public Agent {
 
  private:
   NpActorCriticConfig cfg_;
+  learning::TdDecays decays_;  // γ and the trace decay per step (from ms with the env's dt, or per step)
   learning::FeatureEncoder enc_;
   Eigen::Index n_, k_;
   Eigen::VectorXd v_;
@@ -179,6 +187,20 @@ class NpActorCritic final : public Agent {
   double rpe_ = 0.0, value_ = 0.0;
   double cost_ = 0.0;  // metabolic cost of the last action (activity_cost)
 };
+
+std::unique_ptr<Agent> make(const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed,
+                            const AgentContext& context) {
+  const NpActorCriticConfig c = options().parse(kv);
+  if (c.activity_cost > 0.0)
+    for (std::size_t i = 0; i < act.flat_size(); ++i)
+      if (!std::isfinite(act.low()[i]) || !std::isfinite(act.high()[i]) || act.high()[i] <= act.low()[i])
+        throw UsageError("np-actor-critic: activity_cost = " + format_number(c.activity_cost) +
+                         " needs bounded actions (low < high, finite); action dimension " + std::to_string(i) + " is not");
+  const NpActorCriticConfig defaults;
+  const learning::TdDecays d = learning::resolve_td_decays("np-actor-critic", kv, c.gamma, c.lambda, c.discount_ms,
+                                                           defaults.discount_ms, c.trace_ms, defaults.trace_ms, context.dt_ms);
+  return std::make_unique<NpActorCritic>(obs, act, c, d, seed);
+}
 
 }  // namespace
 
@@ -193,14 +215,10 @@ AgentEntry np_actor_critic_entry() {
             return "";
           },
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
-            const NpActorCriticConfig c = options().parse(kv);
-            if (c.activity_cost > 0.0)
-              for (std::size_t i = 0; i < act.flat_size(); ++i)
-                if (!std::isfinite(act.low()[i]) || !std::isfinite(act.high()[i]) || act.high()[i] <= act.low()[i])
-                  throw UsageError("np-actor-critic: activity_cost = " + format_number(c.activity_cost) +
-                                   " needs bounded actions (low < high, finite); action dimension " + std::to_string(i) + " is not");
-            return std::make_unique<NpActorCritic>(obs, act, c, seed);
-          }};
+            return make(obs, act, kv, seed, {});
+          },
+          {},
+          make};
 }
 
 }  // namespace sgym

@@ -108,8 +108,8 @@ const AgentEntry& agent_entry(const std::string& id) {
 }
 
 std::unique_ptr<Agent> make_agent(const std::string& id, const Space& obs, const Space& act,
-                                  const KeyValues& options, std::uint64_t seed) {
-  return make_agent(agent_entry(id), obs, act, options, seed);
+                                  const KeyValues& options, std::uint64_t seed, const AgentContext& context) {
+  return make_agent(agent_entry(id), obs, act, options, seed, context);
 }
 
 }  // namespace sgym

@@ -18,6 +18,7 @@
 #include "learning/gated_update.hpp"
 #include "learning/selection.hpp"
 #include "learning/td.hpp"
+#include "learning/timing.hpp"
 #include "sgym/agents.hpp"
 
 namespace sgym {
@@ -26,8 +27,10 @@ namespace {
 struct TdActorCriticConfig {
   double alpha_critic = 0.1;            // critic learning rate per step [choice]
   double alpha_actor = 0.02;            // actor learning rate per step [choice: 0.02 / τ = 0.1 per unit preference, the step of the rule before its 1/τ]
-  double gamma = 0.9;                   // discount per step (AuGMEnT's 0.9, Rombouts et al. 2015)
-  double lambda = 0.5;                  // trace decay [choice]
+  double gamma = 0.9;                   // discount per step (AuGMEnT's 0.9, Rombouts et al. 2015): the fallback without a dt
+  double lambda = 0.5;                  // trace decay [choice]: the fallback without a dt
+  double discount_ms = 0.0;             // discount time constant, γ = exp(−dt/τ); 0 = gamma per step (see docs: 2000 failed)
+  double trace_ms = 0.0;                // eligibility time constant, traces decay by exp(−dt/τ); 0 = lambda per step (1000 failed)
   std::string trace = "accumulating";   // critic trace kind
   std::string actor_trace = "gradient"; // gradient (policy gradient) or three_factor (pre × post)
   std::string selection = "softmax";    // softmax or epsilon_greedy
@@ -42,8 +45,10 @@ const OptionSet<TdActorCriticConfig>& options() {
     OptionSet<C> s("td-actor-critic");
     s.add("alpha_critic", &C::alpha_critic, "", "critic learning rate per step [choice]", 0.0, 10.0)
         .add("alpha_actor", &C::alpha_actor, "", "actor learning rate per step; the softmax score carries 1/temperature, so the step per unit of preference is alpha_actor/temperature [choice]", 0.0, 10.0)
-        .add("gamma", &C::gamma, "", "discount per step (0.9 as in AuGMEnT, Rombouts et al. 2015)", 0.0, 1.0)
-        .add("lambda", &C::lambda, "", "eligibility-trace decay, traces decay by gamma*lambda [choice]", 0.0, 1.0)
+        .add("gamma", &C::gamma, "per step", "discount per step; used instead of discount_ms when given, or when the env has no dt (0.9 as in AuGMEnT, Rombouts et al. 2015)", 0.0, 1.0)
+        .add("lambda", &C::lambda, "per step", "eligibility-trace decay, traces decay by gamma*lambda per step; used instead of trace_ms when given, or when the env has no dt [choice]", 0.0, 1.0)
+        .add("discount_ms", &C::discount_ms, "ms", "time constant of the critic's discount: gamma = exp(-dt/discount_ms) per env step; 0 = gamma per step (the default: 2000 ms with trace_ms 1000 broke learning, see the agent's docs)", 0.0, 1e7)
+        .add("trace_ms", &C::trace_ms, "ms", "time constant of the eligibility traces: they decay by exp(-dt/trace_ms) per env step; synaptic tags last ~1 s (Yagishita et al. 2014; Gerstner et al. 2018), but 1000 ms broke learning here (see the agent's docs), so 0 = lambda per step is the default", 0.0, 1e7)
         .add_choice("trace", &C::trace, {"accumulating", "replacing"}, "critic eligibility trace kind")
         .add_choice("actor_trace", &C::actor_trace, {"gradient", "three_factor"},
                     "actor eligibility: (onehot(a) - pi) x (policy gradient) or onehot(a) x (pre x post, rule 2)")
@@ -58,9 +63,11 @@ const OptionSet<TdActorCriticConfig>& options() {
 
 class TdActorCritic final : public Agent {
  public:
-  TdActorCritic(const Space& obs, const Space& act, const TdActorCriticConfig& c, std::uint64_t seed)
+  TdActorCritic(const Space& obs, const Space& act, const TdActorCriticConfig& c, const learning::TdDecays& d,
+                std::uint64_t seed)
       : Agent("td-actor-critic", obs, act, seed),
         cfg_(c),
+        decays_(d),
         n_obs_(static_cast<Eigen::Index>(obs.flat_size())),
         n_(n_obs_ + (c.bias ? 1 : 0)),
         k_(static_cast<Eigen::Index>(act.n())),
@@ -111,9 +118,9 @@ class TdActorCritic final : public Agent {
     const bool terminated = episode_terminated || trial_end;
     load(next_obs, x_next_);
     const double v_next = terminated ? 0.0 : v_.dot(x_next_);
-    rpe_ = learning::td_error(reward, v_.dot(x_), v_next, cfg_.gamma, terminated);
+    rpe_ = learning::td_error(reward, v_.dot(x_), v_next, decays_.gamma, terminated);
     if (training()) {
-      const double decay = cfg_.gamma * cfg_.lambda;
+      const double decay = decays_.trace;
       const auto a = static_cast<std::size_t>(action_.index);
       trace_v_.update(decay, x_);
       if (cfg_.actor_trace == "gradient") {
@@ -162,6 +169,7 @@ class TdActorCritic final : public Agent {
   }
 
   TdActorCriticConfig cfg_;
+  learning::TdDecays decays_;  // γ and the trace decay per step (from ms with the env's dt, or per step)
   Eigen::Index n_obs_, n_, k_;
   Eigen::VectorXd v_;
   Eigen::MatrixXd theta_;
@@ -172,6 +180,16 @@ class TdActorCritic final : public Agent {
   double rpe_ = 0.0, value_ = 0.0;
   bool trial_end_ = false;  // trial_ended() came before this observe()
 };
+
+
+std::unique_ptr<Agent> make(const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed,
+                            const AgentContext& context) {
+  const TdActorCriticConfig c = options().parse(kv);
+  const TdActorCriticConfig defaults;
+  const learning::TdDecays d = learning::resolve_td_decays("td-actor-critic", kv, c.gamma, c.lambda, c.discount_ms,
+                                                           defaults.discount_ms, c.trace_ms, defaults.trace_ms, context.dt_ms);
+  return std::make_unique<TdActorCritic>(obs, act, c, d, seed);
+}
 
 }  // namespace
 
@@ -186,8 +204,10 @@ AgentEntry td_actor_critic_entry() {
             return "";
           },
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
-            return std::make_unique<TdActorCritic>(obs, act, options().parse(kv), seed);
-          }};
+            return make(obs, act, kv, seed, {});
+          },
+          {},
+          make};
 }
 
 }  // namespace sgym

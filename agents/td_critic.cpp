@@ -8,6 +8,7 @@
 #include <Eigen/Core>
 
 #include "learning/td.hpp"
+#include "learning/timing.hpp"
 #include "sgym/agents.hpp"
 
 namespace sgym {
@@ -17,6 +18,8 @@ struct TdCriticConfig {
   double alpha = 0.1;                  // learning rate per step
   double gamma = 0.98;                 // discount per step
   double lambda = 0.0;                 // trace decay; 0 = TD(0), the one-step backup of the 1997 model
+  double discount_ms = 0.0;            // discount as a time constant (0 = use gamma per step, the default)
+  double trace_ms = 0.0;               // trace time constant (0 = use lambda per step, the default)
   std::string trace = "accumulating";  // accumulating or replacing eligibility trace
 };
 
@@ -24,8 +27,10 @@ const OptionSet<TdCriticConfig>& options() {
   static const OptionSet<TdCriticConfig> set = [] {
     OptionSet<TdCriticConfig> s("td-critic");
     s.add("alpha", &TdCriticConfig::alpha, "", "learning rate per step", 0.0, 1.0)
-        .add("gamma", &TdCriticConfig::gamma, "", "discount factor per step", 0.0, 1.0)
-        .add("lambda", &TdCriticConfig::lambda, "", "eligibility-trace decay (0 = TD(0))", 0.0, 1.0)
+        .add("gamma", &TdCriticConfig::gamma, "per step", "discount factor per step (the TD model of dopamine is per time bin: Schultz, Dayan & Montague 1997)", 0.0, 1.0)
+        .add("lambda", &TdCriticConfig::lambda, "per step", "eligibility-trace decay, traces decay by gamma*lambda per step (0 = TD(0), the 1997 model)", 0.0, 1.0)
+        .add("discount_ms", &TdCriticConfig::discount_ms, "ms", "discount as a time constant instead of gamma: gamma = exp(-dt/discount_ms) per env step (needs the env's dt; 0 = off)", 0.0, 1e7)
+        .add("trace_ms", &TdCriticConfig::trace_ms, "ms", "trace time constant instead of lambda: traces decay by exp(-dt/trace_ms) per env step (needs the env's dt; 0 = off)", 0.0, 1e7)
         .add_choice("trace", &TdCriticConfig::trace, {"accumulating", "replacing"}, "eligibility trace kind");
     return s;
   }();
@@ -34,9 +39,10 @@ const OptionSet<TdCriticConfig>& options() {
 
 class TdCritic final : public Agent {
  public:
-  TdCritic(const Space& obs, const Space& act, const TdCriticConfig& c, std::uint64_t seed)
+  TdCritic(const Space& obs, const Space& act, const TdCriticConfig& c, const learning::TdDecays& d, std::uint64_t seed)
       : Agent("td-critic", obs, act, seed),
         cfg_(c),
+        decays_(d),
         n_(static_cast<Eigen::Index>(obs.flat_size())),
         w_(Eigen::VectorXd::Zero(n_)),
         x_(Eigen::VectorXd::Zero(n_)),
@@ -59,9 +65,9 @@ class TdCritic final : public Agent {
     load(next_obs, x_next_);
     const double v = w_.dot(x_);
     const double v_next = terminated ? 0.0 : w_.dot(x_next_);
-    rpe_ = learning::td_error(reward, v, v_next, cfg_.gamma, terminated);
+    rpe_ = learning::td_error(reward, v, v_next, decays_.gamma, terminated);
     if (training()) {
-      trace_.update(cfg_.gamma * cfg_.lambda, x_);
+      trace_.update(decays_.trace, x_);
       w_ += cfg_.alpha * rpe_ * trace_.values();
     }
     value_ = v_next;
@@ -87,12 +93,22 @@ class TdCritic final : public Agent {
   }
 
   TdCriticConfig cfg_;
+  learning::TdDecays decays_;  // γ and the trace decay per step
   Eigen::Index n_;
   Eigen::VectorXd w_, x_, x_next_;
   learning::EligibilityTrace trace_;
   Action action_;
   double rpe_ = 0.0, value_ = 0.0;
 };
+
+// the per-step defaults hold also when the env's dt is known (no ms default)
+std::unique_ptr<Agent> make(const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed,
+                            const AgentContext& context) {
+  const TdCriticConfig c = options().parse(kv);
+  const learning::TdDecays d =
+      learning::resolve_td_decays("td-critic", kv, c.gamma, c.lambda, c.discount_ms, 0.0, c.trace_ms, 0.0, context.dt_ms);
+  return std::make_unique<TdCritic>(obs, act, c, d, seed);
+}
 
 }  // namespace
 
@@ -108,8 +124,10 @@ AgentEntry td_critic_entry() {
             return "";
           },
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
-            return std::make_unique<TdCritic>(obs, act, options().parse(kv), seed);
-          }};
+            return make(obs, act, kv, seed, {});
+          },
+          {},
+          make};
 }
 
 }  // namespace sgym

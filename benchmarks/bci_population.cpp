@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
       auto env = sgym::make_env("BCINeurofeedback-v0", env_opts);
       const double dt_min = env->spec().dt_ms / 60000.0;
       auto agent = sgym::make_agent("np-actor-critic", env->observation_space(), env->action_space(),
-                                    {{"noise_sd", noise}, {"activity_cost", cost}}, sgym::mix_seed(static_cast<std::uint64_t>(s), 1));
+                                    {{"noise_sd", noise}, {"activity_cost", cost}}, sgym::mix_seed(static_cast<std::uint64_t>(s), 1),
+                                    {env->spec().dt_ms});
       int session = 0;
       double steps = 0, correct = 0;  // task steps and successes in the current session
       for (bool first = true; session < sessions; first = false) {

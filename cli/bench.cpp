@@ -261,7 +261,7 @@ Suite load_suite(const fs::path& path, const std::string& budget) {
     auto env = make_env(e, c.env_options);
     if (const std::string why = agent_env_mismatch(a, e.id, env->observation_space(), env->action_space()); !why.empty())
       throw UsageError("suite: " + where + ": agent " + a.id + " cannot run on " + e.id + ": " + why);
-    make_agent(a, env->observation_space(), env->action_space(), c.agent_options, 0);
+    make_agent(a, env->observation_space(), env->action_space(), c.agent_options, 0, {env->spec().dt_ms});
 
     json cr = {{"name", run.name}, {"env", c.env_id}, {"agent", c.agent_id}, {"episodes", c.episodes},
                {"eval_every", c.eval_every}, {"eval_episodes", c.eval_episodes}, {"record", c.record},

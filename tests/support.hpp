@@ -14,8 +14,33 @@
 #include "sgym/agent.hpp"
 #include "sgym/env.hpp"
 #include "sgym/interact.hpp"
+#include "sgym/io.hpp"
 
 namespace sgym::test {
+
+/// The agent's saved parameters (what save_state writes), read back as its sequence of
+/// length-prefixed double arrays; for agents whose state is only such arrays.
+inline std::vector<std::vector<double>> parameter_arrays(const Agent& agent) {
+  const std::string bytes = agent.to_bytes();
+  // magic (8 bytes) ... FNV-1a (8 bytes); the layout is Agent::serialize's
+  StateReader r(std::string_view(bytes).substr(8, bytes.size() - 16));
+  r.u32();  // format
+  r.str();  // id
+  r.u32();  // state version
+  r.str();  // observation space
+  r.str();  // action space
+  for (int i = 0; i < 4; ++i) r.u64();  // rng
+  r.boolean();  // training
+  const std::string derived = r.str();
+  StateReader d(derived);
+  std::vector<std::vector<double>> out;
+  while (!d.at_end()) {
+    std::vector<double> a(d.u64());
+    for (double& v : a) v = d.f64();
+    out.push_back(std::move(a));
+  }
+  return out;
+}
 
 /// Element `i` of the agent's signal `name`; fails the test when the agent has no such signal.
 inline float signal(const Agent& agent, const std::string& name, std::size_t i = 0) {

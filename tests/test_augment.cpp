@@ -1,6 +1,7 @@
 // AuGMEnT: the network's single-step update against hand-computed equations, and learning of the
 // saccade/antisaccade task.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "sgym/agents.hpp"
 #include "sgym/conformance.hpp"
 #include "sgym/envs.hpp"
+#include "support.hpp"
 
 using namespace sgym;
 
@@ -261,4 +263,34 @@ TEST_CASE("augment introspection: q per action, rpe, unit activities, tag norm",
   REQUIRE(s[2].values.size() == 3);
   REQUIRE(s[3].values.size() == 5);
   REQUIRE(s[4].values[0] > 0.0f);  // tags were set on the first two steps
+}
+
+TEST_CASE("augment: a time-limit truncation bootstraps on-policy (SARSA), not from max q", "[augment]") {
+  // ε = 1 and a huge temperature: every choice is uniform, so the action the policy selects at the
+  // cut state is the greedy one only 1/3 of the time. δ must equal r + γ q_{a'} − q_prev for that a'.
+  auto agent = make_agent("augment", Space::box(0.0f, 1.0f, {3}), Space::discrete(3),
+                          {{"epsilon", "1"}, {"temperature", "1e6"}, {"weight_range", "1"}}, 5);
+  const std::vector<float> x1 = {1.0f, 0.0f, 0.5f}, x2 = {0.0f, 1.0f, 0.2f};
+  const double r = 0.5, gamma = 0.9;
+  const int episodes = 300;
+  int matched = 0, greedy = 0;
+  for (int e = 0; e < episodes; ++e) {
+    agent->begin_episode();
+    const auto a = static_cast<std::size_t>(agent->act(x1).index);
+    const double q_prev = test::signal(*agent, "q", a);
+    agent->observe(r, x2, false, true);
+    const double rpe = test::signal(*agent, "rpe");
+    std::array<double, 3> q{};
+    for (std::size_t k = 0; k < 3; ++k) q[k] = test::signal(*agent, "q", k);
+    const auto best = static_cast<std::size_t>(std::max_element(q.begin(), q.end()) - q.begin());
+    for (std::size_t k = 0; k < 3; ++k)
+      if (std::abs(r + gamma * q[k] - q_prev - rpe) < 1e-5) {
+        ++matched;
+        greedy += k == best;
+        break;
+      }
+  }
+  INFO(matched << " of " << episodes << " truncation RPEs are r + gamma q_k - q_prev for some k; " << greedy << " with the greedy k");
+  REQUIRE(matched == episodes);
+  REQUIRE(greedy < episodes / 2);  // uniform choice: ≈ 1/3 greedy; max q: all
 }

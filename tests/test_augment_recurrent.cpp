@@ -3,6 +3,7 @@
 // recurrent net beats the same net without horizontal connections on a curve length it never
 // trained (benchmarks/curve_tracing.hpp protocol, small budget).
 #include <catch2/catch.hpp>
+#include <algorithm>
 
 #include "../benchmarks/curve_tracing.hpp"
 #include "learning/lateral_map.hpp"
@@ -106,4 +107,23 @@ TEST_CASE("augment-recurrent: the recurrent net beats the feedforward one on a l
   CHECK(untrained[1] >= 0.85);
   CHECK(trained[0] < 0.65);
   CHECK(untrained[0] < 0.65);
+}
+
+TEST_CASE("augment-recurrent: a time-limit truncation bootstraps from the selected action's q", "[augment-recurrent]") {
+  learning::LateralMapParams p;
+  p.iterations = 6;
+  learning::LateralMap net(4, 5, p);
+  Rng rng(4);
+  net.randomize(1.0, rng);
+  const auto x = small_retina();
+  net.forward(x);
+  const double q_prev = net.q()[6];
+  net.step(6, 0.0, false);
+  net.forward(x);
+  // the policy's choice at the cut state: here the action with the lowest q, never max q
+  const auto& q = net.q();
+  const auto low = static_cast<int>(std::min_element(q.begin(), q.end()) - q.begin());
+  REQUIRE(q[static_cast<std::size_t>(low)] < *std::max_element(q.begin(), q.end()));
+  const double delta = net.truncated(low, 0.5, false);
+  REQUIRE(delta == Approx(0.5 + p.gamma * q[static_cast<std::size_t>(low)] - q_prev));
 }

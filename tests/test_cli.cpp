@@ -31,6 +31,14 @@ TEST_CASE("sgym describe", "[cli]") {
   REQUIRE(r.code == 0);
   REQUIRE_THAT(r.out, Contains("lambda=0") && Contains("compatible envs: Pavlovian-v0"));
   REQUIRE_THAT(r.out, Contains("signals (introspect(); --record, --overlay-signals): rpe value\n"));
+  // which time constants are per step and which in ms
+  REQUIRE_THAT(r.out, Contains("gamma=0.98 per step") && Contains("trace_ms=0 ms"));
+  r = run_sgym("describe td-actor-critic");
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("lambda=0.5 per step") && Contains("trace_ms=0 ms") && Contains("discount_ms=0 ms"));
+  r = run_sgym("describe augment");
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("lambda=0.2 per step") && Contains("gamma=0.9 per step"));
   r = run_sgym("describe Nothing-v0");
   REQUIRE(r.code == 2);
   REQUIRE_THAT(r.out, Contains("unknown id 'Nothing-v0'") && Contains("Pavlovian-v0"));

@@ -8,6 +8,8 @@
 
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
+#include "learning/timing.hpp"
+#include "sgym/error.hpp"
 #include "support.hpp"
 
 using namespace sgym;
@@ -102,4 +104,53 @@ TEST_CASE("td-actor-critic: learns the redundant-relevant-cue choices far above 
   const double acc = train_accuracy(*env, *agent, 1500, 300, 1);
   INFO("accuracy over trials 1201-1500: " << acc);
   REQUIRE(acc > 0.8);
+}
+
+TEST_CASE("time constants in ms: the per-step factor is exp(-dt/tau) of the env's dt", "[td_actor_critic][timing]") {
+  using learning::resolve_decay;
+  const KeyValues ms = {{"trace_ms", "1000"}}, step = {{"lambda", "0.3"}}, both = {{"trace_ms", "1000"}, {"lambda", "0.3"}};
+  CHECK(resolve_decay("a", ms, "lambda", 0.3, "trace_ms", 1000.0, 500.0, 50.0) == Approx(std::exp(-0.05)));
+  CHECK(resolve_decay("a", step, "lambda", 0.3, "trace_ms", 500.0, 500.0, 50.0) == 0.3);
+  CHECK(resolve_decay("a", {}, "lambda", 0.3, "trace_ms", 500.0, 500.0, 50.0) == Approx(std::exp(-0.1)));  // ms default
+  CHECK(resolve_decay("a", {}, "lambda", 0.3, "trace_ms", 500.0, 500.0, 0.0) == 0.3);  // no dt: per-step fallback
+  CHECK(resolve_decay("a", {}, "lambda", 0.3, "trace_ms", 0.0, 0.0, 50.0) == 0.3);      // no ms default
+  CHECK_THROWS_AS(resolve_decay("a", both, "lambda", 0.3, "trace_ms", 1000.0, 500.0, 50.0), UsageError);
+  CHECK_THROWS_AS(resolve_decay("a", ms, "lambda", 0.3, "trace_ms", 1000.0, 500.0, 0.0), UsageError);
+}
+
+TEST_CASE("td-actor-critic: with the env's dt the traces decay by exp(-dt/trace_ms) per step", "[td_actor_critic][timing]") {
+  // the hand-computed episode of the first test, built with dt = 100 ms, trace_ms 1000 and discount_ms
+  // 2000: delta = 1 at the end, e_v = exp(-0.1) x1 + x2, so V(x1) = ac exp(-0.1)
+  const Space obs = Space::box(0.0f, 1.0f, {2});
+  auto agent = make_agent("td-actor-critic", obs, Space::discrete(2),
+                          {{"bias", "false"}, {"trace_ms", "1000"}, {"discount_ms", "2000"}}, 7, AgentContext{100.0});
+  const std::vector<float> x1 = {1.0f, 0.0f}, x2 = {0.0f, 1.0f};
+  agent->begin_episode();
+  agent->act(x1);
+  agent->observe(0.0, x2, false, false);
+  agent->act(x2);
+  agent->observe(1.0, x1, true, false);
+  agent->act(x1);
+  CHECK(test::signal(*agent, "value") == Approx(0.1 * std::exp(-0.1)));
+  // the defaults are per step (gamma 0.9, lambda 0.5), also when the dt is known
+  auto fallback = make_agent("td-actor-critic", obs, Space::discrete(2), {{"bias", "false"}}, 7, AgentContext{100.0});
+  fallback->begin_episode();
+  fallback->act(x1);
+  fallback->observe(0.0, x2, false, false);
+  fallback->act(x2);
+  fallback->observe(1.0, x1, true, false);
+  fallback->act(x1);
+  CHECK(test::signal(*fallback, "value") == Approx(0.1 * 0.9 * 0.5));
+  // an ms option with no dt, or with its per-step twin, is refused with the option's name
+  CHECK_THROWS_WITH(make_agent("td-actor-critic", obs, Space::discrete(2), {{"trace_ms", "500"}}, 1),
+                    Catch::Contains("trace_ms") && Catch::Contains("step duration"));
+  CHECK_THROWS_WITH(make_agent("td-actor-critic", obs, Space::discrete(2), {{"trace_ms", "500"}}, 1, AgentContext{0.0}),
+                    Catch::Contains("trace_ms"));
+  CHECK_THROWS_WITH(make_agent("td-actor-critic", obs, Space::discrete(2), {{"gamma", "0.9"}, {"discount_ms", "500"}}, 1,
+                               AgentContext{50.0}),
+                    Catch::Contains("not both"));
+  // a trace that outlasts the discount (lambda > 1) is refused
+  CHECK_THROWS_WITH(make_agent("td-actor-critic", obs, Space::discrete(2), {{"trace_ms", "5000"}, {"discount_ms", "1000"}}, 1,
+                               AgentContext{50.0}),
+                    Catch::Contains("lambda > 1"));
 }

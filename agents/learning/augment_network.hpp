@@ -178,10 +178,12 @@ class AugmentNetwork {
     return delta_;
   }
 
-  /// The episode was cut (time limit) after the last action: after forward() on the next input,
-  /// bootstrap from the greedy q there, δ = r + γ max_k q_k − q_prev, and learn; returns δ.
-  double truncated(double reward, bool learn) {
-    delta_ = reward + p_.gamma * q_.maxCoeff() - q_prev_;
+  /// The episode was cut (time limit) after the last action: after forward() on the next input and
+  /// the policy's choice a there, bootstrap on-policy (SARSA), δ = r + γ q_a − q_prev, and learn with
+  /// the tags as they stand; returns δ. Action a is never taken and tags nothing: the caller resets
+  /// the trial, so the credit later δs of the cut trial would have given is lost.
+  double truncated(int a, double reward, bool learn) {
+    delta_ = reward + p_.gamma * q_(a) - q_prev_;
     if (learn && has_prev_) apply_delta();
     return delta_;
   }

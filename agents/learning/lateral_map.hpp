@@ -234,10 +234,10 @@ class LateralMap {
     return delta_;
   }
 
-  /// The episode was cut after the last action: after forward() on the next input, δ bootstraps
-  /// from the greedy q there; learns with `learn`.
-  double truncated(double reward, bool learn) {
-    delta_ = reward + p_.gamma * *std::max_element(q_.begin(), q_.end()) - q_prev_;
+  /// The episode was cut after the last action: after forward() on the next input and the policy's
+  /// choice a there, δ bootstraps on-policy (SARSA) from q_a; learns with `learn`.
+  double truncated(int a, double reward, bool learn) {
+    delta_ = reward + p_.gamma * q_[static_cast<std::size_t>(a)] - q_prev_;
     if (learn && has_prev_) apply_delta();
     return delta_;
   }

@@ -69,7 +69,9 @@ RunSummary run_rendered(RunOptions& o, const EnvEntry& e, const AgentEntry& a) {
   std::vector<std::string> names;
   {
     const auto probe_env = make_env(e, cfg.env_options);
-    names = make_agent(a, probe_env->observation_space(), probe_env->action_space(), cfg.agent_options)->signal_names();
+    names = make_agent(a, probe_env->observation_space(), probe_env->action_space(), cfg.agent_options, 0,
+                       {probe_env->spec().dt_ms})
+                ->signal_names();
   }
   const render::RunViewConfig view{o.render_every, cfg.episodes, split_commas(o.overlay_signals, "--overlay-signals")};
   std::unique_ptr<render::FrameSink> sink;

@@ -41,12 +41,13 @@ std::string agent_env_mismatch(const AgentEntry& agent, const std::string& env_i
 }
 
 std::unique_ptr<Agent> make_agent(const AgentEntry& entry, const Space& obs, const Space& act,
-                                  const KeyValues& options, std::uint64_t seed) {
+                                  const KeyValues& options, std::uint64_t seed, const AgentContext& context) {
   const std::string why = entry.incompatibility(obs, act);
   if (!why.empty())
     throw UsageError("agent " + entry.id + " cannot act in an env with observation space " +
                      obs.describe() + " and action space " + act.describe() + ": " + why +
                      " (it handles " + entry.spaces + ")");
+  if (entry.make_in_context) return entry.make_in_context(obs, act, options, seed, context);
   return entry.make(obs, act, options, seed);
 }
 

@@ -286,7 +286,7 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
       !why.empty())
     throw UsageError("agent " + agent_entry.id + " cannot run on " + env_entry.id + ": " + why);
   std::unique_ptr<Agent> agent = make_agent(agent_entry, env.observation_space(), env.action_space(),
-                                            cfg.agent_options, mix_seed(cfg.seed, 1));
+                                            cfg.agent_options, mix_seed(cfg.seed, 1), {env.spec().dt_ms});
   std::unique_ptr<EpisodeStatistics> eval_env;
   if (cfg.eval_every > 0)
     eval_env = std::make_unique<EpisodeStatistics>(sensed_env());

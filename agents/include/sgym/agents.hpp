@@ -18,8 +18,10 @@ const std::vector<AgentEntry>& agent_registry();
 void load_agent_plugin(const std::string& path);
 /// The entry for an agent id; throws UsageError listing the valid ids.
 const AgentEntry& agent_entry(const std::string& id);
-/// Builds a registered agent for these spaces (UsageError when it cannot handle them).
+/// Builds a registered agent for these spaces (UsageError when it cannot handle them); `context`
+/// carries the env's step duration for options in ms (pass {env.spec().dt_ms}).
 std::unique_ptr<Agent> make_agent(const std::string& id, const Space& obs, const Space& act,
-                                  const KeyValues& options = {}, std::uint64_t seed = 0);
+                                  const KeyValues& options = {}, std::uint64_t seed = 0,
+                                  const AgentContext& context = {});
 
 }  // namespace sgym

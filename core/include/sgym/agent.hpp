@@ -22,6 +22,14 @@ struct Signal {
   std::vector<float> values;
 };
 
+/// What an agent may know of the env it is built for, beyond its spaces (make_agent passes it at
+/// construction; every field defaults to "not known").
+struct AgentContext {
+  /// The env's step duration in ms (EnvSpec::dt_ms): agents derive per-step factors of time
+  /// constants given in ms from it. 0 = unknown (the env has no dt, or the caller did not pass it).
+  double dt_ms = 0.0;
+};
+
 /// Base class of every agent. An agent is built for one pair of spaces (the factory checks that
 /// it can handle them before the first step) and owns its RNG.
 class Agent {

@@ -15,7 +15,7 @@
 namespace sgym {
 
 /// Version of the plugin interface; a plugin built against another version is refused.
-inline constexpr int kPluginApiVersion = 2;  // 2: Agent::trial_ended
+inline constexpr int kPluginApiVersion = 3;  // 2: Agent::trial_ended; 3: AgentEntry::make_in_context
 
 /// What a plugin's entry point returns.
 struct PluginInfo {

@@ -52,6 +52,11 @@ struct AgentEntry {
   /// Env ids the agent is written for (scripted oracles and controllers that read one task's
   /// observation layout); empty = any env whose spaces it handles.
   std::vector<std::string> envs = {};
+  /// Optional: builds the agent knowing the env's context (its step duration, for options in ms);
+  /// make_agent uses it instead of `make` when set.
+  std::function<std::unique_ptr<Agent>(const Space& obs, const Space& act, const KeyValues&,
+                                       std::uint64_t seed, const AgentContext&)>
+      make_in_context = {};
 };
 
 /// "" when `agent` may run on the env with this id and these spaces, else the reason it may not.
@@ -68,8 +73,10 @@ std::unique_ptr<Env> make_env(const EnvEntry& entry, const KeyValues& options = 
                               bool time_limit = true);
 
 /// Builds the agent of `entry` for an env's spaces; an incompatible pair throws UsageError naming
-/// both and the reason, before any step.
+/// both and the reason, before any step. `context` tells it the env's timing (pass
+/// {env.spec().dt_ms}); without it, options in ms cannot be converted and are refused.
 std::unique_ptr<Agent> make_agent(const AgentEntry& entry, const Space& obs, const Space& act,
-                                  const KeyValues& options = {}, std::uint64_t seed = 0);
+                                  const KeyValues& options = {}, std::uint64_t seed = 0,
+                                  const AgentContext& context = {});
 
 }  // namespace sgym
