@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import pathlib
+import re
 from typing import Any, Protocol
 
 import numpy as np
@@ -148,5 +150,24 @@ def run(env: str, agent: str, out: str | os.PathLike, *, episodes: int = 100, se
         "obs_delay": int(obs_delay), "record": list(record or []), "criterion": criterion,
         "command": command or f"sgym.run({env!r}, {agent!r})",
     }
-    factory = _Factory(agent) if agent.startswith("py:") else None
-    return _core.run(config, factory)
+    _register(agent)
+    return _core.run(config)
+
+
+def _register(agent_id: str) -> None:
+    """Makes a ``py:module:Class`` id known to the C++ registry (once per process)."""
+    if agent_id.startswith("py:") and agent_id not in _core.agent_ids():
+        _core.register_python_agent(agent_id, _Factory(agent_id))
+
+
+def bench(suite: str | os.PathLike, out: str | os.PathLike, *, quick: bool = False, jobs: int = 0,
+          resume: bool = False, shard: str = "0/1", command: str = "") -> int:
+    """The bench engine of ``sgym bench`` on a suite (TOML or JSON) whose runs may name Python agents
+    (``agent = "py:module:Class"``): the same run directories, summary.json and summary.md. Runs go
+    on ``jobs`` threads (0 = all cores); Python agents take the GIL for each call, so their runs
+    share one core for the Python part. Returns the number of runs done now."""
+    text = pathlib.Path(suite).read_text()
+    for agent_id in sorted(set(re.findall(r"py:[A-Za-z_][\w.]*:[A-Za-z_]\w*", text))):
+        _register(agent_id)
+    return _core.bench(os.fspath(suite), os.fspath(out), bool(quick), int(jobs), bool(resume), shard,
+                       command or f"sgym.bench({os.fspath(suite)!r})")

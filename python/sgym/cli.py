@@ -1,5 +1,6 @@
-"""``sgym-py``: ``sgym run`` with Python agents (``--agent py:package.module:ClassName``) through the
-same C++ runner and output files; the C++ ``sgym`` command stays free of Python."""
+"""``sgym-py``: ``sgym run`` and ``sgym bench`` with Python agents (``--agent py:package.module:ClassName``,
+``agent = "py:..."`` in a suite) through the same C++ runner and bench engine and the same output
+files; the C++ ``sgym`` command stays free of Python."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +9,7 @@ import shlex
 import sys
 
 from . import _core
-from .agents import run
+from .agents import bench, run
 
 
 def _key_values(items: list[str], flag: str) -> dict:
@@ -39,12 +40,24 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--obs-delay", type=int, default=0, help="the agent senses each observation this many steps late")
     r.add_argument("--record", default="", help="agent signals to write per step, e.g. rpe,value")
     r.add_argument("--criterion", default=None, help="accuracy:THRESHOLD:WINDOW or return:THRESHOLD:WINDOW")
+    b = sub.add_parser("bench", help="run a benchmark suite (TOML/JSON) whose agents may be py:module:Class")
+    b.add_argument("suite", help="suite file, e.g. benchmarks/suites/pavlovian.toml")
+    b.add_argument("--out", required=True, help="output directory")
+    b.add_argument("--quick", action="store_true", help="use the suite's quick budget instead of the full one")
+    b.add_argument("--jobs", type=int, default=0, help="parallel runs; 0 = all cores")
+    b.add_argument("--resume", action="store_true", help="continue in an existing --out, skipping completed runs")
+    b.add_argument("--shard", default="0/1", help="run only jobs j with j %% N == i, given as i/N")
     sub.add_parser("list", help="env and agent ids")
     args = parser.parse_args(argv)
     try:
         if args.command == "list":
             print("envs:  " + " ".join(_core.env_ids()))
             print("agents: " + " ".join(_core.agent_ids()))
+            return 0
+        if args.command == "bench":
+            done = bench(args.suite, args.out, quick=args.quick, jobs=args.jobs, resume=args.resume,
+                         shard=args.shard, command="sgym-py " + shlex.join(argv))
+            print(f"{done} runs done; summary in {args.out}/summary.md")
             return 0
         # options stay text, as on the C++ command line; Python agents get them parsed
         env_opts = _key_values(args.env_opt, "--env-opt")

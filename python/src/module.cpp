@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "raster.hpp"
+#include "bench.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
@@ -435,6 +436,7 @@ class PythonAgent : public Agent {
 
   const Action& act(std::span<const float> obs) override {
     py::gil_scoped_acquire gil;
+    obj_.attr("training") = training();
     py::object a = obj_.attr("act")(obs_to_py(obs, obs_space_));
     to_action(a, id() + ".act()", act_space_, action_);
     return action_;
@@ -489,7 +491,31 @@ class PythonAgent : public Agent {
   Action action_;
 };
 
-RunSummary run_py(const py::dict& c, const py::object& py_factory) {
+// registers "py:module:Class" (once per process) with a Python factory that builds its agents
+void register_python_agent(const std::string& id, const py::object& py_factory) {
+  for (const auto& a : agent_registry())
+    if (a.id == id) return;
+  // the registry lives until the process exits, after the interpreter: it keeps a handle (never
+  // released) instead of an object whose destructor would need the interpreter
+  const py::handle factory = py_factory.inc_ref();
+  AgentEntry a;
+  a.id = id;
+  a.description = "Python agent " + id;
+  a.spaces = "whatever the Python class accepts";
+  a.incompatibility = [factory](const Space& obs, const Space& act) -> std::string {
+    py::gil_scoped_acquire gil;
+    return factory.attr("incompatibility")(space_to_py(obs), space_to_py(act)).cast<std::string>();
+  };
+  a.make = [factory, id](const Space& obs, const Space& act, const KeyValues& kv,
+                         std::uint64_t seed) -> std::unique_ptr<Agent> {
+    py::gil_scoped_acquire gil;
+    py::object obj = factory(space_to_py(obs), space_to_py(act), kv, seed);
+    return std::make_unique<PythonAgent>(id, obs, act, seed, obj);
+  };
+  register_agent(std::move(a));
+}
+
+RunSummary run_py(const py::dict& c) {
   RunConfig cfg;
   cfg.env_id = c["env"].cast<std::string>();
   cfg.env_options = c["env_options"].cast<KeyValues>();
@@ -506,21 +532,22 @@ RunSummary run_py(const py::dict& c, const py::object& py_factory) {
   if (!c["criterion"].is_none()) cfg.criterion = Criterion::parse(c["criterion"].cast<std::string>());
   cfg.command = c["command"].cast<std::string>();
   if (cfg.episodes < 1) throw UsageError("episodes must be >= 1, got " + std::to_string(cfg.episodes));
-  const EnvEntry& env = env_entry(cfg.env_id);
-  if (py_factory.is_none()) return sgym::run(cfg, env, agent_entry(cfg.agent_id));
-  AgentEntry a;
-  a.id = cfg.agent_id;
-  a.description = "Python agent " + cfg.agent_id;
-  a.spaces = "whatever the Python class accepts";
-  a.incompatibility = [py_factory](const Space& obs, const Space& act) -> std::string {
-    return py_factory.attr("incompatibility")(space_to_py(obs), space_to_py(act)).cast<std::string>();
-  };
-  a.make = [py_factory, id = cfg.agent_id](const Space& obs, const Space& act, const KeyValues& kv,
-                                            std::uint64_t seed) -> std::unique_ptr<Agent> {
-    py::object obj = py_factory(space_to_py(obs), space_to_py(act), kv, seed);
-    return std::make_unique<PythonAgent>(id, obs, act, seed, obj);
-  };
-  return sgym::run(cfg, env, a);
+  return sgym::run(cfg, env_entry(cfg.env_id), agent_entry(cfg.agent_id));
+}
+
+// `sgym bench` on a suite whose agents may be Python ones (registered first); the runs go on the
+// bench's threads with the GIL released, each Python call taking it back
+int bench_py(const std::string& suite_path, const std::string& out, bool quick, int jobs, bool resume,
+             const std::string& shard, const std::string& command) {
+  const bench::Suite suite = bench::load_suite(suite_path, quick ? "quick" : "full");
+  bench::BenchOptions o;
+  o.out_dir = out;
+  o.jobs = jobs;
+  o.resume = resume;
+  std::tie(o.shard_index, o.shard_count) = bench::parse_shard(shard);
+  o.command = command;
+  py::gil_scoped_release release;
+  return bench::run_suite(suite, o);
 }
 
 py::dict summary_to_py(const RunSummary& s) {
@@ -642,6 +669,8 @@ PYBIND11_MODULE(_core, m) {
                     [](PyAgent& a, bool on) { a.agent().set_training(on); })
       .def_property_readonly("id", [](PyAgent& a) { return a.agent().id(); });
 
-  m.def("run", [](const py::dict& config, const py::object& factory) { return summary_to_py(run_py(config, factory)); },
-        py::arg("config"), py::arg("factory"));
+  m.def("register_python_agent", &register_python_agent, py::arg("id"), py::arg("factory"));
+  m.def("run", [](const py::dict& config) { return summary_to_py(run_py(config)); }, py::arg("config"));
+  m.def("bench", &bench_py, py::arg("suite"), py::arg("out"), py::arg("quick"), py::arg("jobs"), py::arg("resume"),
+        py::arg("shard"), py::arg("command"));
 }

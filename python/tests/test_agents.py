@@ -104,3 +104,18 @@ def test_python_agent_exceptions_reach_python(tmp_path, monkeypatch):
         sgym.run("Pavlovian-v0", "py:broken_agent:BadAction", tmp_path / "b", episodes=1)
     with pytest.raises(ValueError, match="no method act|no attribute"):
         sgym.run("Pavlovian-v0", "py:broken_agent:Nope", tmp_path / "c", episodes=1)
+
+
+def test_python_agent_in_the_bench(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(EXAMPLE))
+    suite = tmp_path / "suite.toml"
+    suite.write_text('name = "py"\ndescription = "a Python agent beside a built-in one"\nseed = 1\n'
+                     '[budget.quick]\nepisodes = 2\nseeds = 2\n[budget.full]\nepisodes = 3\nseeds = 2\n'
+                     '[[runs]]\nname = "py-ac"\nenv = "Pavlovian-v0"\n'
+                     'agent = "py:tabular_actor_critic:TabularActorCritic"\nagent_options = { gamma = "0.9" }\n'
+                     '[[runs]]\nname = "td"\nenv = "Pavlovian-v0"\nagent = "td-critic"\n')
+    out = tmp_path / "bench"
+    assert sgym.bench(suite, out, quick=True, jobs=2) == 4
+    summary = json.loads((out / "summary.json").read_text())
+    assert "py-ac" in json.dumps(summary) and (out / "summary.md").exists()
+    assert sgym.bench(suite, out, quick=True, jobs=2, resume=True) == 0
