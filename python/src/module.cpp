@@ -105,6 +105,13 @@ std::string shape_text(const std::vector<std::int64_t>& shape) {
 
 // a Discrete action: a Python int, a numpy integer or a 0-d integer array (bool and float refused)
 std::int64_t discrete_index(const py::handle& a, const std::string& owner, const Space& s) {
+  if (PyLong_Check(a.ptr()) && !PyBool_Check(a.ptr())) {
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(a.ptr(), &overflow);
+    if (overflow != 0)
+      throw py::value_error(owner + ": action " + py::repr(a).cast<std::string>() + " is outside " + s.describe());
+    return v;
+  }
   py::array arr = py::array::ensure(a);
   if (!arr || arr.ndim() != 0 || (arr.dtype().kind() != 'i' && arr.dtype().kind() != 'u'))
     throw py::type_error(owner + ": the action for " + s.describe() + " must be an integer (int or numpy integer), got " +

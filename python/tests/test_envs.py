@@ -155,6 +155,10 @@ def test_bad_actions_raise_and_the_env_lives_on():
         d.step(d.action_space.n)
     with pytest.raises(ValueError):
         d.step(-1)
+    with pytest.raises(ValueError, match="outside"):
+        d.step(2**70)
+    with pytest.raises(TypeError, match="integer"):
+        d.step(np.array([1]))
     d.step(np.int64(0))
 
 
