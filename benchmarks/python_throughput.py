@@ -42,7 +42,7 @@ def setup() -> None:
     pip = [str(PY), "-m", "pip", "install", "--quiet"]
     subprocess.run(pip + [str(ROOT)], check=True)
     subprocess.run(pip + ["swig"], check=True)
-    subprocess.run(pip + ["box2d"], check=True)
+    subprocess.run(pip + ["box2d", "pygame"], check=True)  # gymnasium.envs.box2d imports pygame
     # NeuroGym 2.3 imports torch without declaring it (its CPU wheel is on the project's machines)
     subprocess.run([str(NG_PY), "-m", "pip", "install", "--quiet", "neurogym", "torch"], check=True)
 
