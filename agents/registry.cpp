@@ -76,6 +76,12 @@ void load_agent_plugin(const std::string& path) {
   entries().insert(entries().end(), added.begin(), added.end());
 }
 
+void register_agent(AgentEntry entry) {
+  for (const auto& known : entries())
+    if (known.id == entry.id) throw UsageError("agent '" + entry.id + "' is already registered");
+  entries().push_back(std::move(entry));
+}
+
 // "outer+inner" composes a wrapper agent (one with an `inner` option, such as cerebellum) with
 // the agent it wraps: cerebellum+np-actor-critic = cerebellum with inner=np-actor-critic
 const AgentEntry& composed_entry(const std::string& id) {

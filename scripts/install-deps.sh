@@ -17,6 +17,7 @@ packages=(
   xvfb xauth          # a virtual X display, so offscreen rendering and its tests run headless (xvfb-run)
   gnuplot-nox         # sgym plot: learning curves and signal figures as PNG/SVG (no X11 dependency)
   slurmctld slurmd slurm-client munge  # the Slurm job-array test (scripts/slurm-test.sh, single node)
+  python3-dev python3-venv python3-pip  # the Python package: headers for the module, the venv of scripts/test.sh
 )
 # ffmpeg (MP4 output of sgym record) is optional and not installed here: it pulls in ~75 packages
 # (codecs, audio and video libraries) that nothing else needs; without it MP4 falls back to GIF with

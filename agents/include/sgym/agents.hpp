@@ -16,6 +16,9 @@ const std::vector<AgentEntry>& agent_registry();
 /// file, a missing entry point, another plugin API version or compiler, or an agent id that is
 /// already registered throws UsageError naming the file.
 void load_agent_plugin(const std::string& path);
+/// Adds an agent built at run time (e.g. a Python class, from the Python module); an id that is
+/// already registered throws UsageError. Add before any run starts: the registry may move.
+void register_agent(AgentEntry entry);
 /// The entry for an agent id; throws UsageError listing the valid ids.
 const AgentEntry& agent_entry(const std::string& id);
 /// Builds a registered agent for these spaces (UsageError when it cannot handle them); `context`
