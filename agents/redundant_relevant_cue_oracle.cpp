@@ -73,6 +73,9 @@ const OptionSet<RedundantRelevantCueOracleConfig>& options() {
 
 }  // namespace
 
+// the layout, for the task's shortcut subjects (agents/redundant_relevant_cue_shortcuts.cpp)
+std::pair<int, int> redundant_relevant_cue_layout(const Space& obs, const Space& act) { return layout(obs, act); }
+
 AgentEntry redundant_relevant_cue_oracle_entry() {
   return {"redundant-relevant-cue-oracle",
           "scripted RedundantRelevantCue-v0 solver: fixate, look at the most salient cue, report its value",

@@ -6,7 +6,9 @@
 // A sample motion direction (one of 12, 30° apart) is shown, then a delay, then a test direction. The
 // directions are split into two categories of 6 by a boundary through the centre; the subject reports
 // whether sample and test belong to the same category (match) or not (non-match). The test is a match
-// with probability 1/2 and is drawn uniformly among the 6 directions of the required category. Monkeys
+// with probability 1/2 and is drawn uniformly among the directions of the required category other than
+// the sample's (5 on a match, 6 on a non-match), so that only category, never identity, tells the
+// answer. Monkeys
 // were retrained with a new boundary; a `retrain_after_trials` option switches the boundary mid-run.
 //
 // Observation: a fixation input (1 while the subject must fixate, 0 at test = the go signal) and a
@@ -214,12 +216,15 @@ class DelayMatchCategory final : public Env {
     sample_deg_ = direction(s);
     match_ = rng_.bernoulli(cfg_.match_prob);
     const int want = match_ ? category(sample_deg_, boundary_) : 1 - category(sample_deg_, boundary_);
-    // the test: uniform among the directions of the wanted category
+    // the test: uniform among the directions of the wanted category other than the sample's own, so
+    // that identity never tells the answer (were the sample's direction allowed, it would repeat on
+    // 1 match trial in 6 and never on a non-match, and "same direction -> match" would score 7/12)
+    auto allowed = [&](int k) { return category(direction(k), boundary_) == want && k != s; };
     int n_want = 0;
-    for (int k = 0; k < cfg_.n_directions; ++k) n_want += category(direction(k), boundary_) == want;
+    for (int k = 0; k < cfg_.n_directions; ++k) n_want += allowed(k);
     int pick = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n_want)));
     for (int k = 0; k < cfg_.n_directions; ++k)
-      if (category(direction(k), boundary_) == want && pick-- == 0) { test_deg_ = direction(k); break; }
+      if (allowed(k) && pick-- == 0) { test_deg_ = direction(k); break; }
     condition_ = match_ ? "match" : "non-match";
     t_ = 0;
     blank_ = false;
@@ -283,6 +288,14 @@ void check_boundary(const DelayMatchCategoryConfig& c, const char* key, double b
     throw UsageError("DelayMatchCategory-v0: option " + std::string(key) + " = " + format_number(b) +
                      "° (or its opposite end, +180°) falls on a motion direction (multiples of 360/n_directions = " + format_number(spacing) +
                      "°); choose a boundary between two directions");
+  // a match test is another direction of the sample's category: each category needs two
+  int in_one = 0;
+  for (int k = 0; k < c.n_directions; ++k) in_one += std::fmod(360.0 * k / c.n_directions - b + 720.0, 360.0) < 180.0;
+  if (std::min(in_one, c.n_directions - in_one) < 2)
+    throw UsageError("DelayMatchCategory-v0: with n_directions = " + std::to_string(c.n_directions) + " and " + key + " = " +
+                     format_number(b) + "° a category holds " + std::to_string(std::min(in_one, c.n_directions - in_one)) +
+                     " direction(s); each needs at least 2 (a match test is a direction of the sample's category other than "
+                     "the sample's own): use n_directions >= 4");
 }
 
 std::unique_ptr<Env> make(const KeyValues& kv) {
@@ -307,7 +320,12 @@ EnvEntry delay_match_category_entry() {
           options().docs(),
           make,
           {{{"trials_per_episode", "4"}, {"abort_on_break", "false"}, {"retrain_after_trials", "3"}},
-           {{"sigma", "0"}, {"dt_ms", "25"}}}};
+           {{"sigma", "0"}, {"dt_ms", "25"}}},
+          // chance: always giving the more frequent answer
+          [](const KeyValues& kv) {
+            const double p = options().parse(kv).match_prob;
+            return std::max(p, 1.0 - p);
+          }};
 }
 
 }  // namespace sgym

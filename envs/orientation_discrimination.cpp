@@ -332,7 +332,15 @@ EnvEntry orientation_discrimination_entry() {
           options().docs(),
           make,
           {{{"offset_mode", "list"}, {"trials_per_episode", "3"}, {"target_location", "untrained"}},
-           {{"distractor", "false"}, {"noise_sd", "0"}, {"fixation_ms", "0"}}}};
+           {{"distractor", "false"}, {"noise_sd", "0"}, {"fixation_ms", "0"}}},
+          // chance: clockwise and anticlockwise are equally likely
+          [](const KeyValues& kv) {
+            options().parse(kv);
+            return 0.5;
+          },
+          // the battery: fixed offsets above the oracle's threshold (a staircase holds any subject,
+          // the oracle too, near 71 % correct by design)
+          {{{"offset_mode", "list"}, {"min_offset_deg", "5"}}}};
 }
 
 }  // namespace sgym

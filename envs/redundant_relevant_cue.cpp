@@ -6,8 +6,10 @@
 // suppression and can be learned without attention (task-irrelevant perceptual learning).
 //
 // Attention is overt here: the agent chooses a cue location to look at and then sees that location
-// in detail (its feature value), the others only coarsely (that something is there). Then it
-// responds. Actions: 0 = look at the centre, 1..K = look at cue location k, K+1..K+R = response r.
+// in detail (its feature value at full gain); the others stay visible at the unattended gain
+// `peripheral_acuity` (0.8 by default, V4's attentional modulation), so what attention does to
+// learning must come from the learner, not from hiding the other cues. Then it responds.
+// Actions: 0 = look at the centre, 1..K = look at cue location k, K+1..K+R = response r.
 #include <algorithm>
 #include <cmath>
 
@@ -32,7 +34,9 @@ struct RedundantRelevantCueConfig {
   int train_trials = 200;             // training trials before the test block (train_then_test) [choice]
   std::string test_conditions = "all";// test trial types: all (each cue alone + conflict), single, conflict
   bool test_feedback = false;         // reward test trials; test trials are usually unrewarded [unverified]
-  double peripheral_acuity = 0.0;     // fraction of an unattended cue's feature signal that is seen (V4 attention: ~0.8, McAdams & Maunsell 1999)
+  double peripheral_acuity = 0.8;     // fraction of an unattended cue's feature signal that is seen: the
+                                      // unattended/attended response ratio in V4, 1/1.26 ≈ 0.8 (median
+                                      // attentional gain +26 %, McAdams & Maunsell 1999, J Neurosci 19:431)
   int weak_cue = -1;                  // location (0-based) of a weak, low-contrast cue; -1 = none
   double weak_contrast = 0.1;         // contrast of the weak cue (full contrast = 1) [unverified]
   double noise_sd = 0.0;              // Gaussian noise on the feature units
@@ -59,7 +63,7 @@ const OptionSet<RedundantRelevantCueConfig>& options() {
         .add_choice("test_conditions", &C::test_conditions, {"all", "single", "conflict"},
                     "test trial types: each cue alone and cues in conflict (all), only single cues, only conflicts")
         .add("test_feedback", &C::test_feedback, "reward test trials (test trials are usually unrewarded) [unverified]")
-        .add("peripheral_acuity", &C::peripheral_acuity, "", "fraction of an unattended cue's feature signal that is seen (0 = only that a stimulus is there); as covert attention the unattended/attended response ratio, about 0.8 in V4 (attended +26 %, McAdams & Maunsell 1999)", 0.0, 1.0)
+        .add("peripheral_acuity", &C::peripheral_acuity, "", "fraction of an unattended cue's feature signal that is seen (0 = only that a stimulus is there); as covert attention the unattended/attended response ratio: V4 responses are a median 26 % larger when attended (McAdams & Maunsell 1999, J Neurosci 19:431), 1/1.26 ≈ 0.8 (default)", 0.0, 1.0)
         .add("weak_cue", &C::weak_cue, "", "location of a weak low-contrast cue whose features are seen unattended (task-irrelevant perceptual learning); -1 = none", -1, 7)
         .add("weak_contrast", &C::weak_contrast, "", "contrast of the weak cue (full = 1) [unverified]", 0.0, 1.0)
         .add("noise_sd", &C::noise_sd, "", "standard deviation of Gaussian noise on the feature units", 0.0, 10.0)
@@ -344,7 +348,11 @@ EnvEntry redundant_relevant_cue_entry() {
           make,
           {{{"schedule", "train_then_test"}, {"train_trials", "3"}, {"trials_per_episode", "4"}, {"noise_sd", "0.1"}},
            {{"schedule", "test"}, {"cues", "3"}, {"responses", "3"}, {"weak_cue", "2"}, {"test_feedback", "true"},
-            {"fixation_reward", "0.1"}, {"abort_penalty", "-0.2"}}}};
+            {"fixation_reward", "0.1"}, {"abort_penalty", "-0.2"}}},
+          // chance: the correct response is uniform over the responses
+          [](const KeyValues& kv) { return 1.0 / options().parse(kv).responses; },
+          // the battery: training (redundant cues) and a test block of single cues, one of them weak
+          {{}, {{"schedule", "test"}, {"test_conditions", "single"}, {"weak_cue", "1"}}}};
 }
 
 }  // namespace sgym

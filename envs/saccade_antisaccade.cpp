@@ -291,7 +291,9 @@ EnvEntry saccade_antisaccade_entry() {
           SaccadeAntisaccade::make_spec(SaccadeAntisaccadeConfig{}).source,
           options().docs(),
           make,
-          {{{"trials_per_episode", "5"}, {"shaping", "false"}}, {{"condition", "anti_right"}, {"delay_steps", "0"}, {"hold_steps", "0"}}}};
+          {{{"trials_per_episode", "5"}, {"shaping", "false"}}, {{"condition", "anti_right"}, {"delay_steps", "0"}, {"hold_steps", "0"}}},
+          // chance: the four trial types are equally likely, two per side (one fixed type: 1)
+          [](const KeyValues& kv) { return options().parse(kv).condition == "random" ? 0.5 : 1.0; }};
 }
 
 }  // namespace sgym

@@ -83,8 +83,10 @@ TEST_CASE("agrel: learns a 3-way one-step classification (the 2005 setting)", "[
 }
 
 TEST_CASE("agrel: learns the redundant-relevant-cue task far above chance", "[agrel]") {
-  // chance with the defaults is 0.0092 (docs/envs/RedundantRelevantCue-v0.md)
-  auto env = make_env("RedundantRelevantCue-v0");
+  // chance with the defaults is 0.0092 (docs/envs/RedundantRelevantCue-v0.md); unattended cues hidden
+  // (peripheral_acuity 0, the env's default when this test was written; at the default 0.8 seed 3 is
+  // still learning at trial 2,500: 0.776; the agrel benchmark runs the default)
+  auto env = make_env("RedundantRelevantCue-v0", {{"peripheral_acuity", "0"}});
   auto agent = make_agent("agrel", env->observation_space(), env->action_space(), {}, 3);
   const int trials = 2500, window = 500;
   const test::Tally t = test::play_trials(*env, *agent, trials, 3, trials - window);

@@ -75,6 +75,12 @@ TEST_CASE("sgym check", "[cli]") {
   r = run_sgym("check Pavlovian-v0 --env-opt dt_ms=abc");
   REQUIRE(r.code == 2);
   REQUIRE_THAT(r.out, Contains("dt_ms must be a number"));
+  // a choice task: each shortcut subject's score next to chance, and the oracle's
+  r = run_sgym("check DelayMatchCategory-v0");
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.out, Contains("PASS DelayMatchCategory-v0 (defaults): shortcut delay-match-category-shortcut-test-only at chance") &&
+                          Contains("chance 50.0 %") && Contains("oracle solves the task: delay-match-category-oracle: 100.0 % correct"));
+  REQUIRE(run_sgym("check Pavlovian-v0").out.find("shortcut") == std::string::npos);  // not a choice task
 }
 
 TEST_CASE("sgym run", "[cli]") {

@@ -164,6 +164,8 @@ TEST_CASE("DelayMatchCategory: categories, match probability and retraining", "[
     REQUIRE(r0.info.get_int("test_category") == cat(t));
     const bool match = r0.info.get_string("condition") == "match";
     REQUIRE(match == (cat(s) == cat(t)));
+    // identity never tells the answer: a match test is another direction of the sample's category
+    REQUIRE(t != s);
     REQUIRE(r0.info.get_int("correct_response") == (match ? kMatch : kNonMatch));
     matches += match;
   }
@@ -235,4 +237,11 @@ TEST_CASE("DelayMatchCategory: the ending step's info describes the trial that e
 TEST_CASE("DelayMatchCategory: a boundary whose opposite end falls on a direction is refused", "[dmc]") {
   REQUIRE_THROWS_WITH(make_env("DelayMatchCategory-v0", {{"n_directions", "3"}, {"boundary_deg", "60"}}),
                       Catch::Matchers::Contains("opposite end"));
+}
+
+TEST_CASE("DelayMatchCategory: a category of a single direction is refused", "[dmc]") {
+  // a match test must differ from the sample: with 2 directions each category holds only one
+  REQUIRE_THROWS_WITH(make_env("DelayMatchCategory-v0", {{"n_directions", "2"}, {"boundary_deg", "45"}}),
+                      Catch::Matchers::Contains("at least 2"));
+  REQUIRE_NOTHROW(make_env("DelayMatchCategory-v0", {{"n_directions", "4"}, {"boundary_deg", "45"}}));
 }

@@ -88,11 +88,14 @@ TEST_CASE("RedundantRelevantCue: timeline, detail at the attended cue only, rewa
   REQUIRE(r.reward == 0.1);
   REQUIRE(r.info.get_string("epoch") == "attend");
   REQUIRE(r.obs[3] == 0.0f);
-  // both cues present, neither seen in detail
+  // both cues present, neither attended: by default each is seen at the unattended gain 0.8
+  // (V4, McAdams & Maunsell 1999)
   REQUIRE(r.obs[4] == 1.0f);
   REQUIRE(r.obs[7] == 1.0f);
-  REQUIRE(features(r.obs, 2, 2, 0) == std::vector<float>{0, 0});
-  REQUIRE(features(r.obs, 2, 2, 1) == std::vector<float>{0, 0});
+  std::vector<float> unattended = {0, 0};
+  unattended[static_cast<std::size_t>(correct)] = 0.8f;
+  REQUIRE(features(r.obs, 2, 2, 0) == unattended);
+  REQUIRE(features(r.obs, 2, 2, 1) == unattended);
   r = step(*env, 0);  // waiting is allowed
   r = step(*env, 2);  // look at location 1
   REQUIRE(r.info.get_string("epoch") == "respond");
@@ -101,7 +104,7 @@ TEST_CASE("RedundantRelevantCue: timeline, detail at the attended cue only, rewa
   auto seen = features(r.obs, 2, 2, 1);
   REQUIRE(seen[static_cast<std::size_t>(correct)] == 1.0f);
   REQUIRE(seen[static_cast<std::size_t>(1 - correct)] == 0.0f);
-  REQUIRE(features(r.obs, 2, 2, 0) == std::vector<float>{0, 0});
+  REQUIRE(features(r.obs, 2, 2, 0) == unattended);
   REQUIRE(r.info.get_int("ground_truth") == 3 + correct);
   r = step(*env, 3 + correct);
   REQUIRE(r.terminated);

@@ -1,9 +1,11 @@
 #include "sgym/conformance.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 
 #include "sgym/error.hpp"
 #include "sgym/interact.hpp"
@@ -367,6 +369,135 @@ CheckReport check_agent(const AgentMaker& make_agent, const EnvMaker& make_env,
     return "both rejected";
   });
   std::filesystem::remove(file);
+  return report;
+}
+
+std::string shortcut_stem(const std::string& env_id) {
+  const std::string name = env_id.substr(0, env_id.rfind("-v"));
+  std::string stem;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    // a capital starts a word after a small letter, or ends an acronym before one ("BCINeuro")
+    const bool starts = std::isupper(c) && i > 0 &&
+                        (std::islower(static_cast<unsigned char>(name[i - 1])) ||
+                         (i + 1 < name.size() && std::islower(static_cast<unsigned char>(name[i + 1])) &&
+                          std::isupper(static_cast<unsigned char>(name[i - 1]))));
+    if (starts && stem.back() != '-') stem += '-';
+    stem += static_cast<char>(std::tolower(c));
+  }
+  return stem;
+}
+
+double SubjectScore::accuracy() const {
+  const long long judged = correct + wrong;
+  return judged == 0 ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(correct) / judged;
+}
+
+double SubjectScore::completed() const {
+  const long long n = trials();
+  return n == 0 ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(n - aborted - timeout) / n;
+}
+
+SubjectScore score_subject(const AgentEntry& agent_entry, const EnvEntry& env_entry, const KeyValues& options,
+                           int min_judged, std::uint64_t env_seed) {
+  auto env = make_env(env_entry, options);
+  auto agent = make_agent(agent_entry, env->observation_space(), env->action_space(), {}, 1);
+  agent->set_training(false);
+  SubjectScore s{agent_entry.id};
+  auto count = [&s](std::string_view outcome) {
+    if (outcome == "correct") ++s.correct;
+    else if (outcome == "wrong") ++s.wrong;
+    else if (outcome == "aborted") ++s.aborted;
+    else if (outcome == "timeout") ++s.timeout;
+    else ++s.other;
+  };
+  std::vector<float> obs;
+  bool first = true;
+  while (s.correct + s.wrong < min_judged && s.trials() < 2LL * min_judged) {
+    ResetResult r0 = first ? env->reset(env_seed) : env->reset();
+    first = false;
+    obs.assign(r0.obs.begin(), r0.obs.end());
+    agent->begin_episode();
+    for (;;) {
+      const auto [a, r] = interact(*env, *agent, obs);
+      const std::string_view outcome = r.info.string_or_empty(info_keys::kTrialOutcome);
+      if (!outcome.empty()) count(outcome);
+      else if (r.truncated) count("timeout");  // cut by the time limit inside a trial
+      if (r.terminated || r.truncated) break;
+    }
+    agent->end_episode();
+  }
+  return s;
+}
+
+std::vector<BatteryScores> score_battery(const EnvEntry& env, const std::vector<AgentEntry>& agents, int min_judged) {
+  if (!env.chance)
+    throw std::invalid_argument(env.id + " declares no chance level: it is not a choice task and has no shortcut battery");
+  const std::string stem = shortcut_stem(env.id);
+  const std::string prefix = stem + "-shortcut-";
+  std::vector<BatteryScores> out;
+  std::vector<KeyValues> sets = env.battery_options;
+  if (sets.empty()) sets.push_back({});
+  for (const KeyValues& options : sets) {
+    BatteryScores b{env.id, options, env.chance(options), std::nullopt, {}};
+    for (const AgentEntry& a : agents) {
+      if (a.id == stem + "-oracle") b.oracle = score_subject(a, env, options, min_judged);
+      else if (a.id.rfind(prefix, 0) == 0) b.shortcuts.push_back(score_subject(a, env, options, min_judged));
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+namespace {
+std::string percent(double x) {
+  std::ostringstream ss;
+  ss.setf(std::ios::fixed);
+  ss.precision(1);
+  ss << 100.0 * x << " %";
+  return ss.str();
+}
+
+std::string describe_options(const KeyValues& kv) {
+  std::string s;
+  for (const auto& [k, v] : kv) s += (s.empty() ? "" : " ") + k + "=" + v;
+  return s.empty() ? "defaults" : s;
+}
+
+std::string describe_score(const SubjectScore& s) {
+  return percent(s.accuracy()) + " correct over " + std::to_string(s.correct + s.wrong) + " judged trials, " +
+         percent(s.completed()) + " of " + std::to_string(s.trials()) + " trials completed";
+}
+}  // namespace
+
+CheckReport check_battery(const std::vector<BatteryScores>& scores) {
+  CheckReport report;
+  for (const BatteryScores& b : scores) {
+    const std::string where = b.env_id + " (" + describe_options(b.options) + ")";
+    run_check(report, where + ": has shortcut subjects", [&]() -> std::string {
+      if (b.shortcuts.empty())
+        return fail("a choice task needs at least one registered shortcut subject '" + shortcut_stem(b.env_id) +
+                    "-shortcut-<name>' (see docs/science.md)");
+      return std::to_string(b.shortcuts.size()) + " shortcut subjects, chance " + percent(b.chance);
+    });
+    for (const SubjectScore& s : b.shortcuts)
+      run_check(report, where + ": shortcut " + s.agent_id + " at chance", [&]() -> std::string {
+        const std::string d = describe_score(s) + "; chance " + percent(b.chance);
+        if (!(s.completed() >= kMinCompleted))
+          return fail(d + ": a shortcut subject must complete >= " + percent(kMinCompleted) + " of its trials");
+        if (s.correct + s.wrong < kBatteryTrials) return fail(d + ": fewer than " + std::to_string(kBatteryTrials) + " judged trials");
+        if (!(s.accuracy() <= b.chance + kShortcutMargin))
+          return fail(d + ": above chance + " + percent(kShortcutMargin) + ", the task leaks");
+        return d;
+      });
+    run_check(report, where + ": oracle solves the task", [&]() -> std::string {
+      if (!b.oracle) return fail("no oracle '" + shortcut_stem(b.env_id) + "-oracle' is registered");
+      const std::string d = b.oracle->agent_id + ": " + describe_score(*b.oracle);
+      if (!(b.oracle->completed() >= kMinCompleted)) return fail(d + ": completes too few trials");
+      if (!(b.oracle->accuracy() >= kOracleMinAccuracy)) return fail(d + ": below " + percent(kOracleMinAccuracy));
+      return d;
+    });
+  }
   return report;
 }
 

@@ -25,6 +25,16 @@ struct EnvEntry {
   std::function<std::unique_ptr<Env>(const KeyValues&)> make;
   /// Extra option sets the conformance harness also runs (e.g. a stochastic variant).
   std::vector<KeyValues> test_variants;
+  /// Choice tasks only (empty for the others): the chance accuracy at these options, i.e. the
+  /// accuracy correct / (correct + wrong) of the best subject that ignores the stimulus (always the
+  /// most frequent correct response). A choice task must register at least one shortcut subject
+  /// (agent `<stem>-shortcut-<name>`, see shortcut_stem in sgym/conformance.hpp) and an oracle
+  /// (`<stem>-oracle`); the conformance harness holds every shortcut to chance + 5 points and the
+  /// oracle to >= 98 %.
+  std::function<double(const KeyValues&)> chance = {};
+  /// Option sets the shortcut battery runs at (each shortcut and the oracle at each); empty = the
+  /// defaults only. Choose them so the oracle is above 98 % (e.g. offsets above threshold).
+  std::vector<KeyValues> battery_options = {};
 };
 
 /// One registered agent.
