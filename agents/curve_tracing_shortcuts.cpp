@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "curve_tracing_retina.hpp"
+#include "shortcut.hpp"
 #include "sgym/agents.hpp"
 
 namespace sgym {
@@ -32,16 +33,13 @@ namespace {
 
 using curve_retina::Frame;
 
-/// The shortcut subjects have no options.
-struct NoOptions {};
-
 /// The rule a shortcut subject chooses its target by.
 enum class Rule { kNearest, kFarthest, kNearEnd, kLongest, kShortest, kDirection };
 
-class CurveTracingShortcut final : public Agent {
+class CurveTracingShortcut final : public ShortcutSubject {
  public:
-  CurveTracingShortcut(std::string id, Rule rule, const Space& obs, const Space& act, std::uint64_t seed)
-      : Agent(std::move(id), obs, act, seed), rule_(rule), g_(static_cast<int>(obs.shape()[1])),
+  CurveTracingShortcut(std::string id, const Space& obs, const Space& act, const NoOptions&, Rule rule, std::uint64_t seed)
+      : ShortcutSubject(std::move(id), obs, act, seed), rule_(rule), g_(static_cast<int>(obs.shape()[1])),
         action_(Action::discrete(0)) {}
 
   const Action& act(std::span<const float> obs) override {
@@ -59,12 +57,6 @@ class CurveTracingShortcut final : public Agent {
     action_.index = choose(f, eye, targets);
     return action_;
   }
-
-  void observe(double, std::span<const float>, bool, bool) override {}
-
- protected:
-  void save_state(StateWriter&) const override {}
-  void load_state(StateReader&) override {}
 
  private:
   // the candidate with the highest score; ties (within 1e-9) broken uniformly at random
@@ -122,41 +114,30 @@ class CurveTracingShortcut final : public Agent {
   Action action_;
 };
 
-AgentEntry shortcut_entry(const std::string& name, Rule rule, const std::string& what) {
-  const AgentEntry oracle = curve_tracing_oracle_entry();
-  const std::string id = "curve-tracing-shortcut-" + name;
-  auto options = std::make_shared<OptionSet<NoOptions>>(id);
-  return {id,
-          "CurveTracing-v0 shortcut subject (must stay at chance): fixates, then saccades to " + what,
-          oracle.spaces,
-          options->docs(),
-          oracle.incompatibility,
-          [options, id, rule](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
-            options->parse(kv);
-            return std::make_unique<CurveTracingShortcut>(id, rule, obs, act, seed);
-          },
-          oracle.envs};
+AgentEntry entry(const std::string& name, Rule rule, const std::string& what) {
+  return shortcut_entry<CurveTracingShortcut>(
+      curve_tracing_oracle_entry(), name, "CurveTracing-v0 shortcut subject (must stay at chance): fixates, then saccades to " + what, rule);
 }
 
 }  // namespace
 
 AgentEntry curve_tracing_shortcut_nearest_entry() {
-  return shortcut_entry("nearest", Rule::kNearest, "the target nearest the fixation point");
+  return entry("nearest", Rule::kNearest, "the target nearest the fixation point");
 }
 AgentEntry curve_tracing_shortcut_farthest_entry() {
-  return shortcut_entry("farthest", Rule::kFarthest, "the target farthest from the fixation point");
+  return entry("farthest", Rule::kFarthest, "the target farthest from the fixation point");
 }
 AgentEntry curve_tracing_shortcut_near_end_entry() {
-  return shortcut_entry("near-end", Rule::kNearEnd, "the target nearest the free curve end nearest the fixation point");
+  return entry("near-end", Rule::kNearEnd, "the target nearest the free curve end nearest the fixation point");
 }
 AgentEntry curve_tracing_shortcut_longest_entry() {
-  return shortcut_entry("longest", Rule::kLongest, "the target of the longest curve");
+  return entry("longest", Rule::kLongest, "the target of the longest curve");
 }
 AgentEntry curve_tracing_shortcut_shortest_entry() {
-  return shortcut_entry("shortest", Rule::kShortest, "the target of the shortest curve");
+  return entry("shortest", Rule::kShortest, "the target of the shortest curve");
 }
 AgentEntry curve_tracing_shortcut_direction_entry() {
-  return shortcut_entry("direction", Rule::kDirection,
+  return entry("direction", Rule::kDirection,
                         "the target in the direction in which the connected curve leaves the fixation point");
 }
 

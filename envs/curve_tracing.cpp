@@ -593,7 +593,12 @@ EnvEntry curve_tracing_entry() {
           options().docs(),
           make,
           {{{"distractors", "3"}, {"trials_per_episode", "3"}, {"fixation_reward", "0.2"}, {"abort_penalty", "-0.1"}},
-           {{"split", "heldout"}, {"contact", "cross"}, {"straightness", "0.7"}, {"grid", "9"}, {"max_length", "6"}}}};
+           {{"split", "heldout"}, {"contact", "cross"}, {"straightness", "0.7"}, {"grid", "9"}, {"max_length", "6"}}},
+          // chance: one of the distractors + 1 targets, each equally often correct
+          [](const KeyValues& kv) { return 1.0 / (options().parse(kv).distractors + 1); },
+          // the battery: the defaults and the longest curves the benchmark tests (more settings,
+          // 3 distractors included, in tests/test_curve_tracing.cpp)
+          {{}, {{"min_length", "13"}, {"max_length", "13"}}}};
 }
 
 }  // namespace sgym
