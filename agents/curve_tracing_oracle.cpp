@@ -7,6 +7,7 @@
 // what the agent sees now.
 #include <algorithm>
 
+#include "curve_tracing_retina.hpp"
 #include "sgym/agents.hpp"
 
 namespace sgym {
@@ -22,42 +23,17 @@ class CurveTracingOracle final : public Agent {
         action_(Action::discrete(0)) {}
 
   const Action& act(std::span<const float> obs) override {
-    const std::size_t n = static_cast<std::size_t>(g_ * g_);
+    const curve_retina::Frame f{obs, g_};
     // while the fixation point is on: look at it
-    for (std::size_t p = 0; p < n; ++p)
-      if (obs[n + p] > 0.5f) {
-        action_.index = static_cast<std::int64_t>(p);
-        return action_;
-      }
-    // FP off: the eye is on the start of the target curve; stay there unless a target is found
-    int start = -1;
-    for (std::size_t p = 0; p < n; ++p)
-      if (obs[3 * n + p] > 0.5f) start = static_cast<int>(p);
-    action_.index = std::max(start, 0);
-    if (start < 0 || obs[static_cast<std::size_t>(start)] <= 0.5f) return action_;
-    // trace: the one curve neighbour that is not the previous pixel, or straight on at a crossing
-    int prev = -1, cur = start;
-    for (std::size_t steps = 0; steps < n; ++steps) {
-      if (cur != start && obs[2 * n + static_cast<std::size_t>(cur)] > 0.5f) {
-        action_.index = cur;
-        break;
-      }
-      const int r = cur / g_, c = cur % g_;
-      const int nb[4][2] = {{0, 1}, {0, -1}, {1, 0}, {-1, 0}};
-      int next = -1, neighbours = 0;
-      for (const auto& d : nb) {
-        const int rr = r + d[0], cc = c + d[1];
-        if (rr < 0 || rr >= g_ || cc < 0 || cc >= g_) continue;
-        const int q = rr * g_ + cc;
-        if (obs[static_cast<std::size_t>(q)] <= 0.5f) continue;
-        ++neighbours;
-        if (q != prev && next < 0) next = q;
-      }
-      if (neighbours == 4 && prev >= 0) next = 2 * cur - prev;
-      if (next < 0) break;
-      prev = cur;
-      cur = next;
+    if (const int fp = f.first(1); fp >= 0) {
+      action_.index = fp;
+      return action_;
     }
+    // FP off: the eye is on the start of the target curve; stay there unless a target is found
+    const int start = f.first(3);
+    action_.index = std::max(start, 0);
+    const curve_retina::Trace t = curve_retina::trace(f, start);
+    if (t.end != start && f.target(t.end)) action_.index = t.end;
     return action_;
   }
 

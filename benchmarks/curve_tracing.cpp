@@ -134,6 +134,9 @@ int main(int argc, char** argv) {
   app.add_option("--first-length", first_length, "longest curve of the first curriculum stage")->check(CLI::Range(2, 40));
   app.add_option("--last-length", last_length, "longest curve of the last curriculum stage (RELEARNN: 9)")->check(CLI::Range(2, 40));
   app.add_option("--threads", threads, "parallel networks")->check(CLI::Range(1, 64));
+  double onset_ms = 130.0, ms_per_iteration = 10.0;
+  app.add_option("--onset-ms", onset_ms, "latency reported for the FP pixel, ms after the curves appear (V1 tracing onset, ~130 ms: Roelfsema, Lamme & Spekreijse 1998)")->check(CLI::Range(0.0, 10000.0));
+  app.add_option("--ms-per-iteration", ms_per_iteration, "duration of one recurrent iteration [assumption: of the order of a cortical membrane time constant]")->check(CLI::Range(0.01, 1000.0));
   CLI11_PARSE(app, argc, argv);
   try {
     Protocol p;
@@ -191,19 +194,25 @@ int main(int argc, char** argv) {
         md.push_back(r.map_distractor);
       }
       const auto q1 = quartiles(m1), q10 = quartiles(m10), qt = quartiles(mt), qd = quartiles(md);
-      std::printf("  lengths 3-9 mixed, %d trials: 1 distractor %.3f [%.3f, %.3f]; 10 distractors %.3f [%.3f, %.3f]\n",
+      std::printf("  lengths 5-9 mixed, %d trials: 1 distractor %.3f [%.3f, %.3f]; 10 distractors %.3f [%.3f, %.3f]\n",
                   2 * test_trials, q1[1], q1[0], q1[2], q10[1], q10[0], q10[2]);
       std::printf("  final map activity at go onset (lengths 9-13): target curve %.3f [%.3f, %.3f], distractor curve %.3f [%.3f, %.3f]\n",
                   qt[1], qt[0], qt[2], qd[1], qd[0], qd[2]);
       std::printf("  latency (iteration reaching half the final activity) by distance from the FP, mean over pixels of all seeds:\n   ");
+      std::vector<double> latency;
       for (int d = 0; d < std::min(max_len, 13); ++d) {
         double s = 0, n = 0;
         for (int k = 0; k < seeds; ++k) {
           s += results[static_cast<std::size_t>(2 * k + net)].latency_sum[static_cast<std::size_t>(d)];
           n += results[static_cast<std::size_t>(2 * k + net)].latency_n[static_cast<std::size_t>(d)];
         }
-        std::printf(" d%d:%.2f", d, n > 0 ? s / n : 0.0);
+        latency.push_back(n > 0 ? s / n : 0.0);
+        std::printf(" d%d:%.2f", d, latency.back());
       }
+      // in ms: the FP's latency placed at the V1 onset, each further iteration ms_per_iteration
+      std::printf("\n  latency in ms (d0 at %.0f ms after the curves appear, %.0f ms per iteration):\n   ", onset_ms, ms_per_iteration);
+      for (std::size_t d = 0; d < latency.size(); ++d)
+        std::printf(" d%zu:%.0f", d, onset_ms + ms_per_iteration * (latency[d] - latency[0]));
       std::printf("\n  enhancement (map on the target curve minus the distractor curve, same distance from each curve's start):\n   ");
       for (int d = 0; d < std::min(max_len, 13); ++d) {
         double s = 0, n = 0;

@@ -24,6 +24,7 @@
 
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
+#include "sgym/interact.hpp"
 #include "sgym/rng.hpp"
 
 namespace sgym::curve_bench {
@@ -67,8 +68,16 @@ inline std::unique_ptr<Env> make_curve_env(const Protocol& p, KeyValues extra) {
   return make_env("CurveTracing-v0", kv);
 }
 
-/// Runs one episode; `on_go` (when set) is called after the agent observed the first frame of the
-/// go epoch, with that step's info.
+/// The stimulus balance a stage or test of curves of `min_length`..`max_length` pixels with
+/// `distractors` distractors can have: the ranks (no distance or direction cue to the correct
+/// target) from 5 px on and with up to 3 distractors; below that, or with more distractors, the
+/// env cannot lay the ranks out and the stimuli are unbalanced (docs/envs/CurveTracing-v0.md).
+inline std::string balance_for(int min_length, int distractors) {
+  return min_length >= 5 && distractors <= 3 ? "ranks" : "none";
+}
+
+/// Runs one episode through sgym::interact (so the agent hears of the trial's end); `on_go` (when
+/// set) is called after the agent observed the first frame of the go epoch, with that step's info.
 template <typename F>
 TrialResult run_trial(Env& env, Agent& agent, std::vector<float>& obs, F&& on_go) {
   const ResetResult r0 = env.reset();
@@ -76,10 +85,7 @@ TrialResult run_trial(Env& env, Agent& agent, std::vector<float>& obs, F&& on_go
   agent.begin_episode();
   bool seen_go = false;
   for (;;) {
-    const Action& a = agent.act(obs);
-    const StepResult r = env.step(a);
-    obs.assign(r.obs.begin(), r.obs.end());
-    agent.observe(r.reward, obs, r.terminated, r.truncated);
+    const StepResult r = interact(env, agent, obs).result;
     if (r.terminated || r.truncated) {
       agent.end_episode();
       return {r.info.get_string(info_keys::kTrialOutcome), r.info.get_int("target_length")};
@@ -102,9 +108,11 @@ inline Trained train(Agent& agent, const Protocol& p, std::uint64_t seed) {
   agent.set_training(true);
   for (int L = p.first_length; L <= p.last_length; ++L) {
     t.stage_reached = L;
-    auto env = make_curve_env(p, {{"min_length", std::to_string(std::min(p.min_length, L))},
+    // from 5 px on, stages draw 5..L px with balanced stimuli; shorter stages p.min_length..L px
+    const int lo = L >= 5 ? std::max(5, p.min_length) : std::min(p.min_length, L);
+    auto env = make_curve_env(p, {{"min_length", std::to_string(lo)},
                                   {"max_length", std::to_string(L)},
-                                  {"split", "train"}});
+                                  {"split", "train"}, {"balance", balance_for(lo, 1)}});
     env->reset(mix_seed(seed, static_cast<std::uint64_t>(100 + L)));
     std::deque<int> recent;
     int hits = 0;
@@ -122,7 +130,8 @@ inline Trained train(Agent& agent, const Protocol& p, std::uint64_t seed) {
       }
       if (static_cast<int>(recent.size()) == p.window && hits >= p.criterion * p.window) {
         // confirm greedily on fresh trials of the new length, then go on training if it fails
-        auto check = make_curve_env(p, {{"min_length", std::to_string(L)}, {"max_length", std::to_string(L)}, {"split", "train"}});
+        auto check = make_curve_env(p, {{"min_length", std::to_string(L)}, {"max_length", std::to_string(L)}, {"split", "train"},
+                                        {"balance", balance_for(L, 1)}});
         check->reset(mix_seed(seed, static_cast<std::uint64_t>(1000 * L) + static_cast<std::uint64_t>(n)));
         agent.set_training(false);
         int ok = 0;
@@ -140,9 +149,16 @@ inline Trained train(Agent& agent, const Protocol& p, std::uint64_t seed) {
   return t;
 }
 
-/// Greedy accuracy over `trials` trials of an env with these extra options (held-out shapes).
+/// Greedy accuracy over `trials` trials of an env with these extra options (held-out shapes;
+/// curves of 5-9 px and one distractor unless `extra` says otherwise; balance as balance_for).
 inline double test_accuracy(Agent& agent, const Protocol& p, KeyValues extra, int trials, std::uint64_t seed) {
+  auto get = [&](const std::string& key, int fallback) {
+    for (const auto& [k, v] : extra)
+      if (k == key) return std::stoi(v);
+    return fallback;
+  };
   extra.push_back({"split", "heldout"});
+  extra.push_back({"balance", balance_for(get("min_length", 5), get("distractors", 1))});
   auto env = make_curve_env(p, std::move(extra));
   env->reset(seed);
   std::vector<float> obs;

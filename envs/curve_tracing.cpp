@@ -35,9 +35,10 @@ struct CurveTracingConfig {
   double fixate_ms = 300.0;        // fixation before the curves appear, ~300 ms (SCIENCE.md) [unverified]
   double curves_ms = 600.0;        // curves shown while fixation is held, ~600 ms (SCIENCE.md) [unverified]
   double response_ms = 500.0;      // window for the saccade after the FP goes off [unverified]
-  int min_length = 3;              // shortest curve, pixels including both ends
+  int min_length = 5;              // shortest curve, pixels including both ends
   int max_length = 9;              // longest curve, pixels; RELEARNN trained on curves up to 9 px
   int distractors = 1;             // distractor curves, 1 as in the classic task (1-10)
+  std::string balance = "ranks";   // ranks: the correct target's rank by distance and direction from the FP is uniform; none: not enforced
   std::string contact = "none";    // none: curves keep >= 1 empty pixel apart; touch: corners; cross: X-crossings
   double straightness = 0.0;       // P(the curve-drawing walk goes straight on when it may) [choice]; 0 = uniform steps
   std::string split = "all";       // curve shapes used: all, train or heldout
@@ -62,6 +63,8 @@ const OptionSet<CurveTracingConfig>& options() {
         .add("min_length", &C::min_length, "pixels", "shortest curve, pixels including both ends", 2, 200)
         .add("max_length", &C::max_length, "pixels", "longest curve; RELEARNN (PLoS CB 2024) trained on curves up to 9 px", 2, 200)
         .add("distractors", &C::distractors, "curves", "number of distractor curves; 1 in the classic task, RELEARNN also tested 10", 1, 10)
+        .add_choice("balance", &C::balance, {"ranks", "none"},
+                    "ranks: the correct target's rank among the targets by distance from the FP, and by how far its direction from the FP deviates from the direction in which the target curve leaves the FP, are each drawn uniformly and enforced, so neither tells which target is correct (shortcut subjects at chance: measured with 1 and 3 distractors, lengths 5-13); none: not enforced (needed for curves shorter than 5 px, which cannot end as far from the FP as a distractor's target, and for many distractors, which do not fit the ranks on a small grid; the nearest target is then often correct)")
         .add_choice("contact", &C::contact, {"none", "touch", "cross"},
                     "none: different curves never share or neighbour a pixel (8-neighbourhood); touch: they may meet corner to corner (diagonal neighbours), never side by side; cross: touch plus right-angle crossings, where both curves run straight through one shared pixel (never at or next to an end, never at a turn or on two consecutive pixels). Every option keeps the curves unambiguous")
         .add("straightness", &C::straightness, "", "probability that the random walk drawing a curve goes straight on when it may, else a uniform step among the allowed ones (0 = uniform) [choice]; clean crossings need straight runs, so raise it with contact = cross", 0.0, 1.0)
@@ -88,16 +91,42 @@ class CurveGenerator {
   CurveGenerator(const CurveTracingConfig& c)
       : cfg_(c), g_(c.grid),
         contact_(c.contact == "none" ? Contact::kNone : c.contact == "touch" ? Contact::kTouch : Contact::kCross),
+        balance_(c.balance == "ranks"),
         owner_(static_cast<std::size_t>(g_ * g_), -1), second_(static_cast<std::size_t>(g_ * g_), -1) {
     curves_.resize(static_cast<std::size_t>(c.distractors + 1));
     for (auto& cv : curves_) cv.reserve(static_cast<std::size_t>(c.max_length));
+    lengths_.resize(curves_.size());
+    nearer_.resize(curves_.size());
+    aligned_.resize(curves_.size());
+
   }
 
   /// Draws a stimulus; false when no valid one was found in many attempts.
   bool generate(Rng& rng) {
-    for (int attempt = 0; attempt < 2000; ++attempt) {
+    constexpr int kRedraw = 200;
+    for (int attempt = 0; attempt < 20 * kRedraw; ++attempt) {
+      // what the shortcuts could use is drawn first and kept while the geometry is retried (a
+      // redraw after every failed geometry would favour the draws that are easy to lay out): each
+      // curve's length, independently from one distribution; and the correct target's rank among
+      // the targets by distance from the FP and by direction from the FP (how much its direction
+      // deviates from the direction in which the target curve leaves the FP), each uniform over
+      // 0..distractors: a uniformly drawn subset of that many distractors gets `nearer_[c]` (its
+      // target must be nearer the FP than the correct one, else farther) and another `aligned_[c]`
+      // (its direction must deviate less, else more). They are redrawn only after kRedraw failed
+      // geometries, a last resort that favours the draws that are easy to lay out (how often it
+      // happens is what the shortcut test measures).
+      if (attempt % kRedraw == 0) {
+        for (auto& l : lengths_)
+          l = cfg_.min_length + static_cast<int>(rng.below(static_cast<std::uint64_t>(cfg_.max_length - cfg_.min_length + 1)));
+        draw_subset(rng, nearer_);
+        draw_subset(rng, aligned_);
+      }
       std::fill(owner_.begin(), owner_.end(), -1);
       std::fill(second_.begin(), second_.end(), -1);
+      // the fixation point, at least two pixels from the border so that curves can start around it
+      const int margin = std::min(2, (g_ - 1) / 2);
+      fp_ = (margin + static_cast<int>(rng.below(static_cast<std::uint64_t>(g_ - 2 * margin)))) * g_ + margin +
+            static_cast<int>(rng.below(static_cast<std::uint64_t>(g_ - 2 * margin)));
       bool ok = true;
       for (int c = 0; c < static_cast<int>(curves_.size()) && ok; ++c) ok = place_curve(c, rng);
       if (ok) return true;
@@ -124,17 +153,11 @@ class CurveGenerator {
   // places curve c with up to 100 tries; the target curve also respects the shape split
   bool place_curve(int c, Rng& rng) {
     auto& cv = curves_[static_cast<std::size_t>(c)];
-    const int length = cfg_.min_length + static_cast<int>(rng.below(static_cast<std::uint64_t>(cfg_.max_length - cfg_.min_length + 1)));
-    // with contact = cross, a distractor aims at a crossing: its first 50 tries start two pixels
-    // before a straight stretch of an earlier curve (the target curve half the time), heading across
-    // it (a plain random walk almost never lines up with another curve to cross it)
-    const bool aim_curve = contact_ == Contact::kCross && c > 0;
-    for (int tries = 0; tries < 100; ++tries) {
+    const int length = lengths_[static_cast<std::size_t>(c)];
+    for (int tries = 0; tries < 40; ++tries) {
       cv.clear();
-      const bool aim = aim_curve && tries < 50;
-      int start = aim ? crossing_approach(c, rng) : -1;
-      if (start < 0) start = static_cast<int>(rng.below(static_cast<std::uint64_t>(g_ * g_)));
-      if (!allowed(start, cv, length - 1)) continue;
+      const int start = c == 0 ? fp_ : near_start(rng, length - 1);
+      if (start < 0 || !allowed(start, cv, length - 1)) continue;
       cv.push_back(start);
       while (static_cast<int>(cv.size()) < length) {
         const int last = cv.back(), r = last / g_, col = last % g_;
@@ -176,12 +199,11 @@ class CurveGenerator {
         cv.push_back(cand[rng.below(static_cast<std::uint64_t>(n))]);
       }
       if (static_cast<int>(cv.size()) < length) continue;
+      if (c > 0 && balance_ && !ranked(c)) continue;
       if (c == 0 && cfg_.split != "all") {
         const bool held = heldout_shape(cv, g_, cfg_.split_seed, cfg_.heldout_fraction);
         if (held != (cfg_.split == "heldout")) continue;
       }
-      // an aimed distractor is reversed half the time, so its target end is as often near the crossing
-      if (aim && rng.below(2) == 0) std::reverse(cv.begin(), cv.end());
       for (int p : cv) {
         auto& own = owner_[static_cast<std::size_t>(p)];
         (own < 0 ? own : second_[static_cast<std::size_t>(p)]) = c;
@@ -191,19 +213,48 @@ class CurveGenerator {
     return false;
   }
 
-  // a pixel two steps before a straight stretch of an earlier curve, heading across it at
-  // right angles; -1 when the draw does not give one
-  int crossing_approach(int c, Rng& rng) const {
-    const auto& oc = curves_[rng.below(2) == 0 ? 0 : rng.below(static_cast<std::uint64_t>(c))];
-    if (oc.size() < 5) return -1;
-    const std::size_t k = 2 + rng.below(oc.size() - 4);
-    const int a = oc[k + 1] - oc[k];
-    if (oc[k] - oc[k - 1] != a) return -1;
-    const int sign = rng.below(2) == 0 ? 1 : -1;
-    const bool horizontal = a == 1 || a == -1;
-    const int r = oc[k] / g_ - (horizontal ? 2 * sign : 0), col = oc[k] % g_ - (horizontal ? 0 : 2 * sign);
-    if (r < 0 || r >= g_ || col < 0 || col >= g_) return -1;
-    return r * g_ + col;
+  // Euclidean distance of pixel p from the FP, and the cosine between its direction from the FP
+  // and the direction in which the target curve leaves the FP
+  double fp_distance(int p) const { return std::hypot(p / g_ - fp_ / g_, p % g_ - fp_ % g_); }
+  double alignment(int p) const {
+    const auto& tc = curves_[0];
+    const double ur = tc[1] / g_ - fp_ / g_, uc = tc[1] % g_ - fp_ % g_;
+    const double pr = p / g_ - fp_ / g_, pc = p % g_ - fp_ % g_;
+    return (ur * pr + uc * pc) / std::hypot(pr, pc);
+  }
+
+  // flags 1..distractors: a uniform number k in 0..distractors of them 1, a uniformly drawn subset
+  void draw_subset(Rng& rng, std::vector<char>& flags) const {
+    const std::size_t d = curves_.size() - 1;
+    const std::size_t k = rng.below(d + 1);
+    std::fill(flags.begin(), flags.end(), 0);
+    for (std::size_t i = 0; i < k; ++i) flags[1 + i] = 1;
+    for (std::size_t i = d; i > 1; --i) std::swap(flags[i], flags[1 + rng.below(i)]);
+  }
+
+  // does distractor c's target keep its flags (strictly: it never ties with the correct target)?
+  bool ranked(int c) const {
+    const int t = curves_[static_cast<std::size_t>(c)].back(), t0 = curves_[0].back();
+    const double d = fp_distance(t), d0 = fp_distance(t0), a = alignment(t), a0 = alignment(t0);
+    constexpr double eps = 1e-9;
+    const bool nearer = nearer_[static_cast<std::size_t>(c)] != 0, aligned = aligned_[static_cast<std::size_t>(c)] != 0;
+    return (nearer ? d < d0 - eps : d > d0 + eps) && (aligned ? a > a0 + eps : a < a0 - eps);
+  }
+
+  // a free start for a distractor: uniform over the allowed pixels of the nearest ring (Chebyshev
+  // distance 2, 3, ... from the fixation point) that has one; -1 if none
+  int near_start(Rng& rng, int remaining) {
+    const int fr = fp_ / g_, fc = fp_ % g_;
+    for (int ring = 2; ring < g_; ++ring) {
+      starts_.clear();
+      for (int r = fr - ring; r <= fr + ring; ++r)
+        for (int col = fc - ring; col <= fc + ring; ++col) {
+          if (r < 0 || r >= g_ || col < 0 || col >= g_ || std::max(std::abs(r - fr), std::abs(col - fc)) != ring) continue;
+          if (allowed(r * g_ + col, empty_, remaining)) starts_.push_back(r * g_ + col);
+        }
+      if (!starts_.empty()) return starts_[rng.below(starts_.size())];
+    }
+    return -1;
   }
 
   // is pixel p on the curve cv?
@@ -305,9 +356,15 @@ class CurveGenerator {
   const CurveTracingConfig& cfg_;
   int g_;
   Contact contact_;
+  bool balance_;                           // enforce the drawn ranks (option balance = ranks)
   std::vector<int> owner_;                 // curve that first claimed each pixel, -1 = empty
   std::vector<int> second_;                // the second curve through a crossing pixel, -1 = none
   std::vector<std::vector<int>> curves_;   // pixel indices (row * grid + col) per curve
+  std::vector<int> starts_;                // scratch: candidate distractor starts
+  const std::vector<int> empty_;           // no pixels yet
+  std::vector<int> lengths_;               // pixels of each curve in this stimulus
+  int fp_ = 0;                             // the fixation point (first pixel of curve 0)
+  std::vector<char> nearer_, aligned_;     // per distractor: target nearer the FP / better aligned than the correct one
 };
 
 class CurveTracing final : public Env {
@@ -519,10 +576,10 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
       if (!probe.generate(rng))
         throw UsageError(std::string(kId) + ": " + std::to_string(c.distractors + 1) + " curves of " +
                          std::to_string(c.min_length) + "-" + std::to_string(c.max_length) +
-                         " pixels (contact = " + c.contact + ", split = " + c.split +
+                         " pixels (contact = " + c.contact + ", balance = " + c.balance + ", split = " + c.split +
                          ") could not be drawn on a grid of " + std::to_string(c.grid) + " x " + std::to_string(c.grid) +
-                         ": they do not fit, or no target shape of these lengths is in the " + c.split +
-                         " set; use a larger grid, other lengths or fewer distractors");
+                         ": they do not fit, the drawn ranks cannot be met (balance = ranks needs curves of >= 5 pixels and few distractors), or no target shape of these lengths is in the " + c.split +
+                         " set; use a larger grid, other lengths, fewer distractors or balance = none");
   }
   return std::make_unique<CurveTracing>(c, s);
 }
@@ -536,7 +593,12 @@ EnvEntry curve_tracing_entry() {
           options().docs(),
           make,
           {{{"distractors", "3"}, {"trials_per_episode", "3"}, {"fixation_reward", "0.2"}, {"abort_penalty", "-0.1"}},
-           {{"split", "heldout"}, {"contact", "cross"}, {"straightness", "0.7"}, {"grid", "9"}, {"max_length", "6"}}}};
+           {{"split", "heldout"}, {"contact", "cross"}, {"straightness", "0.7"}, {"grid", "9"}, {"max_length", "6"}}},
+          // chance: one of the distractors + 1 targets, each equally often correct
+          [](const KeyValues& kv) { return 1.0 / (options().parse(kv).distractors + 1); },
+          // the battery: the defaults and the longest curves the benchmark tests (more settings,
+          // 3 distractors included, in tests/test_curve_tracing.cpp)
+          {{}, {{"min_length", "13"}, {"max_length", "13"}}}};
 }
 
 }  // namespace sgym

@@ -88,25 +88,20 @@ TEST_CASE("augment-recurrent: activity spreads one pixel per iteration along the
   for (double w : std::vector<double>(ff.w().begin() + 1, ff.w().end())) CHECK(w == 0.0);
 }
 
-TEST_CASE("augment-recurrent: the recurrent net beats the feedforward one on a length it never trained", "[augment-recurrent]") {
-  // the benchmark's protocol with a smaller stage cap: curriculum on curves of 2..9 px, then greedy
-  // tests on held-out shapes of 9 px (trained) and 12 px (never trained), one distractor (chance 0.5)
+TEST_CASE("augment-recurrent: without horizontal connections the net stays at chance on balanced stimuli", "[augment-recurrent]") {
+  // the benchmark's protocol with a smaller stage cap: the feedforward control trains through the
+  // curriculum (it stays in the first stage) and is tested greedily on held-out shapes of 9 px and
+  // 12 px with the correct target's distance and direction ranks balanced (one distractor, chance
+  // 0.5). A task that leaked a distance or direction cue would let it score above chance. (The
+  // recurrent net does not learn these stimuli at all: benchmarks/results/curve-tracing.md.)
   curve_bench::Protocol p;
-  p.stage_cap = 20000;
-  double trained[2], untrained[2];
-  for (int lateral = 0; lateral < 2; ++lateral) {
-    auto env = curve_bench::make_curve_env(p, {});
-    auto agent = make_agent("augment-recurrent", env->observation_space(), env->action_space(),
-                            {{"lateral", lateral ? "true" : "false"}}, 1);
-    const auto t = curve_bench::train(*agent, p, 1);
-    if (lateral) CHECK(t.passed);
-    trained[lateral] = curve_bench::accuracy_at(*agent, p, 9, 1, 200, 77);
-    untrained[lateral] = curve_bench::accuracy_at(*agent, p, 12, 1, 200, 78);
-  }
-  CHECK(trained[1] >= 0.85);
-  CHECK(untrained[1] >= 0.85);
-  CHECK(trained[0] < 0.65);
-  CHECK(untrained[0] < 0.65);
+  p.stage_cap = 5000;
+  auto env = curve_bench::make_curve_env(p, {});
+  auto agent = make_agent("augment-recurrent", env->observation_space(), env->action_space(), {{"lateral", "false"}}, 1);
+  const auto t = curve_bench::train(*agent, p, 1);
+  CHECK_FALSE(t.passed);
+  CHECK(curve_bench::accuracy_at(*agent, p, 9, 1, 400, 77) < 0.58);
+  CHECK(curve_bench::accuracy_at(*agent, p, 12, 1, 400, 78) < 0.58);
 }
 
 TEST_CASE("augment-recurrent: a time-limit truncation bootstraps from the selected action's q", "[augment-recurrent]") {

@@ -1,0 +1,96 @@
+// Reading CurveTracing-v0's retina (channels: 0 curve pixels, 1 fixation point, 2 saccade targets,
+// 3 gaze, then one channel per colour in the composite variants), shared by its scripted subjects:
+// the oracle (agents/curve_tracing_oracle.cpp) and the shortcut subjects
+// (agents/curve_tracing_shortcuts.cpp). Everything here reads the current frame only.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace sgym::curve_retina {
+
+/// One frame of the retina of side g.
+struct Frame {
+  std::span<const float> obs;
+  int g = 0;
+
+  std::size_t n() const { return static_cast<std::size_t>(g * g); }
+  /// Is pixel p on in channel ch?
+  bool on(int ch, int p) const { return obs[static_cast<std::size_t>(ch) * n() + static_cast<std::size_t>(p)] > 0.5f; }
+  bool curve(int p) const { return on(0, p); }
+  bool target(int p) const { return on(2, p); }
+  /// The first pixel that is on in channel ch, -1 if none.
+  int first(int ch) const {
+    for (int p = 0; p < g * g; ++p)
+      if (on(ch, p)) return p;
+    return -1;
+  }
+  /// Every pixel that is on in channel ch.
+  std::vector<int> all(int ch) const {
+    std::vector<int> out;
+    for (int p = 0; p < g * g; ++p)
+      if (on(ch, p)) out.push_back(p);
+    return out;
+  }
+  /// Number of colour channels after the four fixed ones (0 in the plain trace task).
+  int colours() const { return static_cast<int>(obs.size() / n()) - 4; }
+  /// The colour of pixel p (index among the colour channels), -1 if it has none.
+  int colour(int p) const {
+    for (int c = 0; c < colours(); ++c)
+      if (on(4 + c, p)) return c;
+    return -1;
+  }
+  /// Euclidean distance between two pixels.
+  double distance(int a, int b) const { return std::hypot(a / g - b / g, a % g - b % g); }
+  /// Curve pixels that are 4-neighbours of p.
+  std::vector<int> curve_neighbours(int p) const {
+    std::vector<int> out;
+    const int r = p / g, c = p % g;
+    const int nb[4][2] = {{0, 1}, {0, -1}, {1, 0}, {-1, 0}};
+    for (const auto& d : nb) {
+      const int rr = r + d[0], cc = c + d[1];
+      if (rr < 0 || rr >= g || cc < 0 || cc >= g) continue;
+      if (curve(rr * g + cc)) out.push_back(rr * g + cc);
+    }
+    return out;
+  }
+};
+
+/// Where a trace along a curve ended and how many pixels it covered (start and end included).
+struct Trace {
+  int end = -1;
+  int pixels = 0;
+};
+
+/// Follows the curve from pixel `start` along curve 4-neighbours, straight on through a crossing (a
+/// pixel with four curve neighbours), until it reaches a saccade target other than `start` or the
+/// curve's other end. The env keeps curves unambiguous for every `contact` setting, so this is exact.
+inline Trace trace(const Frame& f, int start) {
+  Trace t{start, 1};
+  if (start < 0 || !f.curve(start)) return t;
+  int prev = -1, cur = start;
+  for (int steps = 0; steps < f.g * f.g; ++steps) {
+    if (cur != start && f.target(cur)) break;
+    const auto nb = f.curve_neighbours(cur);
+    int next = -1;
+    if (nb.size() == 4 && prev >= 0) {
+      next = 2 * cur - prev;
+    } else {
+      for (int q : nb)
+        if (q != prev) {
+          next = q;
+          break;
+        }
+    }
+    if (next < 0) break;
+    prev = cur;
+    cur = next;
+    ++t.pixels;
+  }
+  t.end = cur;
+  return t;
+}
+
+}  // namespace sgym::curve_retina
