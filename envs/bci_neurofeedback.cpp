@@ -102,18 +102,18 @@ double normal_upper_quantile(double q) {
   return 0.5 * (lo + hi);
 }
 
-/// Maxima of every window of `w` consecutive values of x (monotonic deque, O(n)).
-std::vector<double> window_maxima(const std::vector<double>& x, int w) {
-  std::vector<double> out;
-  std::vector<std::size_t> dq;  // indices with decreasing values; dq[head..] is the live part
-  std::size_t head = 0;
+/// Maxima of every window of `w` consecutive values of x (monotonic deque, O(n)), into `out`; `dq` is
+/// scratch. Both keep their capacity (the calibration reserves them: no allocation here).
+void window_maxima(const std::vector<double>& x, int w, std::vector<double>& out, std::vector<std::size_t>& dq) {
+  out.clear();
+  dq.clear();
+  std::size_t head = 0;  // dq[head..] is the live part, indices with decreasing values
   for (std::size_t i = 0; i < x.size(); ++i) {
     while (dq.size() > head && x[dq.back()] <= x[i]) dq.pop_back();
     dq.push_back(i);
     if (dq[head] + static_cast<std::size_t>(w) <= i) ++head;
     if (i + 1 >= static_cast<std::size_t>(w)) out.push_back(x[dq[head]]);
   }
-  return out;
 }
 
 /// The largest value v among `sorted` (ascending) with at least a fraction `f` of the values >= v.
@@ -154,6 +154,7 @@ class BciNeurofeedback final : public Env {
         order_(static_cast<std::size_t>(c.units)), unit_sum_(static_cast<std::size_t>(c.units), 0.0),
         unit_sum2_(static_cast<std::size_t>(c.units), 0.0), unit_mean_(static_cast<std::size_t>(c.units), 0.0f),
         unit_sd_(static_cast<std::size_t>(c.units), 0.0f), session1_mean_(static_cast<std::size_t>(c.units), 0.0),
+        session_mean_(static_cast<std::size_t>(c.units), 0.0),
         matched_f_(static_cast<std::size_t>(c.units), 0.0f) {}
 
   static Space obs_space(const BciNeurofeedbackConfig& c) {
@@ -295,6 +296,7 @@ class BciNeurofeedback final : public Env {
   // one frame of the baseline block: black screen, no feedback; the activity is recorded
   StepResult baseline_step(const Action& a) {
     last_activity_.assign(a.values.begin(), a.values.end());
+    if (base_plus_.capacity() == 0) reserve_calibration();  // in the first episode: no allocation later
     const auto [sp, sm, s0] = population_sums(a);
     (void)s0;
     for (std::size_t i = 0; i < a.values.size(); ++i) {
@@ -348,7 +350,8 @@ class BciNeurofeedback final : public Env {
   //   θ = max(θ_min, min(θ_chance, θ_reach));   scale s = max(s_c, s_min) (the cursor is (c − μ_c)/s)
   void calibrate() {
     const auto n = static_cast<double>(base_plus_.size());
-    std::vector<double> c(base_plus_.size());
+    std::vector<double>& c = calib_c_;
+    c.resize(base_plus_.size());
     for (std::size_t t = 0; t < c.size(); ++t) c[t] = base_plus_[t] - base_minus_[t];
     double sum = 0, sum2 = 0;
     for (double x : c) { sum += x; sum2 += x * x; }
@@ -359,16 +362,16 @@ class BciNeurofeedback final : public Env {
       unit_mean_[i] = static_cast<float>(m);
       unit_sd_[i] = static_cast<float>(std::sqrt(std::max(0.0, unit_sum2_[i] / n - m * m)));
     }
-    auto maxima = [&](auto value) {
-      std::vector<double> x(c.size());
-      for (std::size_t t = 0; t < c.size(); ++t) x[t] = value(t) - mean_c_;
-      std::vector<double> w = window_maxima(x, f_.control);
+    auto maxima = [&](std::vector<double>& w, auto value) -> const std::vector<double>& {
+      calib_x_.resize(c.size());
+      for (std::size_t t = 0; t < c.size(); ++t) calib_x_[t] = value(t) - mean_c_;
+      window_maxima(calib_x_, f_.control, w, calib_dq_);
       std::sort(w.begin(), w.end());
       return w;
     };
-    const auto w_base = maxima([&](std::size_t t) { return c[t]; });
-    const auto w_silent = maxima([&](std::size_t t) { return base_plus_[t]; });
-    const auto w_saturated = maxima([&](std::size_t t) { return 1.0 - base_minus_[t]; });
+    const auto& w_base = maxima(calib_w_[0], [&](std::size_t t) { return c[t]; });
+    const auto& w_silent = maxima(calib_w_[1], [&](std::size_t t) { return base_plus_[t]; });
+    const auto& w_saturated = maxima(calib_w_[2], [&](std::size_t t) { return 1.0 - base_minus_[t]; });
     const double s_min = cfg_.min_unit_sd * std::sqrt(1.0 / cfg_.p_plus + 1.0 / cfg_.p_minus);
     const double z = normal_upper_quantile(1.0 - std::pow(1.0 - cfg_.chance, 1.0 / f_.control));
     theta_chance_ = nearest_fraction(w_base, cfg_.chance);
@@ -386,31 +389,43 @@ class BciNeurofeedback final : public Env {
     base_minus_ = {};
   }
 
+  // the baseline's frames and the calibration's scratch, sized once for the whole baseline
+  void reserve_calibration() {
+    const auto frames = static_cast<std::size_t>(cfg_.baseline_trials) * static_cast<std::size_t>(f_.control + 1);
+    for (auto* v : {&base_plus_, &base_minus_, &calib_c_, &calib_x_, &calib_w_[0], &calib_w_[1], &calib_w_[2]}) v->reserve(frames);
+    calib_dq_.reserve(frames);
+  }
+
   // bookkeeping at the end of a task trial; the end of a session reports its activity per population
   void end_task_trial(bool success) {
     ++task_trials_;
     session_correct_ += success;
     if (task_trials_ % cfg_.trials_per_session != 0) return;
     const double n = std::max<long long>(1, session_frames_);
-    std::vector<double> mean(unit_sum_.size());
-    for (std::size_t i = 0; i < mean.size(); ++i) mean[i] = unit_sum_[i] / n;
+    // member buffers and no std::function: a session's end allocates nothing
+    for (std::size_t i = 0; i < session_mean_.size(); ++i) session_mean_[i] = unit_sum_[i] / n;
     if (task_trials_ == cfg_.trials_per_session) {
-      session1_mean_ = mean;
+      std::copy(session_mean_.begin(), session_mean_.end(), session1_mean_.begin());
       match_p0();
     }
-    auto group = [&](const std::vector<double>& m, auto in) {
+    auto in = [&](std::size_t g, std::size_t i) {
+      switch (g) {
+        case 0: return role_[i] > 0;
+        case 1: return role_[i] < 0;
+        case 2: return role_[i] == 0;
+        default: return matched_f_[i] > 0.5f;
+      }
+    };
+    auto group = [&](const std::vector<double>& m, std::size_t g) {
       double s = 0;
       int k = 0;
       for (std::size_t i = 0; i < m.size(); ++i)
-        if (in(i)) { s += m[i]; ++k; }
+        if (in(g, i)) { s += m[i]; ++k; }
       return k > 0 ? s / k : 0.0;
     };
-    const std::array<std::function<bool(std::size_t)>, 4> in = {
-        [&](std::size_t i) { return role_[i] > 0; }, [&](std::size_t i) { return role_[i] < 0; },
-        [&](std::size_t i) { return role_[i] == 0; }, [&](std::size_t i) { return matched_f_[i] > 0.5f; }};
     for (std::size_t g = 0; g < 4; ++g) {
-      session_activity_[g] = group(mean, in[g]);
-      const double first = group(session1_mean_, in[g]);
+      session_activity_[g] = group(session_mean_, g);
+      const double first = group(session1_mean_, g);
       session_norm_[g] = first > 0 ? session_activity_[g] / first : 0.0;
     }
     session_accuracy_ = static_cast<double>(session_correct_) / cfg_.trials_per_session;
@@ -570,6 +585,10 @@ class BciNeurofeedback final : public Env {
   long long session_frames_ = 0;
   bool session_end_ = false;
   std::vector<double> session1_mean_;  // per unit, session 1
+  std::vector<double> session_mean_;   // per unit, the session just ended (scratch)
+  std::vector<double> calib_c_, calib_x_;              // calibration scratch (reserve_calibration)
+  std::array<std::vector<double>, 3> calib_w_;
+  std::vector<std::size_t> calib_dq_;
   std::vector<float> matched_f_;       // 1 for the activity-matched P0 units
   std::array<double, 4> session_activity_{}, session_norm_{};  // P+, P-, P0, matched P0
   double session_accuracy_ = 0.0;
