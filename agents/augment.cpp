@@ -1,7 +1,7 @@
 // augment: AuGMEnT, Attention-Gated MEmory Tagging (Rombouts, Bohte & Roelfsema 2015, PLoS Comput
 // Biol 11:e1004060). A three-layer network learns Q values by SARSA with a biologically plausible
 // rule: the dopamine-like RPE δ steers every synapse, and feedback from the selected action's Q unit
-// gates which association synapses are tagged (Δw = β δ Tag; equation 3 of SCIENCE.md §1). Memory
+// gates which association synapses are tagged (Δw = β δ Tag; equation 3 of Roelfsema & Holtmaat 2018, Nat Rev Neurosci 19:166). Memory
 // units integrate on/off transient input without leak, so the network learns what to remember.
 // The network and its equations are in learning/augment_network.hpp; this file adds max-Boltzmann
 // action selection, the per-trial resets and the agent contract.

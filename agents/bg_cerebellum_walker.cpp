@@ -1,7 +1,7 @@
 // bg-cerebellum-walker: a basal-ganglia + cerebellum controller for BipedalWalker (issue 7, item 3).
 // The basal ganglia learn *what* (which gait parameters pay) from reward; the cerebellum learns *how*
 // the body responds to commands (a forward model) and corrects commands from its sensory prediction
-// error (../shared/SCIENCE.md §1, §3). Full equations and sources: docs/agents/bg-cerebellum-walker.md.
+// error (Roelfsema & Holtmaat 2018, Nat Rev Neurosci 19:166; docs/science.md). Full equations and sources: docs/agents/bg-cerebellum-walker.md.
 //
 // CPG (learning/oscillators.hpp): one phase oscillator per leg, coupled toward antiphase,
 //   dφ_i/dt = 2π f + K sin(φ_j − φ_i − Δ_ij),  Δ_10 = −Δ_01 = Δ (π),  Euler at dt = 1/50 s.

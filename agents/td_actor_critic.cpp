@@ -9,7 +9,7 @@
 //         and the same trace (without 1/τ) is the usual surrogate
 //   E_θ ← γλ E_θ + onehot(a_t) x_tᵀ                                      (actor_trace = three_factor)
 // with π = softmax(Θ x / τ) or ε-greedy over the preferences Θ x. The three-factor form is rule (2)
-// of SCIENCE.md §1 (pre × post × δ); the gradient form subtracts the expected post activity.
+// of Roelfsema & Holtmaat 2018 (Nat Rev Neurosci 19:166; pre × post × δ); the gradient form subtracts the expected post activity.
 #include <string_view>
 #include <utility>
 

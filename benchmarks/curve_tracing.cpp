@@ -4,7 +4,7 @@
 // curriculum on curve length (benchmarks/curve_tracing.hpp), then are tested greedily on held-out
 // shapes: accuracy per target-curve length (trained and never-trained lengths), 1 vs 10 distractors,
 // and, for the recurrent net, the latency of the map enhancement as a function of the distance
-// along the target curve from the fixation point (SCIENCE.md §4.5).
+// along the target curve from the fixation point (docs/science.md).
 //
 //   curve_tracing [--seeds 10] [--first-seed 1] [--test-trials 200] [--max-test-length 15]
 //                 [--stage-cap 20000] [--first-length 2] [--last-length 9] [--fixate-ms 0]

@@ -1,5 +1,5 @@
 // AuGMEnT on RedundantRelevantCue-v0: what is learned about the attended and the unattended cue
-// with and without attention gating (SCIENCE.md §4 item 2; Roelfsema & Holtmaat 2018: subjects
+// with and without attention gating (docs/science.md; Roelfsema & Holtmaat 2018: subjects
 // "learn only about the attended stimuli"). Each network is trained on redundant trials, then tested
 // with learning off on forced-choice single-cue and conflict probes. Per network the attended cue is the
 // location it attended most over the last 10 % of training. Prints markdown tables of the median

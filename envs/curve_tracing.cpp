@@ -32,8 +32,8 @@ constexpr const char* kId = "CurveTracing-v0";
 struct CurveTracingConfig {
   int grid = 15;                   // retina side, pixels (issue default; a small RELEARNN-like grid)
   double dt_ms = 50.0;             // simulation step [unverified]
-  double fixate_ms = 300.0;        // fixation before the curves appear, ~300 ms (SCIENCE.md) [unverified]
-  double curves_ms = 600.0;        // curves shown while fixation is held, ~600 ms (SCIENCE.md) [unverified]
+  double fixate_ms = 300.0;        // fixation before the curves appear, ~300 ms (Roelfsema, Lamme & Spekreijse 1998) [unverified]
+  double curves_ms = 600.0;        // curves shown while fixation is held, ~600 ms (Roelfsema, Lamme & Spekreijse 1998) [unverified]
   double response_ms = 500.0;      // window for the saccade after the FP goes off [unverified]
   int min_length = 5;              // shortest curve, pixels including both ends
   int max_length = 9;              // longest curve, pixels; RELEARNN trained on curves up to 9 px

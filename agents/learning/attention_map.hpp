@@ -4,7 +4,7 @@
 // other mapped locations (A_i = 0: their plasticity is suppressed); units outside every mapped
 // location (fixation point, gaze, context) are not spatially selective and stay A_i = 1. Before any
 // attention action in a trial no location is attended. This is the input-level form of the
-// attention gate FB of equation 3 (SCIENCE.md §1; Roelfsema & Holtmaat 2018, Nat Rev Neurosci 19:166:
+// attention gate FB of equation 3 (Roelfsema & Holtmaat 2018, Nat Rev Neurosci 19:166:
 // the gate "varies between zero (not attended) and one (fully attended)").
 //
 // Written as "action:first-last,action:first-last,...", input indices 0-based and inclusive, e.g.

@@ -1,6 +1,6 @@
 // The AuGMEnT network (Attention-Gated MEmory Tagging; Rombouts, Bohte & Roelfsema 2015, PLoS Comput
 // Biol 11:e1004060): sensory, association and Q-value layers, synaptic tags and traces, and the
-// attention-gated, RPE-steered weight change Δw = β δ Tag (equation 3 of SCIENCE.md §1).
+// attention-gated, RPE-steered weight change Δw = β δ Tag (equation 3 of Roelfsema & Holtmaat 2018, Nat Rev Neurosci 19:166).
 //
 //   sensory     x_i (instantaneous, plus a bias unit x_0 = 1); x'_i⁺ = [x_i − x_i(t−1)]⁺ and
 //               x'_i⁻ = [x_i(t−1) − x_i]⁺ (on/off transient units)

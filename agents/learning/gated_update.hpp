@@ -1,4 +1,4 @@
-// Plasticity rules shared by the basal-ganglia learners, written as in SCIENCE.md §1: the
+// Plasticity rules shared by the basal-ganglia learners, written as in Roelfsema & Holtmaat 2018 (Nat Rev Neurosci 19:166), eqs. 1–3: the
 // three-factor update Δw_ij = β · post_j · pre_i · δ (2), its attention-gated form with a feedback
 // factor FB_j from the selected output unit (3), and matrix eligibility traces that hold
 // post × pre products (or the policy-gradient / node-perturbation products) until δ arrives.
