@@ -124,7 +124,7 @@ TEST_CASE("Broken agent plugins are refused naming the file, and --agent-plugin 
   REQUIRE_THAT(r.out, Contains("| r | Pavlovian-v0 | plugin-random | 2 |"));
   refused("bench " + suite + " --quick --out " + tmp("plugin-bench2"), {"unknown agent 'plugin-random'"});
   // record and play load plugins before any window or file (in a build with the renderer)
-  for (const std::string cmd : {"record --out " + tmp("p.gif"), std::string("play")}) {
+  for (const std::string& cmd : {"record --out " + tmp("p.gif"), std::string("play")}) {
     r = run_sgym(cmd + " --env Pavlovian-v0 --agent plugin-random --agent-plugin " + plugin("null_info"));
     if (r.out.find("no renderer") != std::string::npos) continue;
     INFO(r.out);
