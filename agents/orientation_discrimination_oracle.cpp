@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "population_vector.hpp"
 #include "sgym/agents.hpp"
 
 namespace sgym {
@@ -28,19 +29,10 @@ const OptionSet<OdOracleConfig>& options() {
 class OrientationDiscriminationOracle final : public Agent {
  public:
   static constexpr int kFixate = 0, kClockwise = 1, kAnticlockwise = 2;
-  static constexpr double kPi = 3.141592653589793;
 
   OrientationDiscriminationOracle(const Space& obs, const Space& act, const OdOracleConfig& c, std::uint64_t seed)
-      : Agent("orientation-discrimination-oracle", obs, act, seed), cfg_(c), action_(Action::discrete(kFixate)) {
-    // trained-location unit i prefers 180·i/n degrees: phase 2π·i/n in doubled-angle space
-    const int n = static_cast<int>((obs.flat_size() - 1) / 2);
-    cos_.resize(n);
-    sin_.resize(n);
-    for (int i = 0; i < n; ++i) {
-      cos_[i] = std::cos(2.0 * kPi * i / n);
-      sin_[i] = std::sin(2.0 * kPi * i / n);
-    }
-  }
+      : Agent("orientation-discrimination-oracle", obs, act, seed), cfg_(c), action_(Action::discrete(kFixate)),
+        n_((obs.flat_size() - 1) / 2), trained_(static_cast<int>(n_), 180.0) {}
 
   void begin_episode() override { forget(); }
 
@@ -49,14 +41,11 @@ class OrientationDiscriminationOracle final : public Agent {
     action_.index = kFixate;
     if (fixation_on) {
       if (responded_) forget();  // the fixation point is back: a new trial
-      for (std::size_t i = 0; i < cos_.size(); ++i) {
-        x_ += obs[i + 1] * cos_[i];
-        y_ += obs[i + 1] * sin_[i];
-      }
+      trained_.add(obs.subspan(1, n_));  // trained-location unit i prefers 180·i/n degrees
       return action_;
     }
     // relative orientation in (-90, 90]: positive = anticlockwise of the reference
-    double rel = std::fmod(decoded() - cfg_.reference_deg + 270.0, 180.0) - 90.0;
+    double rel = std::fmod(trained_.decoded_deg() - cfg_.reference_deg + 270.0, 180.0) - 90.0;
     action_.index = rel > 0.0 ? kAnticlockwise : kClockwise;
     responded_ = true;
     return action_;
@@ -65,22 +54,18 @@ class OrientationDiscriminationOracle final : public Agent {
   void observe(double, std::span<const float>, bool, bool) override {}
 
   std::vector<std::string> signal_names() const override { return {"decoded_deg"}; }
-  std::vector<Signal> introspect() const override { return {{"decoded_deg", {static_cast<float>(decoded())}}}; }
+  std::vector<Signal> introspect() const override { return {{"decoded_deg", {static_cast<float>(trained_.decoded_deg())}}}; }
 
  private:
-  double decoded() const {
-    const double a = std::atan2(y_, x_) * 90.0 / kPi;  // half the doubled angle, degrees
-    return a < 0.0 ? a + 180.0 : a;
-  }
   void forget() {
-    x_ = y_ = 0.0;
+    trained_.clear();
     responded_ = false;
   }
 
   OdOracleConfig cfg_;
   Action action_;
-  std::vector<double> cos_, sin_;
-  double x_ = 0.0, y_ = 0.0;
+  std::size_t n_;
+  PopulationVector trained_;  // summed population vector of the trained location while fixating
   bool responded_ = false;
 };
 

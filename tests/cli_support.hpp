@@ -16,9 +16,9 @@ struct Result {
   std::string out;  // stdout and stderr together
 };
 
-/// Runs `sgym ARGS` (through the shell) and collects its exit code and output.
-inline Result run_sgym(const std::string& args) {
-  const std::string cmd = std::string(SGYM_BINARY) + " " + args + " 2>&1";
+/// Runs a shell command and collects its exit code and output (stderr joined to stdout).
+inline Result run_shell(const std::string& command) {
+  const std::string cmd = command + " 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);
   std::string out;
@@ -28,6 +28,9 @@ inline Result run_sgym(const std::string& args) {
   const int status = ::pclose(p);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
+
+/// Runs `sgym ARGS` (through the shell) and collects its exit code and output.
+inline Result run_sgym(const std::string& args) { return run_shell(std::string(SGYM_BINARY) + " " + args); }
 
 /// A fresh (removed) path NAME in this process's temporary folder.
 inline std::string tmp(const std::string& name) {

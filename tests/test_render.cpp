@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_support.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/gallery.hpp"
@@ -55,21 +56,8 @@ Frame render_env(Env& env, int width = 320) {
   return r.render(dl);
 }
 
-struct Shell {
-  int code;
-  std::string out;
-};
-
-Shell sh(const std::string& cmd) {
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::string out;
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+// shell commands in these tests: sgym::test::run_shell (tests/cli_support.hpp)
+sgym::test::Result sh(const std::string& cmd) { return sgym::test::run_shell(cmd); }
 
 // an agent for an env: "random" when it handles the env's spaces, else the first that does
 const AgentEntry& agent_for(const Env& env) {
