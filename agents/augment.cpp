@@ -36,6 +36,7 @@ struct AugmentConfig {
   bool gate = true;           // attention gate on; off = every association unit learns with FB = 1 (ablation)
   std::string feedback = "symmetric";  // feedback weights: symmetric (= forward weights) or random (fixed)
   std::string attention_map;  // input-level attention gate: action:first-last,... ("" = off, the published rule)
+  bool attention_gate = true; // with attention_map: A_i gates the input → association tags; off = A_i = 1 (the control)
 };
 
 const OptionSet<AugmentConfig>& options() {
@@ -54,7 +55,8 @@ const OptionSet<AugmentConfig>& options() {
         .add("gate", &C::gate, "attention gate: association tags are gated by feedback from the selected Q unit; false = every unit learns from δ with FB = 1 (un-gated three-factor ablation)")
         .add_choice("feedback", &C::feedback, {"symmetric", "random"},
                     "feedback weights of the gate: symmetric (equal to the forward weights, as in the paper) or random (fixed, drawn like the initial weights: feedback alignment)")
-        .add_text("attention_map", &C::attention_map, "", "action:first-last,... (0-based inclusive input indices; empty = off)", "input-level attention gate, 'action:first-last,...' (0-based inclusive input indices): selecting an action attends the sensory units of its range, whose input-to-association tags keep A_i = 1, while the other listed ranges get A_i = 0 until the trial ends; empty = off (the published rule). E.g. 1:4-6,2:7-9 for RedundantRelevantCue-v0 with its defaults");
+        .add_text("attention_map", &C::attention_map, "", "action:first-last,... (0-based inclusive input indices; empty = off)", "input-level attention gate, 'action:first-last,...' (0-based inclusive input indices): selecting an action attends the sensory units of its range, whose input-to-association tags keep A_i = 1, while the other listed ranges get A_i = 0 until the trial ends; empty = off (the published rule). E.g. 1:4-6,2:7-9 for RedundantRelevantCue-v0 with its defaults")
+        .add("attention_gate", &C::attention_gate, "with attention_map: the attended location's gate A_i multiplies the presynaptic factor of the input-to-association tags; false = the attention actions are selected as before but every A_i = 1 in the tags (the un-gated control of the redundant-relevant cue contrast: it differs from the gated learner only in this factor, and the association-level gate FB_j of option gate stays)");
     return s;
   }();
   return set;
@@ -74,7 +76,7 @@ class Augment final : public Agent {
         net_(n_in_, c.regular_units, c.memory_units, n_act_, params(c)),
         action_(Action::discrete(0)),
         attention_(c.attention_map, n_in_, n_act_, "augment: attention_map") {
-    net_.set_input_gating(!attention_.empty());
+    net_.set_input_gating(!attention_.empty() && c.attention_gate);
     reset_attention();
     p_.setZero(n_act_);
     net_.randomize(c.weight_range, rng_);
@@ -245,6 +247,8 @@ std::string incompatibility(const Space& obs, const Space& act) {
 
 std::unique_ptr<Agent> make(const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) {
   const AugmentConfig c = options().parse(kv);
+  if (!c.attention_gate && c.attention_map.empty())
+    throw UsageError("augment: attention_gate = false needs an attention_map (without one no input is gated, so there is nothing to turn off)");
   if (c.regular_units + c.memory_units == 0)
     throw UsageError("augment: regular_units = 0 and memory_units = 0 leave no association unit; set at least one of them to 1 or more");
   // the saccade/antisaccade benchmark network (4 inputs, 3 + 4 units, 3 actions) is fixed-size

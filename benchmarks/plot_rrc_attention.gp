@@ -1,29 +1,37 @@
-# Single-cue probe accuracy of the attended and the unattended cue, per learner and unattended gain:
-# median with interquartile range over networks. Input: the --data file of sgym_rrc_attention.
-#   gnuplot -e "data='rrc.dat'; out='benchmarks/results/augment-rrc.svg'" benchmarks/plot_rrc_attention.gp
-if (!exists("data")) data = 'rrc.dat'
+# Strip plot of every network: single unattended-cue probe accuracy (left) and training accuracy
+# (right) per learner and unattended gain, with a box of the quartiles (whiskers: min and max).
+# Input: the --networks file of sgym_rrc_attention (columns: gain arm seed train_acc attend_share
+# acc_attended acc_unattended follows_attended strength_attended strength_unattended looks_other).
+#   gnuplot -e "data='rrc-networks.dat'; out='benchmarks/results/augment-rrc.svg'" benchmarks/plot_rrc_attention.gp
+if (!exists("data")) data = 'rrc-networks.dat'
 if (!exists("out")) out = 'augment-rrc.svg'
-set terminal svg size 960,460 dynamic font 'Helvetica,12' background '#ffffff'
+set terminal svg size 1200,480 dynamic font 'Helvetica,11' background '#ffffff'
 set output out
-set title "AuGMEnT on RedundantRelevantCue-v0: what is learned about each cue (median, IQR)"
-set ylabel "single-cue probe accuracy"
-set yrange [0:1.15]
+set termoption noenhanced
+# x position: 3 learners per gain cluster, clusters 3 apart; points jittered by seed
+gi(g) = (g > 0.9 ? 0 : (g > 0.6 ? 1 : 2))
+x(g, arm) = 3 * gi(g) + arm
+jit(s) = 0.4 * ((int(s) * 7919) % 97 / 97.0 - 0.5)
+colour(arm) = (arm == 0 ? 0x3070c0 : (arm == 1 ? 0xe08020 : 0x60a060))
+set style boxplot nooutliers range 100.0
+set style fill empty
+set yrange [0:1.12]
 set xrange [-0.6:8.6]
 set ytics 0,0.25,1
 set grid ytics
-set key outside right top vertical
-set style fill solid 0.8 border -1
-set arrow from -0.6,0.5 to 8.6,0.5 nohead dt 2 lc rgb '#666666'
-set label "chance" at -0.55,0.47 left tc rgb '#666666'
-# AuGMEnT = the published rule (association-level gate only, no attention_map)
-# x position: 3 learners per gain cluster, clusters 3 apart; bars offset by ±0.17
-gi(g) = (g > 0.9 ? 0 : (g > 0.6 ? 1 : 2))
-x(g, arm) = 3 * gi(g) + arm
-set xtics ("gated" 0, "un-gated" 1, "AuGMEnT" 2, "gated" 3, "un-gated" 4, "AuGMEnT" 5, "gated" 6, "un-gated" 7, "AuGMEnT" 8) font ',10'
-set label "unattended gain 1.0" at 1,1.09 center
-set label "unattended gain 0.8" at 4,1.09 center
-set label "unattended gain 0.5" at 7,1.09 center
-set arrow from 2.5,0 to 2.5,1.15 nohead lc rgb '#999999'
-set arrow from 5.5,0 to 5.5,1.15 nohead lc rgb '#999999'
-plot data using (x($1,$2)-0.17):4:3:5:(0.32) with boxerrorbars lc rgb '#3070c0' title "attended cue", \
-     data using (x($1,$2)+0.17):7:6:8:(0.32) with boxerrorbars lc rgb '#e08020' title "unattended cue"
+set xtics ("gated" 0, "control" 1, "FB=1" 2, "gated" 3, "control" 4, "FB=1" 5, "gated" 6, "control" 7, "FB=1" 8) font ',9'
+set arrow 1 from 2.5,0 to 2.5,1.12 nohead lc rgb '#999999'
+set arrow 2 from 5.5,0 to 5.5,1.12 nohead lc rgb '#999999'
+set label 1 "gain 1.0" at 1,1.07 center
+set label 2 "gain 0.8" at 4,1.07 center
+set label 3 "gain 0.5" at 7,1.07 center
+set multiplot layout 1,2 title "AuGMEnT on RedundantRelevantCue-v0, one point per network (gated: attention_map; control: attention_gate=false; FB=1: gate=false)"
+set title "single unattended-cue probe accuracy (chance 0.5)"
+set arrow 3 from -0.6,0.5 to 8.6,0.5 nohead dt 2 lc rgb '#666666'
+plot for [k=0:8] data using (k):(x($1, $2) == k ? $7 : 1/0):(0.6) with boxplot lc rgb '#444444' notitle, \
+     data using (x($1, $2) + jit($3)):7:(colour($2)) with points pt 7 ps 0.35 lc rgb variable notitle
+set title "training accuracy, last 10 % of training (exploring)"
+unset arrow 3
+plot for [k=0:8] data using (k):(x($1, $2) == k ? $4 : 1/0):(0.6) with boxplot lc rgb '#444444' notitle, \
+     data using (x($1, $2) + jit($3)):4:(colour($2)) with points pt 7 ps 0.35 lc rgb variable notitle
+unset multiplot

@@ -1,15 +1,21 @@
 // AuGMEnT on RedundantRelevantCue-v0: what is learned about the attended and the unattended cue
-// with and without attention gating (docs/science.md; Roelfsema & Holtmaat 2018: subjects
-// "learn only about the attended stimuli"). Each network is trained on redundant trials, then tested
-// with learning off on forced-choice single-cue and conflict probes. Per network the attended cue is the
-// location it attended most over the last 10 % of training. Prints markdown tables of the median
-// [interquartile range] over seeds, and with --data a whitespace table for gnuplot.
+// with and without the attention gate on plasticity (docs/science.md; Roelfsema & Holtmaat 2018:
+// subjects "learn only about the attended stimuli"). The gated learner and its un-gated control
+// differ only in that gate (option attention_gate): both select attention actions with the same
+// rule and keep AuGMEnT's association-level gate. Each network is trained on redundant trials, then
+// tested with learning off on forced-choice single-cue and conflict probes. Per network the attended
+// cue is the location it attended most over the last 10 % of training. Prints markdown tables of the
+// median [interquartile range] over networks and the full distribution (min, quartiles, max) of the
+// unattended-cue and training accuracy; --data writes a summary and --networks a per-network
+// whitespace table for gnuplot.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <variant>
 #include <cstdio>
 #include <fstream>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -50,6 +56,7 @@ enum Measure : std::size_t {
   kFollowAttended,  // conflict probes: forced choice = the attended cue's value
   kStrengthAttended,    // q(correct) - q(other) for the attended cue alone / for the compound
   kStrengthUnattended,  // the same for the unattended cue alone
+  kLooksOther,          // share of all training trials that attended the other (non-dominant) location
   kMeasures
 };
 using Result = std::array<double, kMeasures>;
@@ -95,10 +102,11 @@ Result run_network(const Arm& arm, const sgym::KeyValues& env_opts, int seed, in
     return end;
   };
   const int late = std::max(1, train_trials / 10);
-  std::vector<int> looked(8, 0);
+  std::vector<int> looked(8, 0), looked_all(8, 0);
   int late_correct = 0;
   for (int t = 0; t < train_trials; ++t) {
     const TrialEnd info = trial(*train, t == 0);
+    if (info.attended >= 0) ++looked_all[static_cast<std::size_t>(info.attended)];
     if (t >= train_trials - late) {
       late_correct += info.outcome == "correct";
       const auto a = info.attended;
@@ -109,6 +117,7 @@ Result run_network(const Arm& arm, const sgym::KeyValues& env_opts, int seed, in
   const auto dominant = static_cast<int>(std::max_element(looked.begin(), looked.end()) - looked.begin());
   res[kTrainAcc] = static_cast<double>(late_correct) / late;
   res[kAttendShare] = static_cast<double>(looked[static_cast<std::size_t>(dominant)]) / late;
+  res[kLooksOther] = static_cast<double>(looked_all[static_cast<std::size_t>(1 - dominant)]) / train_trials;
   // probe trials, learning off: the protocol holds fixation and looks at a cue location (single-cue
   // trials: the cue shown; conflict and redundant trials: the location the network attended in
   // training), then reads the network's q over the response actions on the first respond step: the
@@ -197,31 +206,77 @@ Result run_network(const Arm& arm, const sgym::KeyValues& env_opts, int seed, in
   return res;
 }
 
+// the full distribution of one measure over networks: min, quartiles, max
+struct Spread {
+  double min, q1, median, q3, max;
+};
+Spread spread(const std::vector<double>& v) {
+  const Quartiles q = quartiles(v);
+  return {*std::min_element(v.begin(), v.end()), q.q1, q.median, q.q3, *std::max_element(v.begin(), v.end())};
+}
+
+// Spearman rank correlation (average ranks for ties); 0 when either variable is constant
+double spearman(const std::vector<double>& a, const std::vector<double>& b) {
+  auto ranks = [](const std::vector<double>& v) {
+    std::vector<std::size_t> idx(v.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(), [&](std::size_t i, std::size_t j) { return v[i] < v[j]; });
+    std::vector<double> r(v.size());
+    for (std::size_t i = 0; i < idx.size();) {
+      std::size_t j = i;
+      while (j + 1 < idx.size() && v[idx[j + 1]] == v[idx[i]]) ++j;
+      for (std::size_t k = i; k <= j; ++k) r[idx[k]] = 0.5 * static_cast<double>(i + j);
+      i = j + 1;
+    }
+    return r;
+  };
+  const std::vector<double> ra = ranks(a), rb = ranks(b);
+  const double n = static_cast<double>(a.size());
+  double ma = 0, mb = 0;
+  for (std::size_t i = 0; i < ra.size(); ++i) ma += ra[i] / n, mb += rb[i] / n;
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < ra.size(); ++i) {
+    sab += (ra[i] - ma) * (rb[i] - mb);
+    saa += (ra[i] - ma) * (ra[i] - ma);
+    sbb += (rb[i] - mb) * (rb[i] - mb);
+  }
+  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0.0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"AuGMEnT attention-gated vs un-gated on RedundantRelevantCue-v0: single-cue test accuracy"};
-  int seeds = 20, train_trials = 3000, test_trials = 600;
-  std::vector<std::string> gains = {"0.5"};
-  std::string data;
+  CLI::App app{"AuGMEnT with and without the attention gate on plasticity, on RedundantRelevantCue-v0: single-cue test accuracy"};
+  int seeds = 30, first_seed = 1001, train_trials = 3000, test_trials = 600;
+  std::vector<std::string> gains = {"0.8"};
+  std::string data, networks;
   std::vector<std::string> extra = {"fixation_reward=0.2", "abort_penalty=-0.2"};
   app.add_option("--seeds", seeds, "networks per arm")->check(CLI::PositiveNumber);
+  app.add_option("--first-seed", first_seed, "seed of the first network (networks use first-seed, first-seed + 1, ...; the tests use 1-6)")->check(CLI::NonNegativeNumber);
   app.add_option("--train", train_trials, "training trials (redundant cues)")->check(CLI::PositiveNumber);
   app.add_option("--test", test_trials, "probe trials with learning off (single cues and conflicts, equally likely)")->check(CLI::PositiveNumber);
-  app.add_option("--gain", gains, "peripheral_acuity of the env: gain of the unattended cue (one run per value)");
+  app.add_option("--gain", gains, "peripheral_acuity of the env: gain of the unattended cue (one run per value; the env's default is 0.8)");
   app.add_option("--env-opt", extra, "further RedundantRelevantCue-v0 options, key=value (default: fixation_reward=0.2, the fixation reward of the AuGMEnT saccade task, and abort_penalty=-0.2, without which about half the networks never learn to fixate)");
-  app.add_option("--data", data, "write a gnuplot data file (one row per gain x arm)");
+  app.add_option("--data", data, "write a gnuplot summary file (one row per gain x arm: quartiles)");
+  app.add_option("--networks", networks, "write a gnuplot file with one row per network (gain, arm, seed, every measure)");
   CLI11_PARSE(app, argc, argv);
   const int r_resp = kResponses;
+  const std::string map = attention_map(kCues, r_resp);
+  // the gated learner and its control differ in attention_gate only; the third arm is the rule
+  // without any feedback gate (FB_j = 1, no attention map), for reference
   const std::vector<Arm> arms = {
-      {"attention-gated", {{"attention_map", attention_map(kCues, r_resp)}}},
-      {"un-gated", {{"gate", "false"}}},
-      {"augment (association gate only)", {}},
+      {"attention-gated", {{"attention_map", map}}},
+      {"un-gated control (attention_gate=false)", {{"attention_map", map}, {"attention_gate", "false"}}},
+      {"no feedback gate (gate=false, no map)", {{"gate", "false"}}},
   };
-  std::ofstream out;
+  std::ofstream out, per;
   if (!data.empty()) {
-    out.open(data);
+    out.open(data + ".tmp");
     out << "# gain arm att_q1 att_med att_q3 un_q1 un_med un_q3 conf_q1 conf_med conf_q3 satt_q1 satt_med satt_q3 sun_q1 sun_med sun_q3\n";
+  }
+  if (!networks.empty()) {
+    per.open(networks + ".tmp");
+    per << "# gain arm seed train_acc attend_share acc_attended acc_unattended follows_attended strength_attended strength_unattended looks_other\n";
   }
   for (const std::string& g : gains) {
     sgym::KeyValues env_opts = {{"cues", std::to_string(kCues)}, {"responses", std::to_string(r_resp)},
@@ -234,18 +289,26 @@ int main(int argc, char** argv) {
       }
       env_opts.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
     }
-    std::printf("\n### unattended gain (peripheral_acuity) = %s\n\n", g.c_str());
-    std::printf("| learner | training accuracy (last 10 %%) | attends one location | single attended cue | single unattended cue | conflict: follows attended | strength: attended / compound | strength: unattended / compound |\n");
-    std::printf("|---|---|---|---|---|---|---|---|\n");
+    std::vector<std::vector<std::vector<double>>> all(arms.size());
     for (std::size_t a = 0; a < arms.size(); ++a) {
-      std::vector<std::vector<double>> m(kMeasures);
-      for (int s = 1; s <= seeds; ++s) {
+      all[a].assign(kMeasures, {});
+      for (int s = first_seed; s < first_seed + seeds; ++s) {
         const Result r = run_network(arms[a], env_opts, s, train_trials, test_trials);
-        for (std::size_t i = 0; i < kMeasures; ++i) m[i].push_back(r[i]);
+        for (std::size_t i = 0; i < kMeasures; ++i) all[a][i].push_back(r[i]);
+        if (per) {
+          per << g << " " << a << " " << s;
+          for (const double x : r) per << " " << x;
+          per << "\n";
+        }
       }
+    }
+    std::printf("\n### unattended gain (peripheral_acuity) = %s\n\n", g.c_str());
+    std::printf("| learner | training accuracy (last 10 %%) | attends one location | single attended cue | single unattended cue | conflict: follows attended | strength: attended / compound | strength: unattended / compound | training trials attending the other location |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|\n");
+    for (std::size_t a = 0; a < arms.size(); ++a) {
       std::printf("| %s", arms[a].name.c_str());
       std::vector<Quartiles> q;
-      for (const auto& v : m) {
+      for (const auto& v : all[a]) {
         q.push_back(quartiles(v));
         std::printf(" | %.3f [%.3f, %.3f]", q.back().median, q.back().q1, q.back().q3);
       }
@@ -256,10 +319,29 @@ int main(int argc, char** argv) {
         out << "\n";
       }
     }
+    std::printf("\nFull distribution over the %d networks (min, lower quartile, median, upper quartile, max):\n\n", seeds);
+    std::printf("| learner | measure | min | Q1 | median | Q3 | max |\n|---|---|---|---|---|---|---|\n");
+    for (std::size_t a = 0; a < arms.size(); ++a)
+      for (const auto& [i, what] : {std::pair{kAccUnattended, "single unattended cue"}, std::pair{kTrainAcc, "training accuracy"}}) {
+        const Spread d = spread(all[a][i]);
+        std::printf("| %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f |\n", arms[a].name.c_str(), what, d.min, d.q1, d.median, d.q3, d.max);
+      }
+    std::printf("\nSpearman correlation over networks of the single unattended-cue accuracy with the share of training trials that attended the other location:");
+    for (std::size_t a = 0; a < arms.size(); ++a)
+      std::printf(" %s %.2f%s", arms[a].name.c_str(), spearman(all[a][kAccUnattended], all[a][kLooksOther]), a + 1 < arms.size() ? ";" : "\n");
   }
-  std::printf("\n%d networks per arm; %d training trials (redundant cues, exploring), then %d probe trials (single cues and conflicts, equally likely; plus a third as many redundant probes) with learning off; "
+  // the files appear whole or not at all
+  for (auto [f, path] : {std::pair{&out, &data}, std::pair{&per, &networks}}) {
+    if (path->empty()) continue;
+    f->close();
+    if (!*f || std::rename((*path + ".tmp").c_str(), path->c_str()) != 0) {
+      std::fprintf(stderr, "could not write %s\n", path->c_str());
+      return 1;
+    }
+  }
+  std::printf("\n%d networks per arm (seeds %d-%d); %d training trials (redundant cues, exploring), then %d probe trials (single cues and conflicts, equally likely; plus a third as many redundant probes) with learning off; "
               "RedundantRelevantCue-v0 cues=%d responses=%d",
-              seeds, train_trials, test_trials, kCues, r_resp);
+              seeds, first_seed, first_seed + seeds - 1, train_trials, test_trials, kCues, r_resp);
   for (const std::string& kv : extra) std::printf(" %s", kv.c_str());
   std::printf(", other options default; augment defaults plus the arm's options\n");
   return 0;
