@@ -39,11 +39,24 @@ for pert in rotation curl; do
         printf "%s| %s | %d-%d | %.1f | %.1f | %.1f | %.1f | %.1f |\n", k, ph[k], lo[k], hi[k], se[k]/n[k], sx[k]/n[k], sf[k]/n[k], sff[k]/n[k], ss[k]/n[k]
     }' "$out/$pert.csv" | sort | cut -d'|' -f2- | sed 's/^/|/'
   echo
+  echo "Timeouts (trials not held in the target), all seeds: $(awk -F, 'NR > 1 { n[$3]++; if ($5 == "timeout") t[$3]++ }
+    END { for (k in n) printf "%s %d/%d; ", k, t[k], n[k] }' "$out/$pert.csv")"
+  echo
 done
 for pert in rotation curl; do
   echo "## $pert, learning off (control)"
   echo
   "$tool" --perturbation "$pert" --learning off --seeds "$seeds" --csv "$out/$pert-off.csv"
+  echo
+done
+for pert in rotation curl; do
+  echo "## $pert, desired-state mossy input (mossy_input=desired_state fast_rate=0.04 slow_rate=0.006)"
+  echo
+  "$tool" --perturbation "$pert" --agent-opt mossy_input=desired_state --agent-opt fast_rate=0.04 \
+    --agent-opt slow_rate=0.006 --seeds "$seeds" --csv "$out/$pert-state.csv"
+  echo
+  echo "Timeouts, all seeds: $(awk -F, 'NR > 1 { n[$3]++; if ($5 == "timeout") t[$3]++ }
+    END { for (k in n) printf "%s %d/%d; ", k, t[k], n[k] }' "$out/$pert-state.csv")"
   echo
 done
 echo "## curl, channel clamps (clamp=channel, as Smith et al. 2006): clamp columns are the channel force in N"
