@@ -4,10 +4,12 @@
 // perturbation, error clamp (spontaneous recovery; Smith, Ghazizadeh & Shadmehr 2006). Prints the
 // signatures and the two-state fit as Markdown; --csv writes the per-trial measures.
 //
-// With --env-opt clamp=channel the clamp columns are the channel force (N) instead of x (deg).
+// With --env-opt clamp=channel the clamp columns are the channel force (N) instead of x (deg). The env's
+// visual_delay_ms is 120 unless an --env-opt sets it (arm_adaptation.hpp); --learning off runs the
+// agent with learning off (the control: what online feedback alone does).
 //
 //   sgym_arm_adaptation --perturbation rotation|curl [--seeds N] [--schedule S] [--csv FILE]
-//                       [--agent ID] [--agent-opt key=value]... [--env-opt key=value]...
+//                       [--agent ID] [--agent-opt key=value]... [--env-opt key=value]... [--learning on|off]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -39,6 +41,7 @@ std::pair<std::string, std::string> key_value(const std::string& s) {
 // the signatures of one run
 struct Signatures {
   double first5 = 0, last5 = 0;        // error, first and last 5 trials of the first exposure
+  double first8_x = 0;                 // adaptation, first 8 trials of the first exposure
   double after_effect = 0;             // adaptation, first 5 washout trials
   double exposure1_10 = 0, exposure2_10 = 0;  // error, first 10 trials of each exposure
   double counter_end = 0;              // adaptation, last 3 trials of the opposite perturbation
@@ -59,6 +62,7 @@ Signatures measure(const std::vector<Trial>& t, const std::string& exposure, con
   auto clamp_measure = [channel](const Trial& x) { return channel ? x.channel_force : x.adaptation; };
   const long long e1_end = w;
   s.first5 = mean_over(t, e1, e1 + 5, err);
+  s.first8_x = mean_over(t, e1, e1 + 8, ad);
   s.last5 = mean_over(t, e1_end - 5, e1_end, err);
   s.after_effect = mean_over(t, w, w + 5, ad);
   s.exposure1_10 = mean_over(t, e1, e1 + 10, err);
@@ -96,6 +100,11 @@ int main(int argc, char** argv) {
       else if (a == "--agent") p.agent = next();
       else if (a == "--agent-opt") p.agent_options.push_back(key_value(next()));
       else if (a == "--env-opt") p.env_options.push_back(key_value(next()));
+      else if (a == "--learning") {
+        const std::string v = next();
+        if (v != "on" && v != "off") throw UsageError("--learning must be on or off, got \"" + v + "\"");
+        p.learning = v == "on";
+      }
       else throw UsageError("unknown argument \"" + a + "\"; see the comment at the top of benchmarks/arm_adaptation.cpp");
     }
     if (p.perturbation != "rotation" && p.perturbation != "curl")
@@ -109,11 +118,11 @@ int main(int argc, char** argv) {
       out << "seed,trial,phase,target,outcome,direction_error_deg,hand_direction_error_deg,f_deg,clamp,adaptation_deg,"
              "fit_adaptation_deg,fit_fast_deg,fit_slow_deg,channel_force_n\n";
     }
-    std::printf("| seed | first 5 e | last 5 e | after-effect x | first 10 e (1st / 2nd exposure) | end of opposite x | "
+    std::printf("| seed | first 8 x | first 5 e | last 5 e | after-effect x | first 10 e (1st / 2nd exposure) | end of opposite x | "
                 "clamp peak x (trial) | clamp end x | A_f | B_f | A_s | B_s | R² | time s |\n");
-    std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     const std::uint64_t seed0 = p.seed;
-    std::vector<std::vector<double>> columns(14);
+    std::vector<std::vector<double>> columns(15);
     for (int k = 0; k < seeds; ++k) {
       p.seed = seed0 + static_cast<std::uint64_t>(k);
       const auto t0 = std::chrono::steady_clock::now();
@@ -121,15 +130,15 @@ int main(int argc, char** argv) {
       const Signatures s = measure(trials, exposure, counter);
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const auto& f = s.fit.params;
-      std::printf("| %llu | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f | %.1f (%lld) | %.1f | %.3f | %.3f | %.4f | %.4f | "
+      std::printf("| %llu | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f | %.1f (%lld) | %.1f | %.3f | %.3f | %.4f | %.4f | "
                   "%.3f | %.1f |\n",
-                  static_cast<unsigned long long>(p.seed), s.first5, s.last5, s.after_effect, s.exposure1_10,
+                  static_cast<unsigned long long>(p.seed), s.first8_x, s.first5, s.last5, s.after_effect, s.exposure1_10,
                   s.exposure2_10, s.counter_end, s.clamp_peak, s.clamp_peak_trial, s.clamp_end, f.a_f, f.b_f, f.a_s,
                   f.b_s, s.fit.r2, secs);
-      const double row[14] = {s.first5, s.last5, s.after_effect, s.exposure1_10, s.exposure2_10, s.counter_end,
+      const double row[15] = {s.first5, s.last5, s.after_effect, s.exposure1_10, s.exposure2_10, s.counter_end,
                               s.clamp_peak, static_cast<double>(s.clamp_peak_trial), s.clamp_end, f.a_f, f.b_f, f.a_s,
-                              f.b_s, s.fit.r2};
-      for (int c = 0; c < 14; ++c) columns[static_cast<std::size_t>(c)].push_back(row[c]);
+                              f.b_s, s.fit.r2, s.first8_x};
+      for (int c = 0; c < 15; ++c) columns[static_cast<std::size_t>(c)].push_back(row[c]);
       if (out) {
         std::vector<learning::TwoStateTrial> st;
         for (const Trial& t : trials) st.push_back({t.f, t.clamp, t.adaptation});
@@ -161,8 +170,8 @@ int main(int argc, char** argv) {
         std::snprintf(buf, sizeof buf, "%s [%s, %s]", m, a, b);
         return std::string(buf);
       };
-      std::printf("| median [IQR] | %s | %s | %s | %s / %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | |\n",
-                  cell(0, "%.1f").c_str(), cell(1, "%.1f").c_str(), cell(2, "%.1f").c_str(), cell(3, "%.1f").c_str(),
+      std::printf("| median [IQR] | %s | %s | %s | %s | %s / %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | |\n",
+                  cell(14, "%.1f").c_str(), cell(0, "%.1f").c_str(), cell(1, "%.1f").c_str(), cell(2, "%.1f").c_str(), cell(3, "%.1f").c_str(),
                   cell(4, "%.1f").c_str(), cell(5, "%.1f").c_str(), cell(6, "%.1f").c_str(), cell(7, "%.0f").c_str(),
                   cell(8, "%.1f").c_str(), cell(9, "%.3f").c_str(), cell(10, "%.3f").c_str(), cell(11, "%.4f").c_str(),
                   cell(12, "%.4f").c_str(), cell(13, "%.3f").c_str());

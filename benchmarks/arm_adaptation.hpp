@@ -78,21 +78,37 @@ inline std::vector<Trial> run_trials(Env& env, Agent& agent, long long trials, s
   return out;
 }
 
+/// The visual latency of the protocol's env unless its options set visual_delay_ms: 120 ms, within the
+/// ~117 ms after which people correct a shifted visual hand (Saunders & Knill 2005, Exp Brain Res
+/// 162:458) and a whole number of the env's 10 ms steps.
+inline constexpr const char* kVisualDelayMs = "120";
+
 /// One protocol: the perturbation kind, the schedule and the options of env and agent.
 struct Protocol {
   std::string perturbation = "rotation";  ///< rotation or curl
   std::string schedule;
-  KeyValues env_options, agent_options;
+  KeyValues env_options, agent_options;   ///< env options without visual_delay_ms get kVisualDelayMs
   std::string agent = "cerebellar-reach";
   std::uint64_t seed = 1;
+  bool learning = true;                   ///< false: the agent runs with learning off (the control)
 };
+
+/// The env options of a protocol: its own, plus visual_delay_ms = kVisualDelayMs unless given.
+inline KeyValues protocol_env_options(const Protocol& p) {
+  KeyValues o = p.env_options;
+  if (std::none_of(o.begin(), o.end(), [](const auto& kv) { return kv.first == "visual_delay_ms"; }))
+    o.emplace_back("visual_delay_ms", kVisualDelayMs);
+  return o;
+}
 
 /// Runs a protocol and fills f, clamp and the adaptation x of every trial.
 inline std::vector<Trial> run_protocol(const Protocol& p) {
-  KeyValues env_opts = p.env_options;
+  const KeyValues env_base = protocol_env_options(p);
+  KeyValues env_opts = env_base;
   env_opts.emplace_back("schedule", p.schedule);
   auto env = make_env("ArmReach-v0", env_opts);
   auto agent = make_agent(p.agent, env->observation_space(), env->action_space(), p.agent_options, p.seed);
+  agent->set_training(p.learning);
   std::vector<Trial> trials = run_trials(*env, *agent, schedule_trials(p.schedule), p.seed);
 
   double rotation = 30.0;
@@ -103,7 +119,7 @@ inline std::vector<Trial> run_protocol(const Protocol& p) {
   std::map<int, double> naive_curl, naive_counter;
   if (p.perturbation == "curl") {
     for (const char* phase : {"curl", "counter_curl"}) {
-      KeyValues o = p.env_options;
+      KeyValues o = env_base;
       o.emplace_back("schedule", std::string(phase) + ":1");
       o.emplace_back("target_order", "sequential");
       auto e = make_env("ArmReach-v0", o);

@@ -2,9 +2,11 @@
 # The motor-adaptation benchmark of cerebellar-reach on ArmReach-v0 (benchmarks/results/arm_adaptation.md):
 # for the visuomotor rotation and the curl field, SEEDS seeds (default 10) of the schedule
 #   baseline 40, perturbation 120, washout 40, perturbation 120, opposite 15, error clamp 100
-# Prints, per perturbation, the signatures and the two-state fit per seed with the median [IQR], then
-# the adaptation curve in 8-trial bins (mean over seeds); then the curl schedule with force-channel
-# clamps and the channel force over the clamp. Per-trial CSVs go to OUT (runs/arm_adaptation).
+# with the env's visual feedback delayed by 120 ms (visual_delay_ms; the tool's default). Prints, per
+# perturbation, the signatures and the two-state fit per seed with the median [IQR], then the
+# adaptation curve in 8-trial bins (mean over seeds); then the same with learning off (the control:
+# online visual correction alone); then the curl schedule with force-channel clamps and the channel
+# force over the clamp. Per-trial CSVs go to OUT (runs/arm_adaptation).
 #   benchmarks/arm_adaptation.sh [SEEDS] [OUT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +38,25 @@ for pert in rotation curl; do
       for (k in n)
         printf "%s| %s | %d-%d | %.1f | %.1f | %.1f | %.1f | %.1f |\n", k, ph[k], lo[k], hi[k], se[k]/n[k], sx[k]/n[k], sf[k]/n[k], sff[k]/n[k], ss[k]/n[k]
     }' "$out/$pert.csv" | sort | cut -d'|' -f2- | sed 's/^/|/'
+  echo
+  echo "Timeouts (trials not held in the target), all seeds: $(awk -F, 'NR > 1 { n[$3]++; if ($5 == "timeout") t[$3]++ }
+    END { for (k in n) printf "%s %d/%d; ", k, t[k], n[k] }' "$out/$pert.csv")"
+  echo
+done
+for pert in rotation curl; do
+  echo "## $pert, learning off (control)"
+  echo
+  "$tool" --perturbation "$pert" --learning off --seeds "$seeds" --csv "$out/$pert-off.csv"
+  echo
+done
+for pert in rotation curl; do
+  echo "## $pert, desired-state mossy input (mossy_input=desired_state fast_rate=0.04 slow_rate=0.006)"
+  echo
+  "$tool" --perturbation "$pert" --agent-opt mossy_input=desired_state --agent-opt fast_rate=0.04 \
+    --agent-opt slow_rate=0.006 --seeds "$seeds" --csv "$out/$pert-state.csv"
+  echo
+  echo "Timeouts, all seeds: $(awk -F, 'NR > 1 { n[$3]++; if ($5 == "timeout") t[$3]++ }
+    END { for (k in n) printf "%s %d/%d; ", k, t[k], n[k] }' "$out/$pert-state.csv")"
   echo
 done
 echo "## curl, channel clamps (clamp=channel, as Smith et al. 2006): clamp columns are the channel force in N"

@@ -47,6 +47,10 @@ struct ArmReachConfig {
   double target_radius_m = 0.01;  // cursor-in-target tolerance [unverified: design choice]
   double hold_ms = 100.0;         // time in the target that ends a trial [unverified: design choice]
   double timeout_ms = 1500.0;     // trial time limit [unverified: design choice]
+  // latency of vision: the cursor and in_target observations lag the screen by this much. Human
+  // corrections to a shifted visual hand begin within ~117 ms (Saunders & Knill 2005, Exp Brain Res
+  // 162:458). 0 by default (the observation is the screen now), as before this option existed.
+  double visual_delay_ms = 0.0;
   std::string schedule = "baseline:40,rotation:80,washout:40,clamp:40";
   double rotation_deg = 30.0;     // cursor rotation about the start point, + = counter-clockwise
   double curl_gain = 13.0;        // k of the curl field B = [[0, k], [-k, 0]] N·s/m [unverified]
@@ -90,6 +94,7 @@ const OptionSet<ArmReachConfig>& options() {
         .add("target_radius_m", &C::target_radius_m, "m", "the cursor is in the target within this distance [unverified: design choice]", 0.001, 0.1)
         .add("hold_ms", &C::hold_ms, "ms", "time the cursor must stay in the target to end the trial correct [unverified: design choice]", 0.0, 10000.0)
         .add("timeout_ms", &C::timeout_ms, "ms", "trial time limit; a trial not held by then ends as timeout [unverified: design choice]", 10.0, 60000.0)
+        .add("visual_delay_ms", &C::visual_delay_ms, "ms", "latency of vision: the cursor and in_target observations show the screen as it was this long ago within the trial (before that, as at the go cue); the trial's measures and ending use the screen now. Human corrections to a shifted visual hand begin within ~117 ms (Saunders & Knill 2005, Exp Brain Res 162:458); 0 = no delay. A whole number of dt_ms steps", 0.0, 1000.0)
         .add("rotation_deg", &C::rotation_deg, "deg", "visuomotor rotation of the cursor about the start point in rotation trials (+ = counter-clockwise; counter_rotation uses the opposite sign); 30 deg, a standard size", -180.0, 180.0)
         .add("curl_gain", &C::curl_gain, "N*s/m", "k of the curl field F = [[0, k], [-k, 0]] v at the hand (k > 0 pushes clockwise; counter_curl uses -k) [unverified]", -100.0, 100.0)
         .add_choice("clamp", &C::clamp, {"visual", "channel"}, "error-clamp trials: visual (cursor forced onto the straight line at the hand's distance from the start) or channel (also a stiff force channel holds the hand on the line, as in Smith et al. 2006)")
@@ -161,10 +166,10 @@ class ArmReach final : public Env {
   static constexpr std::size_t kObsSize = 12;
 
   ArmReach(const ArmReachConfig& c, std::vector<PhaseBlock> schedule, int substeps, int hold_steps,
-           int timeout_steps)
+           int timeout_steps, int delay_steps)
       : Env(make_spec(c, timeout_steps), make_obs_space(), Space::box(static_cast<float>(-c.max_torque), static_cast<float>(c.max_torque), {2})),
         cfg_(c), schedule_(std::move(schedule)), substeps_(substeps), hold_steps_(hold_steps),
-        timeout_steps_(timeout_steps) {
+        timeout_steps_(timeout_steps), seen_(static_cast<std::size_t>(delay_steps) + 1) {
     arm_.l1 = c.l1; arm_.l2 = c.l2; arm_.m1 = c.m1; arm_.m2 = c.m2;
     arm_.r1 = c.r1; arm_.r2 = c.r2; arm_.i1 = c.i1; arm_.i2 = c.i2;
     arm_.b11 = c.b11; arm_.b12 = c.b12; arm_.b22 = c.b22;
@@ -255,6 +260,7 @@ class ArmReach final : public Env {
     for (int k = 0; k < substeps_; ++k) arm::rk4_step(arm_, s_, t1, t2, field_, h);
     ++t_;
     update_cursor();
+    seen_[static_cast<std::size_t>(t_) % seen_.size()] = {cursor_, in_target_};
     track_trial();
 
     const double u1 = t1 / cfg_.max_torque, u2 = t2 / cfg_.max_torque;
@@ -331,6 +337,8 @@ class ArmReach final : public Env {
     peak_cursor_ = {0.0, 0.0};
     peak_channel_force_ = 0.0;
     update_cursor();
+    // vision of the trial's first moment: what is seen until the latency has passed
+    std::fill(seen_.begin(), seen_.end(), Seen{cursor_, in_target_});
   }
 
   // the cursor from the hand: rotated about the start point, or clamped onto the target line
@@ -401,11 +409,14 @@ class ArmReach final : public Env {
     obs_[3] = static_cast<float>(s_.dq2);
     obs_[4] = static_cast<float>(h.x - start_.x);
     obs_[5] = static_cast<float>(h.y - start_.y);
-    obs_[6] = static_cast<float>(cursor_.x - start_.x);
-    obs_[7] = static_cast<float>(cursor_.y - start_.y);
+    // vision lags: the cursor and the target light as they were visual_delay_ms ago (slot t − d of the
+    // ring of d + 1 entries, which is the slot after t's)
+    const Seen& v = seen_[static_cast<std::size_t>(t_ + 1) % seen_.size()];
+    obs_[6] = static_cast<float>(v.cursor.x - start_.x);
+    obs_[7] = static_cast<float>(v.cursor.y - start_.y);
     obs_[8] = static_cast<float>(target_pos_.x - start_.x);
     obs_[9] = static_cast<float>(target_pos_.y - start_.y);
-    obs_[10] = in_target_ ? 1.0f : 0.0f;
+    obs_[10] = v.in_target ? 1.0f : 0.0f;
     obs_[11] = static_cast<float>(t_ * cfg_.dt_ms / 1000.0);
   }
 
@@ -436,6 +447,12 @@ class ArmReach final : public Env {
   ArmReachConfig cfg_;
   std::vector<PhaseBlock> schedule_;
   int substeps_, hold_steps_, timeout_steps_;
+  // what the subject sees, per step of the trial: a ring of visual_delay_ms / dt_ms + 1 entries
+  struct Seen {
+    arm::V2 cursor;
+    bool in_target = false;
+  };
+  std::vector<Seen> seen_;
   arm::ArmParams arm_;
   arm::ArmState q0_, s_;
   arm::V2 start_, dir_, target_pos_, cursor_;
@@ -459,6 +476,7 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
   const int substeps = trial::steps_of("ArmReach-v0", "dt_ms (in physics_dt_ms substeps)", c.dt_ms, c.physics_dt_ms);
   const int hold = trial::steps_of("ArmReach-v0", "hold_ms", c.hold_ms, c.dt_ms);
   const int timeout = trial::steps_of("ArmReach-v0", "timeout_ms", c.timeout_ms, c.dt_ms);
+  const int delay = trial::steps_of("ArmReach-v0", "visual_delay_ms", c.visual_delay_ms, c.dt_ms);
   if (substeps < 1)
     throw UsageError("ArmReach-v0: physics_dt_ms = " + format_number(c.physics_dt_ms) +
                      " must not exceed dt_ms = " + format_number(c.dt_ms));
@@ -477,7 +495,7 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
     throw UsageError("ArmReach-v0: target_radius_m = " + format_number(c.target_radius_m) +
                      " must be smaller than target_distance_m = " + format_number(c.target_distance_m) +
                      " (the start point would be inside the target)");
-  return std::make_unique<ArmReach>(c, std::move(schedule), substeps, hold, timeout);
+  return std::make_unique<ArmReach>(c, std::move(schedule), substeps, hold, timeout, delay);
 }
 
 

@@ -303,3 +303,52 @@ TEST_CASE("Sign conventions: a leftward push deviates the hand left and loads th
     REQUIRE(std::fabs(t.lateral) < 0.001);
   }
 }
+
+TEST_CASE("visual_delay_ms: the cursor and in_target observations lag the screen by whole steps", "[arm_reach]") {
+  // the same open-loop torques on an env without and with a 120 ms (12-step) visual latency, over three
+  // rotated trials in one episode: only the visual elements differ, and they are the undelayed env's of
+  // 12 steps earlier in the same trial (the go-cue view before that); rewards and measures are the same
+  const int d = 12;
+  KeyValues base = {{"schedule", "rotation:3"}, {"target_order", "sequential"}, {"trials_per_episode", "3"}};
+  KeyValues delayed = base;
+  delayed.emplace_back("visual_delay_ms", "120");
+  auto e0 = make_env("ArmReach-v0", base);
+  auto e1 = make_env("ArmReach-v0", delayed);
+  auto r0 = e0->reset(4);
+  auto r1 = e1->reset(4);
+  std::vector<std::vector<float>> seen0{std::vector<float>(r0.obs.begin(), r0.obs.end())};
+  std::vector<float> o1(r1.obs.begin(), r1.obs.end());
+  REQUIRE(o1 == seen0.back());
+  int in_trial = 0, lagged = 0, ended = 0;
+  for (int t = 0; t < 450; ++t) {
+    // a smooth push toward the target and back, the same for both envs
+    const float s = static_cast<float>(std::sin(0.06 * in_trial));
+    const Action a = Action::box({1.2f * s, -0.8f * s});
+    auto s0 = e0->step(a);
+    auto s1 = e1->step(a);
+    REQUIRE(s0.reward == s1.reward);
+    REQUIRE(s0.terminated == s1.terminated);
+    REQUIRE(s0.info.get_double("direction_error_deg") == s1.info.get_double("direction_error_deg"));
+    const bool ended_now = !s0.info.string_or_empty("trial_outcome").empty();
+    if (ended_now) ++ended;
+    // inside the episode the next trial's first moment is shown at once; the last step shows the end
+    const bool new_trial = ended_now && !s0.terminated;
+    in_trial = new_trial ? 0 : in_trial + 1;
+    if (new_trial) seen0.clear();
+    seen0.emplace_back(s0.obs.begin(), s0.obs.end());
+    o1.assign(s1.obs.begin(), s1.obs.end());
+    const auto& now = seen0.back();
+    const auto& then = seen0[static_cast<std::size_t>(std::max(0, in_trial - d))];
+    for (int i : {0, 1, 2, 3, 4, 5, 8, 9, 11}) REQUIRE(o1[static_cast<std::size_t>(i)] == now[static_cast<std::size_t>(i)]);
+    INFO("step " << t << ", step in trial " << in_trial << ", trials ended " << ended);
+    for (int i : {6, 7, 10}) REQUIRE(o1[static_cast<std::size_t>(i)] == then[static_cast<std::size_t>(i)]);
+    if (in_trial > d && (o1[6] != now[6] || o1[7] != now[7])) ++lagged;
+    if (s0.terminated || s0.truncated) break;
+  }
+  INFO("trials ended " << ended << ", steps where the seen cursor differs from the screen's " << lagged);
+  REQUIRE(ended >= 1);
+  REQUIRE(lagged > 50);  // the arm moved, so the lag is visible
+  REQUIRE_THROWS_WITH(make_env("ArmReach-v0", {{"visual_delay_ms", "115"}}),
+                      Contains("visual_delay_ms") && Contains("whole number"));
+  REQUIRE_THROWS_WITH(make_env("ArmReach-v0", {{"visual_delay_ms", "-10"}}), Contains("visual_delay_ms"));
+}

@@ -13,6 +13,7 @@
 #include "sgym/envs.hpp"
 
 using namespace sgym;
+using Catch::Matchers::Contains;
 
 TEST_CASE("Purkinje LMS converges on a linear target", "[cerebellum]") {
   Rng rng(3);
@@ -216,7 +217,8 @@ TEST_CASE("cerebellar-reach adapts to a curl field and shows an after-effect", "
 TEST_CASE("cerebellar-reach exposes its signals and learns little in baseline", "[cerebellum][agent]") {
   auto env = make_env("ArmReach-v0", {{"schedule", "baseline:24,rotation:24"}});
   auto agent = make_agent("cerebellar-reach", env->observation_space(), env->action_space(), {}, 1);
-  REQUIRE(agent->signal_names() == std::vector<std::string>{"fast", "slow", "feedback", "plan", "prediction_error"});
+  REQUIRE(agent->signal_names() ==
+          std::vector<std::string>{"fast", "slow", "feedback", "plan", "prediction_error", "visual_latency_ms"});
   // the largest learned (fast + slow) and planned torques over the baseline and the rotation block
   double learned[2] = {0, 0}, plan[2] = {0, 0};
   std::vector<float> obs;
@@ -229,7 +231,7 @@ TEST_CASE("cerebellar-reach exposes its signals and learns little in baseline", 
       obs.assign(r.obs.begin(), r.obs.end());
       agent->observe(r.reward, obs, r.terminated, r.truncated);
       const auto s = agent->introspect();
-      REQUIRE(s.size() == 5);
+      REQUIRE(s.size() == 6);
       const int block = trial < 24 ? 0 : 1;
       learned[block] = std::max(learned[block], double(std::hypot(s[0].values[0] + s[1].values[0], s[0].values[1] + s[1].values[1])));
       plan[block] = std::max(plan[block], double(std::hypot(s[3].values[0], s[3].values[1])));
@@ -303,4 +305,67 @@ TEST_CASE("cerebellum wrapper: bad inner agents and options are usage errors", "
   REQUIRE_THROWS_WITH(make_agent("cerebellum", o, a, {{"inner", "cerebellum"}}), Catch::Contains("cannot wrap itself"));
   REQUIRE_THROWS_WITH(make_agent("cerebellum", o, a, {{"inner.nope", "1"}}), Catch::Contains("nope"));
   REQUIRE_THROWS_WITH(make_agent("cerebellum", o, a, {{"rate", "5"}}), Catch::Contains("rate"));
+}
+
+TEST_CASE("cerebellar-reach measures the env's visual delay from the felt and seen movement onsets", "[cerebellum][agent]") {
+  // the latency signal after two reaches equals the env's visual_delay_ms, plus the agent's own delay
+  auto latency = [](const std::string& env_delay, const std::string& own) {
+    auto env = make_env("ArmReach-v0", {{"schedule", "baseline:2"}, {"visual_delay_ms", env_delay}});
+    auto agent = make_agent("cerebellar-reach", env->observation_space(), env->action_space(),
+                            {{"feedback_delay_ms", own}}, 1);
+    std::vector<float> obs;
+    for (int trial = 0; trial < 2; ++trial) {
+      auto r0 = env->reset(trial == 0 ? std::optional<std::uint64_t>(1) : std::nullopt);
+      obs.assign(r0.obs.begin(), r0.obs.end());
+      agent->begin_episode();
+      for (;;) {
+        auto r = env->step(agent->act(obs));
+        obs.assign(r.obs.begin(), r.obs.end());
+        agent->observe(r.reward, obs, r.terminated, r.truncated);
+        if (r.terminated || r.truncated) break;
+      }
+    }
+    return double(agent->introspect()[5].values[0]);
+  };
+  REQUIRE(latency("0", "0") == Approx(0.0).margin(1e-6));
+  REQUIRE(latency("120", "0") == Approx(120.0).epsilon(1e-4));
+  REQUIRE(latency("150", "0") == Approx(150.0).epsilon(1e-4));
+  // the agent's own delay is not part of the env's latency it measures
+  REQUIRE(latency("120", "50") == Approx(120.0).epsilon(1e-4));
+}
+
+TEST_CASE("cerebellar-reach with a 120 ms visual delay: learning off corrects little online and does not adapt",
+          "[cerebellum][agent]") {
+  // the control of the adaptation benchmark: the same delayed env (run_protocol sets 120 ms), learning off
+  aa::Protocol p;
+  p.perturbation = "rotation";
+  p.schedule = "baseline:8,rotation:40";
+  p.learning = false;
+  const auto t = aa::run_protocol(p);
+  const long long r = aa::phase_start(t, "rotation");
+  auto x = [](const aa::Trial& tr) { return tr.adaptation; };
+  const double online = aa::mean_over(t, r, r + 8, x), online_late = aa::mean_over(t, r + 32, r + 40, x);
+  INFO("learning off: x (the online correction before peak speed) over rotated trials 1-8 " << online
+                                                                                            << " deg, 33-40 " << online_late);
+  REQUIRE(std::fabs(online) < 2.0);  // 0.7 deg on seeds 101-103 (benchmarks/results/arm_adaptation.md)
+  REQUIRE(std::fabs(online_late - online) < 1.5);
+}
+
+TEST_CASE("cerebellar-reach with desired-state mossy input (Kawato's inverse-dynamics input) adapts to a curl field",
+          "[cerebellum][agent]") {
+  aa::Protocol p;
+  p.perturbation = "curl";
+  p.schedule = "baseline:16,curl:100,washout:16";
+  p.agent_options = {{"mossy_input", "desired_state"}, {"fast_rate", "0.04"}, {"slow_rate", "0.006"}};
+  const auto t = aa::run_protocol(p);
+  const double first5 = error_in(t, "curl", 0, 0, 5), last5 = error_in(t, "curl", 0, 95, 5);
+  const double after = error_in(t, "washout", 0, 0, 5);
+  INFO("desired_state: error (deg) first 5 curl trials " << first5 << ", last 5 of 100 " << last5 << "; washout first 5 " << after);
+  REQUIRE(first5 > 10.0);
+  REQUIRE(last5 < 0.8 * first5);
+  REQUIRE(after < -3.0);
+  REQUIRE_THROWS_WITH(make_agent("cerebellar-reach", make_env("ArmReach-v0")->observation_space(),
+                                 make_env("ArmReach-v0")->action_space(),
+                                 {{"mossy_input", "desired_state"}, {"fan_in_state", "26"}}, 1),
+                      Contains("fan_in_state") && Contains("state_grid"));
 }

@@ -96,9 +96,9 @@ inline void minimum_jerk(double s, double& p, double& v, double& a) {
   a = 60.0 * s - 180.0 * s2 + 120.0 * s3;
 }
 
-/// Observation offsets of ArmReach-v0 (its obs_layout): joint angles, velocities, cursor, target,
+/// Observation offsets of ArmReach-v0 (its obs_layout): joint angles, velocities, hand, cursor, target,
 /// trial time, and the total size.
-constexpr std::size_t kArmQ = 0, kArmDq = 2, kArmCursor = 6, kArmTarget = 8, kArmTime = 11, kArmObsSize = 12;
+constexpr std::size_t kArmQ = 0, kArmDq = 2, kArmHand = 4, kArmCursor = 6, kArmTarget = 8, kArmTime = 11, kArmObsSize = 12;
 
 /// "" when the spaces are ArmReach-v0's (12-element observation with the in_target flag and trial
 /// time where the layout puts them, two bounded torques), else the reason they are not.
