@@ -249,6 +249,9 @@ class CerebellarReach final : public Agent {
   }
 
  protected:
+  // version 2: the measured visual latency follows the wiring seed (files of version 1 are refused
+  // with a message naming both versions)
+  std::uint32_t state_version() const override { return 2; }
   void save_state(StateWriter& w) const override {
     w.u64(wiring_seed_);
     w.u64(static_cast<std::uint64_t>(latency_));
@@ -259,6 +262,9 @@ class CerebellarReach final : public Agent {
   void load_state(StateReader& r) override {
     const std::uint64_t wiring = r.u64();
     const std::uint64_t latency = r.u64();
+    if (latency > static_cast<std::uint64_t>(kHistory))
+      throw FileFormatError("cerebellar-reach: saved visual latency of " + std::to_string(latency) + " steps exceeds the " +
+                            std::to_string(kHistory) + " steps of history the agent keeps");
     std::vector<double> wf, ws, wm;
     r.doubles(wf, static_cast<std::size_t>(fast_->weights().size()), "cerebellar-reach fast weights");
     r.doubles(ws, static_cast<std::size_t>(slow_->weights().size()), "cerebellar-reach slow weights");
@@ -268,7 +274,7 @@ class CerebellarReach final : public Agent {
     std::copy(wf.begin(), wf.end(), fast_->weights().data());
     std::copy(ws.begin(), ws.end(), slow_->weights().data());
     std::copy(wm.begin(), wm.end(), forward_->weights().data());
-    latency_ = static_cast<int>(std::min<std::uint64_t>(latency, kHistory));
+    latency_ = static_cast<int>(latency);
   }
 
  private:
