@@ -2,7 +2,9 @@
 // looks at the fixation point while it is on; when the FP goes off the eye is still where the FP was
 // (the gaze channel), so it traces the curve that starts under the eye, pixel by pixel along its
 // 4-neighbours, going straight on through a crossing (a pixel with four curve neighbours), and
-// saccades to the target at its end. It keeps no memory between frames. It is exact for every
+// saccades to the target at its end. In the composite routines it first searches the marker of the
+// cue's colour and traces from there (search_trace), or traces from the eye to a marker and then
+// searches the target of the marker's colour (trace_search). It keeps no memory between frames. It is exact for every
 // `contact` setting, since the env keeps curves unambiguous; it proves the task is solvable from
 // what the agent sees now.
 #include <algorithm>
@@ -29,11 +31,29 @@ class CurveTracingOracle final : public Agent {
       action_.index = fp;
       return action_;
     }
-    // FP off: the eye is on the start of the target curve; stay there unless a target is found
-    const int start = f.first(3);
-    action_.index = std::max(start, 0);
-    const curve_retina::Trace t = curve_retina::trace(f, start);
-    if (t.end != start && f.target(t.end)) action_.index = t.end;
+    // FP off: the eye is where the FP was; stay there unless a target is found
+    const int eye = f.first(3);
+    action_.index = std::max(eye, 0);
+    int choice = -1;
+    switch (curve_retina::routine(f, eye)) {
+      case curve_retina::Routine::kTrace: {  // trace the curve under the eye to its target
+        const int end = curve_retina::trace(f, eye).end;
+        if (end != eye && f.target(end)) choice = end;
+        break;
+      }
+      case curve_retina::Routine::kSearchTrace: {  // search the marker of the cue's colour, trace its curve
+        const int m = curve_retina::marker(f, f.colour(eye), eye);
+        const int end = m >= 0 ? curve_retina::trace(f, m).end : -1;
+        if (end != m && end >= 0 && f.target(end)) choice = end;
+        break;
+      }
+      case curve_retina::Routine::kTraceSearch: {  // trace to the marker, search the target of its colour
+        const int end = curve_retina::trace(f, eye).end;
+        if (end != eye && f.colour(end) >= 0) choice = curve_retina::coloured_target(f, f.colour(end));
+        break;
+      }
+    }
+    if (choice >= 0) action_.index = choice;
     return action_;
   }
 
@@ -53,12 +73,12 @@ const OptionSet<CurveTracingOracleConfig>& options() {
 
 AgentEntry curve_tracing_oracle_entry() {
   return {"curve-tracing-oracle",
-          "scripted CurveTracing-v0 solver: fixates the FP, then traces the curve under the eye (straight on through crossings) to its target",
-          "Box observation of shape (4, g, g) (curves, fixation point, targets, gaze); action Discrete(g*g) (gaze pixel)",
+          "scripted CurveTracing-v0 solver: fixates the FP, then traces the curve under the eye (straight on through crossings) to its target; in the composite routines searches the cued marker and traces from it, or traces to a marker and searches the target of its colour",
+          "Box observation of shape (4 + colours, g, g) (curves, fixation point, targets, gaze, colours); action Discrete(g*g) (gaze pixel)",
           options().docs(),
           [](const Space& obs, const Space& act) -> std::string {
-            if (!obs.is_box() || obs.shape().size() != 3 || obs.shape()[0] != 4 || obs.shape()[1] != obs.shape()[2])
-              return "needs a (4, g, g) retinal observation: curves, fixation point, targets, gaze";
+            if (!obs.is_box() || obs.shape().size() != 3 || obs.shape()[0] < 4 || obs.shape()[1] != obs.shape()[2])
+              return "needs a (4 + colours, g, g) retinal observation: curves, fixation point, targets, gaze, colours";
             if (!act.is_discrete() || act.n() != obs.shape()[1] * obs.shape()[2])
               return "needs a Discrete(g*g) gaze action";
             return "";

@@ -93,4 +93,27 @@ inline Trace trace(const Frame& f, int start) {
   return t;
 }
 
+/// The visual routine a frame shows (option `routine` of CurveTracing-v0), read from the frame at
+/// pixel `eye` (where the fixation point is or was): no colours, trace; the cue colour on the eye's
+/// pixel, search_trace; colours elsewhere only, trace_search.
+enum class Routine { kTrace, kSearchTrace, kTraceSearch };
+inline Routine routine(const Frame& f, int eye) {
+  if (f.colours() == 0) return Routine::kTrace;
+  return eye >= 0 && f.colour(eye) >= 0 ? Routine::kSearchTrace : Routine::kTraceSearch;
+}
+
+/// The coloured curve pixel (a marker) of colour `colour` other than `except`, -1 if none.
+inline int marker(const Frame& f, int colour, int except) {
+  for (int p = 0; p < f.g * f.g; ++p)
+    if (p != except && f.curve(p) && f.colour(p) == colour) return p;
+  return -1;
+}
+
+/// The saccade target of colour `colour` (trace_search), -1 if none.
+inline int coloured_target(const Frame& f, int colour) {
+  for (int p = 0; p < f.g * f.g; ++p)
+    if (f.target(p) && f.colour(p) == colour) return p;
+  return -1;
+}
+
 }  // namespace sgym::curve_retina

@@ -14,8 +14,15 @@
 //   direction  the target whose direction from the fixation point is closest to the direction in
 //              which the connected curve leaves it (its first pixel): local, no tracing
 //
-// The composite variants (option `task`) add the cue and marker colours; there the subjects use the
-// same geometric rules, measured from the fixation point (see docs/envs/CurveTracing-v0.md).
+// The composite routines (option `routine`) add the cue and marker colours. There the six subjects
+// above use the same geometric rules, measured from the fixation point, and two more do one of the
+// two operations and replace the other by proximity or chance (see docs/envs/CurveTracing-v0.md):
+//   search-only  search_trace: the target nearest the marker of the cued colour (search, no trace);
+//                trace_search: the target of the colour of the marker nearest the fixation point
+//                (no trace, then search); trace: the target nearest the fixation point
+//   trace-only   search_trace: traces the curve of the marker nearest the fixation point, whatever
+//                its colour (trace, no search); trace_search: traces to the marker, then the target
+//                nearest that marker, whatever its colour (no search); trace: a target at random
 #include <cmath>
 #include <functional>
 #include <string>
@@ -34,7 +41,7 @@ namespace {
 using curve_retina::Frame;
 
 /// The rule a shortcut subject chooses its target by.
-enum class Rule { kNearest, kFarthest, kNearEnd, kLongest, kShortest, kDirection };
+enum class Rule { kNearest, kFarthest, kNearEnd, kLongest, kShortest, kDirection, kSearchOnly, kTraceOnly };
 
 class CurveTracingShortcut final : public ShortcutSubject {
  public:
@@ -93,6 +100,39 @@ class CurveTracingShortcut final : public ShortcutSubject {
         return best(targets, [&](int t) { return curve_retina::trace(f, t).pixels; });
       case Rule::kShortest:
         return best(targets, [&](int t) { return -curve_retina::trace(f, t).pixels; });
+      case Rule::kSearchOnly:
+        switch (curve_retina::routine(f, eye)) {
+          case curve_retina::Routine::kSearchTrace: {
+            const int m = curve_retina::marker(f, f.colour(eye), eye);
+            if (m < 0) break;
+            return best(targets, [&](int t) { return -f.distance(t, m); });
+          }
+          case curve_retina::Routine::kTraceSearch: {
+            const int m = best(markers(f, eye), [&](int q) { return -f.distance(q, eye); });
+            const int t = curve_retina::coloured_target(f, f.colour(m));
+            if (t >= 0) return t;
+            break;
+          }
+          case curve_retina::Routine::kTrace:
+            break;
+        }
+        return best(targets, [&](int t) { return -f.distance(t, eye); });
+      case Rule::kTraceOnly:
+        switch (curve_retina::routine(f, eye)) {
+          case curve_retina::Routine::kSearchTrace: {
+            const int m = best(markers(f, eye), [&](int q) { return -f.distance(q, eye); });
+            const int end = curve_retina::trace(f, m).end;
+            if (f.target(end)) return end;
+            break;
+          }
+          case curve_retina::Routine::kTraceSearch: {
+            const int end = curve_retina::trace(f, eye).end;
+            return best(targets, [&](int t) { return -f.distance(t, end); });
+          }
+          case curve_retina::Routine::kTrace:
+            break;
+        }
+        return targets[rng_.below(targets.size())];
       case Rule::kDirection: {
         double ur = 0, uc = 0;
         for (int q : f.curve_neighbours(eye)) {
@@ -107,6 +147,14 @@ class CurveTracingShortcut final : public ShortcutSubject {
       }
     }
     return eye;
+  }
+
+  // the coloured curve pixels (the markers) other than `eye`; never empty in the composite routines
+  std::vector<int> markers(const Frame& f, int eye) const {
+    std::vector<int> out;
+    for (int p = 0; p < g_ * g_; ++p)
+      if (p != eye && f.curve(p) && f.colour(p) >= 0) out.push_back(p);
+    return out;
   }
 
   Rule rule_;
@@ -135,6 +183,14 @@ AgentEntry curve_tracing_shortcut_longest_entry() {
 }
 AgentEntry curve_tracing_shortcut_shortest_entry() {
   return entry("shortest", Rule::kShortest, "the target of the shortest curve");
+}
+AgentEntry curve_tracing_shortcut_search_only_entry() {
+  return entry("search-only", Rule::kSearchOnly,
+               "the target the search step alone points to: nearest the cued marker (search_trace), of the colour of the marker nearest the fixation point (trace_search), nearest the fixation point (trace)");
+}
+AgentEntry curve_tracing_shortcut_trace_only_entry() {
+  return entry("trace-only", Rule::kTraceOnly,
+               "the target the trace step alone points to: the end of the curve of the marker nearest the fixation point (search_trace), the target nearest the marker the connected curve leads to (trace_search), a random target (trace)");
 }
 AgentEntry curve_tracing_shortcut_direction_entry() {
   return entry("direction", Rule::kDirection,

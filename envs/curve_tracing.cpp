@@ -14,9 +14,15 @@
 // give. Looking anywhere but the FP before it goes off breaks fixation and aborts the trial. A gaze
 // channel shows where the eye is, so after the FP goes off the start of the target curve is still
 // marked (the monkey's eye is still on it) and the task is solvable from the current frame.
+//
+// Option `routine` gives the two composite routines of the same paper (Fig 2): search_trace (find
+// the curve whose marker has the cued colour, trace it to its target) and trace_search (trace the
+// curve from the FP to a coloured marker, then saccade to the target of that colour); the monkey
+// versions are Moro, Tolboom, Khayat & Roelfsema 2010, J Neurosci 30:16293.
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include "common/trial.hpp"
@@ -38,6 +44,7 @@ struct CurveTracingConfig {
   int min_length = 5;              // shortest curve, pixels including both ends
   int max_length = 9;              // longest curve, pixels; RELEARNN trained on curves up to 9 px
   int distractors = 1;             // distractor curves, 1 as in the classic task (1-10)
+  std::string routine = "trace";   // trace | search_trace | trace_search (Mollard et al. 2024, Fig 2)
   std::string balance = "ranks";   // ranks: the correct target's rank by distance and direction from the FP is uniform; none: not enforced
   std::string contact = "none";    // none: curves keep >= 1 empty pixel apart; touch: corners; cross: X-crossings
   double straightness = 0.0;       // P(the curve-drawing walk goes straight on when it may) [choice]; 0 = uniform steps
@@ -63,8 +70,10 @@ const OptionSet<CurveTracingConfig>& options() {
         .add("min_length", &C::min_length, "pixels", "shortest curve, pixels including both ends", 2, 200)
         .add("max_length", &C::max_length, "pixels", "longest curve; RELEARNN (PLoS CB 2024) trained on curves up to 9 px", 2, 200)
         .add("distractors", &C::distractors, "curves", "number of distractor curves; 1 in the classic task, RELEARNN also tested 10", 1, 10)
+        .add_choice("routine", &C::routine, {"trace", "search_trace", "trace_search"},
+                    "trace: saccade to the target at the end of the curve connected to the FP; search_trace: find the marker of the cued colour (the FP's colour), trace its curve and saccade to the target at its end; trace_search: trace the curve connected to the FP to a coloured marker, then saccade to the target of that colour (Mollard et al. 2024, PLoS Comput Biol 20:e1012030, Fig 2; Moro et al. 2010, J Neurosci 30:16293). The composite routines add one colour channel per curve to the observation")
         .add_choice("balance", &C::balance, {"ranks", "none"},
-                    "ranks: the correct target's rank among the targets by distance from the FP, and by how far its direction from the FP deviates from the direction in which the target curve leaves the FP, are each drawn uniformly and enforced, so neither tells which target is correct (shortcut subjects at chance: measured with 1 and 3 distractors, lengths 5-13); none: not enforced (needed for curves shorter than 5 px, which cannot end as far from the FP as a distractor's target, and for many distractors, which do not fit the ranks on a small grid; the nearest target is then often correct)")
+                    "ranks: the correct target's rank among the targets by distance from the start of the correct curve (k distractors nearer, k uniform), and by how far its direction deviates from the direction in which that curve leaves its start (distractors - k better aligned; in search_trace: by distance from the FP, k nearer), are drawn once per trial and met exactly, so neither tells which target is correct (every shortcut subject at chance); takes at most 3 distractors and curves of >= 5 px, refuses what it cannot lay out. none: not enforced (for curricula of short curves and for up to 10 distractors; the nearest target is then often correct)")
         .add_choice("contact", &C::contact, {"none", "touch", "cross"},
                     "none: different curves never share or neighbour a pixel (8-neighbourhood); touch: they may meet corner to corner (diagonal neighbours), never side by side; cross: touch plus right-angle crossings, where both curves run straight through one shared pixel (never at or next to an end, never at a turn or on two consecutive pixels). Every option keeps the curves unambiguous")
         .add("straightness", &C::straightness, "", "probability that the random walk drawing a curve goes straight on when it may, else a uniform step among the allowed ones (0 = uniform) [choice]; clean crossings need straight runs, so raise it with contact = cross", 0.0, 1.0)
@@ -85,42 +94,73 @@ const OptionSet<CurveTracingConfig>& options() {
 /// How curves may meet (the `contact` option); each level allows everything the previous one does.
 enum class Contact { kNone, kTouch, kCross };
 
+/// The visual routine (the `routine` option; Mollard et al. 2024, PLoS Comput Biol 20:e1012030, Fig 2).
+enum class Routine { kTrace, kSearchTrace, kTraceSearch };
+
+Routine routine_of(const std::string& r) {
+  return r == "trace" ? Routine::kTrace : r == "search_trace" ? Routine::kSearchTrace : Routine::kTraceSearch;
+}
+
 /// Stimulus generator: non-allocating after construction.
 class CurveGenerator {
  public:
   CurveGenerator(const CurveTracingConfig& c)
       : cfg_(c), g_(c.grid),
         contact_(c.contact == "none" ? Contact::kNone : c.contact == "touch" ? Contact::kTouch : Contact::kCross),
-        balance_(c.balance == "ranks"),
+        balance_(c.balance == "ranks"), routine_(routine_of(c.routine)),
         owner_(static_cast<std::size_t>(g_ * g_), -1), second_(static_cast<std::size_t>(g_ * g_), -1) {
     curves_.resize(static_cast<std::size_t>(c.distractors + 1));
     for (auto& cv : curves_) cv.reserve(static_cast<std::size_t>(c.max_length));
     lengths_.resize(curves_.size());
     nearer_.resize(curves_.size());
     aligned_.resize(curves_.size());
+    targets_.reserve(curves_.size());
+    starts_.reserve(static_cast<std::size_t>(g_ * g_));
+    colour_.resize(curves_.size());
 
   }
 
-  /// Draws a stimulus; false when no valid one was found in many attempts.
-  bool generate(Rng& rng) {
-    constexpr int kRedraw = 200;
-    for (int attempt = 0; attempt < 20 * kRedraw; ++attempt) {
-      // what the shortcuts could use is drawn first and kept while the geometry is retried (a
-      // redraw after every failed geometry would favour the draws that are easy to lay out): each
-      // curve's length, independently from one distribution; and the correct target's rank among
-      // the targets by distance from the FP and by direction from the FP (how much its direction
-      // deviates from the direction in which the target curve leaves the FP), each uniform over
-      // 0..distractors: a uniformly drawn subset of that many distractors gets `nearer_[c]` (its
-      // target must be nearer the FP than the correct one, else farther) and another `aligned_[c]`
-      // (its direction must deviate less, else more). They are redrawn only after kRedraw failed
-      // geometries, a last resort that favours the draws that are easy to lay out (how often it
-      // happens is what the shortcut test measures).
-      if (attempt % kRedraw == 0) {
-        for (auto& l : lengths_)
-          l = cfg_.min_length + static_cast<int>(rng.below(static_cast<std::uint64_t>(cfg_.max_length - cfg_.min_length + 1)));
-        draw_subset(rng, nearer_);
-        draw_subset(rng, aligned_);
-      }
+  /// Layouts tried for one stimulus before giving up (construction probes the hardest ranks with
+  /// it); the lengths and which distractors are nearer / better aligned are redrawn every kRedraw.
+  static constexpr int kMaxAttempts = 4000;
+  static constexpr int kRedraw = 200;
+
+  /// Draws a stimulus: first its ranks (what the distance and direction shortcuts could use), then a
+  /// layout that meets them; false when none was found in kMaxAttempts layouts. `rank` fixes the
+  /// number of distractors whose target is nearer the anchor than the correct one (-1: uniform).
+  bool generate(Rng& rng, int rank = -1) {
+    const std::size_t d = curves_.size() - 1;
+    const std::size_t k = rank >= 0 ? static_cast<std::size_t>(rank) : rng.below(d + 1);
+    for (int attempt = 0; attempt < kMaxAttempts; attempt += kRedraw) {
+      draw_plan(rng, k);
+      if (layout(rng, kRedraw)) return true;
+    }
+    return false;
+  }
+
+  /// The plan. The correct target's rank among the targets by distance from the anchor (the start
+  /// of the correct curve: the FP, or the cued marker in search_trace) is k (k distractors nearer),
+  /// drawn uniformly over 0..distractors, and its rank by direction (how much its direction from
+  /// the anchor deviates from the direction in which the correct curve leaves it) is distractors - k
+  /// (that many distractors better aligned). Both are drawn once per stimulus and never redrawn, so
+  /// each is exactly uniform whatever layouts fail (a redraw of the ranks after failed layouts would
+  /// favour the ranks that are easy to lay out, the nearest target). The ranks are coupled as the
+  /// geometry couples them (a far target tends to lie in the direction the curve leaves in);
+  /// independent ranks ask for layouts that hardly fit (the correct target farthest and worst
+  /// aligned of four 5-px curves). In search_trace, where no curve leaves the FP, the second rank is
+  /// by distance from the FP, k as well. What is redrawn after kRedraw failed layouts: each curve's length
+  /// (independently from one uniform distribution) and which distractors (uniform subsets of k and
+  /// distractors - k) must end nearer / be better aligned.
+  void draw_plan(Rng& rng, std::size_t k) {
+    for (auto& l : lengths_)
+      l = cfg_.min_length + static_cast<int>(rng.below(static_cast<std::uint64_t>(cfg_.max_length - cfg_.min_length + 1)));
+    draw_subset(rng, nearer_, k);
+    draw_subset(rng, aligned_, routine_ == Routine::kSearchTrace ? k : curves_.size() - 1 - k);
+  }
+
+  /// Lays out the current plan: up to `attempts` geometries (FP and every curve redrawn each time).
+  bool layout(Rng& rng, int attempts) {
+    for (int attempt = 0; attempt < attempts; ++attempt) {
       std::fill(owner_.begin(), owner_.end(), -1);
       std::fill(second_.begin(), second_.end(), -1);
       // the fixation point, at least two pixels from the border so that curves can start around it
@@ -129,14 +169,27 @@ class CurveGenerator {
             static_cast<int>(rng.below(static_cast<std::uint64_t>(g_ - 2 * margin)));
       bool ok = true;
       for (int c = 0; c < static_cast<int>(curves_.size()) && ok; ++c) ok = place_curve(c, rng);
-      if (ok) return true;
+      if (ok && routine_ == Routine::kTraceSearch) ok = place_targets(rng);
+      if (!ok) continue;
+      // each curve its own colour, a uniform permutation (the correct curve's colour is uniform)
+      for (std::size_t c = 0; c < colour_.size(); ++c) colour_[c] = static_cast<int>(c);
+      if (routine_ != Routine::kTrace)
+        for (std::size_t c = colour_.size(); c > 1; --c) std::swap(colour_[c - 1], colour_[rng.below(c)]);
+      return true;
     }
     return false;
   }
 
-  /// Pixels of curve c in order (curve 0 is the target curve; its first pixel is the FP).
+  /// Pixels of curve c in order (curve 0 is the correct curve: its first pixel is the FP, or the cued
+  /// marker in search_trace).
   const std::vector<int>& curve(int c) const { return curves_[static_cast<std::size_t>(c)]; }
   int count() const { return static_cast<int>(curves_.size()); }
+  /// The fixation point.
+  int fixation_point() const { return fp_; }
+  /// The colour of curve c (its marker, and in trace_search its target's): c in the plain trace task.
+  int colour(int c) const { return colour_[static_cast<std::size_t>(c)]; }
+  /// trace_search: the saccade target of the colour of curve c's marker (pixel), in curve order.
+  int colour_target(int c) const { return targets_[static_cast<std::size_t>(c)]; }
 
   /// True when the step sequence of `pixels` belongs to the held-out shapes.
   static bool heldout_shape(const std::vector<int>& pixels, int grid, int split_seed, double fraction) {
@@ -156,7 +209,7 @@ class CurveGenerator {
     const int length = lengths_[static_cast<std::size_t>(c)];
     for (int tries = 0; tries < 40; ++tries) {
       cv.clear();
-      const int start = c == 0 ? fp_ : near_start(rng, length - 1);
+      const int start = c == 0 && routine_ != Routine::kSearchTrace ? fp_ : near_start(rng, length - 1);
       if (start < 0 || !allowed(start, cv, length - 1)) continue;
       cv.push_back(start);
       while (static_cast<int>(cv.size()) < length) {
@@ -215,18 +268,28 @@ class CurveGenerator {
 
   // Euclidean distance of pixel p from the FP, and the cosine between its direction from the FP
   // and the direction in which the target curve leaves the FP
-  double fp_distance(int p) const { return std::hypot(p / g_ - fp_ / g_, p % g_ - fp_ % g_); }
+  double anchor_distance(int p) const {
+    const int a = curves_[0][0];
+    return std::hypot(p / g_ - a / g_, p % g_ - a % g_);
+  }
   double alignment(int p) const {
     const auto& tc = curves_[0];
-    const double ur = tc[1] / g_ - fp_ / g_, uc = tc[1] % g_ - fp_ % g_;
-    const double pr = p / g_ - fp_ / g_, pc = p % g_ - fp_ % g_;
+    const int a = tc[0];
+    const double ur = tc[1] / g_ - a / g_, uc = tc[1] % g_ - a % g_;
+    const double pr = p / g_ - a / g_, pc = p % g_ - a % g_;
     return (ur * pr + uc * pc) / std::hypot(pr, pc);
   }
 
-  // flags 1..distractors: a uniform number k in 0..distractors of them 1, a uniformly drawn subset
-  void draw_subset(Rng& rng, std::vector<char>& flags) const {
+  // the second ranked feature of a target (higher = `aligned_`): its alignment; in search_trace,
+  // where no curve leaves the FP, its nearness to the FP (the eye), which the cued marker's curve
+  // would otherwise win (it is laid out first)
+  double second(int p) const {
+    return routine_ == Routine::kSearchTrace ? -std::hypot(p / g_ - fp_ / g_, p % g_ - fp_ % g_) : alignment(p);
+  }
+
+  // flags 1..distractors: k of them 1, a uniformly drawn subset
+  void draw_subset(Rng& rng, std::vector<char>& flags, std::size_t k) const {
     const std::size_t d = curves_.size() - 1;
-    const std::size_t k = rng.below(d + 1);
     std::fill(flags.begin(), flags.end(), 0);
     for (std::size_t i = 0; i < k; ++i) flags[1 + i] = 1;
     for (std::size_t i = d; i > 1; --i) std::swap(flags[i], flags[1 + rng.below(i)]);
@@ -235,7 +298,7 @@ class CurveGenerator {
   // does distractor c's target keep its flags (strictly: it never ties with the correct target)?
   bool ranked(int c) const {
     const int t = curves_[static_cast<std::size_t>(c)].back(), t0 = curves_[0].back();
-    const double d = fp_distance(t), d0 = fp_distance(t0), a = alignment(t), a0 = alignment(t0);
+    const double d = anchor_distance(t), d0 = anchor_distance(t0), a = second(t), a0 = second(t0);
     constexpr double eps = 1e-9;
     const bool nearer = nearer_[static_cast<std::size_t>(c)] != 0, aligned = aligned_[static_cast<std::size_t>(c)] != 0;
     return (nearer ? d < d0 - eps : d > d0 + eps) && (aligned ? a > a0 + eps : a < a0 - eps);
@@ -255,6 +318,32 @@ class CurveGenerator {
       if (!starts_.empty()) return starts_[rng.below(starts_.size())];
     }
     return -1;
+  }
+
+  // trace_search: one saccade target per curve, each uniform over the free pixels that no curve or
+  // other target neighbours (8-neighbourhood) and that are not the FP's neighbours; the target of
+  // curve c carries curve c's colour, so its place says nothing about which one is correct
+  bool place_targets(Rng& rng) {
+    targets_.clear();
+    for (std::size_t c = 0; c < curves_.size(); ++c) {
+      starts_.clear();
+      for (int p = 0; p < g_ * g_; ++p) {
+        const int r = p / g_, col = p % g_;
+        if (std::max(std::abs(r - fp_ / g_), std::abs(col - fp_ % g_)) <= 1) continue;
+        bool free = true;
+        for (int dr = -1; dr <= 1 && free; ++dr)
+          for (int dc = -1; dc <= 1 && free; ++dc) {
+            const int rr = r + dr, cc = col + dc;
+            if (rr < 0 || rr >= g_ || cc < 0 || cc >= g_) continue;
+            const int q = rr * g_ + cc;
+            free = owner_[static_cast<std::size_t>(q)] < 0 && !contains(targets_, q);
+          }
+        if (free) starts_.push_back(p);
+      }
+      if (starts_.empty()) return false;
+      targets_.push_back(starts_[rng.below(starts_.size())]);
+    }
+    return true;
   }
 
   // is pixel p on the curve cv?
@@ -285,6 +374,8 @@ class CurveGenerator {
   bool allowed(int p, const std::vector<int>& cv, int remaining) const {
     const int r = p / g_, col = p % g_;
     if (contains(cv, p)) return false;
+    // search_trace: no curve owns the FP, where the cue is shown; none comes near it either
+    if (routine_ == Routine::kSearchTrace && std::max(std::abs(r - fp_ / g_), std::abs(col - fp_ % g_)) <= 1) return false;
     const bool crossing = owner_[static_cast<std::size_t>(p)] >= 0;
     if (crossing && (cv.empty() || !crosses(p, cv.back(), static_cast<int>(cv.size()), remaining, cv))) return false;
     const std::size_t n = cv.size();
@@ -357,6 +448,9 @@ class CurveGenerator {
   int g_;
   Contact contact_;
   bool balance_;                           // enforce the drawn ranks (option balance = ranks)
+  Routine routine_;                        // trace, search_trace or trace_search
+  std::vector<int> targets_;               // trace_search: the saccade target of each curve's colour
+  std::vector<int> colour_;                // colour of each curve
   std::vector<int> owner_;                 // curve that first claimed each pixel, -1 = empty
   std::vector<int> second_;                // the second curve through a crossing pixel, -1 = none
   std::vector<std::vector<int>> curves_;   // pixel indices (row * grid + col) per curve
@@ -372,12 +466,15 @@ class CurveTracing final : public Env {
   static constexpr const char* kEpochs[] = {"fixate", "curves", "go"};
 
   CurveTracing(const CurveTracingConfig& c, const trial::EpochSchedule& schedule)
-      : Env(make_spec(c, schedule.total()), Space::box(0.0f, 1.0f, {4, c.grid, c.grid}),
+      : Env(make_spec(c, schedule.total()), Space::box(0.0f, 1.0f, {channels(c), c.grid, c.grid}),
             Space::discrete(static_cast<std::int64_t>(c.grid) * c.grid)),
         cfg_(c), g_(c.grid), schedule_(schedule), gen_(cfg_), mask_(static_cast<std::size_t>(g_ * g_), 0.0f),
         along_(static_cast<std::size_t>(g_ * g_), -1.0f),
         curve_pixels_(static_cast<std::size_t>((c.distractors + 1) * c.max_length), -1.0f),
-        go_start_(schedule.start_of("go")) {}
+        go_start_(schedule.start_of("go")), routine_(routine_of(c.routine)) {}
+
+  /// Observation channels: curves, FP, targets, gaze, then one per colour in the composite routines.
+  static int channels(const CurveTracingConfig& c) { return 4 + (c.routine == "trace" ? 0 : c.distractors + 1); }
 
   static EnvSpec make_spec(const CurveTracingConfig& c, int trial_steps) {
     EnvSpec s;
@@ -398,9 +495,15 @@ class CurveTracing final : public Env {
                     {"fixation_point", n, n, "1 at the fixation point while it is on (fixate and curves epochs)"},
                     {"targets", 2 * n, n, "1 at the saccade target at the end of every curve"},
                     {"gaze", 3 * n, n, "one-hot: the pixel the eye looks at (the last action); all 0 before the first look of an episode"}};
+    for (int k = 0; k + 4 < channels(c); ++k)
+      s.obs_layout.push_back({"colour_" + std::to_string(k), static_cast<std::size_t>(4 + k) * n, n,
+                              "1 at the pixels of colour " + std::to_string(k) +
+                                  (c.routine == "search_trace" ? ": one curve's marker (its free end), and the cue at the FP's place"
+                                                               : ": one curve's marker (its far end) and the saccade target of that colour")});
     s.source = "Roelfsema, Lamme & Spekreijse 1998, Nature 395:376 (curve tracing); Roelfsema & Holtmaat 2018, "
-               "Nat Rev Neurosci 19:166, Fig. 4; grid version as in RELEARNN, PLoS Comput Biol 2024, "
-               "doi:10.1371/journal.pcbi.1012030";
+               "Nat Rev Neurosci 19:166, Fig. 4; grid version and the composite routines (search_trace, trace_search) "
+               "as in Mollard et al. 2024 (RELEARNN), PLoS Comput Biol 20:e1012030, Fig 2; monkey composite tasks: "
+               "Moro, Tolboom, Khayat & Roelfsema 2010, J Neurosci 30:16293";
     return s;
   }
 
@@ -417,10 +520,23 @@ class CurveTracing final : public Env {
     // the retina as the subject sees it: curves, targets, fixation point
     out.polygons.push_back({{{0, 0}, {G, 0}, {G, G}, {0, G}}, {110, 110, 110, 255}});
     const std::size_t n = static_cast<std::size_t>(g_ * g_);
+    // the colours of the composite routines (markers, cue, coloured targets)
+    static constexpr std::array<Color, 11> kPalette = {{{230, 40, 40, 255}, {40, 90, 230, 255}, {40, 180, 60, 255},
+                                                        {240, 200, 30, 255}, {150, 60, 200, 255}, {240, 130, 30, 255},
+                                                        {30, 200, 200, 255}, {230, 90, 180, 255}, {140, 90, 40, 255},
+                                                        {20, 20, 20, 255}, {160, 220, 120, 255}}};
+    auto colour_at = [&](std::size_t p) -> std::optional<Color> {
+      for (int k = 0; k + 4 < CurveTracing::channels(cfg_); ++k)
+        if (obs_[static_cast<std::size_t>(4 + k) * n + p] > 0.5f) return kPalette[static_cast<std::size_t>(k) % kPalette.size()];
+      return std::nullopt;
+    };
+    for (std::size_t p = 0; p < n; ++p) {
+      const auto col = colour_at(p);
+      if (obs_[p] > 0.5f || (col && obs_[2 * n + p] < 0.5f)) square(static_cast<int>(p), col ? *col : Color{235, 235, 235, 255});
+    }
     for (std::size_t p = 0; p < n; ++p)
-      if (obs_[p] > 0.5f) square(static_cast<int>(p), {235, 235, 235, 255});
-    for (std::size_t p = 0; p < n; ++p)
-      if (obs_[2 * n + p] > 0.5f) out.circles.push_back({center(static_cast<int>(p)), 0.45f, {230, 40, 40, 255}, {0, 0, 0, 255}, 0.05f});
+      if (obs_[2 * n + p] > 0.5f)
+        out.circles.push_back({center(static_cast<int>(p)), 0.45f, colour_at(p).value_or(Color{230, 40, 40, 255}), {0, 0, 0, 255}, 0.05f});
     for (std::size_t p = 0; p < n; ++p)
       if (obs_[n + p] > 0.5f) out.circles.push_back({center(static_cast<int>(p)), 0.25f, {20, 20, 20, 255}, {255, 255, 255, 255}, 0.05f});
     // where the eye looks
@@ -485,10 +601,12 @@ class CurveTracing final : public Env {
     ++trial_;
     t_ = 0;
     if (!gen_.generate(rng_))
-      throw std::runtime_error(std::string(kId) + ": could not draw a stimulus (grid too small for the curves?)");
+      throw std::runtime_error(std::string(kId) + ": could not lay out a stimulus in " +
+                               std::to_string(CurveGenerator::kMaxAttempts) +
+                               " tries although the construction probe did (use a larger grid or fewer distractors)");
     const auto& tc = gen_.curve(0);
-    fp_ = tc.front();
-    target_ = tc.back();
+    fp_ = gen_.fixation_point();
+    target_ = routine_ == Routine::kTraceSearch ? gen_.colour_target(0) : tc.back();
     condition_ = "length_";
     condition_ += std::to_string(tc.size());
     std::fill(mask_.begin(), mask_.end(), 0.0f);
@@ -514,10 +632,27 @@ class CurveTracing final : public Env {
     if (gaze_ >= 0) obs_[3 * n + static_cast<std::size_t>(gaze_)] = 1.0f;
     if (epoch_ != "go") obs_[n + static_cast<std::size_t>(fp_)] = 1.0f;
     if (epoch_ == "fixate") return;
+    auto colour = [&](int c, int p) { obs_[static_cast<std::size_t>(4 + gen_.colour(c)) * n + static_cast<std::size_t>(p)] = 1.0f; };
     for (int c = 0; c < gen_.count(); ++c) {
-      for (int p : gen_.curve(c)) obs_[static_cast<std::size_t>(p)] = 1.0f;
-      obs_[2 * n + static_cast<std::size_t>(gen_.curve(c).back())] = 1.0f;
+      const auto& cv = gen_.curve(c);
+      for (int p : cv) obs_[static_cast<std::size_t>(p)] = 1.0f;
+      switch (routine_) {
+        case Routine::kTrace:
+          obs_[2 * n + static_cast<std::size_t>(cv.back())] = 1.0f;
+          break;
+        case Routine::kSearchTrace:  // a marker at the start, the saccade target at the end
+          obs_[2 * n + static_cast<std::size_t>(cv.back())] = 1.0f;
+          colour(c, cv.front());
+          break;
+        case Routine::kTraceSearch:  // a marker at the end; the saccade targets lie apart
+          colour(c, cv.back());
+          obs_[2 * n + static_cast<std::size_t>(gen_.colour_target(c))] = 1.0f;
+          colour(c, gen_.colour_target(c));
+          break;
+      }
     }
+    // search_trace: the cue, the correct curve's colour at the FP's place (it stays when the FP goes off)
+    if (routine_ == Routine::kSearchTrace) colour(0, fp_);
   }
 
   void fill_info() {
@@ -527,6 +662,8 @@ class CurveTracing final : public Env {
     info_.set(info_keys::kTrialOutcome, outcome_);
     info_.set("condition", condition_);
     info_.set("split", cfg_.split);
+    info_.set("routine", cfg_.routine);
+    info_.set("cued_colour", std::int64_t{routine_ == Routine::kTrace ? -1 : gen_.colour(0)});
     info_.set("fixation_point", std::int64_t{fp_});
     info_.set("target", std::int64_t{target_});
     info_.set("target_length", std::int64_t{static_cast<std::int64_t>(gen_.curve(0).size())});
@@ -544,6 +681,7 @@ class CurveTracing final : public Env {
   std::vector<float> along_;      // distance along the target curve from the FP (pixels), -1 off it
   std::vector<float> curve_pixels_;  // every curve's pixels in order, one block of max_length per curve, -1 padded
   int go_start_;                  // first step of the go epoch
+  Routine routine_;
   int t_ = 0, trial_ = 0, fp_ = 0, target_ = 0, gaze_ = -1;
   std::string_view epoch_ = "fixate";
   const char* outcome_ = "";
@@ -568,18 +706,37 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
                      " must be at least one step (the curves appear while fixation is held)");
   if (s.end_of("go") == s.start_of("go"))
     throw UsageError(std::string(kId) + ": response_ms = " + format_number(c.response_ms) + " must be at least one step");
-  // the stimulus must be drawable: probe a few draws with a fixed stream
+  if (c.balance == "ranks" && c.distractors > 3)
+    throw UsageError(std::string(kId) + ": balance = ranks takes at most 3 distractors, got distractors = " +
+                     std::to_string(c.distractors) +
+                     " (with more, the correct target's rank by distance and direction cannot be laid out on grids up to 25 x 25: "
+                     "see docs/envs/CurveTracing-v0.md); use balance = none (the nearest target is then often correct) or fewer distractors");
+  if (c.balance == "ranks" && c.routine == "search_trace" && c.distractors > 1 && c.min_length < 9)
+    throw UsageError(std::string(kId) + ": routine = search_trace with balance = ranks and more than one distractor needs min_length >= 9, got " +
+                     std::to_string(c.min_length) +
+                     " (with shorter curves the marker nearest the FP is too often the cued one: see docs/envs/CurveTracing-v0.md)");
+  // every stimulus must be drawable: probe random ones and, with balance = ranks, the hardest ranks
+  // (the correct target nearest and worst aligned / farthest and best aligned), with a fixed stream
   {
     CurveGenerator probe(c);
     Rng rng(12345);
-    for (int i = 0; i < 20; ++i)
-      if (!probe.generate(rng))
-        throw UsageError(std::string(kId) + ": " + std::to_string(c.distractors + 1) + " curves of " +
-                         std::to_string(c.min_length) + "-" + std::to_string(c.max_length) +
-                         " pixels (contact = " + c.contact + ", balance = " + c.balance + ", split = " + c.split +
-                         ") could not be drawn on a grid of " + std::to_string(c.grid) + " x " + std::to_string(c.grid) +
-                         ": they do not fit, the drawn ranks cannot be met (balance = ranks needs curves of >= 5 pixels and few distractors), or no target shape of these lengths is in the " + c.split +
-                         " set; use a larger grid, other lengths, fewer distractors or balance = none");
+    std::string failed;
+    for (int i = 0; i < 20 && failed.empty(); ++i)
+      if (!probe.generate(rng)) failed = "a random stimulus";
+    if (c.balance == "ranks")
+      for (const int rank : {0, c.distractors})
+        for (int i = 0; i < 3 && failed.empty(); ++i)
+          if (!probe.generate(rng, rank))
+            failed = std::string("a stimulus with the correct target ") + (rank == 0 ? "nearest and worst aligned" : "farthest and best aligned");
+    if (!failed.empty())
+      throw UsageError(std::string(kId) + ": " + std::to_string(c.distractors + 1) + " curves of " +
+                       std::to_string(c.min_length) + "-" + std::to_string(c.max_length) +
+                       " pixels (contact = " + c.contact + ", balance = " + c.balance + ", split = " + c.split +
+                       ") could not be laid out on a grid of " + std::to_string(c.grid) + " x " + std::to_string(c.grid) +
+                       " (" + failed + " failed " + std::to_string(CurveGenerator::kMaxAttempts) +
+                       " layouts): they do not fit, the ranks cannot be met (balance = ranks needs curves of >= 5 pixels; "
+                       "see docs/envs/CurveTracing-v0.md for the distractors each grid takes), or no target shape of these lengths is in the " +
+                       c.split + " set; use a larger grid, other lengths, fewer distractors or balance = none");
   }
   return std::make_unique<CurveTracing>(c, s);
 }
@@ -593,12 +750,14 @@ EnvEntry curve_tracing_entry() {
           options().docs(),
           make,
           {{{"distractors", "3"}, {"trials_per_episode", "3"}, {"fixation_reward", "0.2"}, {"abort_penalty", "-0.1"}},
-           {{"split", "heldout"}, {"contact", "cross"}, {"straightness", "0.7"}, {"grid", "9"}, {"max_length", "6"}}},
+           {{"split", "heldout"}, {"contact", "cross"}, {"straightness", "0.7"}, {"grid", "9"}, {"max_length", "6"}},
+           {{"routine", "search_trace"}, {"distractors", "2"}, {"min_length", "9"}, {"trials_per_episode", "2"}},
+           {{"routine", "trace_search"}, {"distractors", "2"}, {"contact", "touch"}}},
           // chance: one of the distractors + 1 targets, each equally often correct
           [](const KeyValues& kv) { return 1.0 / (options().parse(kv).distractors + 1); },
-          // the battery: the defaults and the longest curves the benchmark tests (more settings,
-          // 3 distractors included, in tests/test_curve_tracing.cpp)
-          {{}, {{"min_length", "13"}, {"max_length", "13"}}}};
+          // the battery: the defaults, the longest curves the benchmark tests and the two composite
+          // routines (more settings in tests/test_curve_tracing.cpp)
+          {{}, {{"min_length", "13"}, {"max_length", "13"}}, {{"routine", "search_trace"}}, {{"routine", "trace_search"}}}};
 }
 
 }  // namespace sgym

@@ -4,7 +4,9 @@
 // perfect and the random agent at chance.
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -32,8 +34,12 @@ TEST_CASE("CurveTracing: the memoryless oracle traces the curve from the gaze an
   // every contact setting keeps the image unambiguous, so tracing from the current frame is exact
   const auto [distractors, contact, straightness] = GENERATE(table<std::string, std::string, std::string>(
       {{"1", "none", "0"}, {"3", "none", "0"}, {"3", "touch", "0"}, {"3", "cross", "0"}, {"3", "cross", "0.7"}}));
-  INFO("distractors = " << distractors << ", contact = " << contact << ", straightness = " << straightness);
-  auto env = make_env("CurveTracing-v0", {{"distractors", distractors}, {"contact", contact}, {"straightness", straightness}});
+  const std::string routine = GENERATE("trace", "search_trace", "trace_search");
+  INFO("routine = " << routine << ", distractors = " << distractors << ", contact = " << contact << ", straightness = " << straightness);
+  // (search_trace takes more than one distractor from 9 px on)
+  const std::string min_length = routine == "search_trace" && distractors != "1" ? "9" : "5";
+  auto env = make_env("CurveTracing-v0", {{"routine", routine}, {"distractors", distractors}, {"contact", contact},
+                                          {"straightness", straightness}, {"min_length", min_length}});
   auto oracle = make_agent("curve-tracing-oracle", env->observation_space(), env->action_space());
   auto counts = test::play_trials(*env, *oracle, 300, 5).outcome;
   INFO("correct " << counts["correct"] << " wrong " << counts["wrong"] << " aborted " << counts["aborted"]);
@@ -337,11 +343,17 @@ TEST_CASE("CurveTracing: options are validated", "[curve_tracing]") {
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"distractors", "11"}}), Contains("distractors"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"min_length", "8"}, {"max_length", "5"}}), Contains("min_length = 8"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"dt_ms", "70"}}), Contains("not a whole number"));
-  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"grid", "5"}, {"distractors", "10"}}), Contains("could not be drawn"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"grid", "5"}, {"distractors", "10"}, {"balance", "none"}}), Contains("could not be laid out"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"contact", "overlap"}}), Contains("none|touch|cross"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"straightness", "1.5"}}), Contains("straightness"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"split", "train"}, {"heldout_fraction", "0"}}), Contains("heldout_fraction"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"curves_ms", "0"}}), Contains("curves_ms"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"routine", "search"}}), Contains("trace|search_trace|trace_search"));
+  // what cannot be balanced is refused, naming the way out
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"distractors", "4"}}), Contains("balance = none"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"routine", "search_trace"}, {"distractors", "3"}}), Contains("min_length >= 9"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"distractors", "3"}, {"min_length", "5"}, {"max_length", "5"}}), Contains("could not be laid out"));
+  REQUIRE_NOTHROW(make_env("CurveTracing-v0", {{"distractors", "10"}, {"balance", "none"}}));
   // several trials per episode: the episode ends after the last one
   auto env = make_env("CurveTracing-v0", {{"trials_per_episode", "4"}});
   auto oracle = make_agent("curve-tracing-oracle", env->observation_space(), env->action_space());
@@ -351,7 +363,7 @@ TEST_CASE("CurveTracing: options are validated", "[curve_tracing]") {
 
 namespace {
 
-const std::vector<std::string> kShortcuts = {"nearest", "farthest", "near-end", "longest", "shortest", "direction"};
+const std::vector<std::string> kShortcuts = {"nearest", "farthest", "near-end", "longest", "shortest", "direction", "search-only", "trace-only"};
 
 // What a subject did over a set of trials, judged as the env judges it: fixation held until the go
 // epoch, then the first look away from the fixation point is the choice.
@@ -408,18 +420,22 @@ std::map<std::string, Score> scores(const std::vector<std::string>& ids, const K
 TEST_CASE("CurveTracing: every shortcut subject stays at chance and the oracle is perfect", "[curve_tracing]") {
   // The stimuli leave only connectedness to tell the correct target (docs/envs/CurveTracing-v0.md):
   // each shortcut subject, which fixates and answers like a real subject but picks its target by
-  // distance, curve length, a curve end near the FP or the direction the connected curve leaves
-  // the FP in, scores <= chance + 5 points (chance = 1 / targets) over 2000 trials, counted over
-  // completed trials, at every tested length and distractor count; the oracle 100 %. (With 3
-  // distractors and mixed lengths, or more distractors, the ranks do not always fit and the
-  // redraws favour some: see the measurement below and the env's docs.)
-  const auto [distractors, min_length, max_length, grid] = GENERATE(table<std::string, std::string, std::string, std::string>(
-      {{"1", "5", "5", "15"}, {"1", "7", "7", "15"}, {"1", "9", "9", "15"}, {"1", "11", "11", "15"},
-       {"1", "13", "13", "15"}, {"1", "5", "9", "15"}, {"3", "9", "9", "15"}}));
-  INFO("distractors = " << distractors << ", lengths " << min_length << "-" << max_length << ", grid " << grid);
+  // distance, curve length, a curve end near the FP, the direction the connected curve leaves the
+  // FP in, or (composite routines) by doing only the search or only the trace, scores <= chance +
+  // 5 points (chance = 1 / targets) over 2000 trials, counted over completed trials, in every
+  // routine at every length from 5 to 13 px with 1 distractor and at 9 px with 3; the oracle 100 %.
+  // (Settings the env refuses, and the slower 13-px ones with 3 distractors, are in the docs.)
+  const auto [routine, distractors, min_length, max_length] = GENERATE(table<std::string, std::string, std::string, std::string>(
+      {{"trace", "1", "5", "5"}, {"trace", "1", "7", "7"}, {"trace", "1", "9", "9"}, {"trace", "1", "11", "11"},
+       {"trace", "1", "13", "13"}, {"trace", "1", "5", "9"}, {"trace", "1", "5", "13"}, {"trace", "3", "9", "9"},
+       {"search_trace", "1", "5", "5"}, {"search_trace", "1", "9", "9"}, {"search_trace", "1", "13", "13"},
+       {"search_trace", "1", "5", "13"}, {"search_trace", "3", "9", "9"},
+       {"trace_search", "1", "5", "5"}, {"trace_search", "1", "9", "9"}, {"trace_search", "1", "13", "13"},
+       {"trace_search", "1", "5", "13"}, {"trace_search", "3", "9", "9"}}));
+  INFO("routine = " << routine << ", distractors = " << distractors << ", lengths " << min_length << "-" << max_length);
   std::vector<std::string> ids = {"curve-tracing-oracle"};
   for (const auto& s : kShortcuts) ids.push_back("curve-tracing-shortcut-" + s);
-  const auto sc = scores(ids, {{"distractors", distractors}, {"min_length", min_length}, {"max_length", max_length}, {"grid", grid}},
+  const auto sc = scores(ids, {{"routine", routine}, {"distractors", distractors}, {"min_length", min_length}, {"max_length", max_length}},
                          2000, 31);
   const double chance = 1.0 / (std::stoi(distractors) + 1);
   for (const auto& id : ids) {
@@ -435,30 +451,138 @@ TEST_CASE("CurveTracing: a shortcut subject fixates and answers in the response 
   // played for real (the env judges): no aborts, no timeouts, one choice per trial
   for (const auto& s : kShortcuts) {
     INFO(s);
-    auto env = make_env("CurveTracing-v0");
+    auto env = make_env("CurveTracing-v0", {{"routine", s == "search-only" ? "search_trace" : s == "trace-only" ? "trace_search" : "trace"}});
     auto agent = make_agent("curve-tracing-shortcut-" + s, env->observation_space(), env->action_space(), {}, 2);
     const auto t = test::play_trials(*env, *agent, 200, 8);
     REQUIRE(t.count("correct") + t.count("wrong") == 200);
   }
 }
 
+TEST_CASE("CurveTracing: the composite routines show the cue, markers and coloured targets they promise", "[curve_tracing]") {
+  // search_trace (Mollard et al. 2024, Fig 2B): no curve touches the FP; each curve starts with a
+  // marker of its own colour and ends in a saccade target; the FP's place shows the correct curve's
+  // colour (the cue) from the curves epoch on, also after the FP goes off. trace_search (Fig 2C):
+  // the curve from the FP and the distractors each end in a marker of their own colour; one saccade
+  // target per colour lies apart from every curve; the correct one has the colour of the marker at
+  // the end of the curve from the FP.
+  for (const std::string routine : {"search_trace", "trace_search"}) {
+    INFO(routine);
+    const int g = 15, n = g * g, d = 3, colours = d + 1;
+    auto env = make_env("CurveTracing-v0", {{"routine", routine}, {"distractors", std::to_string(d)}, {"min_length", "9"}});
+    REQUIRE(env->observation_space().shape() == std::vector<std::int64_t>{4 + colours, g, g});
+    for (int trial = 0; trial < 200; ++trial) {
+      auto r0 = env->reset(trial == 0 ? std::optional<std::uint64_t>(5) : std::nullopt);
+      const int fp = static_cast<int>(r0.info.get_int("fixation_point"));
+      const int target = static_cast<int>(r0.info.get_int("target"));
+      const auto cue = r0.info.get_int("cued_colour");
+      REQUIRE(r0.info.get_string("routine") == routine);
+      for (int k = 0; k < colours; ++k) REQUIRE(on_pixels(r0.obs, 4 + k, n).empty());  // fixate: FP only
+      const auto& flat = std::get<std::vector<float>>(*r0.info.find("curve_pixels"));
+      const int max_length = 9;
+      std::vector<std::vector<int>> curves(colours);
+      for (int c = 0; c < colours; ++c)
+        for (int k = 0; k < max_length && flat[static_cast<std::size_t>(c * max_length + k)] >= 0; ++k)
+          curves[static_cast<std::size_t>(c)].push_back(static_cast<int>(flat[static_cast<std::size_t>(c * max_length + k)]));
+      std::vector<float> obs;
+      for (int k = 0; k < 6; ++k) {  // to the first frame with curves
+        auto s = env->step(Action::discrete(fp));
+        obs.assign(s.obs.begin(), s.obs.end());
+      }
+      auto colour_of = [&](const std::vector<float>& o, int p) {
+        int found = -1, count = 0;
+        for (int k = 0; k < colours; ++k)
+          if (o[static_cast<std::size_t>((4 + k) * n + p)] > 0.5f) found = k, ++count;
+        REQUIRE(count <= 1);
+        return found;
+      };
+      std::set<int> seen;
+      for (int c = 0; c < colours; ++c) {
+        const auto& cv = curves[static_cast<std::size_t>(c)];
+        const int marker = routine == "search_trace" ? cv.front() : cv.back();
+        const int k = colour_of(obs, marker);
+        REQUIRE(k >= 0);
+        seen.insert(k);
+        if (c == 0) REQUIRE(k == cue);
+        for (int p : cv)
+          if (p != marker) REQUIRE(colour_of(obs, p) == -1);
+      }
+      REQUIRE(static_cast<int>(seen.size()) == colours);  // every curve its own colour
+      const auto targets = on_pixels(obs, 2, n);
+      REQUIRE(static_cast<int>(targets.size()) == colours);
+      if (routine == "search_trace") {
+        REQUIRE(colour_of(obs, fp) == cue);
+        REQUIRE(target == curves[0].back());
+        for (int c = 0; c < colours; ++c) {
+          // the cue's place stays free: no curve on or next to the FP
+          for (int p : curves[static_cast<std::size_t>(c)])
+            REQUIRE(std::max(std::abs(p / g - fp / g), std::abs(p % g - fp % g)) >= 2);
+        }
+      } else {
+        REQUIRE(curves[0].front() == fp);
+        REQUIRE(colour_of(obs, target) == cue);
+        std::set<int> target_colours;
+        for (int t : targets) {
+          target_colours.insert(colour_of(obs, t));
+          for (int dr = -1; dr <= 1; ++dr)  // apart from every curve and every other target
+            for (int dc = -1; dc <= 1; ++dc) {
+              const int rr = t / g + dr, cc = t % g + dc;
+              if (rr < 0 || rr >= g || cc < 0 || cc >= g) continue;
+              REQUIRE(obs[static_cast<std::size_t>(rr * g + cc)] < 0.5f);
+              if (dr != 0 || dc != 0) REQUIRE(obs[static_cast<std::size_t>(2 * n + rr * g + cc)] < 0.5f);
+            }
+        }
+        REQUIRE(static_cast<int>(target_colours.size()) == colours);
+      }
+      // the go epoch: the FP is off, the colours stay
+      std::string epoch;
+      std::int64_t truth = -1;
+      for (int k = 6; k < 18; ++k) {
+        auto s = env->step(Action::discrete(fp));
+        obs.assign(s.obs.begin(), s.obs.end());
+        epoch = s.info.get_string("epoch");
+        truth = s.info.get_int("ground_truth");
+      }
+      REQUIRE(epoch == "go");
+      REQUIRE(on_pixels(obs, 1, n).empty());
+      if (routine == "search_trace") REQUIRE(colour_of(obs, fp) == cue);
+      REQUIRE(truth == target);
+    }
+  }
+}
+
 TEST_CASE("CurveTracing: shortcut scores (measurement)", "[curve_tracing][.measure]") {
-  const std::vector<KeyValues> conditions = {
-      {{"distractors", "1"}, {"min_length", "5"}, {"max_length", "5"}}, {{"distractors", "1"}, {"min_length", "7"}, {"max_length", "7"}},
-      {{"distractors", "1"}, {"min_length", "9"}, {"max_length", "9"}}, {{"distractors", "1"}, {"min_length", "11"}, {"max_length", "11"}},
-      {{"distractors", "1"}, {"min_length", "13"}, {"max_length", "13"}}, {{"distractors", "3"}, {"min_length", "9"}, {"max_length", "9"}},
-      {{"distractors", "1"}}, {{"distractors", "3"}}, {{"distractors", "10"}, {"balance", "none"}},
-      {{"distractors", "1"}, {"min_length", "3"}, {"max_length", "3"}, {"balance", "none"}},
-      {{"distractors", "1"}, {"balance", "none"}}, {{"distractors", "3"}, {"min_length", "7"}, {"max_length", "7"}},
-      {{"distractors", "3"}, {"min_length", "13"}, {"max_length", "13"}},
-      {{"distractors", "6"}, {"min_length", "9"}, {"max_length", "9"}, {"grid", "21"}, {"balance", "none"}}};
+  // every routine, distractor count and length on the given grid (SGYM_CT_GRID, default 15);
+  // settings the env refuses are printed as such
+  const char* grid_env = std::getenv("SGYM_CT_GRID");
+  const char* routine_env = std::getenv("SGYM_CT_ROUTINE");
+  const std::string grid = grid_env ? grid_env : "15", routine = routine_env ? routine_env : "trace";
   std::vector<std::string> ids = {"curve-tracing-oracle"};
   for (const auto& s : kShortcuts) ids.push_back("curve-tracing-shortcut-" + s);
-  for (const auto& c : conditions) {
-    std::string name;
-    for (const auto& [k, v] : c) name += k + "=" + v + " ";
-    for (const auto& [id, s] : scores(ids, c, 2000, 31))
-      std::printf("%-45s %-34s acc %.3f completed %.3f\n", name.c_str(), id.c_str(), s.accuracy(), s.completed_fraction());
-    std::fflush(stdout);
-  }
+  for (const int d : {1, 2, 3, 4, 5, 6, 8, 10})
+    for (const auto& [lo, hi] : std::vector<std::pair<int, int>>{{5, 5}, {7, 7}, {9, 9}, {11, 11}, {13, 13}, {5, 9}, {5, 13}}) {
+      const KeyValues c = {{"distractors", std::to_string(d)}, {"min_length", std::to_string(lo)}, {"max_length", std::to_string(hi)},
+                           {"grid", grid}, {"routine", routine}};
+      std::string name;
+      for (const auto& [k, v] : c) name += k + "=" + v + " ";
+      const auto t0 = std::chrono::steady_clock::now();
+      try {
+        make_env("CurveTracing-v0", c);
+      } catch (const UsageError&) {
+        std::printf("%-75s refused\n", name.c_str());
+        std::fflush(stdout);
+        continue;
+      }
+      const auto sc = scores(ids, c, 2000, 31);
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      double worst = 0;
+      std::string worst_id;
+      for (const auto& [id, s] : sc)
+        if (id != "curve-tracing-oracle" && s.accuracy() > worst) worst = s.accuracy(), worst_id = id;
+      std::printf("%-75s chance %.3f oracle %.3f worst %.3f (%s) %.1f s |", name.c_str(), 1.0 / (d + 1),
+                  sc.at("curve-tracing-oracle").accuracy(), worst, worst_id.c_str(), secs);
+      for (const auto& [id, s] : sc)
+        if (id != "curve-tracing-oracle") std::printf(" %s %.3f", id.substr(23).c_str(), s.accuracy());
+      std::printf("\n");
+      std::fflush(stdout);
+    }
 }
