@@ -16,6 +16,7 @@
 
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
+#include "sgym/wrappers.hpp"
 
 namespace sgym::plot {
 
@@ -319,18 +320,22 @@ std::string env_of(const fs::path& run) {
   }
 }
 
-// an env option of a run as the summary resolved it ("" when absent)
-std::string env_option(const fs::path& run, const std::string& key) {
+// the env options of a run as the summary resolved them (empty when unknown)
+KeyValues env_options_of(const fs::path& run) {
+  KeyValues kv;
   try {
     const json j = json::parse(read_file(run / "summary.json"));
-    return j.at("provenance").at("env_options").at(key).get<std::string>();
+    for (const auto& [k, v] : j.at("provenance").at("env_options").items())
+      if (v.is_string()) kv.emplace_back(k, v.get<std::string>());
   } catch (const std::exception&) {
-    return "";
+    return {};
   }
+  return kv;
 }
 
-std::vector<json> read_trials(const fs::path& run) {
-  std::vector<json> out;
+// every trial's info (trials.jsonl), in order
+std::vector<TrialRecord> read_trials(const fs::path& run) {
+  std::vector<TrialRecord> out;
   std::ifstream in(run / "trials.jsonl");
   std::string line;
   int n = 0;
@@ -338,120 +343,17 @@ std::vector<json> read_trials(const fs::path& run) {
     ++n;
     if (line.empty()) continue;
     try {
-      out.push_back(json::parse(line).at("info"));
-    } catch (const json::exception& e) {
+      out.push_back(info_from_json(json::parse(line).at("info").dump()));
+    } catch (const std::exception& e) {
       throw FileFormatError((run / "trials.jsonl").string() + ": line " + std::to_string(n) + ": " + e.what());
     }
   }
   return out;
 }
 
-// a per-trial table: x -> named columns (NaN where undefined)
-struct Table {
-  std::vector<std::string> columns;
-  std::map<double, std::vector<double>> rows;
-};
-
-double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
-
-bool scored(const std::string& o) { return o == "correct" || o == "wrong" || o == "aborted" || o == "timeout"; }
-
-// counts per x: trials ended, correct, scored, choices (correct + wrong), and two extra counters
-struct Counts {
-  double trials = 0, correct = 0, scored = 0, choices = 0, a = 0, b = 0;
-};
-
-// CurveTracing-v0: accuracy against the length of the target curve (info target_length)
-Table curve_length_table(const std::vector<json>& trials) {
-  std::map<double, Counts> c;
-  for (const auto& t : trials) {
-    if (!t.contains("target_length")) continue;
-    const std::string o = t.value("trial_outcome", "");
-    Counts& k = c[t.at("target_length").get<double>()];
-    ++k.trials;
-    k.scored += scored(o);
-    k.correct += o == "correct";
-    k.choices += o == "correct" || o == "wrong";
-  }
-  Table tb{{"trials", "accuracy", "choice_accuracy"}, {}};
-  for (const auto& [x, k] : c) tb.rows[x] = {k.trials, ratio(k.correct, k.scored), ratio(k.correct, k.choices)};
-  return tb;
-}
-
-// DelayMatchCategory-v0: the report is correct_response when correct, the other one when wrong
-// (1 match, 2 non-match); the sample is judged in the test's category on a match report
-constexpr int kDmcMatch = 1, kDmcNonMatch = 2;
-
-// angular distance (degrees, 0..90) of direction d from the boundary line through b and b + 180
-double boundary_distance(double d, double b) {
-  const double r = std::fmod(std::fabs(d - b), 180.0);
-  return std::min(r, 180.0 - r);
-}
-
-Table category_tuning_table(const std::vector<json>& trials, bool by_distance) {
-  std::map<double, Counts> c;
-  for (const auto& t : trials) {
-    if (!t.contains("sample_deg") || !t.contains("boundary_deg")) continue;
-    const std::string o = t.value("trial_outcome", "");
-    const double x = by_distance ? boundary_distance(t.at("sample_deg").get<double>(), t.at("boundary_deg").get<double>())
-                                 : t.at("sample_deg").get<double>();
-    Counts& k = c[x];
-    ++k.trials;
-    k.scored += scored(o);
-    k.correct += o == "correct";
-    if (o != "correct" && o != "wrong") continue;
-    ++k.choices;
-    const int right = t.at("correct_response").get<int>();
-    const int report = o == "correct" ? right : (right == kDmcMatch ? kDmcNonMatch : kDmcMatch);
-    k.a += report == kDmcMatch;
-    const int test_cat = t.at("test_category").get<int>();
-    k.b += (report == kDmcMatch ? test_cat : 1 - test_cat) == 1;
-  }
-  Table tb{{"trials", "accuracy", "choice_accuracy", "fraction_match", "fraction_category_1"}, {}};
-  for (const auto& [x, k] : c)
-    tb.rows[x] = {k.trials, ratio(k.correct, k.scored), ratio(k.correct, k.choices), ratio(k.a, k.choices),
-                  ratio(k.b, k.choices)};
-  return tb;
-}
-
-// ArmReach-v0: the trial's measures by its number in the perturbation schedule (info trial)
-Table adaptation_table(const std::vector<json>& trials) {
-  Table tb{{"direction_error_deg", "lateral_deviation_m", "rotation_deg", "curl_gain", "hand_direction_error_deg"}, {}};
-  double n = 0;
-  for (const auto& t : trials) {
-    if (!t.contains("direction_error_deg")) continue;
-    n += 1;
-    const double x = t.contains("trial") ? t.at("trial").get<double>() : n;
-    tb.rows[x] = {t.at("direction_error_deg").get<double>(), t.value("lateral_deviation_m", kNaN),
-                  t.value("rotation_deg", kNaN), t.value("curl_gain", kNaN),
-                  t.value("hand_direction_error_deg", kNaN)};
-  }
-  return tb;
-}
-
-// consecutive trials of one schedule phase (info phase): [first, last] trial numbers
-struct PhaseSpan {
-  std::string phase;
-  double first, last;
-};
-
-std::vector<PhaseSpan> phase_spans(const std::vector<json>& trials) {
-  std::vector<PhaseSpan> out;
-  double n = 0;
-  for (const auto& t : trials) {
-    if (!t.contains("direction_error_deg")) continue;
-    n += 1;
-    const double x = t.contains("trial") ? t.at("trial").get<double>() : n;
-    const std::string ph = t.value("phase", "");
-    if (out.empty() || out.back().phase != ph) out.push_back({ph, x, x});
-    else out.back().last = x;
-  }
-  return out;
-}
-
 // the data file of tables over seeds: x, then per column its median, q25, q75, then the seeds
 // with a value in the first column (one table: median = q25 = q75 = the value)
-void write_table(const fs::path& path, const std::vector<Table>& seeds) {
+void write_table(const fs::path& path, const std::vector<TrialTable>& seeds) {
   std::set<double> xs;
   for (const auto& t : seeds)
     for (const auto& [x, r] : t.rows) xs.insert(x);
@@ -480,146 +382,99 @@ std::string col(std::size_t k, int which) { return std::to_string(2 + 3 * k + st
 
 // a median line with its interquartile band when there are several seeds
 std::string series(const std::string& dat, std::size_t k, const std::string& color, const std::string& title, bool band,
-                   const std::string& style = "linespoints pt 7 ps 0.8") {
+                   const std::string& style = "linespoints pt 7 ps 0.8", bool right_axis = false) {
+  const std::string axes = right_axis ? " axes x1y2" : "";
   std::string s;
   if (band)
-    s += dat + " using 1:" + col(k, 1) + ":" + col(k, 2) + " with filledcurves fc rgb '" + color +
+    s += dat + " using 1:" + col(k, 1) + ":" + col(k, 2) + axes + " with filledcurves fc rgb '" + color +
          "' fs transparent solid 0.25 noborder notitle, \\\n     ";
-  return s + dat + " using 1:" + col(k, 0) + " with " + style + " lw 2 lc rgb '" + color + "' title " + gp_str(title) +
+  return s + dat + " using 1:" + col(k, 0) + axes + " with " + style + " lw 2 lc rgb '" + color + "' title " + gp_str(title) +
          " noenhanced";
 }
 
-// BCINeurofeedback-v0: per session (info on each session's last trial, session_end), its accuracy
-// and the activity of P+, P-, P0 and the activity-matched P0, normalised to session 1
-Table bci_session_table(const std::vector<json>& trials) {
-  Table tb{{"accuracy", "p_plus", "p_minus", "p0", "p0_matched"}, {}};
-  for (const auto& t : trials) {
-    if (!t.value("session_end", false)) continue;
-    tb.rows[t.at("session_index").get<double>()] = {t.value("session_accuracy", kNaN), t.value("activity_norm_p_plus", kNaN),
-                                                      t.value("activity_norm_p_minus", kNaN), t.value("activity_norm_p0", kNaN),
-                                                      t.value("activity_norm_p0_matched", kNaN)};
+// the gnuplot style of a series (a median line; points as the style says)
+std::string style_of(FigureSeries::Style st) {
+  using S = FigureSeries::Style;
+  switch (st) {
+    case S::kLinesPoints: return "linespoints pt 7 ps 0.8";
+    case S::kDashed: return "linespoints pt 5 ps 0.8 dt 2";
+    case S::kSmallPoints: return "linespoints pt 7 ps 0.5";
+    case S::kOpenPoints: return "linespoints pt 6 ps 0.4";
+    case S::kSteps: return "histeps";
+    case S::kDotted: return "lines";
   }
-  return tb;
+  return "lines";
 }
 
-// the per-task figures of one run (`runs` = its seeds in a bench), by the env in summary.json
-void plot_task(Plotter& pl, const std::vector<fs::path>& runs, const std::string& prefix, const std::string& title) {
-  if (runs.empty() || !fs::exists(runs.front() / "trials.jsonl")) return;
-  const std::string env = env_of(runs.front());
-  std::vector<std::vector<json>> trials;
+std::string range(const std::optional<std::array<double, 2>>& r) {
+  return "[" + num((*r)[0]) + ":" + num((*r)[1]) + "]";
+}
+
+// the gnuplot script of one analysis figure over the data file `dat` (a gnuplot string)
+std::string figure_script(const FigureSpec& f, const std::string& dat, const std::string& title, bool band) {
+  std::string s = "set title " + gp_str(f.title + ": " + title) + " noenhanced\n" + "set xlabel " + gp_str(f.xlabel) + "\n" +
+                  "set ylabel " + gp_str(f.ylabel) + "\n";
+  if (!f.y2label.empty()) s += "set y2label " + gp_str(f.y2label) + "\nset y2tics\nset ytics nomirror\n";
+  if (f.yrange) s += "set yrange " + range(f.yrange) + "\n";
+  if (f.y2range) s += "set y2range " + range(f.y2range) + "\n";
+  if (f.xrange) s += "set xrange " + range(f.xrange) + "\n";
+  if (f.xtics > 0) s += "set xtics " + num(f.xtics) + "\n";
+  s += "set key " + f.legend + "\n";
+  if (f.unit_line) s += "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 3 lc rgb '#999999'\n";
+  for (const auto& m : f.markers)
+    s += "set arrow from " + num(m.x) + ", graph 0 to " + num(m.x) + ", graph 1 nohead dt 3 lw 2 lc rgb '#999999'\n" +
+         "set label " + gp_str(m.label) + " at " + num(m.x) + ", graph 0.04 offset 0.3,0 font ',9' tc rgb '#666666'\n";
+  // spans: one shade per distinct label, named at the span's start
+  static const char* kShades[] = {"#f0f0f0", "#fde0dd", "#deebf7", "#e5f5e0", "#fff7bc", "#efedf5", "#fee6ce"};
+  std::map<std::string, int> shade_of;
+  int obj = 1;
+  for (const auto& sp : f.spans) {
+    const int k = shade_of.emplace(sp.label, static_cast<int>(shade_of.size())).first->second;
+    s += "set object " + std::to_string(obj++) + " rect from " + num(sp.first - 0.5) + ", graph 0 to " + num(sp.last + 0.5) +
+         ", graph 1 behind fc rgb '" + kShades[k % 7] + "' fs solid 1.0 noborder\n";
+    s += "set label " + gp_str(sp.label) + " at " + num(sp.first) + ", graph 0.97 font ',9' tc rgb '#555555' noenhanced\n";
+  }
+  s += "plot ";
+  for (std::size_t i = 0; i < f.series.size(); ++i) {
+    const FigureSeries& x = f.series[i];
+    if (i > 0) s += ", \\\n     ";
+    using S = FigureSeries::Style;
+    if (x.style == S::kSteps || x.style == S::kDotted) {
+      s += dat + " using 1:" + col(x.column, 0) + (x.right_axis ? " axes x1y2" : "") + " with " + style_of(x.style) +
+           " lw 1.5 " + (x.style == S::kSteps ? "dt 2" : "dt 3") + " lc rgb '" + x.color + "' title " + gp_str(x.title) +
+           " noenhanced";
+      continue;
+    }
+    s += series(dat, x.column, x.color, x.title, band && x.band, style_of(x.style), x.right_axis);
+  }
+  return s + "\n";
+}
+
+// the task's own figures of one run (`runs` = its seeds in a bench), by the analyses of its env
+void plot_task(Plotter& pl, const std::vector<fs::path>& runs, const std::string& prefix, const std::string& title,
+               const AnalysesOf& analyses_of) {
+  if (!analyses_of || runs.empty() || !fs::exists(runs.front() / "trials.jsonl")) return;
+  const std::vector<TaskAnalysis> analyses = analyses_of(env_of(runs.front()));
+  if (analyses.empty()) return;
+  std::vector<std::vector<TrialRecord>> trials;
   for (const auto& r : runs)
     if (fs::exists(r / "trials.jsonl")) trials.push_back(read_trials(r));
   const bool band = trials.size() > 1;
   const std::string over = band ? " (median and interquartile range over " + std::to_string(trials.size()) + " seeds)" : "";
-  auto tables = [&](auto make) {
-    std::vector<Table> t;
-    for (const auto& tr : trials) t.push_back(make(tr));
-    return t;
-  };
-  auto empty = [](const std::vector<Table>& t) {
-    return std::all_of(t.begin(), t.end(), [](const Table& x) { return x.rows.empty(); });
-  };
-
-  if (env == "CurveTracing-v0") {
-    const auto t = tables(curve_length_table);
-    if (empty(t)) return;
-    const std::string name = prefix + "curve-length";
-    write_table(pl.data_path(name), t);
-    const std::string dat = gp_str(pl.data_path(name).string());
-    const std::string distractors = env_option(runs.front(), "distractors");
-    std::string s = pl.preamble(name);
-    s += "set title " + gp_str("Accuracy vs target-curve length" + (distractors.empty() ? "" : ", " + distractors + " distractor(s)") +
-                               ": " + title + over) + " noenhanced\n" +
-         "set xlabel 'target curve length (pixels, both ends included)'\nset ylabel 'fraction correct'\nset yrange [0:1.05]\n"
-         "set xtics 1\nset key bottom left\n";
-    s += "plot " + series(dat, 1, "#08519c", "all scored trials (aborts count as errors)", band) + ", \\\n     " +
-         series(dat, 2, "#d6604d", "choices only (correct / (correct + wrong))", band, "linespoints pt 5 ps 0.8 dt 2") + "\n";
-    pl.render(name, s);
-    return;
-  }
-  if (env == "DelayMatchCategory-v0") {
-    const auto t = tables([](const std::vector<json>& tr) { return category_tuning_table(tr, false); });
-    if (empty(t)) return;
-    const std::string name = prefix + "category-tuning";
-    write_table(pl.data_path(name), t);
-    const std::string dat = gp_str(pl.data_path(name).string());
-    std::set<double> boundaries;
-    for (const auto& tr : trials)
-      for (const auto& x : tr)
-        if (x.contains("boundary_deg")) boundaries.insert(x.at("boundary_deg").get<double>());
-    std::string s = pl.preamble(name);
-    s += "set title " + gp_str("Category tuning: " + title + over) + " noenhanced\n" +
-         "set xlabel 'sample direction (deg)'\nset ylabel 'fraction of trials'\nset yrange [0:1.05]\nset xrange [-15:345]\n"
-         "set xtics 30\nset key outside right top\n";
-    for (double b : boundaries)
-      for (double line : {std::fmod(b, 360.0), std::fmod(b + 180.0, 360.0)})
-        s += "set arrow from " + num(line) + ", graph 0 to " + num(line) + ", graph 1 nohead dt 3 lw 2 lc rgb '#999999'\n" +
-             "set label 'boundary' at " + num(line) + ", graph 0.04 offset 0.3,0 font ',9' tc rgb '#666666'\n";
-    s += "plot " + series(dat, 1, "#006d2c", "correct (scored trials)", band) + ", \\\n     " +
-         series(dat, 4, "#08519c", "sample judged category 1", band) + ", \\\n     " +
-         series(dat, 3, "#d6604d", "report: match", band, "linespoints pt 5 ps 0.8 dt 2") + "\n";
-    pl.render(name, s);
-
-    const auto td = tables([](const std::vector<json>& tr) { return category_tuning_table(tr, true); });
-    const std::string dname = prefix + "category-distance";
-    write_table(pl.data_path(dname), td);
-    const std::string ddat = gp_str(pl.data_path(dname).string());
-    std::string d = pl.preamble(dname);
-    d += "set title " + gp_str("Accuracy vs distance of the sample from the category boundary: " + title + over) +
-         " noenhanced\nset xlabel 'distance from the boundary (deg)'\nset ylabel 'fraction correct'\nset yrange [0:1.05]\n"
-         "set xrange [0:90]\nset key bottom right\n";
-    d += "plot " + series(ddat, 1, "#006d2c", "all scored trials", band) + ", \\\n     " +
-         series(ddat, 2, "#d6604d", "choices only", band, "linespoints pt 5 ps 0.8 dt 2") + "\n";
-    pl.render(dname, d);
-    return;
-  }
-  if (env == "BCINeurofeedback-v0") {
-    const auto t = tables(bci_session_table);
-    if (empty(t)) return;
-    const std::string name = prefix + "bci-sessions";
-    write_table(pl.data_path(name), t);
-    const std::string dat = gp_str(pl.data_path(name).string());
-    std::string s = pl.preamble(name, 1000, 540);
-    s += "set title " + gp_str("Activity / session-1 activity: " + title + over) +
-         " noenhanced\nset xlabel 'session'\nset ylabel 'activity / session-1 activity'\nset y2label 'fraction of trials rewarded'\n"
-         "set y2range [0:1.05]\nset y2tics\nset ytics nomirror\nset xtics 1\nset key below\n"
-         "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 3 lc rgb '#999999'\n";
-    s += "plot " + series(dat, 1, "#d62728", "P+", band) + ", \\\n     " + series(dat, 2, "#1f77b4", "P-", band) + ", \\\n     " +
-         series(dat, 3, "#555555", "P0 (all)", band) + ", \\\n     " +
-         series(dat, 4, "#2ca02c", "P0 matched to P+/P- on session 1", band, "linespoints pt 5 ps 0.8 dt 2") + ", \\\n     " + dat +
-         " using 1:" + col(0, 0) + " axes x1y2 with lines lw 1.5 dt 3 lc rgb '#9467bd' title 'accuracy (right axis)'\n";
-    pl.render(name, s);
-    return;
-  }
-  if (env == "ArmReach-v0") {
-    const auto t = tables(adaptation_table);
-    if (empty(t)) return;
-    const std::string name = prefix + "adaptation";
-    write_table(pl.data_path(name), t);
-    const std::string dat = gp_str(pl.data_path(name).string());
-    std::string s = pl.preamble(name, 1000, 540);
-    s += "set title " + gp_str("Adaptation per trial: " + title + over) + " noenhanced\n" +
-         "set xlabel 'trial (perturbation schedule)'\nset ylabel 'initial direction error (deg)'\nset key outside right top\n";
-    // the schedule: each phase shaded, named at its start
-    static const char* kShades[] = {"#f0f0f0", "#fde0dd", "#deebf7", "#e5f5e0", "#fff7bc", "#efedf5", "#fee6ce"};
-    std::map<std::string, int> shade_of;
-    int obj = 1;
-    for (const auto& sp : phase_spans(trials.front())) {
-      const int k = shade_of.emplace(sp.phase, static_cast<int>(shade_of.size())).first->second;
-      s += "set object " + std::to_string(obj++) + " rect from " + num(sp.first - 0.5) + ", graph 0 to " + num(sp.last + 0.5) +
-           ", graph 1 behind fc rgb '" + kShades[k % 7] + "' fs solid 1.0 noborder\n";
-      s += "set label " + gp_str(sp.phase) + " at " + num(sp.first) + ", graph 0.97 font ',9' tc rgb '#555555' noenhanced\n";
-    }
-    // the cursor error is 0 by construction in visual error clamps; the hand's direction is what
-    // shows the adaptation there (under a rotation the adaptation is minus the hand's error)
-    s += "plot " + series(dat, 0, "#08519c", "cursor direction error", band, "linespoints pt 7 ps 0.5") + ", \\\n     " +
-         series(dat, 4, "#31a354", "hand direction error", band, "linespoints pt 6 ps 0.4") + ", \\\n     " + dat +
-         " using 1:" + col(2, 0) + " with histeps lw 1.5 dt 2 lc rgb '#d6604d' title 'imposed rotation (deg)'\n";
-    pl.render(name, s);
+  const KeyValues options = env_options_of(runs.front());
+  for (const auto& a : analyses) {
+    std::vector<TrialTable> tables;
+    for (const auto& tr : trials) tables.push_back(a.table(tr));
+    if (std::all_of(tables.begin(), tables.end(), [](const TrialTable& x) { return x.rows.empty(); })) continue;
+    const FigureSpec f = a.figure(trials, options);
+    const std::string name = prefix + a.name;
+    write_table(pl.data_path(name), tables);
+    pl.render(name, pl.preamble(name, f.width > 0 ? f.width : 900, f.height > 0 ? f.height : 540) +
+                        figure_script(f, gp_str(pl.data_path(name).string()), title + over, band));
   }
 }
 
-void plot_bench(Plotter& pl, const fs::path& dir) {
+void plot_bench(Plotter& pl, const fs::path& dir, const AnalysesOf& analyses_of) {
   std::map<std::string, std::vector<fs::path>> seeds;
   for (const auto& r : fs::directory_iterator(dir / "runs")) {
     if (!r.is_directory()) continue;
@@ -677,7 +532,7 @@ void plot_bench(Plotter& pl, const fs::path& dir) {
       pl.render(an, a);
     }
     plot_signals(pl, paths.front(), safe_name(name) + "-" + paths.front().filename().string() + "-");
-    plot_task(pl, paths, safe_name(name) + "-", name + " (" + env_agent + ")");
+    plot_task(pl, paths, safe_name(name) + "-", name + " (" + env_agent + ")", analyses_of);
   }
   if (summary_blocks.size() > 1) {
     write_file_atomic(pl.data_path("learning-all"), all.str());
@@ -737,7 +592,8 @@ std::vector<double> moving_average(const std::vector<double>& v, int window) {
   return out;
 }
 
-std::vector<fs::path> plot_dir(const fs::path& dir, const fs::path& out, const std::string& format) {
+std::vector<fs::path> plot_dir(const fs::path& dir, const fs::path& out, const std::string& format,
+                              const AnalysesOf& analyses_of) {
   if (!fs::is_directory(dir)) throw UsageError("plot: no directory " + dir.string());
   const bool is_run = fs::exists(dir / "episodes.csv");
   const bool is_bench = fs::is_directory(dir / "runs");
@@ -748,9 +604,9 @@ std::vector<fs::path> plot_dir(const fs::path& dir, const fs::path& out, const s
   if (is_run) {
     plot_run_curves(pl, dir, "");
     plot_signals(pl, dir, "");
-    plot_task(pl, {dir}, "", title_of(dir));
+    plot_task(pl, {dir}, "", title_of(dir), analyses_of);
   } else {
-    plot_bench(pl, dir);
+    plot_bench(pl, dir, analyses_of);
   }
   return pl.figures();
 }

@@ -499,16 +499,66 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
 }
 
 
+// ---- analyses (sgym plot) ----
+
+// the trial's x: its number in the perturbation schedule (info trial), else its rank among the reaches
+template <typename F>
+void for_each_reach(const std::vector<TrialRecord>& trials, F f) {
+  double n = 0;
+  for (const auto& t : trials) {
+    if (!t.has("direction_error_deg")) continue;
+    n += 1;
+    const double x = info_number(t, "trial");
+    f(std::isnan(x) ? n : x, t);
+  }
+}
+
+TrialTable adaptation_table(const std::vector<TrialRecord>& trials) {
+  TrialTable tb{{"direction_error_deg", "lateral_deviation_m", "rotation_deg", "curl_gain", "hand_direction_error_deg"}, {}};
+  for_each_reach(trials, [&](double x, const TrialRecord& t) {
+    tb.rows[x] = {info_number(t, "direction_error_deg"), info_number(t, "lateral_deviation_m"), info_number(t, "rotation_deg"),
+                  info_number(t, "curl_gain"), info_number(t, "hand_direction_error_deg")};
+  });
+  return tb;
+}
+
+FigureSpec adaptation_figure(const std::vector<std::vector<TrialRecord>>& runs, const KeyValues&) {
+  using S = FigureSeries::Style;
+  FigureSpec f;
+  f.title = "Adaptation per trial";
+  f.xlabel = "trial (perturbation schedule)";
+  f.ylabel = "initial direction error (deg)";
+  f.legend = "outside right top";
+  f.width = 1000;
+  f.height = 540;
+  // the schedule of the first run: consecutive trials of one phase (info phase) as one span
+  if (!runs.empty())
+    for_each_reach(runs.front(), [&](double x, const TrialRecord& t) {
+      const std::string ph(t.string_or_empty("phase"));
+      if (f.spans.empty() || f.spans.back().label != ph) f.spans.push_back({x, x, ph});
+      else f.spans.back().last = x;
+    });
+  // the cursor error is 0 by construction in visual error clamps; the hand's direction is what
+  // shows the adaptation there (under a rotation the adaptation is minus the hand's error)
+  f.series = {{0, "cursor direction error", "#08519c", S::kSmallPoints},
+              {4, "hand direction error", "#31a354", S::kOpenPoints},
+              {2, "imposed rotation (deg)", "#d6604d", S::kSteps, false}};
+  return f;
+}
+
 }  // namespace
 
 EnvEntry arm_reach_entry() {
-  return {"ArmReach-v0",
+  EnvEntry e{"ArmReach-v0",
           "two-joint arm reaching to 8 targets; visuomotor rotation, curl force field, washout and error-clamp phases",
           ArmReach::make_spec(ArmReachConfig{}, 150).source,
           options().docs(),
           make,
           {{{"schedule", "curl:3,counter_curl:2,clamp:3,rotation:2"}, {"clamp", "channel"}, {"trials_per_episode", "3"}},
            {{"target_order", "sequential"}, {"schedule", "rotation:5,counter_rotation:5,clamp:5"}}}};
+  e.analyses = {{"adaptation", "initial direction errors of cursor and hand per trial of the perturbation schedule",
+                 adaptation_table, adaptation_figure}};
+  return e;
 }
 
 }  // namespace sgym

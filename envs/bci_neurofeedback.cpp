@@ -623,10 +623,47 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
   return std::make_unique<BciNeurofeedback>(c, f);
 }
 
+// ---- analyses (sgym plot) ----
+
+// per session (info of each session's last trial, session_end): its accuracy and the activity of
+// P+, P-, P0 and the activity-matched P0, each normalised to session 1 (the paper's Fig. 1i)
+TrialTable session_table(const std::vector<TrialRecord>& trials) {
+  TrialTable tb{{"accuracy", "p_plus", "p_minus", "p0", "p0_matched"}, {}};
+  for (const auto& t : trials) {
+    const InfoValue* end = t.find("session_end");
+    if (end == nullptr || !std::holds_alternative<bool>(*end) || !std::get<bool>(*end)) continue;
+    tb.rows[info_number(t, "session_index")] = {info_number(t, "session_accuracy"), info_number(t, "activity_norm_p_plus"),
+                                                info_number(t, "activity_norm_p_minus"), info_number(t, "activity_norm_p0"),
+                                                info_number(t, "activity_norm_p0_matched")};
+  }
+  return tb;
+}
+
+FigureSpec session_figure(const std::vector<std::vector<TrialRecord>>&, const KeyValues&) {
+  using S = FigureSeries::Style;
+  FigureSpec f;
+  f.title = "Activity / session-1 activity";
+  f.xlabel = "session";
+  f.ylabel = "activity / session-1 activity";
+  f.y2label = "fraction of trials rewarded";
+  f.y2range = {{0, 1.05}};
+  f.xtics = 1;
+  f.legend = "below";
+  f.width = 1000;
+  f.height = 540;
+  f.unit_line = true;
+  f.series = {{1, "P+", "#d62728"},
+              {2, "P-", "#1f77b4"},
+              {3, "P0 (all)", "#555555"},
+              {4, "P0 matched to P+/P- on session 1", "#2ca02c", S::kDashed},
+              {0, "accuracy (right axis)", "#9467bd", S::kDotted, false, true}};
+  return f;
+}
+
 }  // namespace
 
 EnvEntry bci_neurofeedback_entry() {
-  return {kId,
+  EnvEntry e{kId,
           "BCI neurofeedback: the agent's own P+/P- units rotate a grating to 90 deg within 28 s for a reward; target calibrated on a baseline block",
           BciNeurofeedback::make_spec(BciNeurofeedbackConfig{}, Frames{1, 0, 1, 1, 1}).source,
           options().docs(),
@@ -641,6 +678,8 @@ EnvEntry bci_neurofeedback_entry() {
           // calibration's sampling error (with the default 40 blocks a single subject's realised
           // chance has an sd of about 0.07)
           {{{"baseline_trials", "400"}}}};
+  e.analyses = {{"bci-sessions", "accuracy and P+/P-/P0 activity per session, normalised to session 1", session_table, session_figure}};
+  return e;
 }
 
 }  // namespace sgym

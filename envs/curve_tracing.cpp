@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <stdexcept>
 
@@ -741,10 +742,36 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
   return std::make_unique<CurveTracing>(c, s);
 }
 
+// ---- analyses (sgym plot) ----
+
+// accuracy against the length of the target curve (info target_length)
+TrialTable curve_length_table(const std::vector<TrialRecord>& trials) {
+  std::map<double, OutcomeCounts> c;
+  for (const auto& t : trials)
+    if (const double len = info_number(t, "target_length"); !std::isnan(len)) c[len].add(t.string_or_empty(info_keys::kTrialOutcome));
+  TrialTable tb{{"trials", "accuracy", "choice_accuracy"}, {}};
+  for (const auto& [x, k] : c) tb.rows[x] = {k.trials, k.accuracy(), k.choice_accuracy()};
+  return tb;
+}
+
+FigureSpec curve_length_figure(const std::vector<std::vector<TrialRecord>>&, const KeyValues& env_options) {
+  FigureSpec f;
+  f.title = "Accuracy vs target-curve length";
+  for (const auto& [k, v] : env_options)
+    if (k == "distractors") f.title += ", " + v + " distractor(s)";
+  f.xlabel = "target curve length (pixels, both ends included)";
+  f.ylabel = "fraction correct";
+  f.yrange = {{0, 1.05}};
+  f.xtics = 1;
+  f.series = {{1, "all scored trials (aborts count as errors)", "#08519c"},
+              {2, "choices only (correct / (correct + wrong))", "#d6604d", FigureSeries::Style::kDashed}};
+  return f;
+}
+
 }  // namespace
 
 EnvEntry curve_tracing_entry() {
-  return {kId,
+  EnvEntry e{kId,
           "curve tracing: saccade to the target at the end of the curve that starts at the fixation point",
           CurveTracing::make_spec(CurveTracingConfig{}, 1).source,
           options().docs(),
@@ -758,6 +785,8 @@ EnvEntry curve_tracing_entry() {
           // the battery: the defaults, the longest curves the benchmark tests and the two composite
           // routines (more settings in tests/test_curve_tracing.cpp)
           {{}, {{"min_length", "13"}, {"max_length", "13"}}, {{"routine", "search_trace"}}, {{"routine", "trace_search"}}}};
+  e.analyses = {{"curve-length", "accuracy against the length of the target curve", curve_length_table, curve_length_figure}};
+  return e;
 }
 
 }  // namespace sgym

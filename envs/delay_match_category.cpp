@@ -18,6 +18,8 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <set>
 
 #include "common/trial.hpp"
 #include "sgym/envs.hpp"
@@ -310,10 +312,88 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
   return std::make_unique<DelayMatchCategory>(c, st);
 }
 
+// ---- analyses (sgym plot) ----
+
+// angular distance (degrees, 0..90) of direction d from the boundary line through b and b + 180
+double boundary_distance(double d, double b) {
+  const double r = std::fmod(std::fabs(d - b), 180.0);
+  return std::min(r, 180.0 - r);
+}
+
+// per sample direction (or its distance from the boundary): accuracy, the fraction of choices
+// reporting a match, and the fraction of choices that judged the sample to be in category 1 (the
+// report is correct_response when correct, the other response when wrong; on a match report the
+// sample is judged in the test's category)
+TrialTable category_table(const std::vector<TrialRecord>& trials, bool by_distance) {
+  struct Counts {
+    OutcomeCounts o;
+    double match = 0, category1 = 0;
+  };
+  std::map<double, Counts> c;
+  for (const auto& t : trials) {
+    const double sample = info_number(t, "sample_deg"), boundary = info_number(t, "boundary_deg");
+    if (std::isnan(sample) || std::isnan(boundary)) continue;
+    const std::string_view o = t.string_or_empty(info_keys::kTrialOutcome);
+    Counts& k = c[by_distance ? boundary_distance(sample, boundary) : sample];
+    k.o.add(o);
+    if (o != "correct" && o != "wrong") continue;
+    const auto right = static_cast<int>(t.get_int("correct_response"));
+    const int report = o == "correct" ? right : (right == kMatch ? kNonMatch : kMatch);
+    k.match += report == kMatch;
+    const auto test_cat = static_cast<int>(t.get_int("test_category"));
+    k.category1 += (report == kMatch ? test_cat : 1 - test_cat) == 1;
+  }
+  TrialTable tb{{"trials", "accuracy", "choice_accuracy", "fraction_match", "fraction_category_1"}, {}};
+  for (const auto& [x, k] : c)
+    tb.rows[x] = {k.o.trials, k.o.accuracy(), k.o.choice_accuracy(), ratio_or_nan(k.match, k.o.choices),
+                  ratio_or_nan(k.category1, k.o.choices)};
+  return tb;
+}
+
+std::vector<TaskAnalysis> analyses() {
+  using S = FigureSeries::Style;
+  TaskAnalysis tuning{"category-tuning", "accuracy, match reports and category judgements per sample direction",
+                      [](const std::vector<TrialRecord>& t) { return category_table(t, false); },
+                      [](const std::vector<std::vector<TrialRecord>>& runs, const KeyValues&) {
+                        FigureSpec f;
+                        f.title = "Category tuning";
+                        f.xlabel = "sample direction (deg)";
+                        f.ylabel = "fraction of trials";
+                        f.yrange = {{0, 1.05}};
+                        f.xrange = {{-15, 345}};
+                        f.xtics = 30;
+                        f.legend = "outside right top";
+                        std::set<double> boundaries;  // every boundary the runs used (retraining adds one)
+                        for (const auto& run : runs)
+                          for (const auto& t : run)
+                            if (const double b = info_number(t, "boundary_deg"); !std::isnan(b)) boundaries.insert(b);
+                        for (double b : boundaries)
+                          for (double line : {std::fmod(b, 360.0), std::fmod(b + 180.0, 360.0)}) f.markers.push_back({line, "boundary"});
+                        f.series = {{1, "correct (scored trials)", "#006d2c"},
+                                    {4, "sample judged category 1", "#08519c"},
+                                    {3, "report: match", "#d6604d", S::kDashed}};
+                        return f;
+                      }};
+  TaskAnalysis distance{"category-distance", "accuracy against the sample's angular distance from the category boundary",
+                        [](const std::vector<TrialRecord>& t) { return category_table(t, true); },
+                        [](const std::vector<std::vector<TrialRecord>>&, const KeyValues&) {
+                          FigureSpec f;
+                          f.title = "Accuracy vs distance of the sample from the category boundary";
+                          f.xlabel = "distance from the boundary (deg)";
+                          f.ylabel = "fraction correct";
+                          f.yrange = {{0, 1.05}};
+                          f.xrange = {{0, 90}};
+                          f.legend = "bottom right";
+                          f.series = {{1, "all scored trials", "#006d2c"}, {2, "choices only", "#d6604d", S::kDashed}};
+                          return f;
+                        }};
+  return {tuning, distance};
+}
+
 }  // namespace
 
 EnvEntry delay_match_category_entry() {
-  return {"DelayMatchCategory-v0",
+  EnvEntry e{"DelayMatchCategory-v0",
           "delayed match-to-category (Freedman & Assad 2006): 12 motion directions, 2 categories; after a delay, "
           "report whether the test is in the sample's category",
           DelayMatchCategory::make_spec(DelayMatchCategoryConfig{}, {10, 13, 20, 13}).source,
@@ -326,6 +406,8 @@ EnvEntry delay_match_category_entry() {
             const double p = options().parse(kv).match_prob;
             return std::max(p, 1.0 - p);
           }};
+  e.analyses = analyses();
+  return e;
 }
 
 }  // namespace sgym

@@ -12,10 +12,12 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "common/trial.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "sgym/wrappers.hpp"
 
 namespace sgym {
 namespace {
@@ -322,10 +324,73 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
   return std::make_unique<OrientationDiscrimination>(c, fix, stim, resp);
 }
 
+// ---- analyses (sgym plot) ----
+
+// the staircase over training: every kBlock scored trials, the threshold estimate then (info
+// threshold_deg: geometric mean of the reversal offsets so far), the offset shown, and the
+// fraction correct in that block
+constexpr int kBlock = 50;
+
+TrialTable staircase_table(const std::vector<TrialRecord>& trials) {
+  TrialTable tb{{"threshold_deg", "staircase_offset_deg", "block_accuracy"}, {}};
+  OutcomeCounts block;
+  double n = 0;
+  for (const auto& t : trials) {
+    const std::string_view o = t.string_or_empty(info_keys::kTrialOutcome);
+    if (!EpisodeStatistics::is_scored_outcome(o)) continue;
+    block.add(o);
+    n += 1;
+    if (block.trials < kBlock) continue;
+    tb.rows[n] = {info_number(t, "threshold_deg"), info_number(t, "staircase_offset_deg"), block.accuracy()};
+    block = {};
+  }
+  return tb;
+}
+
+// the psychometric function: fraction correct of the choices by the trial's offset from 45°
+TrialTable psychometric_table(const std::vector<TrialRecord>& trials) {
+  std::map<double, OutcomeCounts> c;
+  for (const auto& t : trials)
+    if (const double off = info_number(t, "offset_deg"); !std::isnan(off))
+      c[std::round(off * 1000.0) / 1000.0].add(t.string_or_empty(info_keys::kTrialOutcome));
+  TrialTable tb{{"trials", "choice_accuracy"}, {}};
+  for (const auto& [x, k] : c) tb.rows[x] = {k.trials, k.choice_accuracy()};
+  return tb;
+}
+
+std::vector<TaskAnalysis> analyses() {
+  TaskAnalysis staircase{"staircase", "threshold estimate and offset of the staircase over training (every 50 scored trials)",
+                         staircase_table, [](const std::vector<std::vector<TrialRecord>>&, const KeyValues&) {
+                           FigureSpec f;
+                           f.title = "Staircase threshold over training";
+                           f.xlabel = "scored trials";
+                           f.ylabel = "offset from 45° (deg)";
+                           f.y2label = "fraction correct per block of 50";
+                           f.y2range = {{0, 1.05}};
+                           f.legend = "top right";
+                           f.series = {{0, "threshold (geometric mean of reversal offsets)", "#08519c"},
+                                       {1, "offset shown", "#6baed6", FigureSeries::Style::kSteps},
+                                       {2, "fraction correct (right axis)", "#9467bd", FigureSeries::Style::kDotted, false, true}};
+                           return f;
+                         }};
+  TaskAnalysis psychometric{"psychometric", "fraction correct against the orientation offset",
+                            psychometric_table, [](const std::vector<std::vector<TrialRecord>>&, const KeyValues&) {
+                              FigureSpec f;
+                              f.title = "Psychometric function";
+                              f.xlabel = "offset from 45° (deg)";
+                              f.ylabel = "fraction correct (choices)";
+                              f.yrange = {{0, 1.05}};
+                              f.legend = "bottom right";
+                              f.series = {{1, "correct / (correct + wrong)", "#006d2c"}};
+                              return f;
+                            }};
+  return {staircase, psychometric};
+}
+
 }  // namespace
 
 EnvEntry orientation_discrimination_entry() {
-  return {"OrientationDiscrimination-v0",
+  EnvEntry e{"OrientationDiscrimination-v0",
           "orientation discrimination at 45° (Schoups et al. 2001): clockwise or anticlockwise of the reference, "
           "distractor at another location, adaptive staircase",
           OrientationDiscrimination::make_spec(OrientationDiscriminationConfig{}, 26).source,
@@ -341,6 +406,8 @@ EnvEntry orientation_discrimination_entry() {
           // the battery: fixed offsets above the oracle's threshold (a staircase holds any subject,
           // the oracle too, near 71 % correct by design)
           {{{"offset_mode", "list"}, {"min_offset_deg", "5"}}}};
+  e.analyses = analyses();
+  return e;
 }
 
 }  // namespace sgym

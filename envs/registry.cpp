@@ -21,6 +21,12 @@ const EnvEntry& env_entry(const std::string& id) {
   return env_registry()[find_id(ids, id, "env")];
 }
 
+std::vector<TaskAnalysis> env_analyses(const std::string& id) {
+  for (const auto& e : env_registry())
+    if (e.id == id) return e.analyses;
+  return {};
+}
+
 std::unique_ptr<Env> make_env(const std::string& id, const KeyValues& options, bool time_limit) {
   return make_env(env_entry(id), options, time_limit);
 }

@@ -471,3 +471,24 @@ TEST_CASE("Agent state in memory: to_bytes / from_bytes", "[core][agent]") {
   c->act(x);
   REQUIRE(c->introspect()[1].values[0] == 0.0f);
 }
+
+TEST_CASE("info_from_json reads back what info_to_json wrote, and names a key it cannot hold", "[core][info]") {
+  Info a;
+  a.set("flag", true);
+  a.set("n", std::int64_t{-7});
+  a.set("x", 0.1);
+  a.set("whole", 2.0);
+  a.set("word", "correct");
+  a.set("v", std::vector<float>{0.5f, -1.25f});
+  const Info b = info_from_json(info_to_json(a));
+  REQUIRE(b.get_bool("flag"));
+  REQUIRE(b.get_int("n") == -7);
+  REQUIRE(b.get_double("x") == 0.1);
+  REQUIRE(std::holds_alternative<double>(*b.find("whole")));  // a double stays a double
+  REQUIRE(b.get_string("word") == "correct");
+  REQUIRE(std::get<std::vector<float>>(*b.find("v")) == std::vector<float>{0.5f, -1.25f});
+  REQUIRE(info_to_json(b) == info_to_json(a));
+  REQUIRE_THROWS_WITH(info_from_json(R"({"bad":{"a":1}})"), Catch::Contains("'bad'") && Catch::Contains("object"));
+  REQUIRE_THROWS_WITH(info_from_json("[1]"), Catch::Contains("JSON object"));
+  REQUIRE_THROWS(info_from_json("{"));
+}

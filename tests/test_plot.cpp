@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "plot.hpp"
+#include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
 
@@ -188,7 +189,7 @@ TEST_CASE("sgym plot: accuracy vs curve length for CurveTracing-v0", "[plot][tas
                  {curve_trial(3, "correct"), curve_trial(3, "correct"), curve_trial(3, "wrong"), curve_trial(3, "aborted"),
                   curve_trial(5, "correct"), curve_trial(5, "timeout"), curve_trial(7, "aborted")},
                  R"({"distractors":"2"})");
-  const auto figs = sgym::plot::plot_dir(run, run / "plots", "png");
+  const auto figs = sgym::plot::plot_dir(run, run / "plots", "png", sgym::env_analyses);
   REQUIRE(std::find(figs.begin(), figs.end(), run / "plots" / "curve-length.png") != figs.end());
   REQUIRE(is_png(run / "plots" / "curve-length.png"));
   // x, then median/q25/q75 of trials, accuracy (correct / scored), choice accuracy (correct / choices), seeds
@@ -227,7 +228,7 @@ TEST_CASE("sgym plot: category tuning for DelayMatchCategory-v0", "[plot][task]"
                   trial(90, 1, 1, "correct"),  // reports match: judged category 1
                   trial(90, 0, 2, "wrong"),    // reports match: judged category 0
                   trial(30, 1, 1, "correct")});
-  const auto figs = sgym::plot::plot_dir(run, run / "plots", "png");
+  const auto figs = sgym::plot::plot_dir(run, run / "plots", "png", sgym::env_analyses);
   for (const char* f : {"category-tuning.png", "category-distance.png"}) {
     INFO(f);
     REQUIRE(std::find(figs.begin(), figs.end(), run / "plots" / f) != figs.end());
@@ -274,7 +275,7 @@ TEST_CASE("sgym plot: adaptation per trial for ArmReach-v0, with the schedule sh
     trials.push_back(t.str());
   }
   write_task_run(run, "ArmReach-v0", trials);
-  const auto figs = sgym::plot::plot_dir(run, run / "plots", "png");
+  const auto figs = sgym::plot::plot_dir(run, run / "plots", "png", sgym::env_analyses);
   REQUIRE(std::find(figs.begin(), figs.end(), run / "plots" / "adaptation.png") != figs.end());
   REQUIRE(is_png(run / "plots" / "adaptation.png"));
   const auto rows = read_dat(run / "plots" / "adaptation.dat");
@@ -300,7 +301,7 @@ TEST_CASE("sgym plot: per-task figures of a bench directory give the median over
   write_task_run(bench / "runs" / "ct" / "seed-1", "CurveTracing-v0",
                  {curve_trial(3, "correct"), curve_trial(3, "wrong"), curve_trial(4, "correct")});
   write_task_run(bench / "runs" / "ct" / "seed-2", "CurveTracing-v0", {curve_trial(3, "correct"), curve_trial(3, "correct")});
-  const auto figs = sgym::plot::plot_dir(bench, bench / "plots", "png");
+  const auto figs = sgym::plot::plot_dir(bench, bench / "plots", "png", sgym::env_analyses);
   REQUIRE(std::find(figs.begin(), figs.end(), bench / "plots" / "ct-curve-length.png") != figs.end());
   const auto dat = bench / "plots" / "ct-curve-length.dat";
   // length 3: accuracies 0.5 and 1 over two seeds: median 0.75, quartiles 0.625 and 0.875
@@ -326,7 +327,7 @@ TEST_CASE("sgym plot: per-session activity normalised to session 1 for BCINeurof
            R"(,"activity_norm_p0":1.0,"activity_norm_p0_matched":0.8})";
   };
   write_task_run(run, "BCINeurofeedback-v0", {trial(false, 0, 0, 0), trial(true, 1, 0.3, 1.0), trial(false, 1, 0.3, 1.0), trial(true, 2, 0.9, 0.5)});
-  const auto figs = sgym::plot::plot_dir(run, run / "plots", "png");
+  const auto figs = sgym::plot::plot_dir(run, run / "plots", "png", sgym::env_analyses);
   REQUIRE(std::find(figs.begin(), figs.end(), run / "plots" / "bci-sessions.png") != figs.end());
   REQUIRE(is_png(run / "plots" / "bci-sessions.png"));
   // x = session, then median/q25/q75 of accuracy, P+, P-, P0, matched P0, seeds: only session ends count

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "plot.hpp"
+#include "sgym/envs.hpp"
 
 namespace sgym::cli {
 
@@ -21,7 +22,7 @@ void add_plot_command(CLI::App& app) {
   on_chosen(*sub, [o](const std::string&) {
     const auto figures = plot::plot_dir(o->dir, o->out.empty() ? std::filesystem::path(o->dir) / "plots"
                                                                 : std::filesystem::path(o->out),
-                                        o->format);
+                                        o->format, env_analyses);
     for (const auto& f : figures) std::cout << f.string() << "\n";
     return 0;
   });

@@ -172,6 +172,24 @@ json info_json(const Info& info) {
 
 std::string info_to_json(const Info& info) { return info_json(info).dump(); }
 
+Info info_from_json(std::string_view text) {
+  const json j = json::parse(text);  // json::parse_error names the position
+  if (!j.is_object()) throw std::invalid_argument("an info record must be a JSON object, got " + std::string(j.type_name()));
+  Info info;
+  for (const auto& [key, v] : j.items()) {
+    if (v.is_boolean()) info.set(key, v.get<bool>());
+    else if (v.is_number_integer()) info.set(key, v.get<std::int64_t>());
+    else if (v.is_number()) info.set(key, v.get<double>());
+    else if (v.is_string()) info.set(key, v.get<std::string>());
+    else if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_number(); }))
+      info.set(key, v.get<std::vector<float>>());
+    else
+      throw std::invalid_argument("info key '" + key + "' holds a " + v.type_name() +
+                                  "; an info value is a bool, a number, a string or an array of numbers");
+  }
+  return info;
+}
+
 RecordTrajectory::RecordTrajectory(std::unique_ptr<Env> inner, std::filesystem::path path,
                                    std::optional<KeyValues> env_options)
     : Wrapper(std::move(inner)), path_(std::move(path)), partial_(path_.string() + ".partial") {

@@ -3,6 +3,9 @@
 // Set SGYM_UPDATE_GOLDEN=1 to rewrite the pinned hashes after an intended change.
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -10,6 +13,7 @@
 #include "sgym/conformance.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/io.hpp"
+#include "sgym/rng.hpp"
 
 using namespace sgym;
 
@@ -47,4 +51,75 @@ TEST_CASE("Every registered env passes the conformance harness", "[conformance][
     pinned.erase(pinned.find_last_not_of(" \n") + 1);
     REQUIRE(pinned == hex.str());
   }
+}
+
+TEST_CASE("Every env's analyses read keys its trials really carry, and draw columns their tables have",
+          "[conformance][envs][analysis]") {
+  for (const EnvEntry& entry : env_registry()) {
+    if (entry.analyses.empty()) continue;
+    std::set<std::string> names;
+    for (const auto& a : entry.analyses) {
+      INFO(entry.id << " analysis " << a.name);
+      REQUIRE(names.insert(a.name).second);  // one file stem per analysis
+      REQUIRE(a.table);
+      REQUIRE(a.figure);
+    }
+    // random actions over the defaults and the test variants; the trial-ending infos of each
+    std::vector<KeyValues> variants = {{}};
+    variants.insert(variants.end(), entry.test_variants.begin(), entry.test_variants.end());
+    std::map<std::string, std::size_t> rows_seen;
+    for (const auto& options : variants) {
+      auto env = make_env(entry, options);
+      Rng rng(7);
+      std::vector<TrialRecord> trials;
+      env->reset(1);
+      for (int t = 0; t < 6000; ++t) {
+        const StepResult r = env->step(env->action_space().sample(rng));
+        if (!r.info.string_or_empty(info_keys::kTrialOutcome).empty()) trials.push_back(r.info);
+        if (r.terminated || r.truncated) env->reset();
+      }
+      for (const auto& a : entry.analyses) {
+        INFO(entry.id << " with " << describe(options) << ", analysis " << a.name);
+        const TrialTable tb = a.table(trials);
+        REQUIRE_FALSE(tb.columns.empty());
+        for (const auto& [x, row] : tb.rows) REQUIRE(row.size() == tb.columns.size());
+        rows_seen[a.name] += tb.rows.size();
+        const FigureSpec f = a.figure({trials}, options);
+        REQUIRE_FALSE(f.series.empty());
+        for (const auto& s : f.series) REQUIRE(s.column < tb.columns.size());
+      }
+    }
+    for (const auto& a : entry.analyses) {
+      INFO(entry.id << " analysis " << a.name << ": no row from 6000 random steps of any option set");
+      CHECK(rows_seen[a.name] > 0);
+    }
+  }
+}
+
+TEST_CASE("The task-agnostic layers name no env: core, cli, render and the Python module", "[conformance][architecture]") {
+  namespace fs = std::filesystem;
+  std::vector<std::string> ids;
+  for (const auto& e : env_registry()) ids.push_back(e.id);
+  int files = 0;
+  for (const char* dir : {"core", "cli", "render", "python/src"}) {
+    const fs::path root = fs::path(SGYM_SOURCE_DIR) / dir;
+    if (!fs::exists(root)) continue;
+    for (const auto& f : fs::recursive_directory_iterator(root)) {
+      const std::string ext = f.path().extension().string();
+      if (!f.is_regular_file() || (ext != ".cpp" && ext != ".hpp")) continue;
+      ++files;
+      std::ifstream in(f.path());
+      std::string line;
+      for (int n = 1; std::getline(in, line); ++n) {
+        const auto start = line.find_first_not_of(" \t");
+        if (start == std::string::npos || line.compare(start, 2, "//") == 0) continue;  // comments may give examples
+        const std::string code = line.substr(0, line.find("//"));
+        for (const auto& id : ids) {
+          INFO(f.path().string() << ":" << n << ": " << line);
+          CHECK(code.find(id) == std::string::npos);
+        }
+      }
+    }
+  }
+  REQUIRE(files > 20);
 }

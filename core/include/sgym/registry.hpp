@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sgym/agent.hpp"
+#include "sgym/analysis.hpp"
 #include "sgym/env.hpp"
 #include "sgym/options.hpp"
 
@@ -35,6 +36,9 @@ struct EnvEntry {
   /// Option sets the shortcut battery runs at (each shortcut and the oracle at each); empty = the
   /// defaults only. Choose them so the oracle is above 98 % (e.g. offsets above threshold).
   std::vector<KeyValues> battery_options = {};
+  /// The task's own analyses of a run's trials (sgym plot draws each; benchmarks compute the
+  /// tables in-process). Empty = the generic figures only.
+  std::vector<TaskAnalysis> analyses = {};
 };
 
 /// One registered agent.

@@ -179,4 +179,9 @@ std::vector<TrajectoryStep> read_trajectory(const std::filesystem::path& path);
 /// Serialises an Info to a JSON object (floats round-trip exactly).
 std::string info_to_json(const Info& info);
 
+/// The Info of a JSON object written by info_to_json (integers stay integers, arrays become float
+/// vectors); throws nlohmann's parse error or std::invalid_argument naming the key of a value no
+/// Info can hold.
+Info info_from_json(std::string_view text);
+
 }  // namespace sgym
