@@ -19,11 +19,8 @@ enum TerrainState { kGrass = 0, kStump = 1, kStairs = 2, kPit = 3, kStates = 4 }
 // numpy's np.sign: -1, 0 or +1
 double sign_of(double v) { return v > 0.0 ? 1.0 : (v < 0.0 ? -1.0 : 0.0); }
 
-// numpy Generator.integers(lo, hi): uniform on [lo, hi); like numpy, a one-value range draws nothing
-int integers(Rng& rng, int lo, int hi) {
-  if (hi - lo == 1) return lo;
-  return lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(hi - lo)));
-}
+// numpy Generator.integers(lo, hi): uniform on [lo, hi); a one-value range draws nothing
+int integers(NumpyGenerator& rng, int lo, int hi) { return static_cast<int>(rng.integers(lo, hi)); }
 
 b2Vec2 vec(double x, double y) { return b2Vec2(static_cast<float>(x), static_cast<float>(y)); }
 
@@ -73,9 +70,12 @@ BipedPhysics::BipedPhysics(bool hardcore)
 BipedPhysics::~BipedPhysics() { world_.SetContactListener(nullptr); }
 
 void BipedPhysics::destroy() {
-  // ref _destroy: the world is kept (its allocators keep their blocks), the bodies go
+  // ref _destroy: the world is kept (its allocators keep their blocks), the bodies go in the
+  // reference's order: its terrain list is reversed after creation (surface edges last to first, then
+  // obstacles last to first), then hull, then legs. The order decides which freed broad-phase proxies
+  // the next terrain reuses, hence the contact order of later episodes.
   world_.SetContactListener(nullptr);
-  for (b2Body* t : terrain_bodies_) world_.DestroyBody(t);
+  for (auto t = terrain_bodies_.rbegin(); t != terrain_bodies_.rend(); ++t) world_.DestroyBody(*t);
   terrain_bodies_.clear();
   if (hull_ != nullptr) world_.DestroyBody(hull_);
   hull_ = nullptr;
@@ -86,7 +86,7 @@ void BipedPhysics::destroy() {
   joints_.fill(nullptr);  // destroyed with their bodies
 }
 
-void BipedPhysics::reset(Rng& rng) {
+void BipedPhysics::reset(NumpyGenerator& rng) {
   // ref reset: destroy, listener, game_over = False, terrain, clouds, walker (in this order, which is
   // also the order of random draws)
   destroy();
@@ -123,7 +123,7 @@ void BipedPhysics::add_obstacle(const std::array<b2Vec2, 4>& quad) {
   }
 }
 
-void BipedPhysics::generate_terrain(Rng& rng) {
+void BipedPhysics::generate_terrain(NumpyGenerator& rng) {
   // ref _generate_terrain with generated (not designed) metadata, i.e. grass variations on and
   // terrain_grass = TERRAIN_GRASS; numbers are doubles as in Python, vertices become float32 in Box2D
   for (Poly& p : obstacles_) spare_obstacles_.push_back(std::move(p));
@@ -168,7 +168,7 @@ void BipedPhysics::generate_terrain(Rng& rng) {
                     vec(x, y + counter * kTerrainStep)});
     } else if (state == kStairs && oneshot) {
       // stairs: up or down (random() > 0.5), width integers(4, 5) = 4 (no draw), 3 or 4 steps
-      stair_height = rng.uniform() > 0.5 ? +1 : -1;
+      stair_height = rng.random() > 0.5 ? +1 : -1;
       stair_width = integers(rng, 4, 5);
       stair_steps = integers(rng, 3, 5);
       original_y = y;
@@ -218,7 +218,7 @@ void BipedPhysics::generate_terrain(Rng& rng) {
   }
 }
 
-void BipedPhysics::generate_clouds(Rng& rng) {
+void BipedPhysics::generate_clouds(NumpyGenerator& rng) {
   // ref _generate_clouds: TERRAIN_LENGTH // 20 clouds; each draws its x, then per vertex an x jitter
   // and a y jitter (in that order). Decorative, but drawn from the same stream before the hull push.
   // the clouds are overwritten in place (their number and size are fixed): no allocation after the
@@ -236,7 +236,7 @@ void BipedPhysics::generate_clouds(Rng& rng) {
   }
 }
 
-void BipedPhysics::create_walker(Rng& rng) {
+void BipedPhysics::create_walker(NumpyGenerator& rng) {
   // ref reset: hull at (TERRAIN_STEP·STARTPAD/2, TERRAIN_HEIGHT + 2·LEG_H)
   const double init_x = kTerrainStep * kTerrainStartpad / 2;
   const double init_y = kTerrainHeight + 2 * kLegH;

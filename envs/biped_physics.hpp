@@ -14,7 +14,7 @@
 #include <memory>
 #include <vector>
 
-#include "sgym/rng.hpp"
+#include "sgym/numpy_random.hpp"
 
 namespace sgym::biped {
 
@@ -69,7 +69,9 @@ class BipedPhysics {
 
   /// Destroys the previous bodies and builds terrain, clouds and walker, drawing from `rng` in the
   /// reference's order. Does not step: the env performs the reference's zero-action step after it.
-  void reset(Rng& rng);
+  /// With `rng` seeded as Gymnasium seeds `reset(seed=S)` (NumpyGenerator(S)), terrain, clouds and
+  /// the initial push are Gymnasium's for that seed.
+  void reset(NumpyGenerator& rng);
 
   /// Applies the 4 actions (hip 0, knee 0, hip 1, knee 1; sign picks the direction at rated speed,
   /// |a| clipped to 1 scales the torque limit), steps the world by 1/FPS and casts the lidar.
@@ -131,9 +133,9 @@ class BipedPhysics {
   };
 
   void destroy();
-  void generate_terrain(Rng& rng);
-  void generate_clouds(Rng& rng);
-  void create_walker(Rng& rng);
+  void generate_terrain(NumpyGenerator& rng);
+  void generate_clouds(NumpyGenerator& rng);
+  void create_walker(NumpyGenerator& rng);
   void add_obstacle(const std::array<b2Vec2, 4>& quad);
 
   bool hardcore_;

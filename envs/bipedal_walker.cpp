@@ -8,6 +8,8 @@
 // step's reward by −100 and terminates; passing x > (TERRAIN_LENGTH − TERRAIN_GRASS)·TERRAIN_STEP
 // terminates. Time limits (1600 / 2000 steps) come from the TimeLimit wrapper, as in Gymnasium's
 // registration. reset() performs one zero-action step and returns its observation (ref reset).
+// Random draws come from NumPy's default generator seeded as Gymnasium's reset(seed=S) seeds it
+// (sgym/numpy_random.hpp), so seed S gives Gymnasium's terrain, clouds and initial push.
 #include <cmath>
 #include <numbers>
 
@@ -133,14 +135,20 @@ class BipedalWalker final : public Env {
   const BipedPhysics& physics() const { return phys_; }
 
  protected:
-  ResetResult do_reset(std::optional<std::uint64_t>) override {
+  ResetResult do_reset(std::optional<std::uint64_t> seed) override {
+    // Gymnasium: reset(seed=S) replaces np_random by Generator(PCG64(SeedSequence(S))); a reset
+    // without a seed continues the stream (the base class hands over a fresh seed on the first)
+    if (seed) np_rng_.seed(*seed);
     // ref reset: build the world, then `return self.step(np.array([0, 0, 0, 0]))[0], {}` — one
     // zero-action physics step whose observation is the reset observation (its reward is discarded)
-    phys_.reset(rng_);
+    phys_.reset(np_rng_);
     const float zero[4] = {0, 0, 0, 0};
     phys_.step(zero);
     phys_.observe(obs_.data());
     prev_shaping_ = phys_.shaping();
+    // the episode's terrain surface heights (x = i·TERRAIN_STEP), kept in the info until the next reset
+    for (std::size_t i = 0; i < terrain_y_.size(); ++i) terrain_y_[i] = static_cast<float>(phys_.terrain_y()[i]);
+    info_.set("terrain_y", terrain_y_);
     fill_info();
     return reset_result();
   }
@@ -188,6 +196,8 @@ class BipedalWalker final : public Env {
   }
 
   BipedPhysics phys_;
+  NumpyGenerator np_rng_{0};  // Gymnasium's np_random (the base class's rng_ is unused here)
+  std::vector<float> terrain_y_ = std::vector<float>(kTerrainLength);
   double prev_shaping_ = 0.0;
 };
 

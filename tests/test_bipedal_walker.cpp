@@ -3,6 +3,10 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
 
 #include "biped_physics.hpp"
 #include "sgym/agents.hpp"
@@ -60,12 +64,81 @@ Episode play(Env& env, Agent* agent, std::uint64_t seed) {
   return e;
 }
 
+// tests/golden/gymnasium_bipedal_walker.txt (tests/golden/make_gymnasium_walker.py, run with Gymnasium 1.4
+// and pybox2d 2.3.10): per "variant seed", the lines of each kind, each a list of numbers
+using GymLines = std::map<std::string, std::map<std::string, std::vector<std::vector<double>>>>;
+GymLines gymnasium_reference() {
+  std::ifstream in(std::string(SGYM_GOLDEN_DIR) + "/gymnasium_bipedal_walker.txt");
+  REQUIRE(in);
+  GymLines out;
+  for (std::string text; std::getline(in, text);) {
+    std::istringstream ss(text);
+    std::string variant, seed, kind;
+    ss >> variant >> seed >> kind;
+    std::vector<double> v;
+    for (std::string w; ss >> w;) v.push_back(std::stod(w));
+    out[variant + " " + seed][kind].push_back(v);
+  }
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("BipedalWalker: seed S gives Gymnasium's terrain, obstacles, clouds and push draws", "[biped]") {
+  const GymLines ref = gymnasium_reference();
+  REQUIRE(ref.size() == 7);
+  for (const auto& [key, kinds] : ref) {
+    INFO(key);
+    const bool hardcore = key.rfind("hardcore", 0) == 0;
+    const std::uint64_t seed = std::stoull(key.substr(key.find(' ') + 1));
+    BipedPhysics p(hardcore);
+    NumpyGenerator rng(seed);
+    p.reset(rng);
+    // terrain heights are computed in double by the same operations (no FMA contraction): equal
+    const auto& ty = kinds.at("terrain_y").at(0);
+    REQUIRE(ty.size() == p.terrain_y().size());
+    for (std::size_t i = 0; i < ty.size(); ++i) REQUIRE(p.terrain_y()[i] == ty[i]);
+    // obstacles: Box2D's float32 vertices, in creation order
+    const auto obstacles = kinds.count("obstacle") != 0 ? kinds.at("obstacle") : std::vector<std::vector<double>>{};
+    REQUIRE(p.obstacles().size() == obstacles.size());
+    if (hardcore) CHECK(!obstacles.empty());
+    // (as vertex sets: Box2D's convex hull starts the reference's list at another corner)
+    for (std::size_t k = 0; k < obstacles.size(); ++k) {
+      std::vector<std::pair<float, float>> ours, theirs;
+      for (std::size_t v = 0; v < 4; ++v) {
+        ours.emplace_back(p.obstacles()[k][v].x, p.obstacles()[k][v].y);
+        theirs.emplace_back(static_cast<float>(obstacles[k][2 * v]), static_cast<float>(obstacles[k][2 * v + 1]));
+      }
+      std::sort(ours.begin(), ours.end());
+      std::sort(theirs.begin(), theirs.end());
+      REQUIRE(ours == theirs);
+    }
+    // clouds: doubles in the reference, float32 here
+    const auto& clouds = kinds.at("cloud");
+    REQUIRE(p.clouds().size() == clouds.size());
+    for (std::size_t k = 0; k < clouds.size(); ++k)
+      for (std::size_t v = 0; v < 5; ++v) {
+        REQUIRE(p.clouds()[k][v].x == static_cast<float>(clouds[k][2 * v]));
+        REQUIRE(p.clouds()[k][v].y == static_cast<float>(clouds[k][2 * v + 1]));
+      }
+    // the push is the last draw of reset, and the draw after it is the reference's next random(): the
+    // port drew as many numbers, so its push is the reference's (python/tests/test_walker_parity.py
+    // compares the resulting first observations)
+    const double next = rng.random();
+    CHECK(next == kinds.at("next_random").at(0).at(0));
+    // and the same seed rebuilds the same world
+    NumpyGenerator replay(seed);
+    BipedPhysics q(hardcore);
+    q.reset(replay);
+    CHECK(q.terrain_y() == p.terrain_y());
+    CHECK(replay.random() == next);
+  }
+}
 
 TEST_CASE("BipedalWalker: hip joints carry the bodies' angle difference as reference angle", "[biped]") {
   // pybox2d sets referenceAngle = bodyB.angle - bodyA.angle; C++ Box2D's default is 0
   BipedPhysics p(false);
-  Rng rng(3);
+  NumpyGenerator rng(3);
   p.reset(rng);
   CHECK(p.joint(0).GetReferenceAngle() == -0.05f);
   CHECK(p.joint(2).GetReferenceAngle() == +0.05f);
@@ -87,7 +160,7 @@ TEST_CASE("BipedalWalker: hip joints carry the bodies' angle difference as refer
 
 TEST_CASE("BipedalWalker: terrain edges collide from both sides", "[biped]") {
   BipedPhysics p(true);
-  Rng rng(4);
+  NumpyGenerator rng(4);
   p.reset(rng);
   int edges = 0;
   for (b2Body* b : p.terrain_bodies()) {
@@ -126,9 +199,9 @@ TEST_CASE("BipedalWalker: reset performs one zero-action step and returns its ob
   auto r0 = env->reset(seed);
   const std::vector<float> reset_obs(r0.obs.begin(), r0.obs.end());
 
-  // the core, driven by an RNG seeded as Env::reset(seed) seeds the env's
+  // the core, driven by NumPy's generator seeded as Env::reset(seed) (and Gymnasium) seed it
   BipedPhysics p(false);
-  Rng rng(seed);
+  NumpyGenerator rng(seed);
   p.reset(rng);
   std::array<float, kObsSize> before{}, after{};
   p.observe(before.data());
@@ -152,7 +225,8 @@ TEST_CASE("BipedalWalker: reset performs one zero-action step and returns its ob
 TEST_CASE("BipedalWalker: reward is computed in double, observations in double then stored as float32", "[biped]") {
   auto env = make_env("BipedalWalker-v3");
   BipedPhysics p(false);
-  Rng rng(9), actions(10);
+  NumpyGenerator rng(9);
+  Rng actions(10);
   env->reset(9);
   p.reset(rng);
   p.step(kZero);
@@ -189,7 +263,7 @@ TEST_CASE("BipedalWalker: ground contact is tracked for the lower legs only", "[
   int upper_touching = 0, lower_touching = 0, lower_agree = 0;
   for (std::uint64_t seed = 1; seed <= 6; ++seed) {
     BipedPhysics p(false);
-    Rng rng(seed);
+    NumpyGenerator rng(seed);
     p.reset(rng);
     p.step(kZero);
     for (int t = 0; t < 300 && !p.game_over(); ++t) {
@@ -219,7 +293,7 @@ TEST_CASE("BipedalWalker: the hardcore terrain has obstacles, the normal one non
   int obstacles = 0;
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
     BipedPhysics normal(false), hard(true);
-    Rng a(seed), b(seed);
+    NumpyGenerator a(seed), b(seed);
     normal.reset(a);
     hard.reset(b);
     CHECK(normal.obstacles().empty());
@@ -276,7 +350,7 @@ TEST_CASE("BipedalWalker: motors wake the walker every step, as Box2D 2.3's SetM
   // motor speed or torque changes, so without the port's wake the walker falls asleep after ~80 steps
   // (velocities zeroed, frozen), where 2.3 (the reference) keeps simulating it
   BipedPhysics p(false);
-  Rng rng(1);
+  NumpyGenerator rng(1);
   p.reset(rng);
   p.step(kZero);
   const float hold[4] = {0.5f, 1.0f, -0.5f, 1.0f};
