@@ -16,6 +16,7 @@ packages=(
   fonts-dejavu-core   # the font of texts in frames and the window overlay (DejaVu Sans)
   xvfb xauth          # a virtual X display, so offscreen rendering and its tests run headless (xvfb-run)
   gnuplot-nox         # sgym plot: learning curves and signal figures as PNG/SVG (no X11 dependency)
+  libbenchmark-dev    # Google Benchmark: the micro-benchmarks (benchmarks/micro, scripts/micro-compare.py)
   slurmctld slurmd slurm-client munge  # the Slurm job-array test (scripts/slurm-test.sh, single node)
   python3-dev python3-venv python3-pip  # the Python package: headers for the module, the venv of scripts/test.sh
 )
