@@ -63,10 +63,10 @@ std::vector<double> trajectory(Env& env) {
   return out;
 }
 
-// the same for an agent built by `make` on `env`, plus the agent's actions
+// observations and rewards of one episode of `agent` on `env` from reset(seed 5)
 std::vector<double> trajectory(Env& env, Agent& agent) {
   std::vector<double> out;
-  test::play(env, agent, 2, 5, [&](int, const StepResult& r) {
+  test::play(env, agent, 1, 5, [&](int, const StepResult& r) {
     out.insert(out.end(), r.obs.begin(), r.obs.end());
     out.push_back(r.reward);
   });

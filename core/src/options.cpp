@@ -81,12 +81,14 @@ KeyValues canonical_options(const std::string& owner, const std::vector<OptionDo
         throw UsageError(owner + ": option " + key + " is given twice, as '" + given_as[i] + "' and as '" + k +
                          "' (" + (given_as[i] == key ? k : given_as[i]) + " is its deprecated former name); give only " +
                          key);
-    if (key != k)
-      warn_deprecated(owner + ": option '" + k + "' is deprecated, use '" + key +
-                      "' (the old name is still accepted, and will be removed in the next release)");
     out.emplace_back(std::move(key), v);
     given_as.push_back(k);
   }
+  // warned only once the options are known not to conflict
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (out[i].first != given_as[i])
+      warn_deprecated(owner + ": option '" + given_as[i] + "' is deprecated, use '" + out[i].first +
+                      "' (the old name is still accepted, and will be removed in the next release)");
   return out;
 }
 
