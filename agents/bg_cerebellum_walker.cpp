@@ -64,7 +64,7 @@ struct BgCerebellumWalkerConfig {
   bool cpg = true;         // central pattern generator on; off = a reactive linear policy
   bool cerebellum = true;  // cerebellar prediction-error correction on
   // basal-ganglia learner
-  double sigma = 0.1;           // perturbation sd, in units of each parameter's scale [choice]
+  double perturbation_sd = 0.1; // perturbation sd, in units of each parameter's scale [choice]
   double alpha = 0.01;          // actor learning rate per segment, in parameter-scale units [choice]
   double alpha_critic = 0.1;    // critic learning rate (normalised LMS) per segment [choice]
   double alpha_var = 0.01;      // rate of the running RPE variance [choice]
@@ -76,20 +76,20 @@ struct BgCerebellumWalkerConfig {
   // scale); f and K [choice] from a small grid (docs/agents/bg-cerebellum-walker.md)
   double freq_hz = 1.0;         // stride frequency (Hz)
   double coupling = 5.0;        // coupling strength K (1/s)
-  double phase_lag = kPi;       // Δ, phase lag between the legs (rad)
-  double hip_swing = 1.1;       // hip target, early swing (rad; biped-heuristic 1.1)
-  double hip_land = 0.1;        // hip target, late swing (rad; biped-heuristic 0.1)
+  double phase_lag_rad = kPi;   // Δ, phase lag between the legs (rad)
+  double hip_swing_rad = 1.1;   // hip target, early swing (rad; biped-heuristic 1.1)
+  double hip_land_rad = 0.1;    // hip target, late swing (rad; biped-heuristic 0.1)
   double knee_swing = -0.6;     // knee target, early swing (obs = angle + 1; biped-heuristic -0.6)
   double knee_land = 0.1;       // knee target, late swing (biped-heuristic SUPPORT_KNEE_ANGLE 0.1)
   double knee_stance = 0.1;     // knee target, early stance (biped-heuristic 0.1)
   double knee_push = 1.0;       // knee target, late stance: push-off (biped-heuristic 1.0)
-  double hip_back = 0.1;        // h_back: stance hip extension that ends the other leg's early swing (biped-heuristic 0.1)
+  double hip_back_rad = 0.1;    // h_back: stance hip extension that ends the other leg's early swing (biped-heuristic 0.1)
   double knee_lift = 0.88;      // k_lift: push-off knee extension that starts the swing (biped-heuristic 0.88)
   double speed_lift = 0.348;    // v_lift: hull speed (obs units) that also starts the swing (biped-heuristic 1.2 x SPEED 0.29)
   double kp_hip = 0.45, kd_hip = 0.125, kp_knee = 2.0, kd_knee = 0.125;
   double k_pitch = 0.45, k_pitch_rate = 0.75, k_vy = 7.5;
   // cerebellum
-  int granule_cells = 600;          // granule cells of the forward model [choice]
+  int n_granule_cells = 600;        // granule cells of the forward model [choice]
   int fan_in = 4;                   // mossy inputs per granule cell (Eccles et al. 1967: ~4 dendrites)
   double granule_threshold = 0.3;   // threshold on the mean mossy input [choice]
   double fm_rate = 0.05;            // normalised LMS rate of the forward model [choice]
@@ -107,7 +107,8 @@ const OptionSet<BgCerebellumWalkerConfig>& options() {
     OptionSet<C> s("bg-cerebellum-walker");
     s.add("cpg", &C::cpg, "central pattern generator on (false: the learner tunes a reactive linear policy u = W [obs 0..13; 1], the CPG ablation)")
         .add("cerebellum", &C::cerebellum, "cerebellar forward model and its prediction-error correction on (false: the cerebellum ablation)")
-        .add("sigma", &C::sigma, "", "sd of the Gaussian perturbation of the learned parameters, in units of each parameter's scale (weight perturbation, Williams 1992) [choice]", 0.0, 10.0)
+        .add("perturbation_sd", &C::perturbation_sd, "", "sd of the Gaussian perturbation of the learned parameters, in units of each parameter's scale (weight perturbation, Williams 1992) [choice]", 0.0, 10.0)
+        .deprecated_alias("sigma")
         .add("alpha", &C::alpha, "", "actor learning rate per segment, in units of each parameter's scale [choice]", 0.0, 10.0)
         .add("alpha_critic", &C::alpha_critic, "", "critic learning rate per segment (normalised LMS) [choice]", 0.0, 2.0)
         .add("alpha_var", &C::alpha_var, "", "rate of the running RPE variance that normalises the actor's step [choice]", 1e-6, 1.0)
@@ -117,14 +118,18 @@ const OptionSet<BgCerebellumWalkerConfig>& options() {
         .add("segment_steps", &C::segment_steps, "steps", "steps for which one perturbation is held (a TD update at the end of each) [choice]", 1, 2000)
         .add("freq_hz", &C::freq_hz, "Hz", "initial CPG frequency [choice]", 0.2, 3.0)
         .add("coupling", &C::coupling, "1/s", "initial coupling strength K between the leg oscillators [choice]", 0.0, 50.0)
-        .add("phase_lag", &C::phase_lag, "rad", "initial phase lag between the legs (pi = antiphase) [choice]", 0.0, 2 * kPi)
-        .add("hip_swing", &C::hip_swing, "rad", "initial hip target in early swing (biped-heuristic 1.1; hip range -0.8..1.1)", -0.8, 1.1)
-        .add("hip_land", &C::hip_land, "rad", "initial hip target in late swing (biped-heuristic 0.1)", -0.8, 1.1)
+        .add("phase_lag_rad", &C::phase_lag_rad, "rad", "initial phase lag between the legs (pi = antiphase) [choice]", 0.0, 2 * kPi)
+        .deprecated_alias("phase_lag")
+        .add("hip_swing_rad", &C::hip_swing_rad, "rad", "initial hip target in early swing (biped-heuristic 1.1; hip range -0.8..1.1)", -0.8, 1.1)
+        .deprecated_alias("hip_swing")
+        .add("hip_land_rad", &C::hip_land_rad, "rad", "initial hip target in late swing (biped-heuristic 0.1)", -0.8, 1.1)
+        .deprecated_alias("hip_land")
         .add("knee_swing", &C::knee_swing, "obs", "initial knee target in early swing, obs units = knee angle + 1 (biped-heuristic -0.6; range -0.6..0.9)", -0.6, 0.9)
         .add("knee_land", &C::knee_land, "obs", "initial knee target in late swing (biped-heuristic SUPPORT_KNEE_ANGLE 0.1)", -0.6, 0.9)
         .add("knee_stance", &C::knee_stance, "obs", "initial knee target in early stance (biped-heuristic 0.1)", -0.6, 0.9)
         .add("knee_push", &C::knee_push, "obs", "initial knee target in late stance, the push-off (biped-heuristic 1.0, beyond the joint limit: full extension)", -0.6, 1.5)
-        .add("hip_back", &C::hip_back, "rad", "initial stance hip angle below which the other leg's early swing ends (biped-heuristic's 0.1, 'supporting leg is behind'; the hip-extension rule of Grillner & Rossignol 1978)", -0.8, 1.1)
+        .add("hip_back_rad", &C::hip_back_rad, "rad", "initial stance hip angle below which the other leg's early swing ends (biped-heuristic's 0.1, 'supporting leg is behind'; the hip-extension rule of Grillner & Rossignol 1978)", -0.8, 1.1)
+        .deprecated_alias("hip_back")
         .add("knee_lift", &C::knee_lift, "obs", "initial push-off knee extension that starts the swing (biped-heuristic 0.88)", -0.6, 1.0)
         .add("speed_lift", &C::speed_lift, "obs", "initial hull speed, obs[2] units, that also ends the push-off (biped-heuristic 1.2 x SPEED = 0.348)", 0.0, 2.0)
         .add("kp_hip", &C::kp_hip, "", "initial hip P gain (biped-heuristic 0.9 x its 0.5 output scale)", 0.0, 5.0)
@@ -134,7 +139,8 @@ const OptionSet<BgCerebellumWalkerConfig>& options() {
         .add("k_pitch", &C::k_pitch, "", "initial hull-angle reflex gain on the hips (biped-heuristic 0.9 x 0.5)", -3.0, 3.0)
         .add("k_pitch_rate", &C::k_pitch_rate, "", "initial hull angular-velocity reflex gain on the hips (biped-heuristic 1.5 x 0.5)", -3.0, 3.0)
         .add("k_vy", &C::k_vy, "", "initial vertical-velocity damping gain on the knees (biped-heuristic 15 x 0.5)", -30.0, 30.0)
-        .add("granule_cells", &C::granule_cells, "", "granule cells of the forward model's expansion recoding", 1, 100000)
+        .add("n_granule_cells", &C::n_granule_cells, "", "granule cells of the forward model's expansion recoding", 1, 100000)
+        .deprecated_alias("granule_cells")
         .add("fan_in", &C::fan_in, "", "mossy inputs per granule cell (about 4 dendrites, Eccles, Ito & Szentagothai 1967)", 1, 32)
         .add("granule_threshold", &C::granule_threshold, "", "granule threshold on the mean mossy input (Golgi inhibition) [choice]", 0.0, 1.0)
         .add("fm_rate", &C::fm_rate, "", "normalised LMS learning rate of the forward model [choice]", 0.0, 1.9)
@@ -188,14 +194,14 @@ class BgCerebellumWalker final : public Agent {
     if (c.cpg) {
       specs_ = {{"freq_hz", c.freq_hz, 0.1, 0.2, 3.0},
                 {"coupling", c.coupling, 1.0, 0.0, 50.0},
-                {"phase_lag", c.phase_lag, 0.2, 0.0, 2 * kPi},
-                {"hip_swing", c.hip_swing, 0.2, -0.8, 1.5},
-                {"hip_land", c.hip_land, 0.2, -0.8, 1.5},
+                {"phase_lag_rad", c.phase_lag_rad, 0.2, 0.0, 2 * kPi},
+                {"hip_swing_rad", c.hip_swing_rad, 0.2, -0.8, 1.5},
+                {"hip_land_rad", c.hip_land_rad, 0.2, -0.8, 1.5},
                 {"knee_swing", c.knee_swing, 0.2, -1.0, 1.5},
                 {"knee_land", c.knee_land, 0.2, -1.0, 1.5},
                 {"knee_stance", c.knee_stance, 0.2, -1.0, 1.5},
                 {"knee_push", c.knee_push, 0.2, -1.0, 1.5},
-                {"hip_back", c.hip_back, 0.1, -0.8, 1.1},
+                {"hip_back_rad", c.hip_back_rad, 0.1, -0.8, 1.1},
                 {"knee_lift", c.knee_lift, 0.05, -0.6, 1.0},
                 {"speed_lift", c.speed_lift, 0.05, 0.0, 2.0},
                 {"kp_hip", c.kp_hip, 0.1, 0.0, 5.0},
@@ -225,7 +231,7 @@ class BgCerebellumWalker final : public Agent {
     phi_start_ = Eigen::VectorXd::Zero(kCriticFeatures);
     phi_next_ = Eigen::VectorXd::Zero(kCriticFeatures);
     p_ = Eigen::VectorXd::Zero(n);
-    cpg_.set_lag(0, 1, c.phase_lag);
+    cpg_.set_lag(0, 1, c.phase_lag_rad);
     set_parameters();
   }
 
@@ -339,8 +345,8 @@ class BgCerebellumWalker final : public Agent {
       v_ += (cfg_.alpha_critic * delta_ / phi_start_.squaredNorm()) * phi_start_;
       // actor: the perturbations' eligibility times the normalised dopamine signal
       rpe_var_ += cfg_.alpha_var * (delta_ * delta_ - rpe_var_);
-      if (cfg_.sigma > 0.0) {
-        trace_ = (seg_discount_ * cfg_.lambda) * trace_ + xi_ / cfg_.sigma;
+      if (cfg_.perturbation_sd > 0.0) {
+        trace_ = (seg_discount_ * cfg_.lambda) * trace_ + xi_ / cfg_.perturbation_sd;
         // the dopamine signal in units of its running sd, bounded (a fall's -100 would otherwise dominate)
         const double da = std::clamp(delta_ / std::sqrt(rpe_var_), -cfg_.rpe_clip, cfg_.rpe_clip);
         z_ += (cfg_.alpha * da) * trace_;
@@ -401,13 +407,13 @@ class BgCerebellumWalker final : public Agent {
     Rng wiring(wiring_seed);
     const bool contacts = is_estimate(c) && c.estimate_contacts;
     return learning::ForwardModel(static_cast<int>(contacts ? kState.size() : kSlice.size()), contacts ? 4 : 6,
-                                  {0.5, 0.5, 0.5, 0.3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, c.granule_cells, c.fan_in,
+                                  {0.5, 0.5, 0.5, 0.3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, c.n_granule_cells, c.fan_in,
                                   c.granule_threshold, c.fm_rate, wiring);
   }
 
   // a new perturbation ξ for the next segment (none when training is off)
   void new_segment() {
-    for (Eigen::Index k = 0; k < xi_.size(); ++k) xi_[k] = training() ? cfg_.sigma * rng_.normal() : 0.0;
+    for (Eigen::Index k = 0; k < xi_.size(); ++k) xi_[k] = training() ? cfg_.perturbation_sd * rng_.normal() : 0.0;
     set_parameters();
     seg_return_ = 0.0;
     seg_discount_ = 1.0;

@@ -12,7 +12,7 @@
 //         metabolic cost κ (activity_cost, default 0) — "learning by sparsification, an
 //         energy-efficient solution to the task" (Francioni et al. 2026, seed paper)
 //   e_v ← γλ e_v + φ_t            v ← v + α_v δ_t e_v / ‖φ_t‖²
-//   E_W ← γλ E_W + (ξ_t/σ²) φ_tᵀ  W ← W + α_W δ_t E_W / ‖φ_t‖²     (normalized; off: no division)
+//   E_W ← γλ E_W + (ξ_t/σ²) φ_tᵀ  W ← W + α_W δ_t E_W / ‖φ_t‖²     (normalise; off: no division)
 // Evaluation (training off) drops the noise: y = clip(μ).
 #include <Eigen/Core>
 #include <algorithm>
@@ -37,9 +37,9 @@ struct NpActorCriticConfig {
   double trace_ms = 0.0;            // eligibility time constant; 0 = lambda per step (1000 diverged on ArmReach-v0)
   double noise_sd = 0.2;            // σ of the injected noise, as a fraction of the action half-range [choice]
   std::string encoding = "linear";  // linear, rbf or random features
-  int features = 100;               // basis functions for rbf / random
+  int n_features = 100;             // basis functions for rbf / random
   double width = 0.5;               // RBF width / random-feature length scale, in observation units
-  bool normalized = true;           // divide the learning rates by |phi|^2 (normalised LMS)
+  bool normalise = true;            // divide the learning rates by |phi|^2 (normalised LMS)
   double activity_cost = 0.0;       // metabolic cost per step per unit of mean normalised activity (0 = off) [choice]
 };
 
@@ -56,9 +56,11 @@ const OptionSet<NpActorCriticConfig>& options() {
         .add("noise_sd", &C::noise_sd, "", "sd of the Gaussian noise injected into each motor unit, as a fraction of the action half-range (Fiete & Seung 2006 node perturbation; > 0, the rule learns from the noise) [choice]", 1e-6, 10.0)
         .add_choice("encoding", &C::encoding, {"linear", "rbf", "random"},
                     "state features: the observation + bias, Gaussian RBFs at random centres, or random Fourier features")
-        .add("features", &C::features, "", "number of RBF / random features (encoding rbf or random)", 1, 100000)
+        .add("n_features", &C::n_features, "", "number of RBF / random features (encoding rbf or random)", 1, 100000)
+        .deprecated_alias("features")
         .add("width", &C::width, "", "RBF width or random-feature length scale, in observation units", 1e-6, 1e6)
-        .add("normalized", &C::normalized, "divide both learning rates by the squared feature norm |phi|^2 (normalised LMS), so the step does not depend on the observation's scale")
+        .add("normalise", &C::normalise, "divide both learning rates by the squared feature norm |phi|^2 (normalised LMS), so the step does not depend on the observation's scale")
+        .deprecated_alias("normalized")
         .add("activity_cost", &C::activity_cost, "", "metabolic cost kappa: the reward the agent learns from is r - kappa * mean activity of its units, each scaled to [0, 1] by its bounds (needs bounded actions; 0 = off). Francioni et al. 2026 read their BCI result as sparsification, an energy-efficient solution [choice]", 0.0, 100.0);
     return s;
   }();
@@ -72,7 +74,7 @@ class NpActorCritic final : public Agent {
       : Agent("np-actor-critic", obs, act, seed),
         cfg_(c),
         decays_(d),
-        enc_(learning::FeatureEncoder::parse_kind(c.encoding), static_cast<Eigen::Index>(obs.flat_size()), c.features,
+        enc_(learning::FeatureEncoder::parse_kind(c.encoding), static_cast<Eigen::Index>(obs.flat_size()), c.n_features,
              c.width, {}, rng_),
         n_(enc_.size()),
         k_(static_cast<Eigen::Index>(act.flat_size())),
@@ -140,7 +142,7 @@ class NpActorCritic final : public Agent {
       score_ = xi_ / (cfg_.noise_sd * cfg_.noise_sd);
       trace_w_.update(decay, score_, phi_);
       // normalised steps (NLMS): the rates are per unit squared feature norm
-      const double norm = cfg_.normalized ? 1.0 / phi_.squaredNorm() : 1.0;
+      const double norm = cfg_.normalise ? 1.0 / phi_.squaredNorm() : 1.0;
       v_ += (cfg_.alpha_critic * norm * rpe_) * trace_v_.values();
       w_ += (cfg_.alpha_actor * norm * rpe_) * trace_w_.values();
     }

@@ -37,7 +37,7 @@ namespace sgym {
 namespace {
 
 struct PerceptualLearnerConfig {
-  int units = 36;                    // plastic units per location (preferred every 5°) [choice]
+  int n_units = 36;                  // plastic units per location (preferred every 5°) [choice]
   double reference_deg = 45.0;       // the reference orientation the subject is told (Schoups et al. 2001: 45°)
   double read_in_kappa = 6.0;        // concentration of the initial read-in kernel (period 180°) [choice]
   double gain = 12.0;                // g: input gain of the plastic units [choice]
@@ -56,7 +56,8 @@ const OptionSet<PerceptualLearnerConfig>& options() {
   static const OptionSet<PerceptualLearnerConfig> set = [] {
     using C = PerceptualLearnerConfig;
     OptionSet<C> s("perceptual-learner");
-    s.add("units", &C::units, "units", "plastic orientation-tuned units per location, preferred 180·j/units° [choice]", 2, 10000)
+    s.add("n_units", &C::n_units, "units", "plastic orientation-tuned units per location, preferred 180·j/n_units° [choice]", 2, 10000)
+        .deprecated_alias("units")
         .add("reference_deg", &C::reference_deg, "deg", "reference orientation of the task (Schoups et al. 2001: 45°)", 0.0, 180.0)
         .add("read_in_kappa", &C::read_in_kappa, "", "concentration of the initial read-in kernel, period 180° [choice]", 0.0, 100.0)
         .add("gain", &C::gain, "", "g: input gain of the plastic units [choice]", 0.0, 1000.0)
@@ -83,7 +84,7 @@ class PerceptualLearner final : public Agent {
       : Agent("perceptual-learner", obs, act, seed),
         cfg_(c),
         n_(static_cast<Eigen::Index>((obs.flat_size() - 1) / 2)),
-        m_(c.units),
+        m_(c.n_units),
         offset_(c.attend == "trained" ? 1 : 1 + n_),
         w_{Eigen::MatrixXd(m_, n_), Eigen::MatrixXd(m_, n_)},
         v_{Eigen::MatrixXd(2, m_), Eigen::MatrixXd(2, m_)},

@@ -15,7 +15,7 @@
 //     (far directions differ more, and between-category pairs are farther apart on average) gives
 //     CTI ≈ 0. Controls: the same units at initialisation, the trained units under one random 6/6
 //     split of the directions per unit (shuffled labels), and under the other boundary.
-// The env runs with sigma=0 abort_reward=-1 unless --env-opt is given (it then replaces both); why, in
+// The env runs with noise_sd=0 abort_reward=-1 unless --env-opt is given (it then replaces both); why, in
 // benchmarks/results/augment-dmc.md. Networks run in parallel threads; results do not depend on the thread count.
 //
 //   dmc_category [--networks 20] [--seed 1] [--threads 1] [--train-trials 100000]
@@ -302,7 +302,7 @@ int main(int argc, char** argv) {
   int networks = 20, threads = 1;
   std::uint64_t seed = 1;
   Settings s;
-  std::vector<std::string> env_items = {"sigma=0", "abort_reward=-1"}, agent_items;
+  std::vector<std::string> env_items = {"noise_sd=0", "abort_reward=-1"}, agent_items;
   std::string out_dir;
   app.add_option("--networks", networks, "networks (seeds)")->check(CLI::Range(1, 1000000));
   app.add_option("--seed", seed, "base seed; network i uses mix_seed(seed, i)");
@@ -313,7 +313,7 @@ int main(int argc, char** argv) {
   app.add_option("--probe-trials", s.probe_trials, "trials per periodic greedy probe")->check(CLI::Range(1, 100000000));
   app.add_option("--final-trials", s.final_trials, "trials of the probes at initialisation and after each phase")->check(CLI::Range(12, 100000000));
   app.add_option("--goal", s.goal, "greedy accuracy counted as learned")->check(CLI::Range(0.0, 1.0));
-  app.add_option("--env-opt", env_items, "DelayMatchCategory-v0 option key=value (repeatable; replaces the defaults sigma=0 abort_reward=-1)");
+  app.add_option("--env-opt", env_items, "DelayMatchCategory-v0 option key=value (repeatable; replaces the defaults noise_sd=0 abort_reward=-1)");
   app.add_option("--agent-opt", agent_items, "augment option key=value (repeatable)");
   app.add_option("--out-dir", out_dir, "directory for the CSV files the figure is drawn from");
   CLI11_PARSE(app, argc, argv);

@@ -87,7 +87,7 @@ Block play_block(sgym::Env& env, sgym::Agent& agent, int trials) {
 // each plastic unit's mean response to reference + sign · probe_deg (noise-free, no distractor)
 std::vector<double> probe_slopes(sgym::Agent& agent, double probe_deg, std::uint64_t seed) {
   auto env = sgym::make_env(kEnv, {{"noise_sd", "0"}, {"distractor", "false"}, {"offset_mode", "list"},
-                                   {"list_levels", "1"}, {"min_offset_deg", sgym::format_number(probe_deg)},
+                                   {"n_list_levels", "1"}, {"min_offset_deg", sgym::format_number(probe_deg)},
                                    {"max_offset_deg", sgym::format_number(probe_deg)}});
   std::map<int, std::vector<double>> sum;
   std::map<int, int> count;

@@ -258,6 +258,9 @@ Suite load_suite(const fs::path& path, const std::string& budget) {
     // validate ids, options and compatibility now, not in the middle of the bench
     const EnvEntry& e = env_entry(c.env_id);
     const AgentEntry& a = agent_entry(c.agent_id);
+    // the canonical suite records options under their current names (deprecated ones warn once)
+    c.env_options = canonical_options(e.id, e.options, c.env_options);
+    c.agent_options = canonical_options(a.id, a.options, c.agent_options);
     auto env = make_env(e, c.env_options);
     if (const std::string why = agent_env_mismatch(a, e.id, env->observation_space(), env->action_space()); !why.empty())
       throw UsageError("suite: " + where + ": agent " + a.id + " cannot run on " + e.id + ": " + why);

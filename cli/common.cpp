@@ -33,6 +33,8 @@ void print_options(const std::vector<OptionDoc>& docs) {
     const std::string lhs = d.key + "=" + d.default_value + (d.unit.empty() ? "" : " " + d.unit);
     std::cout << "  " << std::left << std::setw(static_cast<int>(w)) << lhs << "  " << d.type << " "
               << d.valid << "\n      " << d.doc << "\n";
+    for (const auto& old : d.deprecated_names)
+      std::cout << "      (former name " << old << ": deprecated, still accepted with a warning)\n";
   }
 }
 

@@ -32,16 +32,16 @@ constexpr const char* kId = "BCINeurofeedback-v0";
 
 /// Every option, its default and unit.
 struct BciNeurofeedbackConfig {
-  int units = 64;                    // N, the agent's population (the action size) [choice]
-  int p_plus = 5;                    // P+ units; "four or five neurons each" (Francioni et al. 2026)
-  int p_minus = 5;                   // P− units; idem
+  int n_units = 64;                  // N, the agent's population (the action size) [choice]
+  int n_p_plus = 5;                  // P+ units; "four or five neurons each" (Francioni et al. 2026)
+  int n_p_minus = 5;                 // P− units; idem
   double frame_rate_hz = 15.0;       // imaging and feedback rate, 15 Hz (Francioni et al. 2026)
   double trial_ms = 28000.0;         // time allowed to reach the target, 28 s (ibid., Fig. 1c)
   double reward_delay_ms = 1000.0;   // target reached -> reward, 1 s (ibid., Fig. 1c)
   double success_grating_ms = 2000.0;// 90° grating after success, 2 s (ibid., Fig. 1c)
   double success_black_ms = 1000.0;  // black screen after the success grating, 1 s (ibid.)
   double failure_black_ms = 3000.0;  // black screen after a failure, 3 s (ibid.)
-  int angle_bins = 7;                // angle bins, 7 (ibid., Fig. 1b)
+  int n_angle_bins = 7;              // angle bins, 7 (ibid., Fig. 1b)
   double bin_deg = 15.0;             // bin spacing, 15°: 0°-90° (ibid., Fig. 1b)
   int baseline_trials = 40;          // trial-length (28 s) blocks of spontaneous activity before session 1 [choice]
   double chance = 0.30;              // fraction of baseline 28-s windows that reach the target [unverified: see docs]
@@ -49,10 +49,10 @@ struct BciNeurofeedbackConfig {
   double min_unit_sd = 0.05;         // floor on a unit's baseline sd used to scale the readout [choice]
   double rest_bin = 3.0;             // bin position of the baseline mean of c (3: 45 deg) [choice]
   int trials_per_session = 50;       // task trials per session ("day") [choice: not in the paper's text]
-  int angle_units = 12;              // orientation-tuned units coding the grating angle [choice]
+  int n_angle_units = 12;            // orientation-tuned units coding the grating angle [choice]
   double kappa = 2.0;                // von Mises concentration of their tuning [choice]
   double noise_sd = 0.0;             // Gaussian noise on the angle units
-  double reward = 1.0;               // reward (water drop) per success
+  double correct_reward = 1.0;       // reward (water drop) per success
   int trials_per_episode = 1;        // trials per episode
 };
 
@@ -60,27 +60,33 @@ const OptionSet<BciNeurofeedbackConfig>& options() {
   static const OptionSet<BciNeurofeedbackConfig> set = [] {
     using C = BciNeurofeedbackConfig;
     OptionSet<C> s(kId);
-    s.add("units", &C::units, "units", "the agent's population size N (the action is their activity, each in [0, 1])", 2, 100000)
-        .add("p_plus", &C::p_plus, "units", "P+ units (rotate towards 90 deg); four or five in Francioni et al. 2026", 1, 1000)
-        .add("p_minus", &C::p_minus, "units", "P- units (rotate towards 0 deg); four or five in Francioni et al. 2026", 1, 1000)
+    s.add("n_units", &C::n_units, "units", "the agent's population size N (the action is their activity, each in [0, 1])", 2, 100000)
+        .deprecated_alias("units")
+        .add("n_p_plus", &C::n_p_plus, "units", "P+ units (rotate towards 90 deg); four or five in Francioni et al. 2026", 1, 1000)
+        .deprecated_alias("p_plus")
+        .add("n_p_minus", &C::n_p_minus, "units", "P- units (rotate towards 0 deg); four or five in Francioni et al. 2026", 1, 1000)
+        .deprecated_alias("p_minus")
         .add("frame_rate_hz", &C::frame_rate_hz, "Hz", "frame (step) rate; 15 Hz imaging and feedback in Francioni et al. 2026", 0.1, 1000.0)
         .add("trial_ms", &C::trial_ms, "ms", "time allowed to reach the target; 28 s (Francioni et al. 2026, Fig. 1c)", 1.0, 3600000.0)
         .add("reward_delay_ms", &C::reward_delay_ms, "ms", "target reached to reward; 1 s (ibid.)", 0.0, 600000.0)
         .add("success_grating_ms", &C::success_grating_ms, "ms", "90 deg grating shown after a success; 2 s (ibid.)", 0.0, 600000.0)
         .add("success_black_ms", &C::success_black_ms, "ms", "black screen after the success grating; 1 s (ibid.)", 0.0, 600000.0)
         .add("failure_black_ms", &C::failure_black_ms, "ms", "black screen after a failure; 3 s (ibid.)", 0.0, 600000.0)
-        .add("angle_bins", &C::angle_bins, "bins", "angle bins; 7 (ibid., Fig. 1b); the last one is the target", 2, 1000)
+        .add("n_angle_bins", &C::n_angle_bins, "bins", "angle bins; 7 (ibid., Fig. 1b); the last one is the target", 2, 1000)
+        .deprecated_alias("angle_bins")
         .add("bin_deg", &C::bin_deg, "deg", "angle between bins; 15 deg, so 7 bins span 0-90 deg (ibid.)", 0.01, 180.0)
         .add("baseline_trials", &C::baseline_trials, "trials", "calibration: trial-length blocks (trial_ms each) of spontaneous activity, black screen, no feedback, at the start of session 1 [choice]", 1, 100000)
         .add("chance", &C::chance, "", "calibration: the target threshold is the value the baseline readout reached in this fraction of its trial-length windows (the chance level) [unverified: 0.30]", 0.001, 0.999)
         .add("reach", &C::reach, "", "calibration: the threshold is lowered, if needed, until silencing P- alone and saturating P+ alone (the other population as in the baseline) each reach it in this fraction of baseline windows [choice]", 0.0, 1.0)
         .add("min_unit_sd", &C::min_unit_sd, "", "calibration: floor on each unit's baseline standard deviation when scaling the readout, so a constant baseline still gets a positive threshold [choice]", 1e-6, 1.0)
-        .add("rest_bin", &C::rest_bin, "bins", "bin position of the baseline mean of the readout; the target threshold sits angle_bins - 1 - rest_bin bins above it [choice: 3, 45 deg]", 0.0, 1000.0)
+        .add("rest_bin", &C::rest_bin, "bins", "bin position of the baseline mean of the readout; the target threshold sits n_angle_bins - 1 - rest_bin bins above it [choice: 3, 45 deg]", 0.0, 1000.0)
         .add("trials_per_session", &C::trials_per_session, "trials", "task trials per session (a training day); each session's last trial reports its activity per population, normalised to session 1 [choice]", 1, 1000000)
-        .add("angle_units", &C::angle_units, "units", "orientation-tuned units coding the grating angle (preferred angles 180/n apart) [choice]", 2, 1000)
+        .add("n_angle_units", &C::n_angle_units, "units", "orientation-tuned units coding the grating angle (preferred angles 180/n apart) [choice]", 2, 1000)
+        .deprecated_alias("angle_units")
         .add("kappa", &C::kappa, "", "von Mises concentration of the angle units' tuning [choice]", 0.0, 100.0)
         .add("noise_sd", &C::noise_sd, "", "standard deviation of Gaussian noise on the angle units", 0.0, 10.0)
-        .add("reward", &C::reward, "", "reward per success (the water drop)", -100.0, 100.0)
+        .add("correct_reward", &C::correct_reward, "", "reward per success (the water drop)", -100.0, 100.0)
+        .deprecated_alias("reward")
         .add("trials_per_episode", &C::trials_per_episode, "trials", "trials per episode", 1, 100000);
     return s;
   }();
@@ -149,16 +155,16 @@ class BciNeurofeedback final : public Env {
   static constexpr const char* kEpochs[] = {"baseline", "control", "target", "black"};
 
   BciNeurofeedback(const BciNeurofeedbackConfig& c, const Frames& f)
-      : Env(make_spec(c, f), obs_space(c), Space::box(0.0f, 1.0f, {c.units})),
-        cfg_(c), f_(f), role_(static_cast<std::size_t>(c.units), 0), role_f_(static_cast<std::size_t>(c.units), 0.0f),
-        order_(static_cast<std::size_t>(c.units)), unit_sum_(static_cast<std::size_t>(c.units), 0.0),
-        unit_sum2_(static_cast<std::size_t>(c.units), 0.0), unit_mean_(static_cast<std::size_t>(c.units), 0.0f),
-        unit_sd_(static_cast<std::size_t>(c.units), 0.0f), session1_mean_(static_cast<std::size_t>(c.units), 0.0),
-        session_mean_(static_cast<std::size_t>(c.units), 0.0),
-        matched_f_(static_cast<std::size_t>(c.units), 0.0f) {}
+      : Env(make_spec(c, f), obs_space(c), Space::box(0.0f, 1.0f, {c.n_units})),
+        cfg_(c), f_(f), role_(static_cast<std::size_t>(c.n_units), 0), role_f_(static_cast<std::size_t>(c.n_units), 0.0f),
+        order_(static_cast<std::size_t>(c.n_units)), unit_sum_(static_cast<std::size_t>(c.n_units), 0.0),
+        unit_sum2_(static_cast<std::size_t>(c.n_units), 0.0), unit_mean_(static_cast<std::size_t>(c.n_units), 0.0f),
+        unit_sd_(static_cast<std::size_t>(c.n_units), 0.0f), session1_mean_(static_cast<std::size_t>(c.n_units), 0.0),
+        session_mean_(static_cast<std::size_t>(c.n_units), 0.0),
+        matched_f_(static_cast<std::size_t>(c.n_units), 0.0f) {}
 
   static Space obs_space(const BciNeurofeedbackConfig& c) {
-    const std::int64_t n = c.angle_units + 2;
+    const std::int64_t n = c.n_angle_units + 2;
     if (c.noise_sd > 0.0) return Space::box(-INFINITY, INFINITY, {n});
     return Space::box(0.0f, 1.0f, {n});
   }
@@ -169,12 +175,12 @@ class BciNeurofeedback final : public Env {
     const int longest = std::max(f.control + f.failure_black, f.control + f.grating + f.success_black);
     s.max_episode_steps = (longest + 1) * c.trials_per_episode;
     s.dt_ms = 1000.0 / c.frame_rate_hz;
-    s.reward_min = std::min(0.0, c.reward);
-    s.reward_max = std::max(0.0, c.reward);
+    s.reward_min = std::min(0.0, c.correct_reward);
+    s.reward_max = std::max(0.0, c.correct_reward);
     s.render_fps = c.frame_rate_hz;
     s.trial_based = true;
     s.epochs.assign(std::begin(kEpochs), std::end(kEpochs));
-    const auto m = static_cast<std::size_t>(c.angle_units);
+    const auto m = static_cast<std::size_t>(c.n_angle_units);
     s.obs_layout = {{"grating", 0, m, "grating angle, population-coded by orientation-tuned units (von Mises, period 180 deg); 0 on black screens"},
                     {"reward", m, 1, "1 on the frame the reward is delivered"},
                     {"black_screen", m + 1, 1, "1 while the screen is black (baseline block and inter-trial)"}};
@@ -201,7 +207,7 @@ class BciNeurofeedback final : public Env {
     }
     if (reward_flag_) out.circles.push_back({{1.7f, 1.2f}, 0.2f, {80, 160, 255, 255}, {0, 0, 0, 0}, 0});
     // the agent's population: P+ red, P- blue, P0 grey, brightness = activity
-    const int n = cfg_.units;
+    const int n = cfg_.n_units;
     const int cols = std::min(n, 32);
     for (int i = 0; i < n; ++i) {
       const float x = -2.0f + 4.0f * (static_cast<float>(i % cols) + 0.5f) / static_cast<float>(cols);
@@ -249,19 +255,19 @@ class BciNeurofeedback final : public Env {
       const auto [sp, sm, s0] = population_sums(a);
       for (std::size_t i = 0; i < a.values.size(); ++i) unit_sum_[i] += a.values[i];
       ++session_frames_;
-      sum_plus_ += sp / cfg_.p_plus;
-      sum_minus_ += sm / cfg_.p_minus;
+      sum_plus_ += sp / cfg_.n_p_plus;
+      sum_minus_ += sm / cfg_.n_p_minus;
       sum_zero_ += n_zero() > 0 ? s0 / n_zero() : 0.0;
       ++control_frames_;
-      readout_ = sp / cfg_.p_plus - sm / cfg_.p_minus;
+      readout_ = sp / cfg_.n_p_plus - sm / cfg_.n_p_minus;
       const double d = readout_ - mean_c_;
       cursor_ = d / scale_c_;
       if (d >= theta_) {
-        bin_ = cfg_.angle_bins - 1;
+        bin_ = cfg_.n_angle_bins - 1;
         target_frame_ = frame_;
       } else {
-        const double pos = cfg_.rest_bin + (cfg_.angle_bins - 1 - cfg_.rest_bin) * d / theta_;
-        bin_ = static_cast<int>(std::clamp(std::floor(pos), 0.0, cfg_.angle_bins - 2.0));
+        const double pos = cfg_.rest_bin + (cfg_.n_angle_bins - 1 - cfg_.rest_bin) * d / theta_;
+        bin_ = static_cast<int>(std::clamp(std::floor(pos), 0.0, cfg_.n_angle_bins - 2.0));
       }
     }
     // epoch of this frame, reward and trial end
@@ -279,7 +285,7 @@ class BciNeurofeedback final : public Env {
       end_frame = f_.control + f_.failure_black;
     }
     if (reward_flag_) {
-      reward = cfg_.reward;
+      reward = cfg_.correct_reward;
       ++rewards_;
     }
     outcome_ = "";
@@ -303,9 +309,9 @@ class BciNeurofeedback final : public Env {
       unit_sum_[i] += a.values[i];
       unit_sum2_[i] += static_cast<double>(a.values[i]) * a.values[i];
     }
-    base_plus_.push_back(sp / cfg_.p_plus);
-    base_minus_.push_back(sm / cfg_.p_minus);
-    readout_ = sp / cfg_.p_plus - sm / cfg_.p_minus;
+    base_plus_.push_back(sp / cfg_.n_p_plus);
+    base_minus_.push_back(sm / cfg_.n_p_minus);
+    readout_ = sp / cfg_.n_p_plus - sm / cfg_.n_p_minus;
     epoch_ = "baseline";
     reward_flag_ = false;
     outcome_ = "";
@@ -334,7 +340,7 @@ class BciNeurofeedback final : public Env {
     return s;
   }
 
-  int n_zero() const { return cfg_.units - cfg_.p_plus - cfg_.p_minus; }
+  int n_zero() const { return cfg_.n_units - cfg_.n_p_plus - cfg_.n_p_minus; }
   int session() const { return calibrated_ ? task_trials_ / cfg_.trials_per_session + 1 : 0; }
   bool black() const { return epoch_ == std::string_view("black") || epoch_ == std::string_view("baseline"); }
 
@@ -372,7 +378,7 @@ class BciNeurofeedback final : public Env {
     const auto& w_base = maxima(calib_w_[0], [&](std::size_t t) { return c[t]; });
     const auto& w_silent = maxima(calib_w_[1], [&](std::size_t t) { return base_plus_[t]; });
     const auto& w_saturated = maxima(calib_w_[2], [&](std::size_t t) { return 1.0 - base_minus_[t]; });
-    const double s_min = cfg_.min_unit_sd * std::sqrt(1.0 / cfg_.p_plus + 1.0 / cfg_.p_minus);
+    const double s_min = cfg_.min_unit_sd * std::sqrt(1.0 / cfg_.n_p_plus + 1.0 / cfg_.n_p_minus);
     const double z = normal_upper_quantile(1.0 - std::pow(1.0 - cfg_.chance, 1.0 / f_.control));
     theta_chance_ = nearest_fraction(w_base, cfg_.chance);
     theta_reach_ = std::min(reached_by_fraction(w_silent, cfg_.reach), reached_by_fraction(w_saturated, cfg_.reach));
@@ -454,13 +460,13 @@ class BciNeurofeedback final : public Env {
   void draw_roles() {
     std::iota(order_.begin(), order_.end(), 0);
     // partial Fisher-Yates: the first p_plus + p_minus indices are a uniform random subset
-    const int m = cfg_.p_plus + cfg_.p_minus;
+    const int m = cfg_.n_p_plus + cfg_.n_p_minus;
     for (int i = 0; i < m; ++i) {
-      const auto j = static_cast<std::size_t>(i) + rng_.below(static_cast<std::uint64_t>(cfg_.units - i));
+      const auto j = static_cast<std::size_t>(i) + rng_.below(static_cast<std::uint64_t>(cfg_.n_units - i));
       std::swap(order_[static_cast<std::size_t>(i)], order_[j]);
     }
     std::fill(role_.begin(), role_.end(), 0);
-    for (int i = 0; i < m; ++i) role_[static_cast<std::size_t>(order_[static_cast<std::size_t>(i)])] = i < cfg_.p_plus ? 1 : -1;
+    for (int i = 0; i < m; ++i) role_[static_cast<std::size_t>(order_[static_cast<std::size_t>(i)])] = i < cfg_.n_p_plus ? 1 : -1;
     for (std::size_t i = 0; i < role_.size(); ++i) role_f_[i] = static_cast<float>(role_[i]);
   }
 
@@ -497,18 +503,18 @@ class BciNeurofeedback final : public Env {
     epoch_ = calibrated_ ? "control" : "baseline";
     trial_session_ = session();
     readout_ = cursor_ = 0.0;
-    bin_ = static_cast<int>(std::clamp(std::floor(cfg_.rest_bin), 0.0, cfg_.angle_bins - 2.0));
+    bin_ = static_cast<int>(std::clamp(std::floor(cfg_.rest_bin), 0.0, cfg_.n_angle_bins - 2.0));
     sum_plus_ = sum_minus_ = sum_zero_ = 0.0;
     control_frames_ = 0;
     render();
   }
 
   double angle_deg() const {
-    return (target_frame_ >= 0 ? cfg_.angle_bins - 1 : bin_) * cfg_.bin_deg;
+    return (target_frame_ >= 0 ? cfg_.n_angle_bins - 1 : bin_) * cfg_.bin_deg;
   }
 
   void render() {
-    const auto m = static_cast<std::size_t>(cfg_.angle_units);
+    const auto m = static_cast<std::size_t>(cfg_.n_angle_units);
     const std::span<float> grating(obs_.data(), m);
     if (black()) std::fill(grating.begin(), grating.end(), 0.0f);
     else trial::population_code(grating, angle_deg(), 180.0, cfg_.kappa, 1.0);
@@ -527,7 +533,7 @@ class BciNeurofeedback final : public Env {
     info_.set("session", std::int64_t{trial_session_});
     info_.set("readout", readout_);
     info_.set("cursor", cursor_);
-    info_.set("angle_bin", std::int64_t{target_frame_ >= 0 ? cfg_.angle_bins - 1 : bin_});
+    info_.set("angle_bin", std::int64_t{target_frame_ >= 0 ? cfg_.n_angle_bins - 1 : bin_});
     info_.set("angle_deg", black() ? 0.0 : angle_deg());
     info_.set("reward_delivered", reward_flag_);
     // the calibration (zeros until the baseline block is over)
@@ -603,9 +609,9 @@ class BciNeurofeedback final : public Env {
 
 std::unique_ptr<Env> make(const KeyValues& kv) {
   const BciNeurofeedbackConfig c = options().parse(kv);
-  if (c.p_plus + c.p_minus > c.units)
-    throw UsageError(std::string(kId) + ": p_plus + p_minus = " + std::to_string(c.p_plus + c.p_minus) +
-                     " must be <= units = " + std::to_string(c.units));
+  if (c.n_p_plus + c.n_p_minus > c.n_units)
+    throw UsageError(std::string(kId) + ": n_p_plus + n_p_minus = " + std::to_string(c.n_p_plus + c.n_p_minus) +
+                     " must be <= n_units = " + std::to_string(c.n_units));
   const double dt = 1000.0 / c.frame_rate_hz;
   Frames f{trial::steps_of(kId, "trial_ms", c.trial_ms, dt), trial::steps_of(kId, "reward_delay_ms", c.reward_delay_ms, dt),
            trial::steps_of(kId, "success_grating_ms", c.success_grating_ms, dt),
@@ -617,9 +623,9 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
     throw UsageError(std::string(kId) + ": reward_delay_ms = " + format_number(c.reward_delay_ms) +
                      " must be shorter than success_grating_ms + success_black_ms = " +
                      format_number(c.success_grating_ms + c.success_black_ms) + " (the reward comes within the trial)");
-  if (c.rest_bin > c.angle_bins - 2)
-    throw UsageError(std::string(kId) + ": rest_bin = " + format_number(c.rest_bin) + " must be <= angle_bins - 2 = " +
-                     std::to_string(c.angle_bins - 2) + " (below the target bin " + std::to_string(c.angle_bins - 1) + ")");
+  if (c.rest_bin > c.n_angle_bins - 2)
+    throw UsageError(std::string(kId) + ": rest_bin = " + format_number(c.rest_bin) + " must be <= n_angle_bins - 2 = " +
+                     std::to_string(c.n_angle_bins - 2) + " (below the target bin " + std::to_string(c.n_angle_bins - 1) + ")");
   return std::make_unique<BciNeurofeedback>(c, f);
 }
 
@@ -669,7 +675,7 @@ EnvEntry bci_neurofeedback_entry() {
           options().docs(),
           make,
           {{{"trials_per_episode", "3"}, {"baseline_trials", "2"}, {"trial_ms", "2000"}, {"noise_sd", "0.05"}, {"trials_per_session", "4"}},
-           {{"units", "12"}, {"p_plus", "4"}, {"p_minus", "4"}, {"frame_rate_hz", "10"}, {"trial_ms", "3000"}}},
+           {{"n_units", "12"}, {"n_p_plus", "4"}, {"n_p_minus", "4"}, {"frame_rate_hz", "10"}, {"trial_ms", "3000"}}},
           // chance: the calibration places it; a subject whose task activity has its baseline
           // statistics is rewarded in this fraction of trials
           [](const KeyValues& kv) { return options().parse(kv).chance; },

@@ -13,7 +13,7 @@
 //
 // Observation: a fixation input (1 while the subject must fixate, 0 at test = the go signal) and a
 // population of direction-tuned units (von Mises tuning, evenly spaced preferred directions), with
-// Gaussian noise while a stimulus is on (sd sigma / sqrt(dt_ms), NeuroGym's scaling).
+// Gaussian noise while a stimulus is on (sd noise_sd / sqrt(dt_ms), NeuroGym's scaling of its sigma).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -44,7 +44,7 @@ struct DelayMatchCategoryConfig {
   double retrain_boundary_deg = 135.0;  // boundary after retraining, orthogonal to the first [unverified]
   int n_units = 16;                // direction-tuned input units (model choice)
   double kappa = 2.0;              // von Mises concentration of their tuning (model choice)
-  double sigma = 1.0;              // input noise; per-step sd = sigma / sqrt(dt_ms) (NeuroGym sigma = 1.0)
+  double noise_sd = 1.0;           // input noise; per-step sd = noise_sd / sqrt(dt_ms) (NeuroGym sigma = 1.0)
   double match_prob = 0.5;         // probability that the test matches the sample's category (NeuroGym)
   bool abort_on_break = true;      // breaking fixation before test ends the trial (NeuroGym: abort False)
   double abort_reward = -0.1;      // breaking fixation (NeuroGym rewards['abort'])
@@ -69,7 +69,8 @@ const OptionSet<DelayMatchCategoryConfig>& options() {
         .add("retrain_boundary_deg", &C::retrain_boundary_deg, "deg", "boundary after retraining [unverified: orthogonal to the first, 135°]", 0.0, 360.0)
         .add("n_units", &C::n_units, "", "direction-tuned input units with evenly spaced preferred directions (model choice)", 3, 1000)
         .add("kappa", &C::kappa, "", "von Mises concentration of the units' direction tuning (model choice)", 0.0, 100.0)
-        .add("sigma", &C::sigma, "", "input noise while a stimulus is on; per-step sd = sigma / sqrt(dt_ms) (NeuroGym default sigma = 1.0)", 0.0, 100.0)
+        .add("noise_sd", &C::noise_sd, "", "sd of the input noise while a stimulus is on, at a 1 ms step; per-step sd = noise_sd / sqrt(dt_ms) (NeuroGym's sigma, default 1.0)", 0.0, 100.0)
+        .deprecated_alias("sigma")
         .add("match_prob", &C::match_prob, "", "probability that the test is in the sample's category (NeuroGym: 1/2)", 0.0, 1.0)
         .add("abort_on_break", &C::abort_on_break, "breaking fixation before the test ends the trial (aborted); false = penalty only, as NeuroGym's abort = False")
         .add("abort_reward", &C::abort_reward, "", "reward for breaking fixation (NeuroGym rewards['abort'] = -0.1)", -100.0, 100.0)
@@ -101,7 +102,7 @@ class DelayMatchCategory final : public Env {
     schedule_.add(kEpochs[1], st.sample);
     schedule_.add(kEpochs[2], st.delay);
     schedule_.add(kEpochs[3], st.test);
-    noise_sd_ = c.sigma / std::sqrt(c.dt_ms);
+    noise_sd_ = c.noise_sd / std::sqrt(c.dt_ms);
   }
 
   static Space obs_space(const DelayMatchCategoryConfig& c) {
@@ -400,7 +401,7 @@ EnvEntry delay_match_category_entry() {
           options().docs(),
           make,
           {{{"trials_per_episode", "4"}, {"abort_on_break", "false"}, {"retrain_after_trials", "3"}},
-           {{"sigma", "0"}, {"dt_ms", "25"}}},
+           {{"noise_sd", "0"}, {"dt_ms", "25"}}},
           // chance: always giving the more frequent answer
           [](const KeyValues& kv) {
             const double p = options().parse(kv).match_prob;

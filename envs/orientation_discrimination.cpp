@@ -36,8 +36,8 @@ struct OrientationDiscriminationConfig {
   int staircase_down = 2;           // consecutive correct reports that shrink the offset
                                     // (2-down/1-up: converges to 70.7 % correct, Levitt 1971)
   double staircase_factor = 1.25;   // offset ×/÷ this per staircase step [unverified]
-  int threshold_reversals = 6;      // threshold = geometric mean of the last k reversal offsets
-  int list_levels = 5;              // list mode: offsets log-spaced from min to max offset
+  int n_threshold_reversals = 6;    // threshold = geometric mean of the last k reversal offsets
+  int n_list_levels = 5;            // list mode: offsets log-spaced from min to max offset
   bool distractor = true;           // a second grating at the untrained location
   std::string target_location = "trained";  // where the judged grating appears (untrained = transfer test)
   int n_units = 16;                 // orientation-tuned units per location (model choice)
@@ -65,8 +65,10 @@ const OptionSet<OrientationDiscriminationConfig>& options() {
         .add("max_offset_deg", &C::max_offset_deg, "deg", "largest offset: staircase ceiling and last list value (< 90 so the sign is unambiguous)", 0.0, 89.0)
         .add("staircase_down", &C::staircase_down, "trials", "consecutive correct reports that shrink the offset (2 = 2-down/1-up, 70.7 % correct; Levitt 1971)", 1, 10)
         .add("staircase_factor", &C::staircase_factor, "", "offset is multiplied/divided by this per staircase step [unverified]", 1.0001, 10.0)
-        .add("threshold_reversals", &C::threshold_reversals, "", "threshold = geometric mean of the offsets at the last k staircase reversals", 1, 1000)
-        .add("list_levels", &C::list_levels, "", "list mode: number of log-spaced offsets from min_offset_deg to max_offset_deg", 1, 100)
+        .add("n_threshold_reversals", &C::n_threshold_reversals, "", "threshold = geometric mean of the offsets at the last k staircase reversals", 1, 1000)
+        .deprecated_alias("threshold_reversals")
+        .add("n_list_levels", &C::n_list_levels, "", "list mode: number of log-spaced offsets from min_offset_deg to max_offset_deg", 1, 100)
+        .deprecated_alias("list_levels")
         .add("distractor", &C::distractor, "show a distractor grating of random orientation at the other location")
         .add_choice("target_location", &C::target_location, {"trained", "untrained"}, "location of the judged grating (untrained: the transfer test; the distractor then takes the trained location)")
         .add("n_units", &C::n_units, "", "orientation-tuned units per location, preferred orientations 180·i/n (model choice)", 3, 1000)
@@ -96,7 +98,7 @@ class OrientationDiscrimination final : public Env {
     schedule_.add(kEpochs[1], stim);
     schedule_.add(kEpochs[2], resp);
     target_trained_ = c.target_location == "trained";
-    reversal_offsets_.reserve(static_cast<std::size_t>(c.threshold_reversals));
+    reversal_offsets_.reserve(static_cast<std::size_t>(c.n_threshold_reversals));
   }
 
   static Space obs_space(const OrientationDiscriminationConfig& c) {
@@ -218,7 +220,7 @@ class OrientationDiscrimination final : public Env {
     if (direction == 0) return;
     if (last_direction_ != 0 && direction != last_direction_) {
       ++reversals_;
-      if (static_cast<int>(reversal_offsets_.size()) == cfg_.threshold_reversals)
+      if (static_cast<int>(reversal_offsets_.size()) == cfg_.n_threshold_reversals)
         reversal_offsets_.erase(reversal_offsets_.begin());
       reversal_offsets_.push_back(offset_deg_);
     }
@@ -238,9 +240,9 @@ class OrientationDiscrimination final : public Env {
     if (cfg_.offset_mode == "staircase") {
       trial_offset_deg_ = offset_deg_;
     } else {
-      const int k = static_cast<int>(rng_.below(static_cast<std::uint64_t>(cfg_.list_levels)));
-      trial_offset_deg_ = cfg_.list_levels == 1 ? cfg_.min_offset_deg
-          : cfg_.min_offset_deg * std::pow(cfg_.max_offset_deg / cfg_.min_offset_deg, static_cast<double>(k) / (cfg_.list_levels - 1));
+      const int k = static_cast<int>(rng_.below(static_cast<std::uint64_t>(cfg_.n_list_levels)));
+      trial_offset_deg_ = cfg_.n_list_levels == 1 ? cfg_.min_offset_deg
+          : cfg_.min_offset_deg * std::pow(cfg_.max_offset_deg / cfg_.min_offset_deg, static_cast<double>(k) / (cfg_.n_list_levels - 1));
     }
     anticlockwise_ = rng_.bernoulli(0.5);
     orientation_deg_ = cfg_.reference_deg + (anticlockwise_ ? trial_offset_deg_ : -trial_offset_deg_);

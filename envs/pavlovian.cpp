@@ -26,7 +26,7 @@ struct PavlovianConfig {
   double cs_onset_ms = 1000.0;     // CS onset after trial start (>= one step, so it is unpredicted)
   double reward_delay_ms = 1000.0; // CS onset to reward; 1 s as in Schultz et al. 1997 Fig. 1
                                    // (light CS, juice 1 s later) [unverified]
-  double reward = 1.0;             // reward magnitude delivered at the US
+  double us_reward = 1.0;          // reward magnitude delivered at the US
   double omission_prob = 0.0;      // probability that a CS trial's reward is withheld
   double unexpected_prob = 0.0;    // probability of a free reward with no CS
   int probe_every = 0;             // every k-th trial (k, 2k, ...) is a probe; 0 = no probes
@@ -40,7 +40,8 @@ const OptionSet<PavlovianConfig>& options() {
         .add("trial_ms", &PavlovianConfig::trial_ms, "ms", "trial length (one trial per episode)", 1.0, 600000.0)
         .add("cs_onset_ms", &PavlovianConfig::cs_onset_ms, "ms", "CS onset after trial start; at least one step so the CS is unpredicted", 0.0, 600000.0)
         .add("reward_delay_ms", &PavlovianConfig::reward_delay_ms, "ms", "CS onset to reward; 1 s as in Schultz, Dayan & Montague 1997 Fig. 1", 0.0, 600000.0)
-        .add("reward", &PavlovianConfig::reward, "", "reward magnitude at the US", -100.0, 100.0)
+        .add("us_reward", &PavlovianConfig::us_reward, "", "reward magnitude at the US", -100.0, 100.0)
+        .deprecated_alias("reward")
         .add("omission_prob", &PavlovianConfig::omission_prob, "", "probability that a CS trial's reward is withheld", 0.0, 1.0)
         .add("unexpected_prob", &PavlovianConfig::unexpected_prob, "", "probability of a free reward without CS", 0.0, 1.0)
         .add("probe_every", &PavlovianConfig::probe_every, "trials", "every k-th trial is a probe (0 = none)", 0, 1000000)
@@ -64,8 +65,8 @@ class Pavlovian final : public Env {
     s.id = "Pavlovian-v0";
     s.max_episode_steps = trial_steps;
     s.dt_ms = c.dt_ms;
-    s.reward_min = std::min(0.0, c.reward);
-    s.reward_max = std::max(0.0, c.reward);
+    s.reward_min = std::min(0.0, c.us_reward);
+    s.reward_max = std::max(0.0, c.us_reward);
     s.render_fps = 1000.0 / c.dt_ms;
     s.deterministic = c.omission_prob == 0.0 && c.unexpected_prob == 0.0;
     s.trial_based = true;
@@ -116,7 +117,7 @@ class Pavlovian final : public Env {
 
   StepResult do_step(const Action&) override {
     ++t_;
-    const double r = (t_ == us_step_ && rewarded_) ? cfg_.reward : 0.0;
+    const double r = (t_ == us_step_ && rewarded_) ? cfg_.us_reward : 0.0;
     fill(r);
     return step_result(r, t_ >= trial_steps_);
   }

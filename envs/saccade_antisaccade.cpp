@@ -46,7 +46,7 @@ struct SaccadeAntisaccadeConfig {
   int max_go_steps = 8;         // steps allowed to saccade after the mark goes off (max_t_go = 8)
   bool shaping = true;          // give the fixation reward (ReScience SaccadeTask vs SaccadeNoShapingTask)
   double fixation_reward = 0.2; // shaping reward after holding fixation (fixation_reward = 0.2)
-  double final_reward = 1.5;    // saccade to the correct side (end_reward = 1.5)
+  double correct_reward = 1.5;  // saccade to the correct side (end_reward = 1.5)
   double wrong_reward = 0.0;    // saccade to the wrong side (0 in the benchmark)
   double abort_reward = 0.0;    // breaking fixation before go (0 in the benchmark)
   double timeout_reward = 0.0;  // no fixation within max_wait_steps or no saccade within max_go_steps
@@ -67,7 +67,8 @@ const OptionSet<SaccadeAntisaccadeConfig>& options() {
         .add("max_go_steps", &C::max_go_steps, "steps", "steps allowed to saccade after the mark goes off, else timeout (ReScience max_t_go = 8)", 1, 1000)
         .add("shaping", &C::shaping, "give the fixation reward after the hold (shaping; off = ReScience SaccadeNoShapingTask)")
         .add("fixation_reward", &C::fixation_reward, "", "shaping reward after holding fixation (Rombouts et al. 2015; ReScience fixation_reward = 0.2)", -100.0, 100.0)
-        .add("final_reward", &C::final_reward, "", "reward for a saccade to the correct side (Rombouts et al. 2015; ReScience end_reward = 1.5)", -100.0, 100.0)
+        .add("correct_reward", &C::correct_reward, "", "reward for a saccade to the correct side (Rombouts et al. 2015; ReScience end_reward = 1.5)", -100.0, 100.0)
+        .deprecated_alias("final_reward")
         .add("wrong_reward", &C::wrong_reward, "", "reward for a saccade to the wrong side (0 in the AuGMEnT benchmark)", -100.0, 100.0)
         .add("abort_reward", &C::abort_reward, "", "reward when fixation is broken before go (0 in the AuGMEnT benchmark)", -100.0, 100.0)
         .add("timeout_reward", &C::timeout_reward, "", "reward when fixation is not acquired or no saccade is made in time (0 in the benchmark)", -100.0, 100.0)
@@ -104,8 +105,8 @@ class SaccadeAntisaccade final : public Env {
     s.max_episode_steps = trial_max * c.trials_per_episode;
     s.dt_ms = c.dt_ms;
     const double fix = c.shaping ? c.fixation_reward : 0.0;
-    s.reward_min = std::min({0.0, fix, c.final_reward, c.wrong_reward, c.abort_reward, c.timeout_reward});
-    s.reward_max = std::max({0.0, fix, c.final_reward, c.wrong_reward, c.abort_reward, c.timeout_reward});
+    s.reward_min = std::min({0.0, fix, c.correct_reward, c.wrong_reward, c.abort_reward, c.timeout_reward});
+    s.reward_max = std::max({0.0, fix, c.correct_reward, c.wrong_reward, c.abort_reward, c.timeout_reward});
     s.render_fps = 1000.0 / c.dt_ms;
     s.deterministic = c.condition != "random";
     s.trial_based = true;
@@ -182,7 +183,7 @@ class SaccadeAntisaccade final : public Env {
     bool terminated = false;
     if (*outcome != '\0') {
       const std::string_view o = outcome;
-      reward += o == "correct" ? cfg_.final_reward : o == "wrong" ? cfg_.wrong_reward
+      reward += o == "correct" ? cfg_.correct_reward : o == "wrong" ? cfg_.wrong_reward
               : o == "aborted" ? cfg_.abort_reward : cfg_.timeout_reward;
       last_outcome_ = o;
       // info of the ending step describes the trial that ended; the screen goes blank

@@ -26,7 +26,7 @@ constexpr double kLevel = 0.9;     // greedy accuracy required
 // the benchmark's env settings: noise-free input (the transient units would integrate the noise) and
 // an abort penalty of -1 (docs/agents/augment.md, DMC section)
 KeyValues env_opts(bool abort_on_break = true) {
-  return {{"sigma", "0"}, {"abort_reward", "-1"}, {"abort_on_break", abort_on_break ? "true" : "false"}};
+  return {{"noise_sd", "0"}, {"abort_reward", "-1"}, {"abort_on_break", abort_on_break ? "true" : "false"}};
 }
 
 // runs one trial; with `act_delay`, adds the memory units' activity at each delay step to

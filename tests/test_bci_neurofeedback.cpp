@@ -174,7 +174,7 @@ TEST_CASE("BCINeurofeedback: shortcut subjects stay within 5 points of chance ov
 
 TEST_CASE("BCINeurofeedback: the probing oracle is >= 98 % correct", "[bci]") {
   const KeyValues opts = GENERATE(KeyValues{}, KeyValues{{"noise_sd", "0.05"}, {"trials_per_episode", "4"}},
-                                  KeyValues{{"units", "128"}, {"p_plus", "4"}, {"p_minus", "4"}});
+                                  KeyValues{{"n_units", "128"}, {"n_p_plus", "4"}, {"n_p_minus", "4"}});
   const Tally t = run_agent("bci-neurofeedback-oracle", 1, 100, opts);
   INFO("correct " << t.correct << " of " << t.trials << ", mean time to target " << t.time_to_target_s / std::max(1, t.correct) << " s");
   REQUIRE(t.baseline == 40);
@@ -329,11 +329,11 @@ TEST_CASE("BCINeurofeedback: spec and options", "[bci]") {
   REQUIRE(env->action_space().low()[0] == 0.0f);
   REQUIRE(env->action_space().high()[0] == 1.0f);
   REQUIRE(env->observation_space().flat_size() == 14);
-  REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"units", "8"}}), Contains("p_plus + p_minus = 10"));
+  REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"n_units", "8"}}), Contains("n_p_plus + n_p_minus = 10"));
   REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"trial_ms", "1010"}}), Contains("not a whole number"));
   REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"reward_delay_ms", "3000"}}), Contains("reward_delay_ms = 3000"));
   REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"rest_bin", "5.5"}}), Contains("rest_bin = 5.5"));
-  REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"p_plus", "0"}}), Contains("p_plus"));
+  REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"n_p_plus", "0"}}), Contains("n_p_plus"));
   REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"chance", "1"}}), Contains("chance"));
   REQUIRE_THROWS_WITH(make_env("BCINeurofeedback-v0", {{"baseline_trials", "0"}}), Contains("baseline_trials"));
   // the units are drawn by the seed and kept over reset() without a seed

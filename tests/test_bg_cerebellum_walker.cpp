@@ -101,7 +101,7 @@ TEST_CASE("bg-cerebellum-walker: the forward model's prediction error falls with
   // terrains (both measured with the model frozen)
   auto env = make_env("BipedalWalker-v3");
   auto agent = make_agent("bg-cerebellum-walker", env->observation_space(), env->action_space(),
-                          {{"sigma", "0"}, {"alpha", "0"}}, 5);
+                          {{"perturbation_sd", "0"}, {"alpha", "0"}}, 5);
   const Outcome first = evaluate(*agent, 1, 11);
   for (int e = 0; e < 15; ++e) episode(*env, *agent, e == 0 ? std::optional<std::uint64_t>(12) : std::nullopt);
   const Outcome later = evaluate(*agent, 1, 11);
@@ -120,7 +120,7 @@ TEST_CASE("bg-cerebellum-walker: with delayed feedback the forward model estimat
   constexpr std::array<int, 12> kSlice = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12};
   ObservationDelay env(make_env("BipedalWalker-v3"), kDelay);
   auto agent = make_agent("bg-cerebellum-walker", env.observation_space(), env.action_space(),
-                          {{"sigma", "0"}, {"alpha", "0"}, {"feedback_delay_steps", std::to_string(kDelay)}}, 6);
+                          {{"perturbation_sd", "0"}, {"alpha", "0"}, {"feedback_delay_steps", std::to_string(kDelay)}}, 6);
   for (int e = 0; e < 30; ++e) episode(env, *agent, e == 0 ? std::optional<std::uint64_t>(6) : std::nullopt);
   agent->set_training(false);
   std::vector<std::vector<float>> delivered, estimate;

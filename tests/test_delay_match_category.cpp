@@ -91,7 +91,7 @@ TEST_CASE("DelayMatchCategory: the random agent is at the analytic chance level"
 }
 
 TEST_CASE("DelayMatchCategory: epochs, observation and rewards", "[delay_match_category]") {
-  auto env = make_env("DelayMatchCategory-v0", {{"sigma", "0"}});
+  auto env = make_env("DelayMatchCategory-v0", {{"noise_sd", "0"}});
   auto r0 = env->reset(3);
   REQUIRE(r0.info.get_string("epoch") == "fixation");
   REQUIRE(env->spec().dt_ms == 50.0);

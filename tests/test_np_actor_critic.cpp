@@ -25,7 +25,7 @@ TEST_CASE("np-actor-critic: one node-perturbation update by hand on a 2-2 networ
   const double norm = normalized ? 2.0 : 1.0;
   auto agent = make_agent("np-actor-critic", Space::box(0.0f, 1.0f, {2}), Space::box(-1.0f, 1.0f, {2}),
                           {{"alpha_actor", "0.3"}, {"alpha_critic", "0.1"}, {"lambda", "0"}, {"noise_sd", "0.5"},
-                           {"normalized", normalized ? "true" : "false"}},
+                           {"normalise", normalized ? "true" : "false"}},
                           4);
   const std::vector<float> x = {1.0f, 0.0f};
   agent->begin_episode();
@@ -57,7 +57,7 @@ double mean_first_update(double sd, double (*reward)(double), int n) {
   for (int s = 1; s <= n; ++s) {
     auto agent = make_agent("np-actor-critic", Space::box(0.0f, 1.0f, {1}), Space::box(-1.0f, 1.0f, {1}),
                             {{"alpha_actor", format_number(alpha)}, {"alpha_critic", "0"}, {"lambda", "0"},
-                             {"noise_sd", format_number(sd)}, {"normalized", "false"}},
+                             {"noise_sd", format_number(sd)}, {"normalise", "false"}},
                             static_cast<std::uint64_t>(s));
     agent->begin_episode();
     const double y = agent->act(x).values[0];
@@ -99,7 +99,7 @@ TEST_CASE("np-actor-critic: a bad option is a usage error naming it", "[np_actor
 TEST_CASE("np-actor-critic: rbf and random encodings learn the same one-step update", "[np_actor_critic]") {
   for (const char* enc : {"rbf", "random"}) {
     auto agent = make_agent("np-actor-critic", Space::box(0.0f, 1.0f, {2}), Space::box(-1.0f, 1.0f, {1}),
-                            {{"encoding", enc}, {"features", "8"}, {"alpha_actor", "0.125"}, {"noise_sd", "0.5"}}, 9);
+                            {{"encoding", enc}, {"n_features", "8"}, {"alpha_actor", "0.125"}, {"noise_sd", "0.5"}}, 9);
     const std::vector<float> x = {0.3f, 0.7f};
     // a target-following bandit: reward = -|y - 0.5|; the noiseless output moves towards 0.5
     agent->set_training(false);
@@ -149,7 +149,7 @@ TEST_CASE("np-actor-critic: learns BCI neurofeedback; P- down-regulated, P+ not"
 TEST_CASE("np-actor-critic: save/load carries the random features to an agent built with another seed",
           "[np_actor_critic]") {
   const Space obs = Space::box(0.0f, 1.0f, {2}), act = Space::box(-1.0f, 1.0f, {2});
-  const KeyValues kv = {{"encoding", "random"}, {"features", "16"}};
+  const KeyValues kv = {{"encoding", "random"}, {"n_features", "16"}};
   auto a = make_agent("np-actor-critic", obs, act, kv, 1);
   const std::vector<float> x = {0.2f, 0.9f};
   for (int t = 0; t < 50; ++t) {

@@ -76,7 +76,7 @@ TEST_CASE("OrientationDiscrimination: the oracle is correct on >= 98 % of supra-
   REQUIRE(acc >= 0.98);
 
   // near-threshold offsets are hard even for the oracle: this is a threshold task
-  auto hard = make_env("OrientationDiscrimination-v0", {{"offset_mode", "list"}, {"min_offset_deg", "0.1"}, {"max_offset_deg", "0.1"}, {"list_levels", "1"}});
+  auto hard = make_env("OrientationDiscrimination-v0", {{"offset_mode", "list"}, {"min_offset_deg", "0.1"}, {"max_offset_deg", "0.1"}, {"n_list_levels", "1"}});
   auto q = play_agent(*hard, *oracle, 400, 4);
   INFO("oracle accuracy at 0.1°: " << q.n["correct"] / 400.0);
   REQUIRE(q.n["correct"] < 0.8 * 400);

@@ -41,7 +41,7 @@ std::unique_ptr<sgym::Agent> make(std::uint64_t seed, KeyValues kv = {}) {
 // the plastic layer's response to a noise-free grating 1° anticlockwise of the reference
 std::vector<float> layer_at_reference(sgym::Agent& agent) {
   auto env = sgym::make_env(kEnv, {{"noise_sd", "0"}, {"distractor", "false"}, {"offset_mode", "list"},
-                                   {"list_levels", "1"}, {"min_offset_deg", "1"}, {"max_offset_deg", "1"}});
+                                   {"n_list_levels", "1"}, {"min_offset_deg", "1"}, {"max_offset_deg", "1"}});
   std::vector<float> layer;
   agent.set_training(false);
   sgym::test::play(*env, agent, 20, 5, [&](int, const sgym::StepResult& r) {

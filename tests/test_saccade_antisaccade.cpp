@@ -191,7 +191,7 @@ TEST_CASE("SaccadeAntisaccade: option validation", "[saccade_antisaccade]") {
   REQUIRE_THROWS_WITH(make_env("SaccadeAntisaccade-v0", {{"condition", "pro_up"}}), Contains("pro_left|pro_right"));
   REQUIRE_THROWS_WITH(make_env("SaccadeAntisaccade-v0", {{"trials_per_episode", "0"}}), Contains("trials_per_episode"));
   REQUIRE_THROWS_AS(make_env("SaccadeAntisaccade-v0", {{"shaping", "maybe"}}), UsageError);
-  auto env = make_env("SaccadeAntisaccade-v0", {{"delay_steps", "0"}, {"final_reward", "3"}, {"wrong_reward", "-1"}});
+  auto env = make_env("SaccadeAntisaccade-v0", {{"delay_steps", "0"}, {"correct_reward", "3"}, {"wrong_reward", "-1"}});
   REQUIRE(env->spec().reward_min == -1.0);
   REQUIRE(env->spec().reward_max == 3.0);
   REQUIRE(env->spec().max_episode_steps == 21);

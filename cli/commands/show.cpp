@@ -80,7 +80,9 @@ int show(const ShowOptions& o, const std::string& mode, const std::string& repla
   cfg.signals = split_commas(o.signals, "--overlay-signals");
   // the registry look-ups happen here; the renderer gets an env and an agent, seeded as sgym run seeds them
   const AgentEntry& agent_e = agent_entry(o.agent);
-  auto env = make_env(env_entry(o.env), cfg.env_options);
+  const EnvEntry& env_e = env_entry(o.env);
+  cfg.env_options = canonical_options(env_e.id, env_e.options, cfg.env_options);  // the trajectory records current names
+  auto env = make_env(env_e, cfg.env_options);
   auto agent = make_agent(agent_e, env->observation_space(), env->action_space(),
                           key_values(o.agent_opts, "--agent-opt"), mix_seed(cfg.seed, 1));
   const RecordSummary r = record(cfg, std::move(env), *agent, *viewer);

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <set>
 
 namespace sgym {
 
@@ -25,6 +27,69 @@ std::string format_number(double v) {
   char buf[32];
   const auto res = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, res.ptr);
+}
+
+namespace {
+
+struct Deprecations {
+  std::mutex mutex;
+  DeprecationHandler handler;     // empty: print once per message to stderr
+  std::set<std::string> printed;  // the default handler's messages so far
+};
+
+Deprecations& deprecations() {
+  static Deprecations d;
+  return d;
+}
+
+}  // namespace
+
+void set_deprecation_handler(DeprecationHandler handler) {
+  Deprecations& d = deprecations();
+  const std::lock_guard<std::mutex> lock(d.mutex);
+  d.handler = std::move(handler);
+}
+
+void warn_deprecated(const std::string& message) {
+  Deprecations& d = deprecations();
+  DeprecationHandler handler;
+  {
+    const std::lock_guard<std::mutex> lock(d.mutex);
+    if (!d.handler) {
+      if (d.printed.insert(message).second) std::fprintf(stderr, "sgym: warning: %s\n", message.c_str());
+      return;
+    }
+    handler = d.handler;
+  }
+  // called outside the lock: a handler may take other locks (Python's GIL) or throw
+  handler(message);
+}
+
+KeyValues canonical_options(const std::string& owner, const std::vector<OptionDoc>& docs, const KeyValues& kv) {
+  KeyValues out;
+  out.reserve(kv.size());
+  std::vector<std::string> given_as;  // the name each entry of `out` was given under
+  for (const auto& [k, v] : kv) {
+    std::string key = k;
+    for (const auto& d : docs)
+      if (std::find(d.deprecated_names.begin(), d.deprecated_names.end(), k) != d.deprecated_names.end()) {
+        key = d.key;
+        break;
+      }
+    for (std::size_t i = 0; i < out.size(); ++i)
+      if (out[i].first == key && given_as[i] != k)
+        throw UsageError(owner + ": option " + key + " is given twice, as '" + given_as[i] + "' and as '" + k +
+                         "' (" + (given_as[i] == key ? k : given_as[i]) + " is its deprecated former name); give only " +
+                         key);
+    out.emplace_back(std::move(key), v);
+    given_as.push_back(k);
+  }
+  // warned only once the options are known not to conflict
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (out[i].first != given_as[i])
+      warn_deprecated(owner + ": option '" + given_as[i] + "' is deprecated, use '" + out[i].first +
+                      "' (the old name is still accepted, and will be removed in the next release)");
+  return out;
 }
 
 namespace detail {

@@ -20,7 +20,9 @@ std::size_t find_id(const std::vector<std::string>& ids, const std::string& id,
 }
 
 std::unique_ptr<Env> make_env(const EnvEntry& entry, const KeyValues& options, bool time_limit) {
-  std::unique_ptr<Env> env = entry.make(options);
+  // deprecated option names become the current ones here (warned once), so every caller, the
+  // recorders of options included, sees only current names
+  std::unique_ptr<Env> env = entry.make(canonical_options(entry.id, entry.options, options));
   const int limit = env->spec().max_episode_steps;
   if (time_limit && limit > 0) env = std::make_unique<TimeLimit>(std::move(env), limit);
   return env;
@@ -47,8 +49,9 @@ std::unique_ptr<Agent> make_agent(const AgentEntry& entry, const Space& obs, con
     throw UsageError("agent " + entry.id + " cannot act in an env with observation space " +
                      obs.describe() + " and action space " + act.describe() + ": " + why +
                      " (it handles " + entry.spaces + ")");
-  if (entry.make_in_context) return entry.make_in_context(obs, act, options, seed, context);
-  return entry.make(obs, act, options, seed);
+  const KeyValues current = canonical_options(entry.id, entry.options, options);
+  if (entry.make_in_context) return entry.make_in_context(obs, act, current, seed, context);
+  return entry.make(obs, act, current, seed);
 }
 
 }  // namespace sgym

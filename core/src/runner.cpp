@@ -68,10 +68,11 @@ std::string Criterion::to_string() const {
 
 namespace {
 
-json resolved_options(const std::vector<OptionDoc>& docs, const KeyValues& given) {
+// every option with its value, under its current name (a deprecated name given is recorded as the new)
+json resolved_options(const std::string& owner, const std::vector<OptionDoc>& docs, const KeyValues& given) {
   json j = json::object();
   for (const auto& d : docs) j[d.key] = d.default_value;
-  for (const auto& [k, v] : given) j[k] = v;
+  for (const auto& [k, v] : canonical_options(owner, docs, given)) j[k] = v;
   return j;
 }
 
@@ -122,8 +123,8 @@ void prepare_out_dir(const RunConfig& cfg) {
 
 // the settings of a run, as its provenance records them
 json run_settings(const RunConfig& cfg, const EnvEntry& env, const AgentEntry& agent) {
-  return {{"env_options", resolved_options(env.options, cfg.env_options)},
-          {"agent_options", resolved_options(agent.options, cfg.agent_options)},
+  return {{"env_options", resolved_options(env.id, env.options, cfg.env_options)},
+          {"agent_options", resolved_options(agent.id, agent.options, cfg.agent_options)},
           {"seed", cfg.seed},
           {"eval_every", cfg.eval_every},
           {"eval_episodes", cfg.eval_episodes},

@@ -193,6 +193,7 @@ py::list option_docs(const std::vector<OptionDoc>& docs) {
     d["unit"] = o.unit;
     d["valid"] = o.valid;
     d["doc"] = o.doc;
+    d["deprecated_names"] = o.deprecated_names;
     l.append(d);
   }
   return l;
@@ -244,8 +245,11 @@ class PyVectorEnv {
     if (num_envs < 1) throw UsageError("num_envs must be >= 1, got " + std::to_string(num_envs));
     if (threads < 1) throw UsageError("num_threads must be >= 1, got " + std::to_string(threads));
     const EnvEntry& entry = env_entry(id);
-    sgym::make_env(entry, options);  // bad options fail here, once, with the option's name
-    vec_ = std::make_unique<VectorEnv>([&] { return sgym::make_env(entry, options); }, num_envs,
+    // current option names, here in the calling thread: a deprecated name warns once, holding the
+    // GIL, and never from the worker threads that build the envs
+    const KeyValues current = canonical_options(entry.id, entry.options, options);
+    sgym::make_env(entry, current);  // bad options fail here, once, with the option's name
+    vec_ = std::make_unique<VectorEnv>([&] { return sgym::make_env(entry, current); }, num_envs,
                                        same_step ? VectorEnv::Autoreset::kSameStep : VectorEnv::Autoreset::kNextStep,
                                        threads);
     const Space& os = vec_->single_observation_space();
@@ -628,6 +632,21 @@ PYBIND11_MODULE(_core, m) {
     return d;
   });
   m.def("build_version", &build_version);
+  // deprecation messages (an option given under its former name) go to a Python callable, which
+  // sgym/__init__.py sets to issue a DeprecationWarning; None restores the C++ default (stderr)
+  m.def("set_deprecation_handler", [](py::object handler) {
+    if (handler.is_none()) {
+      set_deprecation_handler({});
+      return;
+    }
+    // held for the life of the process: the handler may outlive the interpreter's teardown, and a
+    // py::object must not be released without the GIL
+    auto* held = new py::object(std::move(handler));
+    set_deprecation_handler([held](const std::string& message) {
+      py::gil_scoped_acquire gil;
+      (*held)(message);
+    });
+  }, py::arg("handler"));
   m.def("mix_seed", &mix_seed);
 
   py::class_<PyEnv>(m, "Env")

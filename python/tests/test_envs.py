@@ -173,3 +173,31 @@ def test_step_before_reset_is_an_error():
         env.reset(seed=-1)
     with pytest.raises(ValueError, match="options"):
         env.reset(seed=0, options={"x": 1})
+
+
+def test_a_former_option_name_warns_and_builds_the_same_env():
+    # the warning names both names and points at this file (the caller), not at sgym or gymnasium
+    with pytest.warns(DeprecationWarning, match="option 'sigma' is deprecated, use 'noise_sd'") as caught:
+        old = sgym.make("DelayMatchCategory-v0", sigma=0)
+    assert [w.filename for w in caught if w.category is DeprecationWarning] == [__file__]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the current name warns nothing
+        new = sgym.make("DelayMatchCategory-v0", noise_sd=0)
+    for a, b in zip(rollout(old, 3, 60), rollout(new, 3, 60)):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="given twice, as 'sigma' and as 'noise_sd'"):
+        sgym.make("DelayMatchCategory-v0", sigma=0, noise_sd=0)
+    # a vector env and an agent likewise
+    with pytest.warns(DeprecationWarning, match="option 'reward' is deprecated, use 'us_reward'"):
+        venv = sgym.make_vec("Pavlovian-v0", num_envs=2, reward=2)
+    venv.close()
+    env = sgym.make("ArmReach-v0")
+    with pytest.warns(DeprecationWarning, match="option 'normalized' is deprecated, use 'normalise'"):
+        sgym.make_agent("np-actor-critic", env.observation_space, env.action_space, normalized=False)
+    # an error filter turns the warning into an exception, and nothing is built
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        with pytest.raises(DeprecationWarning):
+            sgym.make("DelayMatchCategory-v0", sigma=0)
+    assert {"key": "noise_sd", "deprecated_names": ["sigma"]}.items() <= next(
+        o for o in old.unwrapped.describe_options() if o["key"] == "noise_sd").items()

@@ -2,8 +2,10 @@
 // defaults, so each default lives in exactly one place (the struct) and is printed by `describe`.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,7 +28,27 @@ struct OptionDoc {
   std::string unit;           ///< e.g. "ms", "" when unitless
   std::string valid;          ///< e.g. "[0, 1]" or "omission|unexpected"
   std::string doc;            ///< one sentence, with the source where the default is a published value
+  /// Former names of the option, still accepted for one release: each use is reported through
+  /// warn_deprecated, and giving the option under two of its names is an error.
+  std::vector<std::string> deprecated_names = {};
 };
+
+/// Receives the message of each use of a deprecated name (see set_deprecation_handler).
+using DeprecationHandler = std::function<void(const std::string& message)>;
+
+/// Sends every later deprecation message to `handler` (each use, not only the first; the Python
+/// module turns them into DeprecationWarning). An empty handler restores the default, which prints
+/// each distinct message once per process to stderr as "sgym: warning: <message>". Thread-safe.
+void set_deprecation_handler(DeprecationHandler handler);
+
+/// Reports one use of a deprecated name through the current handler. Thread-safe.
+void warn_deprecated(const std::string& message);
+
+/// `kv` with every deprecated option name replaced by the option's current name, in place and in
+/// order; each replacement is reported through warn_deprecated, naming both names. Throws
+/// UsageError naming both when an option is given under two of its names (e.g. the old and the new);
+/// keys that name no option are left for the parser to refuse. `owner` names the env or agent.
+KeyValues canonical_options(const std::string& owner, const std::vector<OptionDoc>& docs, const KeyValues& kv);
 
 /// Formats a double so that it reads back to the same value ("0.1", "1e-05").
 std::string format_number(double v);
@@ -99,11 +121,23 @@ class OptionSet {
     return *this;
   }
 
+  /// Declares `old_key` a former name of the option added last: parse() accepts it for one
+  /// release, with a deprecation warning naming the current name (see canonical_options).
+  OptionSet& deprecated_alias(std::string old_key) {
+    if (docs_.empty()) throw std::logic_error(owner_ + ": deprecated_alias(" + old_key + ") before any option");
+    for (const auto& d : docs_)
+      if (d.key == old_key || std::find(d.deprecated_names.begin(), d.deprecated_names.end(), old_key) != d.deprecated_names.end())
+        throw std::logic_error(owner_ + ": deprecated alias '" + old_key + "' already names option " + d.key);
+    docs_.back().deprecated_names.push_back(std::move(old_key));
+    return *this;
+  }
+
   /// Builds a config from defaults plus `kv`; an unknown key or a bad value throws UsageError
-  /// that lists the valid keys with their defaults (or the valid values of that key).
+  /// that lists the valid keys with their defaults (or the valid values of that key). Deprecated
+  /// names are accepted with a warning (canonical_options).
   C parse(const KeyValues& kv) const {
     C c{};
-    for (const auto& [k, v] : kv) {
+    for (const auto& [k, v] : canonical_options(owner_, docs_, kv)) {
       std::size_t i = 0;
       while (i < docs_.size() && docs_[i].key != k) ++i;
       if (i == docs_.size()) throw UsageError(detail::unknown_option(owner_, k, docs_));

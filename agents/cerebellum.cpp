@@ -30,7 +30,7 @@ namespace {
 
 /// Every option of the wrapper itself (the inner agent's go through inner.<key>).
 struct CerebellumWrapperConfig {
-  int granule_cells = 200;          // granule cells of the forward model's expansion
+  int n_granule_cells = 200;        // granule cells of the forward model's expansion
   int fan_in = 3;                   // inputs per granule cell
   double granule_threshold = 0.3;   // threshold on the mean input (Golgi inhibition)
   double rate = 0.2;                // normalised LMS rate of the forward model
@@ -42,7 +42,8 @@ const OptionSet<CerebellumWrapperConfig>& options() {
   static const OptionSet<CerebellumWrapperConfig> set = [] {
     using C = CerebellumWrapperConfig;
     OptionSet<C> s("cerebellum");
-    s.add("granule_cells", &C::granule_cells, "", "granule cells of the forward model's expansion recoding", 1, 100000)
+    s.add("n_granule_cells", &C::n_granule_cells, "", "granule cells of the forward model's expansion recoding", 1, 100000)
+        .deprecated_alias("granule_cells")
         .add("fan_in", &C::fan_in, "", "mossy inputs per granule cell (granule cells have about 4 dendrites)", 1, 64)
         .add("granule_threshold", &C::granule_threshold, "", "granule threshold on the mean mossy input (Golgi inhibition)", 0.0, 1.0)
         .add("rate", &C::rate, "", "normalised LMS learning rate of the forward model", 0.0, 1.9)
@@ -176,7 +177,7 @@ class CerebellumWrapper final : public Agent {
     wiring_seed_ = wiring_seed;
     Rng wiring(wiring_seed);
     forward_ = std::make_unique<learning::ForwardModel>(static_cast<int>(n_), static_cast<int>(na_), scales_,
-                                                        cfg_.granule_cells, cfg_.fan_in, cfg_.granule_threshold, cfg_.rate,
+                                                        cfg_.n_granule_cells, cfg_.fan_in, cfg_.granule_threshold, cfg_.rate,
                                                         wiring);
   }
 
@@ -202,7 +203,7 @@ class CerebellumWrapper final : public Agent {
 
 }  // namespace
 
-AgentEntry cerebellum_wrapper_entry() {
+AgentEntry cerebellum_entry() {
   std::vector<OptionDoc> docs = options().docs();
   docs.push_back({kInnerKey, "string", kDefaultInner, "", "agent id",
                   "the wrapped agent; it sees [observation, prediction, prediction error]. Its options: inner.<key>=<value>"});

@@ -1,0 +1,283 @@
+// Every option of every registered env and agent follows the vocabulary of docs/vocabulary.md: lower
+// snake case, the unit as a suffix, counts as n_<things>, rewards as <event>_reward, noise as
+// <what>_sd, British spelling. An option that does not is listed below with its reason, or marked
+// "pending rename" with the name it is to get; an entry that no longer matches a violation fails, so
+// the list shrinks as renames land.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
+
+using namespace sgym;
+
+namespace {
+
+std::vector<std::string> tokens(const std::string& key) {
+  std::vector<std::string> out;
+  std::stringstream ss(key);
+  std::string t;
+  while (std::getline(ss, t, '_')) out.push_back(t);
+  return out;
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+// the unit column of a numeric option -> the suffix its name must end with
+const std::map<std::string, std::string> kUnitSuffix = {
+    {"ms", "_ms"}, {"s", "_s"}, {"deg", "_deg"}, {"rad", "_rad"}, {"Hz", "_hz"},
+    {"m", "_m"},   {"pixels", "_px"}, {"px", "_px"}, {"steps", "_steps"},
+};
+// units that count things: an int option in one of them is a count, named n_<things>
+const std::set<std::string> kCountUnits = {"units", "cells", "curves", "locations", "iterations", "cues", "targets"};
+// plural nouns that make an int option a count whatever its unit column says
+const std::set<std::string> kCountNouns = {"units", "cells", "bins", "curves", "cues", "locations", "iterations",
+                                           "features", "directions", "targets", "bumps", "neurons", "distractors",
+                                           "responses", "levels", "reversals"};
+// tokens the vocabulary replaces: token -> what to use instead
+const std::map<std::string, std::string> kBannedTokens = {
+    {"penalty", "<event>_reward (signed: a penalty is a negative reward)"},
+    {"sigma", "<what>_sd (noise_sd, perturbation_sd)"},
+    {"std", "<what>_sd"}, {"stdev", "<what>_sd"},
+    {"normalized", "normalise"}, {"normalize", "normalise"}, {"normalization", "normalisation"},
+    {"initialize", "initialise"}, {"initialized", "initialised"},
+    {"neighbor", "neighbour"}, {"neighbors", "neighbours"}, {"color", "colour"}, {"center", "centre"},
+    {"behavior", "behaviour"},
+    {"num", "n_<things>"}, {"nb", "n_<things>"}, {"count", "n_<things>"},
+    {"sec", "_s or _ms"}, {"secs", "_s or _ms"}, {"seconds", "_s or _ms"}, {"msec", "_ms"},
+    {"degrees", "_deg"}, {"radians", "_rad"}, {"pixels", "_px"}, {"hertz", "_hz"},
+};
+// whole names the vocabulary replaces
+const std::map<std::string, std::string> kBannedNames = {
+    {"reward", "<event>_reward (correct_reward, us_reward, ...)"},
+    {"units", "n_units"},
+    {"noise", "noise_sd"},
+    {"weight_range", "init_range"},
+};
+
+// why `d` breaks the vocabulary ("" when it does not)
+std::string violation(const OptionDoc& d) {
+  const std::string& k = d.key;
+  static const std::regex snake("^[a-z][a-z0-9]*(_[a-z0-9]+)*$");
+  if (!std::regex_match(k, snake)) return "not lower snake case";
+  if (auto it = kBannedNames.find(k); it != kBannedNames.end()) return "name '" + k + "': use " + it->second;
+  const auto t = tokens(k);
+  for (const auto& tok : t)
+    if (auto it = kBannedTokens.find(tok); it != kBannedTokens.end()) return "word '" + tok + "': use " + it->second;
+  // rewards: <event>_reward, or reward_<...>_<time unit> for the timing of the reward event
+  if (std::find(t.begin(), t.end(), "reward") != t.end()) {
+    const bool event_reward = t.back() == "reward" && t.size() >= 2 && t.front() != "final" && t.front() != "end";
+    const bool reward_timing = t.front() == "reward" && (ends_with(k, "_ms") || ends_with(k, "_s"));
+    if (!event_reward && !reward_timing) return "a reward is named <event>_reward";
+  }
+  // noise: <what>_sd
+  if (t.back() == "noise") return "noise is named by its sd: <what>_noise_sd or noise_sd";
+  const bool numeric = d.type == "float" || d.type == "int";
+  if (numeric) {
+    if (auto it = kUnitSuffix.find(d.unit); it != kUnitSuffix.end() && !ends_with(k, it->second))
+      return "unit " + d.unit + ": the name ends in " + it->second;
+    if (d.unit == "trials" && !ends_with(k, "_trials") && !starts_with(k, "trials_per_") && !ends_with(k, "_every"))
+      return "unit trials: the name ends in _trials or _every, or reads trials_per_<x>";
+    const bool count = d.type == "int" && (kCountUnits.count(d.unit) > 0 || kCountNouns.count(t.back()) > 0);
+    if (count && !starts_with(k, "n_")) return "a count is named n_<things>";
+  }
+  // a unit suffix must agree with the unit column
+  for (const auto& [unit, suffix] : kUnitSuffix)
+    if (ends_with(k, suffix) && numeric && d.unit != unit && !(suffix == "_px" && d.unit == "pixels") &&
+        !(suffix == "_px" && d.unit == "px"))
+      return "suffix " + suffix + " but unit column '" + d.unit + "'";
+  // per-step quantities only where the source fixes them per step (listed below with it)
+  if (ends_with(k, "_steps")) return "a per-step quantity: a time is _ms unless its source fixes it per step";
+  return "";
+}
+
+struct Exemption {
+  std::string owner, key, reason;
+};
+
+// Options that break a rule, each with its reason. "pending rename -> X": the vocabulary's name is X,
+// and the rename (with the old name kept as a deprecated alias) waits for its file to be free.
+const std::vector<Exemption> kExemptions = {
+    // _steps where the source fixes the quantity per step
+    {"SaccadeAntisaccade-v0", "blank_steps", "per-step by source: the AuGMEnT task counts abstract time steps (Rombouts et al. 2015; ReScience replication), no durations are published"},
+    {"SaccadeAntisaccade-v0", "max_wait_steps", "per-step by source (as blank_steps)"},
+    {"SaccadeAntisaccade-v0", "hold_steps", "per-step by source (as blank_steps)"},
+    {"SaccadeAntisaccade-v0", "cue_steps", "per-step by source (as blank_steps)"},
+    {"SaccadeAntisaccade-v0", "delay_steps", "per-step by source (as blank_steps)"},
+    {"SaccadeAntisaccade-v0", "max_go_steps", "per-step by source (as blank_steps)"},
+    {"bg-cerebellum-walker", "segment_steps", "per-step by design: the learner's update segment counts env steps of BipedalWalker's fixed 50 Hz step"},
+    {"bg-cerebellum-walker", "feedback_delay_steps", "to do: a biological delay belongs in ms (feedback_delay_ms, converted with the env's dt); not a pure rename, so not done with the aliases"},
+    {"delay-match-category-oracle", "test_steps", "pending rename -> test_ms (a time in the test epoch, converted with the env's dt; not a pure rename)"},
+    {"delay-match-category-shortcut-test-only", "test_steps", "pending rename -> test_ms (as the oracle's)"},
+    {"delay-match-category-shortcut-sample-only", "test_steps", "pending rename -> test_ms (as the oracle's)"},
+    {"delay-match-category-shortcut-same-direction", "test_steps", "pending rename -> test_ms (as the oracle's)"},
+    // names from the source's literature
+    {"ArmReach-v0", "l1", "the symbol of Shadmehr & Mussa-Ivaldi 1994 Table 1: the arm's parameters keep the table's names (m1, i1, ... likewise), the unit is in the unit column"},
+    {"ArmReach-v0", "l2", "the symbol of Shadmehr & Mussa-Ivaldi 1994 Table 1: the arm's parameters keep the table's names (m1, i1, ... likewise), the unit is in the unit column"},
+    {"ArmReach-v0", "r1", "the symbol of Shadmehr & Mussa-Ivaldi 1994 Table 1: the arm's parameters keep the table's names (m1, i1, ... likewise), the unit is in the unit column"},
+    {"ArmReach-v0", "r2", "the symbol of Shadmehr & Mussa-Ivaldi 1994 Table 1: the arm's parameters keep the table's names (m1, i1, ... likewise), the unit is in the unit column"},
+    {"inverse-dynamics", "l1", "the symbol of Shadmehr & Mussa-Ivaldi 1994 Table 1: the arm's parameters keep the table's names (m1, i1, ... likewise), the unit is in the unit column"},
+    {"inverse-dynamics", "l2", "the symbol of Shadmehr & Mussa-Ivaldi 1994 Table 1: the arm's parameters keep the table's names (m1, i1, ... likewise), the unit is in the unit column"},
+    {"inverse-dynamics", "r1", "the symbol of Shadmehr & Mussa-Ivaldi 1994 Table 1: the arm's parameters keep the table's names (m1, i1, ... likewise), the unit is in the unit column"},
+    {"inverse-dynamics", "r2", "the symbol of Shadmehr & Mussa-Ivaldi 1994 Table 1: the arm's parameters keep the table's names (m1, i1, ... likewise), the unit is in the unit column"},
+    {"OrientationDiscrimination-v0", "staircase_down", "the n of Levitt's (1971) n-down/1-up staircase, named as in that literature"},
+    // pending renames in files not edited with the vocabulary change
+    {"CurveTracing-v0", "grid", "pending rename -> grid_px"},
+    {"CurveTracing-v0", "min_length", "pending rename -> min_length_px"},
+    {"CurveTracing-v0", "max_length", "pending rename -> max_length_px"},
+    {"CurveTracing-v0", "distractors", "pending rename -> n_distractors"},
+    {"CurveTracing-v0", "abort_penalty", "pending rename -> abort_reward"},
+    {"RedundantRelevantCue-v0", "cues", "pending rename -> n_cues"},
+    {"RedundantRelevantCue-v0", "responses", "pending rename -> n_responses"},
+    {"RedundantRelevantCue-v0", "abort_penalty", "pending rename -> abort_reward"},
+    {"ArmReach-v0", "reward_hit", "pending rename -> correct_reward"},
+    {"agrel", "hidden", "pending rename -> n_hidden"},
+    {"augment", "regular_units", "pending rename -> n_regular_units"},
+    {"augment", "memory_units", "pending rename -> n_memory_units"},
+    {"augment", "weight_range", "pending rename -> init_range"},
+    {"augment-recurrent", "weight_range", "pending rename -> init_range"},
+    {"augment-recurrent", "iterations", "pending rename -> n_iterations"},
+    {"augment-recurrent", "noise", "pending rename -> noise_sd"},
+    {"cerebellar-reach", "granule_cells", "pending rename -> n_granule_cells"},
+    {"cerebellar-reach", "direction_units", "pending rename -> n_direction_units"},
+    {"cerebellar-reach", "time_bumps", "pending rename -> n_time_bumps"},
+};
+
+struct Owner {
+  std::string id;
+  const std::vector<OptionDoc>* options;
+};
+
+std::vector<Owner> owners() {
+  std::vector<Owner> out;
+  for (const EnvEntry& e : env_registry()) out.push_back({e.id, &e.options});
+  for (const AgentEntry& a : agent_registry()) out.push_back({a.id, &a.options});
+  return out;
+}
+
+const Exemption* exemption(const std::string& owner, const std::string& key) {
+  for (const auto& x : kExemptions)
+    if (x.owner == owner && x.key == key) return &x;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("Every option name follows the vocabulary (docs/vocabulary.md)", "[conformance][options]") {
+  for (const Owner& o : owners())
+    for (const OptionDoc& d : *o.options) {
+      const std::string why = violation(d);
+      const Exemption* x = exemption(o.id, d.key);
+      INFO(o.id << ": option " << d.key << " (" << d.type << ", unit '" << d.unit << "')");
+      if (x != nullptr) {
+        INFO("listed as an exemption (" << x->reason << ") but it follows the vocabulary: remove the entry");
+        CHECK_FALSE(why.empty());
+      } else {
+        INFO(why << "; rename it (keeping the old name with OptionSet::deprecated_alias) or list it with its reason");
+        CHECK(why.empty());
+      }
+      // former names are other names of this option, never another option's
+      for (const auto& old_key : d.deprecated_names)
+        for (const OptionDoc& other : *o.options) {
+          INFO("former name " << old_key);
+          CHECK(other.key != old_key);
+        }
+    }
+}
+
+TEST_CASE("Every exemption names a registered option", "[conformance][options]") {
+  const auto all = owners();
+  for (const auto& x : kExemptions) {
+    INFO(x.owner << ": " << x.key << " is listed as an exemption but no registered env or agent has it");
+    bool found = false;
+    for (const Owner& o : all)
+      if (o.id == x.owner)
+        for (const OptionDoc& d : *o.options) found = found || d.key == x.key;
+    CHECK(found);
+    CHECK_FALSE(x.reason.empty());
+  }
+}
+
+TEST_CASE("The vocabulary check catches each kind of slip", "[conformance][options]") {
+  auto why = [](std::string key, std::string type = "float", std::string unit = "") {
+    return violation(OptionDoc{std::move(key), std::move(type), "0", std::move(unit), "", ""});
+  };
+  CHECK(why("dt_ms", "float", "ms").empty());
+  CHECK(why("n_units", "int", "units").empty());
+  CHECK(why("correct_reward").empty());
+  CHECK(why("reward_delay_ms", "float", "ms").empty());
+  CHECK(why("noise_sd").empty());
+  CHECK(why("trials_per_episode", "int", "trials").empty());
+  CHECK(why("probe_every", "int", "trials").empty());
+  CHECK(why("normalise", "bool").empty());
+  CHECK_FALSE(why("dtMs").empty());
+  CHECK_FALSE(why("trial", "float", "ms").empty());        // unit without its suffix
+  CHECK_FALSE(why("hip_swing", "float", "rad").empty());
+  CHECK_FALSE(why("size_px", "float", "deg").empty());     // suffix and unit disagree
+  CHECK_FALSE(why("units", "int", "units").empty());
+  CHECK_FALSE(why("granule_cells", "int").empty());        // a count without n_
+  CHECK_FALSE(why("abort_penalty").empty());
+  CHECK_FALSE(why("final_reward").empty());
+  CHECK_FALSE(why("reward_hit").empty());
+  CHECK_FALSE(why("reward").empty());
+  CHECK_FALSE(why("sigma").empty());
+  CHECK_FALSE(why("input_noise").empty());
+  CHECK_FALSE(why("normalized", "bool").empty());
+  CHECK_FALSE(why("num_targets", "int").empty());
+  CHECK_FALSE(why("delay_sec").empty());
+  CHECK_FALSE(why("delay_steps", "int", "steps").empty());  // allowed only as a listed exemption
+}
+
+namespace {
+
+// "BCINeurofeedback-v0" -> "bci_neurofeedback", "ArmReach-v0" -> "arm_reach"
+std::string env_file_stem(const std::string& id) {
+  const std::string name = id.substr(0, id.rfind("-v"));
+  std::string out;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool upper = c >= 'A' && c <= 'Z';
+    const bool prev_lower = i > 0 && ((name[i - 1] >= 'a' && name[i - 1] <= 'z') || (name[i - 1] >= '0' && name[i - 1] <= '9'));
+    const bool next_lower = i + 1 < name.size() && name[i + 1] >= 'a' && name[i + 1] <= 'z';
+    const bool prev_upper = i > 0 && name[i - 1] >= 'A' && name[i - 1] <= 'Z';
+    if (upper && i > 0 && (prev_lower || (prev_upper && next_lower))) out += '_';
+    out += upper ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+std::string snake(std::string id) {
+  std::replace(id.begin(), id.end(), '-', '_');
+  return id;
+}
+
+}  // namespace
+
+TEST_CASE("Every env and agent id lives in the file its name gives (docs/vocabulary.md)", "[conformance][options]") {
+  namespace fs = std::filesystem;
+  const fs::path src = SGYM_SOURCE_DIR;
+  // one file registers variants of one env
+  const std::map<std::string, std::string> env_variants = {{"BipedalWalkerHardcore-v3", "bipedal_walker"}};
+  for (const EnvEntry& e : env_registry()) {
+    const auto it = env_variants.find(e.id);
+    const fs::path file = src / "envs" / ((it != env_variants.end() ? it->second : env_file_stem(e.id)) + ".cpp");
+    INFO(e.id << " -> " << file);
+    CHECK(fs::exists(file));
+  }
+  CHECK(env_file_stem("BCINeurofeedback-v0") == "bci_neurofeedback");
+  for (const AgentEntry& a : agent_registry()) {
+    std::string stem = snake(a.id);
+    if (const auto s = a.id.find("-shortcut-"); s != std::string::npos) stem = snake(a.id.substr(0, s)) + "_shortcuts";
+    const fs::path file = src / "agents" / (stem + ".cpp");
+    INFO(a.id << " -> " << file);
+    CHECK(fs::exists(file));
+  }
+}
