@@ -174,8 +174,13 @@ def ppo(env, seed: int, **overrides):
     return PPO("MlpPolicy", env, seed=seed, verbose=0, device="cpu", **kw)
 
 
-def learn_until(model, callback, max_steps: int, chunk: int = 1 << 30) -> None:
-    model.learn(total_timesteps=max_steps, callback=callback, reset_num_timesteps=False)
+def train_until_stopped(model, on_trial):
+    """Trains until `on_trial` (called with each ended trial's info, the trial count and the env steps)
+    returns False; (the callback, seconds)."""
+    cb = trial_callback_class()(on_trial)
+    t0 = time.perf_counter()
+    model.learn(total_timesteps=10**9, callback=cb)
+    return cb, time.perf_counter() - t0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -204,10 +209,7 @@ def task_saccade(seed: int, quick: bool) -> dict:
             return False
         return n < cap
 
-    cb = trial_callback_class()(on_trial)
-    t0 = time.perf_counter()
-    model.learn(total_timesteps=10**9, callback=cb)
-    train_s = time.perf_counter() - t0
+    cb, train_s = train_until_stopped(model, on_trial)
     greedy = None
     if state["criterion_trial"] is not None:
         greedy = {}
@@ -250,10 +252,7 @@ def task_dmc(seed: int, quick: bool) -> dict:
                 return False
         return n < cap
 
-    cb = trial_callback_class()(on_trial)
-    t0 = time.perf_counter()
-    model.learn(total_timesteps=10**9, callback=cb)
-    train_s = time.perf_counter() - t0
+    cb, train_s = train_until_stopped(model, on_trial)
     return {
         "trials": cb.trials, "steps": int(model.num_timesteps), "train_seconds": train_s,
         "met_criterion": state["criterion_trial"] is not None,
@@ -511,7 +510,8 @@ def report(args) -> str:
       + versions.get("python", "?") + ") through `sgym.make`. Command:")
     w("")
     w("```sh")
-    w("nice -n 19 " + " ".join(["python3", "benchmarks/baselines.py"] + sys.argv[1:]).replace(" --in-venv", ""))
+    shown = [a for a in sys.argv[1:] if a not in ("--in-venv", "--report-only")]
+    w("nice -n 19 " + " ".join(["python3", "benchmarks/baselines.py"] + shown))
     w("```")
     w("")
     if args.quick:
@@ -534,7 +534,7 @@ def report(args) -> str:
           f"converged {len(conv)}/{len(rs)} (met 90 % {len(met)}/{len(rs)}, cap {rs[0]['cap']:,} trials); trials to criterion {med_iqr([r['trials_to_criterion'] for r in conv])}, "
           f"env steps {med_iqr([r['steps_to_criterion'] for r in conv])} | greedy accuracy {med_iqr([100 * r['final_accuracy'] for r in rs], '{:.1f}')} % "
           f"({rs[0]['final_trials']} trials) | {steps(rs)} | {wall(rs)} | this page |")
-    w("| SaccadeAntisaccade-v0 (same) | AuGMEnT | 10,000 | converged 90.46 % (met 90 % 99.51 %); trials to criterion 4,011 [3,139 – 5,133] | — | — | 222 s for all 10,000 (2 threads) | [augment-saccade.md](augment-saccade.md) |")
+    w("| SaccadeAntisaccade-v0 (same) | AuGMEnT | 10,000 | converged 90.46 % (met 90 % 99.51 %); trials to criterion 4,011 [3,139 – 5,133] | — | 3.40 × 10⁸ for the 10,000 (34,000 per network on average) | 222 s for all 10,000 (2 threads) | [augment-saccade.md](augment-saccade.md) |")
     rs = runs.get(("dmc", "ppo"), [])
     if rs:
         met = [r for r in rs if r["met_criterion"]]
@@ -557,8 +557,10 @@ def report(args) -> str:
         if rs:
             means = [r["eval_mean"] for r in rs]
             n_ep = len(rs[0]["eval_returns"])
-            w(f"| BipedalWalker-v3 (sgym, Box2D 2.4) | {label}, **{rs[0]['steps']:,} steps** | {len(rs)} | — (final return at the budget) | "
-              f"{mean_sd(means)} (mean ± sd of per-seed means, {n_ep} episodes each) | {steps(rs)} | {wall(rs)} | this page |")
+            zoo = BUDGETS["walker"][f"{algo}_steps"][0]
+            how = f"mean ± sd of per-seed means, {n_ep} episodes each" if len(rs) > 1 else f"mean of {n_ep} episodes"
+            w(f"| BipedalWalker-v3 (sgym, Box2D 2.4) | {label}, **{rs[0]['steps']:,} steps = {100 * rs[0]['steps'] / zoo:.1f} % of the zoo's "
+              f"{zoo:,}** | {len(rs)} | — (final return at the budget) | {mean_sd(means)} ({how}) | {steps(rs)} | {wall(rs)} | this page |")
     w("| BipedalWalker-v3 (same) | bg-cerebellum-walker (no-cerebellum / full) | 10 | — (300 training episodes) | 271.4 ± 45.1 / 200.6 ± 115.8 (100 episodes each) | ≤ 480,000 per seed (300 episodes × ≤ 1,600 steps) | 700 s for all 30 runs | [bg-cerebellum-walker.md](bg-cerebellum-walker.md) |")
     w("| BipedalWalker-v3 (same) | biped-heuristic (scripted, no learning) | 100 episodes | — | 118.0 ± 130.3 | 0 | — | [biped-heuristic.md](biped-heuristic.md) |")
     w("| BipedalWalker-v3 (Gymnasium, Box2D 2.3) | rl-baselines3-zoo TD3 / SAC / PPO, one run each | 1 | — | 306.0 ± 56.9 (1 M steps) / 297.7 ± 33.1 (500 k) / 213.3 ± 129.5 (5 M) | 1 M / 500 k / 5 M | — | zoo `benchmark.md` |")
