@@ -479,17 +479,17 @@ def mean_sd(xs: list[float], fmt: str = "{:.1f}") -> str:
 
 
 def load_runs(args) -> dict[tuple[str, str], list[dict]]:
+    """Every run file of the selected tasks in --runs and the --also-runs directories."""
     runs: dict[tuple[str, str], list[dict]] = {}
-    suffix = "-quick.json" if args.quick else ".json"
-    for f in sorted(pathlib.Path(args.runs).glob("*.json")):
+    files = [f for d in [args.runs, *args.also_runs] for f in sorted(pathlib.Path(d).glob("*.json"))]
+    for f in files:
         if args.quick != f.name.endswith("-quick.json"):
             continue
         r = json.loads(f.read_text())
         if r["task"] in args.tasks:
             runs.setdefault((r["task"], r["algo"]), []).append(r)
     for v in runs.values():
-        v.sort(key=lambda r: r["seed"])
-    del suffix
+        v.sort(key=lambda r: (r.get("cap", 0), r["seed"]))
     return runs
 
 
@@ -507,7 +507,8 @@ def report(args) -> str:
     w("")
     w("Stable-Baselines3 " + versions.get("stable_baselines3", "?") + " (PyTorch " + versions.get("torch", "?")
       + ", CPU, one thread per run; gymnasium " + versions.get("gymnasium", "?") + ", Python "
-      + versions.get("python", "?") + ") through `sgym.make`. Command:")
+      + versions.get("python", "?") + ") through `sgym.make`. The command that wrote this table (each run it "
+      "reads is a file written by a run with the same budgets; a run is skipped when its file exists):")
     w("")
     w("```sh")
     shown = [a for a in sys.argv[1:] if a not in ("--in-venv", "--report-only")]
@@ -535,8 +536,9 @@ def report(args) -> str:
           f"env steps {med_iqr([r['steps_to_criterion'] for r in conv])} | greedy accuracy {med_iqr([100 * r['final_accuracy'] for r in rs], '{:.1f}')} % "
           f"({rs[0]['final_trials']} trials) | {steps(rs)} | {wall(rs)} | this page |")
     w("| SaccadeAntisaccade-v0 (same) | AuGMEnT | 10,000 | converged 90.46 % (met 90 % 99.51 %); trials to criterion 4,011 [3,139 – 5,133] | — | 3.40 × 10⁸ for the 10,000 (34,000 per network on average) | 222 s for all 10,000 (2 threads) | [augment-saccade.md](augment-saccade.md) |")
-    rs = runs.get(("dmc", "ppo"), [])
-    if rs:
+    dmc = runs.get(("dmc", "ppo"), [])
+    for cap in sorted({r["cap"] for r in dmc}):  # one row per trial cap
+        rs = [r for r in dmc if r["cap"] == cap]
         met = [r for r in rs if r["met_criterion"]]
         w(f"| DelayMatchCategory-v0 (`sigma=0 abort_reward=-1`, boundary 45°) | PPO + trial frame stack ({rs[0]['frame_stack']}) | {len(rs)} | "
           f"reached 90 % {len(met)}/{len(rs)} (cap {rs[0]['cap']:,} trials); trials to 90 % {med_iqr([r['trials_to_criterion'] for r in met])}, "
@@ -645,6 +647,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "baselines.md"),
                         help="Markdown table (written from all run files of the selected tasks)")
     parser.add_argument("--report-only", action="store_true", help="write the table from the saved runs, run nothing")
+    parser.add_argument("--also-runs", action="append", default=[], help="more run directories for the table (repeatable)")
     parser.add_argument("--in-venv", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.tasks = [t for t in args.tasks.split(",") if t]
