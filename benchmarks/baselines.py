@@ -595,18 +595,18 @@ torch thread, under `nice -n 19` on a 2-core machine shared with C++ builds: it 
   shaping on (fixation reward 0.2), one trial per episode. After every training trial, the fraction correct over the last
   50 trials of each of the four types (each window starts as 50 failures); when all four are >= 90 %
   training stops and a greedy check plays one trial of each type: the run converged only if all four are
-  correct. Cap 25,000 trials. Final score: greedy accuracy over 1,000 held-out trials.
+  correct. Cap 25,000 trials (AuGMEnT's) unless the row says otherwise. Final score: greedy accuracy over 1,000 held-out trials.
 - **DelayMatchCategory-v0** as [augment-dmc.md](augment-dmc.md): `sigma=0 abort_reward=-1`, boundary 45°,
   one trial per episode. Every 1,000 training trials a greedy probe of 200 trials on a separate env with
   its own seed; trials to 90 % = the first probe >= 90 %. **Training stops at that probe** (AuGMEnT went on
-  to 100,000 trials); cap 20,000 trials. Final score: greedy accuracy over 1,200 held-out trials at the stop.
+  to 100,000 trials); cap 20,000 trials unless the row says otherwise. Final score: greedy accuracy over 1,200 held-out trials at the stop.
   The retraining phase (boundary 135°) and the category tuning index were not run for PPO.
 - **CurveTracing-v0** as [curve-tracing.md](curve-tracing.md) (benchmarks/curve_tracing.hpp): grid 15,
   `fixate_ms=0 curves_ms=50 fixation_reward=0.2 abort_penalty=-1`, one distractor, training shapes;
   stages L = 2..9 px (2..L px with `balance=none` below 5 px, 5..L px with `balance=ranks` from 5 px); a
   stage ends when >= 85 of the last 100 judged trials with a target curve of L px were correct and a greedy
   check of 100 trials of L px is >= 85 %; 30,000 trials in a stage fail the curriculum. A step budget per run
-  (400,000) also ends it. Tests: greedy, held-out shapes, curves of exactly L px.
+  (400,000 unless the row says otherwise) also ends it. Tests: greedy, held-out shapes, curves of exactly L px.
 - **BipedalWalker-v3**: rl-baselines3-zoo's tuned hyperparameters (DLR-RM/rl-baselines3-zoo,
   `hyperparams/ppo.yml`: `normalize`, 32 envs, `n_steps=2048`, `batch_size=64`, `gamma=0.999`,
   `gae_lambda=0.95`, `n_epochs=10`, `ent_coef=0`, `lr=3e-4`, `clip_range=0.18`, budget 5 M;
