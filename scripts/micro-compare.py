@@ -64,7 +64,7 @@ def main():
     ap.add_argument("--input", help="an sgym_micro JSON report to compare instead of running")
     ap.add_argument("--filter", default="", help="regex of benchmark names (Google Benchmark's filter)")
     ap.add_argument("--repetitions", type=int, default=5)
-    ap.add_argument("--min-time", type=float, default=0.05, help="seconds per repetition")
+    ap.add_argument("--min-time", type=float, default=0.2, help="seconds per repetition")
     ap.add_argument("--threshold", type=float, default=0.10, help="flag slowdowns above this fraction")
     ap.add_argument("--record", action="store_true", help="write the run as the new baseline")
     a = ap.parse_args()
