@@ -39,7 +39,7 @@ struct AugmentRecurrentConfig {
   std::string rule = "relearnn"; // credit to the map: relearnn (accessory network, local; Mollard et al. 2024) or bptt (non-local reference)
   int n_accessory_iterations = 20; // accessory iterations N [choice: the authors' code runs 7 of a two-layer loop; here one pixel per iteration, so N bounds how far back credit reaches]
   double init_range = 0.25;   // initial weights U(−r, r) (Rombouts et al. 2015: 0.25)
-  int n_iterations = 40;      // recurrent iterations per env step [choice: the noisy front moves ~1 px per 2.6 iterations; 20 were too few for 13 px]
+  int n_iterations = 40;      // recurrent iterations per env step [choice: a front of ~1 px per iteration reaches 13 px well within it; with BPTT and sigmoid units 20 were too few]
   int neighbours = 4;         // lateral neighbourhood: 4 or 8 [choice: curves are 4-connected; 8 was worse at 9 px and beyond]
   std::string unit = "clip";  // map units: clip, [z − θ] clipped to [0, 1] (rectified, as RELEARNN's units), or sigmoid σ(z) = 1/(1+exp(θ−z))
   double clip_slope = 0.1;    // with unit = clip: the slope the tags use where a unit is flat (pseudo-derivative) [choice]
@@ -66,10 +66,10 @@ const OptionSet<AugmentRecurrentConfig>& options() {
         .add("gamma", &C::gamma, "per step", "discount factor γ per step; AuGMEnT fixes it per step (Rombouts et al. 2015: 0.9)", 0.0, 1.0)
         .add("epsilon", &C::epsilon, "", "max-Boltzmann exploration: probability of a softmax draw instead of the greedy action [choice: Rombouts et al. 2015 use 0.025 with 3 actions; here one action per retinal position]", 0.0, 1.0)
         .add("temperature", &C::temperature, "", "softmax temperature of exploratory draws (Rombouts et al. 2015: 1)", 1e-6, 1e6)
-        .add("theta", &C::theta, "", "offset θ of the map units, σ(z) = 1/(1+exp(θ−z)) [choice: Rombouts et al. 2015 use 2.5 for association units; 0 keeps the units at their steepest so the feedback survives the iterations]", -100.0, 100.0)
+        .add("theta", &C::theta, "", "offset θ of the map units, [z − θ] clipped to [0, 1] or σ(z) = 1/(1+exp(θ−z)) [choice: Rombouts et al. 2015 use 2.5 for association units; 0 keeps the units at their steepest so the feedback survives the iterations]", -100.0, 100.0)
         .add("init_range", &C::init_range, "", "initial weights drawn from U(−r, r) (Rombouts et al. 2015: 0.25)", 0.0, 100.0)
         .deprecated_alias("weight_range")
-        .add("n_iterations", &C::n_iterations, "iterations", "recurrent iterations K of the map per env step; activity spreads at most one pixel per iteration (the learned, noisy front about one pixel per 2-3 iterations), so K bounds the longest curve that can be traced [choice: 20 was too few for 13 px]", 1, 1000)
+        .add("n_iterations", &C::n_iterations, "iterations", "recurrent iterations K of the map per env step; activity spreads at most one pixel per iteration (the learned front: about one pixel per iteration with RELEARNN and clip units, one per 2-3 with BPTT and sigmoid units), so K bounds the longest curve that can be traced [choice: 20 was too few for 13 px]", 1, 1000)
         .deprecated_alias("iterations")
         .add("neighbours", &C::neighbours, "", "lateral neighbourhood of a map unit: 4 (sides) or 8 (sides and corners) [choice]", 4, 8)
         .add_choice("unit", &C::unit, {"sigmoid", "clip"},

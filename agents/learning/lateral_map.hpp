@@ -29,7 +29,7 @@
 // lateral connections and gated by the map unit at its own position, iterates N times on the map's
 // final state only (local in time):
 //   s_p = x_{gate,p} σ'(z_p^K)                        (the post-synaptic factor of map unit p)
-//   a^0 = FB;  a_q^{n} = FB_q + Σ_d w_d s_{q−d} a_{q−d}^{n−1},  n = 1..N
+//   a^0 = FB;  a_q^{n} = FB_q + Σ_d w_d s_{q−d} a_{q−d}^{n−1},  n = 1..N;  a_q = 0 where x_{gate,q} = 0
 //   c_{w_d} = Σ_p a_p^N s_p h_{p+d}^{K−1},  c_{u_c} = Σ_p a_p^N s_p x_{c,p}   (pre × post × accessory)
 // The accessory signal starts at the chosen target and travels back along the curve, one pixel per
 // accessory iteration, only over pixels where the map is gated on; at a fixed point of the map
