@@ -1,14 +1,17 @@
 // augment-recurrent: AuGMEnT (Rombouts, Bohte & Roelfsema 2015) with a retinotopic association map
 // and horizontal connections between neighbouring positions, for curve tracing (CurveTracing-v0).
 // Enhanced activity spreads from the fixation point along the curve because every unit's lateral
-// input is gated by the curve input at its own position (RELEARNN, PLoS Comput Biol 2024, Fig. 3;
-// Brosch, Neumann & Roelfsema 2015, PLoS Comput Biol 11:e1004489). One Q unit per retinal position
-// reads the map there; a saccade is a choice of position. Learning is AuGMEnT's: SARSA δ, tags from
-// feedback of the selected Q unit only, Δθ = β δ Tag, with the feedback run back through the
-// recurrent iterations (learning/lateral_map.hpp). All weights are shared over positions
-// (translation invariant), so what is learned about one stretch of curve holds at every position
-// and for curves longer than any trained one. `lateral = false` is the same network without the
-// horizontal connections: the feedforward comparison.
+// input is gated by the curve input at its own position (Mollard, Wacongne, Bohte & Roelfsema 2024,
+// PLoS Comput Biol 20:e1012030, Fig. 3; Brosch, Neumann & Roelfsema 2015, PLoS Comput Biol
+// 11:e1004489). One Q unit per retinal position reads the map there; a saccade is a choice of
+// position. Learning: SARSA δ, tags from feedback of the selected Q unit only, Δθ = β δ Tag. The
+// feedback reaches the map's synapses by RELEARNN's accessory network (rule = relearnn, the default:
+// a four-factor rule, pre × post × accessory × δ, on the map's final state, local in time and
+// space; Mollard et al. 2024) or, as the non-local reference, by exact backpropagation through the
+// map's iterations (rule = bptt); learning/lateral_map.hpp. All weights are shared over positions
+// (translation invariant, as the authors' convolutional code), so what is learned about one stretch
+// of curve holds at every position and for curves longer than any trained one. `lateral = false` is
+// the same network without the horizontal connections: the feedforward comparison.
 //
 // Tags are reset at every trial end (trial_ended, also inside a multi-trial episode) and episode start.
 #include <memory>
@@ -33,12 +36,14 @@ struct AugmentRecurrentConfig {
   double epsilon = 0.1;       // max-Boltzmann exploration [choice: Rombouts et al. 2015 use 0.025 with 3 actions; here 225 actions]
   double temperature = 1.0;   // softmax temperature of exploratory choices (Rombouts et al. 2015: 1)
   double theta = 0.0;         // sigmoid offset [choice: Rombouts et al. 2015 use 2.5; 0 keeps the map units at their steepest, so feedback survives the iterations]
-  double weight_range = 0.25; // initial weights U(−r, r) (Rombouts et al. 2015: 0.25)
-  int iterations = 40;        // recurrent iterations per env step [choice: the noisy front moves ~1 px per 2.6 iterations; 20 were too few for 13 px]
+  std::string rule = "relearnn"; // credit to the map: relearnn (accessory network, local; Mollard et al. 2024) or bptt (non-local reference)
+  int n_accessory_iterations = 20; // accessory iterations N [choice: the authors' code runs 7 of a two-layer loop; here one pixel per iteration, so N bounds how far back credit reaches]
+  double init_range = 0.25;   // initial weights U(−r, r) (Rombouts et al. 2015: 0.25)
+  int n_iterations = 40;      // recurrent iterations per env step [choice: a front of ~1 px per iteration reaches 13 px well within it; with BPTT and sigmoid units 20 were too few]
   int neighbours = 4;         // lateral neighbourhood: 4 or 8 [choice: curves are 4-connected; 8 was worse at 9 px and beyond]
-  std::string unit = "sigmoid"; // map units: sigmoid σ(z) = 1/(1+exp(θ−z)) or clip, [z − θ] clipped to [0, 1]
+  std::string unit = "clip";  // map units: clip, [z − θ] clipped to [0, 1] (rectified, as RELEARNN's units), or sigmoid σ(z) = 1/(1+exp(θ−z))
   double clip_slope = 0.1;    // with unit = clip: the slope the tags use where a unit is flat (pseudo-derivative) [choice]
-  double noise = 0.3;         // sd of Gaussian noise in every map unit's drive, each step [choice: 0, 0.1, 0.3, 0.5 tried; without noise a vanishing enhancement sufficed]
+  double noise_sd = 0.3;      // sd of Gaussian noise in every map unit's drive, each step [choice: 0, 0.1, 0.3, 0.5 tried; without noise a vanishing enhancement sufficed]
   bool isotropic = true;      // one lateral weight for all side neighbours (one for all corners) [choice]
   bool excitatory = true;     // the map's input and lateral weights kept >= 0, its bias free [choice]
   bool lateral = true;        // horizontal connections on; off = the feedforward comparison
@@ -53,19 +58,25 @@ const OptionSet<AugmentRecurrentConfig>& options() {
   static const OptionSet<AugmentRecurrentConfig> set = [] {
     using C = AugmentRecurrentConfig;
     OptionSet<C> s(kId);
-    s.add("beta", &C::beta, "", "learning rate β [choice: 0.02, 0.05, 0.15 tried on CurveTracing-v0; AuGMEnT's 0.15 makes q oscillate here, where a shared weight's tag sums over positions]", 0.0, 10.0)
+    s.add_choice("rule", &C::rule, {"relearnn", "bptt"},
+                 "how the selected Q unit's credit reaches the map's synapses: relearnn = RELEARNN's accessory network (Mollard et al. 2024, PLoS Comput Biol), units connected by the transposed lateral weights iterate on the map's final state and each synapse changes by pre × post × accessory unit × δ (local in time and space); bptt = exact backpropagation through the map's iterations of the step (needs every unit's activity at every iteration: the non-local reference)")
+        .add("n_accessory_iterations", &C::n_accessory_iterations, "iterations", "with rule = relearnn: iterations N of the accessory network; its signal travels back along the curve one pixel per iteration, so N bounds how far from the chosen target credit reaches [choice: the authors' code runs 7 iterations of a loop through two hidden layers]", 0, 1000)
+        .add("beta", &C::beta, "", "learning rate β [choice: 0.02, 0.05, 0.15 tried on CurveTracing-v0; AuGMEnT's 0.15 makes q oscillate here, where a shared weight's tag sums over positions]", 0.0, 10.0)
         .add("lambda", &C::lambda, "per step", "tag decay λ: tags decay by λγ per step; AuGMEnT fixes it per step (Rombouts et al. 2015: 0.2), so it is not converted from ms", 0.0, 1.0)
         .add("gamma", &C::gamma, "per step", "discount factor γ per step; AuGMEnT fixes it per step (Rombouts et al. 2015: 0.9)", 0.0, 1.0)
         .add("epsilon", &C::epsilon, "", "max-Boltzmann exploration: probability of a softmax draw instead of the greedy action [choice: Rombouts et al. 2015 use 0.025 with 3 actions; here one action per retinal position]", 0.0, 1.0)
         .add("temperature", &C::temperature, "", "softmax temperature of exploratory draws (Rombouts et al. 2015: 1)", 1e-6, 1e6)
-        .add("theta", &C::theta, "", "offset θ of the map units, σ(z) = 1/(1+exp(θ−z)) [choice: Rombouts et al. 2015 use 2.5 for association units; 0 keeps the units at their steepest so the feedback survives the iterations]", -100.0, 100.0)
-        .add("weight_range", &C::weight_range, "", "initial weights drawn from U(−r, r) (Rombouts et al. 2015: 0.25)", 0.0, 100.0)
-        .add("iterations", &C::iterations, "iterations", "recurrent iterations K of the map per env step; activity spreads at most one pixel per iteration (the learned, noisy front about one pixel per 2-3 iterations), so K bounds the longest curve that can be traced [choice: 20 was too few for 13 px]", 1, 1000)
+        .add("theta", &C::theta, "", "offset θ of the map units, [z − θ] clipped to [0, 1] or σ(z) = 1/(1+exp(θ−z)) [choice: Rombouts et al. 2015 use 2.5 for association units; 0 keeps the units at their steepest so the feedback survives the iterations]", -100.0, 100.0)
+        .add("init_range", &C::init_range, "", "initial weights drawn from U(−r, r) (Rombouts et al. 2015: 0.25)", 0.0, 100.0)
+        .deprecated_alias("weight_range")
+        .add("n_iterations", &C::n_iterations, "iterations", "recurrent iterations K of the map per env step; activity spreads at most one pixel per iteration (the learned front: about one pixel per iteration with RELEARNN and clip units, one per 2-3 with BPTT and sigmoid units), so K bounds the longest curve that can be traced [choice: 20 was too few for 13 px]", 1, 1000)
+        .deprecated_alias("iterations")
         .add("neighbours", &C::neighbours, "", "lateral neighbourhood of a map unit: 4 (sides) or 8 (sides and corners) [choice]", 4, 8)
         .add_choice("unit", &C::unit, {"sigmoid", "clip"},
-                    "map units: sigmoid σ(z) = 1/(1+exp(θ−z)) as AuGMEnT's association units, or clip, [z − θ] clipped to [0, 1] (piecewise linear: the feedback does not shrink through the iterations) [choice]")
+                    "map units: clip, [z − θ] clipped to [0, 1] (rectified and piecewise linear: silent unless driven, as the rectified units of RELEARNN's network in the authors' code; the feedback does not shrink through the iterations), or sigmoid σ(z) = 1/(1+exp(θ−z)) as AuGMEnT's association units [choice: sigmoid was the default before RELEARNN; with it neither rule learned the balanced stimuli]")
         .add("clip_slope", &C::clip_slope, "", "with unit = clip: the slope the tags use where a unit is silent or saturated, a pseudo-derivative so that silent units can still learn (0 = the exact derivative) [choice]", 0.0, 1.0)
-        .add("noise", &C::noise, "", "sd of Gaussian noise added to every map unit's drive, drawn each step from the agent's RNG (training and testing): a tiny enhancement then no longer suffices, and learning builds a large, self-sustaining one [choice: 0, 0.1, 0.3, 0.5 tried]", 0.0, 100.0)
+        .add("noise_sd", &C::noise_sd, "", "sd of Gaussian noise added to every map unit's drive, drawn each step from the agent's RNG (training and testing): a tiny enhancement then no longer suffices, and learning builds a large, self-sustaining one [choice: 0, 0.1, 0.3, 0.5 tried]", 0.0, 100.0)
+        .deprecated_alias("noise")
         .add("isotropic", &C::isotropic, "one lateral weight shared by the side neighbours (and one by the corners): the spread does not depend on the direction a curve takes, so curves of any shape and the same length are traced alike; false = one weight per direction [choice]")
         .add("excitatory", &C::excitatory, "the map's input and lateral weights (self included) are kept >= 0 and initialised |U(−r, r)|, its bias is free: the seed at the FP/gaze and the horizontal connections excite, so enhanced activity can only spread, not alternate in sign (without: an inverted code that does not propagate) [choice]")
         .add("lateral", &C::lateral, "horizontal connections between neighbouring positions; false = the same network without them (feedforward comparison)")
@@ -87,7 +98,7 @@ class AugmentRecurrent final : public Agent {
         net_(static_cast<int>(obs.shape()[0]), static_cast<int>(obs.shape()[1]), params(c)),
         action_(Action::discrete(0)),
         p_(static_cast<std::size_t>(act.n()), 0.0) {
-    net_.randomize(c.weight_range, rng_);
+    net_.randomize(c.init_range, rng_);
   }
 
   void begin_episode() override {
@@ -137,18 +148,22 @@ class AugmentRecurrent final : public Agent {
     ready_ = false;
   }
 
-  std::vector<std::string> signal_names() const override { return {"q", "rpe", "map", "map_latency", "tag_norm"}; }
+  std::vector<std::string> signal_names() const override { return {"q", "rpe", "map", "map_latency", "tag_norm", "accessory"}; }
   std::vector<Signal> introspect() const override {
     const auto& q = net_.q();
     const int K = net_.params().iterations;
     const auto final_map = net_.map(K);
     std::vector<float> map(final_map.begin(), final_map.end());
-    // latency: the first iteration at which a unit reaches half its final activity (0 when silent)
+    // modulation latency: the first iteration at which a unit's activity above its response at the
+    // first iteration (the feedforward response, before any lateral input) reaches half of its final
+    // value; 0 where the final activity is not above the first response (no modulation)
     std::vector<float> latency(final_map.size(), 0.0f);
+    const auto first = net_.map(1);
     for (std::size_t p = 0; p < final_map.size(); ++p) {
-      if (final_map[p] <= 0.0) continue;
+      const double mod = final_map[p] - first[p];
+      if (mod <= 1e-9) continue;
       for (int k = 1; k <= K; ++k)
-        if (net_.map(k)[p] >= 0.5 * final_map[p]) {
+        if (net_.map(k)[p] - first[p] >= 0.5 * mod) {
           latency[p] = static_cast<float>(k);
           break;
         }
@@ -157,7 +172,8 @@ class AugmentRecurrent final : public Agent {
             {"rpe", {static_cast<float>(net_.delta())}},
             {"map", map},
             {"map_latency", latency},
-            {"tag_norm", {static_cast<float>(net_.tag_norm())}}};
+            {"tag_norm", {static_cast<float>(net_.tag_norm())}},
+            {"accessory", std::vector<float>(net_.accessory().begin(), net_.accessory().end())}};
   }
 
   /// The network (for analyses: the map at every iteration).
@@ -190,7 +206,9 @@ class AugmentRecurrent final : public Agent {
     p.lambda = c.lambda;
     p.gamma = c.gamma;
     p.theta = c.theta;
-    p.iterations = c.iterations;
+    p.rule = c.rule == "bptt" ? learning::CreditRule::bptt : learning::CreditRule::relearnn;
+    p.accessory_iterations = c.n_accessory_iterations;
+    p.iterations = c.n_iterations;
     p.neighbours = c.neighbours;
     p.lateral = c.lateral;
     p.gate_channel = c.gate_channel;
@@ -201,7 +219,7 @@ class AugmentRecurrent final : public Agent {
     p.clip = c.unit == "clip";
     p.excitatory = c.excitatory;
     p.isotropic = c.isotropic;
-    p.noise = c.noise;
+    p.noise = c.noise_sd;
     p.clip_slope = c.clip_slope;
     return p;
   }
@@ -249,7 +267,7 @@ std::unique_ptr<Agent> make(const Space& obs, const Space& act, const KeyValues&
 
 AgentEntry augment_recurrent_entry() {
   return {kId,
-          "AuGMEnT with a retinotopic map and gated horizontal connections (curve tracing): activity spreads along the curve; RPE-steered, attention-gated tags through the iterations",
+          "AuGMEnT with a retinotopic map and gated horizontal connections (curve tracing): activity spreads along the curve; RPE-steered, attention-gated tags carried to the map by RELEARNN's accessory network (or, rule = bptt, backpropagation through the iterations)",
           "Box observation (channels, g, g) with the curve pixels in gate_channel; action Discrete(g*g) (a saccade to a position)",
           options().docs(),
           incompatibility,

@@ -9,6 +9,7 @@
 //   curve_tracing [--seeds 10] [--first-seed 1] [--test-trials 200] [--max-test-length 15]
 //                 [--stage-cap 20000] [--first-length 2] [--last-length 9] [--fixate-ms 0]
 //                 [--curves-ms 50] [--agent-opt key=value ...] [--csv out.csv] [--threads 1]
+//                 [--recurrent-only]
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
@@ -31,6 +32,7 @@ struct NetResult {
   Trained trained;
   std::vector<double> acc_by_length;  // index: length - 3
   double acc_mixed_1 = 0.0, acc_mixed_10 = 0.0;
+  double acc3_9 = 0.0, acc3_13 = 0.0;  // 3 distractors (balanced ranks), 9 and 13 px
   // latency (iterations) of target-curve pixels by distance from the FP, summed with counts
   std::vector<double> latency_sum, latency_n;
   // enhancement: map activity on the target curve minus the distractor curve, at the same distance
@@ -64,6 +66,8 @@ NetResult run_network(const Protocol& p, bool lateral, std::uint64_t seed, int t
     res.acc_by_length.push_back(accuracy_at(*agent, p, L, 1, test_trials, mix_seed(seed, 1000 + static_cast<std::uint64_t>(L))));
   res.acc_mixed_1 = test_accuracy(*agent, p, {{"distractors", "1"}}, 2 * test_trials, mix_seed(seed, 2001));
   res.acc_mixed_10 = test_accuracy(*agent, p, {{"distractors", "10"}}, 2 * test_trials, mix_seed(seed, 2002));
+  res.acc3_9 = accuracy_at(*agent, p, 9, 3, test_trials, mix_seed(seed, 2003));
+  res.acc3_13 = accuracy_at(*agent, p, 13, 3, test_trials, mix_seed(seed, 2004));
   // latency of the enhancement along the target curve, on the first frame of the go epoch
   res.latency_sum.assign(static_cast<std::size_t>(max_len), 0.0);
   res.latency_n.assign(static_cast<std::size_t>(max_len), 0.0);
@@ -134,6 +138,8 @@ int main(int argc, char** argv) {
   app.add_option("--first-length", first_length, "longest curve of the first curriculum stage")->check(CLI::Range(2, 40));
   app.add_option("--last-length", last_length, "longest curve of the last curriculum stage (RELEARNN: 9)")->check(CLI::Range(2, 40));
   app.add_option("--threads", threads, "parallel networks")->check(CLI::Range(1, 64));
+  bool recurrent_only = false;
+  app.add_flag("--recurrent-only", recurrent_only, "train only the recurrent networks (no feedforward control)");
   double onset_ms = 130.0, ms_per_iteration = 10.0;
   app.add_option("--onset-ms", onset_ms, "latency reported for the FP pixel, ms after the curves appear (V1 tracing onset, ~130 ms: Roelfsema, Lamme & Spekreijse 1998)")->check(CLI::Range(0.0, 10000.0));
   app.add_option("--ms-per-iteration", ms_per_iteration, "duration of one recurrent iteration [assumption: of the order of a cortical membrane time constant]")->check(CLI::Range(0.01, 1000.0));
@@ -152,7 +158,8 @@ int main(int argc, char** argv) {
     std::atomic<int> next{0};
     auto worker = [&] {
       for (int j; (j = next++) < jobs;)
-        results[static_cast<std::size_t>(j)] =
+        if (!recurrent_only || j % 2 == 0)
+          results[static_cast<std::size_t>(j)] =
             run_network(p, j % 2 == 0, static_cast<std::uint64_t>(first_seed + j / 2), test_trials, max_len);
     };
     std::vector<std::thread> pool;
@@ -161,7 +168,7 @@ int main(int argc, char** argv) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     const char* names[2] = {"recurrent (lateral on)", "feedforward (lateral off)"};
-    for (int net = 0; net < 2; ++net) {
+    for (int net = 0; net < (recurrent_only ? 1 : 2); ++net) {
       std::printf("== %s, %d seeds (%d..%d)\n", names[net], seeds, first_seed, first_seed + seeds - 1);
       std::vector<double> trials, stage;
       int passed = 0;
@@ -170,10 +177,10 @@ int main(int argc, char** argv) {
         trials.push_back(static_cast<double>(r.trained.trials));
         stage.push_back(r.trained.stage_reached);
         passed += r.trained.passed && r.trained.stage_reached == p.last_length ? 1 : 0;
-        std::printf("  seed %d: stage %d%s after %lld trials, %.1f s; acc L9 %.3f L13 %.3f; mixed 1 distr %.3f, 10 distr %.3f\n",
+        std::printf("  seed %d: stage %d%s after %lld trials, %.1f s; acc L9 %.3f L13 %.3f; mixed 1 distr %.3f, 10 distr %.3f; 3 distr L9 %.3f L13 %.3f\n",
                     first_seed + s, r.trained.stage_reached, r.trained.passed ? " passed" : " failed", r.trained.trials,
                     r.seconds, r.acc_by_length[7], r.acc_by_length.size() > 11 ? r.acc_by_length[11] : -1.0,
-                    r.acc_mixed_1, r.acc_mixed_10);
+                    r.acc_mixed_1, r.acc_mixed_10, r.acc3_9, r.acc3_13);
       }
       const auto tq = quartiles(trials);
       std::printf("  curriculum completed (criterion met at %d px): %d / %d; training trials median %.0f (IQR %.0f-%.0f)\n",
@@ -196,9 +203,17 @@ int main(int argc, char** argv) {
       const auto q1 = quartiles(m1), q10 = quartiles(m10), qt = quartiles(mt), qd = quartiles(md);
       std::printf("  lengths 5-9 mixed, %d trials: 1 distractor %.3f [%.3f, %.3f]; 10 distractors %.3f [%.3f, %.3f]\n",
                   2 * test_trials, q1[1], q1[0], q1[2], q10[1], q10[0], q10[2]);
+      std::vector<double> a39, a313;
+      for (int s = 0; s < seeds; ++s) {
+        a39.push_back(results[static_cast<std::size_t>(2 * s + net)].acc3_9);
+        a313.push_back(results[static_cast<std::size_t>(2 * s + net)].acc3_13);
+      }
+      const auto q39 = quartiles(a39), q313 = quartiles(a313);
+      std::printf("  3 distractors (balanced ranks, chance 0.25), %d trials: 9 px %.3f [%.3f, %.3f]; 13 px %.3f [%.3f, %.3f]\n",
+                  test_trials, q39[1], q39[0], q39[2], q313[1], q313[0], q313[2]);
       std::printf("  final map activity at go onset (lengths 9-13): target curve %.3f [%.3f, %.3f], distractor curve %.3f [%.3f, %.3f]\n",
                   qt[1], qt[0], qt[2], qd[1], qd[0], qd[2]);
-      std::printf("  latency (iteration reaching half the final activity) by distance from the FP, mean over pixels of all seeds:\n   ");
+      std::printf("  modulation latency (iteration at which the activity above the first iteration's reaches half its final value) by distance from the FP, mean over modulated pixels of all seeds:\n   ");
       std::vector<double> latency;
       for (int d = 0; d < std::min(max_len, 13); ++d) {
         double s = 0, n = 0;
@@ -209,10 +224,23 @@ int main(int argc, char** argv) {
         latency.push_back(n > 0 ? s / n : 0.0);
         std::printf(" d%d:%.2f", d, latency.back());
       }
-      // in ms: the FP's latency placed at the V1 onset, each further iteration ms_per_iteration
-      std::printf("\n  latency in ms (d0 at %.0f ms after the curves appear, %.0f ms per iteration):\n   ", onset_ms, ms_per_iteration);
-      for (std::size_t d = 0; d < latency.size(); ++d)
-        std::printf(" d%zu:%.0f", d, onset_ms + ms_per_iteration * (latency[d] - latency[0]));
+      // in ms: the latency nearest the FP placed at the V1 onset, each further iteration ms_per_iteration
+      std::size_t ref = 0;
+      while (ref + 1 < latency.size() && latency[ref] <= 0.0) ++ref;
+      std::printf("\n  latency in ms (d%zu at %.0f ms after the curves appear, %.0f ms per iteration):\n   ", ref, onset_ms, ms_per_iteration);
+      for (std::size_t d = ref; d < latency.size(); ++d)
+        std::printf(" d%zu:%.0f", d, onset_ms + ms_per_iteration * (latency[d] - latency[ref]));
+      // the speed of the spread: least-squares slope of latency on distance (iterations per pixel)
+      double sx = 0, sy = 0, sxx = 0, sxy = 0, m = 0;
+      for (std::size_t d = ref; d < latency.size(); ++d)
+        if (latency[d] > 0.0) {
+          sx += static_cast<double>(d);
+          sy += latency[d];
+          sxx += static_cast<double>(d * d);
+          sxy += static_cast<double>(d) * latency[d];
+          ++m;
+        }
+      if (m >= 2) std::printf("\n  slope %.2f iterations per pixel", (m * sxy - sx * sy) / (m * sxx - sx * sx));
       std::printf("\n  enhancement (map on the target curve minus the distractor curve, same distance from each curve's start):\n   ");
       for (int d = 0; d < std::min(max_len, 13); ++d) {
         double s = 0, n = 0;
@@ -231,6 +259,10 @@ int main(int argc, char** argv) {
       for (int L = 2; L <= max_len; ++L) {
         f << L;
         for (int net = 0; net < 2; ++net) {
+          if (recurrent_only && net == 1) {
+            f << " nan nan nan";
+            continue;
+          }
           std::vector<double> a;
           for (int s = 0; s < seeds; ++s) a.push_back(results[static_cast<std::size_t>(2 * s + net)].acc_by_length[static_cast<std::size_t>(L - 2)]);
           const auto q = quartiles(a);

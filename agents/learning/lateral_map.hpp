@@ -18,18 +18,31 @@
 //              targets; r = −1: the map everywhere)
 //   RPE        δ(t) = r(t) + γ q_a'(t) − q_a(t−1)                         (SARSA; 0 at the terminal state)
 //   weights    θ ← θ + β δ Tag_θ                                         (every parameter θ)
-//   tags       Tag_θ ← λγ Tag_θ + ∂q_a'/∂θ
-// The tag of a synapse is pre × gated feedback, as in AuGMEnT: the feedback starts at the selected
-// Q unit a' (the attention gate: FB = ∂q_a'/∂h_a' = v_m x_{r,a'} at position a'; with normalisation
-// also −v_m x_{r,a'} x_{r,p} / Σ_q x_{r,q} at every target p, through the competition) and runs back
-// through the K iterations along the transposed lateral connections, ζ_p^k = FB_p^k x_{gate,p} σ'(z_p^k),
-// FB_q^{k−1} = Σ_d w_d ζ_{q−d}^k; then Tag_{w_d} += Σ_{k,p} ζ_p^k h_{p+d}^{k−1} and
-// Tag_{u_c} += Σ_{k,p} ζ_p^k x_{c,p}. With symmetric feedback (AuGMEnT's default) this is the exact
-// gradient of q_a' within the step (backpropagation through the K iterations of this step only;
-// nothing is propagated back to earlier env steps, so it is local in time across steps). RELEARNN's
-// accessory network carries this credit signal the same way, from the chosen target back along the
-// curve (their Fig. 6D). Weights are shared over positions (translation invariance), so the change
-// of a shared weight is the sum of the tags of its copies.
+//   tags       Tag_θ ← λγ Tag_θ + c_θ        (c_θ: the credit of parameter θ for the selected q_a')
+// The credit c_θ is pre × post × feedback, the feedback starting at the selected Q unit a' (the
+// attention gate: FB = ∂q_a'/∂h_a' = v_m x_{r,a'} at position a'; with normalisation also
+// −v_m x_{r,a'} x_{r,p} / Σ_q x_{r,q} at every target p, through the competition). Two rules carry it
+// into the map (LateralMapParams::rule):
+//
+// RELEARNN (Mollard, Wacongne, Bohte & Roelfsema 2024, PLoS Comput Biol 20:e1012030; rule as in the
+// authors' public code): an accessory network with one unit per map unit, connected by the transposed
+// lateral connections and gated by the map unit at its own position, iterates N times on the map's
+// final state only (local in time):
+//   s_p = x_{gate,p} σ'(z_p^K)                        (the post-synaptic factor of map unit p)
+//   a^0 = FB;  a_q^{n} = FB_q + Σ_d w_d s_{q−d} a_{q−d}^{n−1},  n = 1..N;  a_q = 0 where x_{gate,q} = 0
+//   c_{w_d} = Σ_p a_p^N s_p h_{p+d}^{K−1},  c_{u_c} = Σ_p a_p^N s_p x_{c,p}   (pre × post × accessory)
+// The accessory signal starts at the chosen target and travels back along the curve, one pixel per
+// accessory iteration, only over pixels where the map is gated on; at a fixed point of the map
+// (h^K = h^{K−1}) and for N → ∞ this is the gradient of q_a' at equilibrium (recurrent
+// backpropagation, Almeida 1987 / Pineda 1987), with finite N a truncation of it.
+//
+// BPTT (the non-local reference): the feedback runs back through all K iterations of this step along
+// the transposed lateral connections, ζ_p^k = FB_p^k x_{gate,p} σ'(z_p^k), FB_q^{k−1} = Σ_d w_d ζ_{q−d}^k,
+// c_{w_d} = Σ_{k,p} ζ_p^k h_{p+d}^{k−1}, c_{u_c} = Σ_{k,p} ζ_p^k x_{c,p}: the exact gradient ∂q_a'/∂θ
+// within the step, which needs every unit's activity at every iteration (nothing is propagated to
+// earlier env steps). Weights are shared over positions (translation invariance; the authors'
+// RELEARNN code uses convolutions, also shared), so the change of a shared weight is the sum of the
+// credits of its copies.
 //
 // Options (LateralMapParams): `excitatory` keeps the map's input and lateral weights >= 0 (bias free);
 // `isotropic` ties the side weights (and the corner weights) into one; `fixed_readout` fixes the
@@ -50,8 +63,16 @@
 
 namespace sgym::learning {
 
+/// How the credit of the selected Q unit reaches the map's synapses (see the header comment).
+enum class CreditRule {
+  relearnn,  ///< accessory network on the final state, N iterations (Mollard et al. 2024): local
+  bptt,      ///< exact backpropagation through the K iterations of the step: the non-local reference
+};
+
 /// Hyperparameters of a LateralMap.
 struct LateralMapParams {
+  CreditRule rule = CreditRule::relearnn; ///< how the credit reaches the map
+  int accessory_iterations = 20; ///< N, iterations of the accessory network (rule relearnn)
   double beta = 0.15;      ///< learning rate β
   double lambda = 0.2;     ///< tag decay λ (tags decay by λγ per step)
   double gamma = 0.9;      ///< discount γ
@@ -100,6 +121,7 @@ class LateralMap {
     fb_.assign(n, 0.0);
     fb_next_.assign(n, 0.0);
     zeta_.assign(n, 0.0);
+    acc_.assign(n, 0.0);
     nb_.assign(n * static_cast<std::size_t>(nd_), -1);
     for (int r = 0; r < g_; ++r)
       for (int c = 0; c < g_; ++c)
@@ -242,12 +264,12 @@ class LateralMap {
     return delta_;
   }
 
-  /// ∂q_a/∂θ of the last forward pass into grad_u(), grad_w(), grad_v(): the attention-gated
-  /// feedback from Q unit a, run back through the K iterations.
+  /// The credit of every parameter for q_a of the last forward pass into grad_u(), grad_w(),
+  /// grad_v(): the attention-gated feedback from Q unit a, carried into the map by the accessory
+  /// network (rule relearnn) or back through the K iterations (rule bptt: exactly ∂q_a/∂θ).
   void gradient(int a) {
     const std::size_t n = static_cast<std::size_t>(n_);
     const auto as = static_cast<std::size_t>(a);
-    const double* gate = &x_[static_cast<std::size_t>(p_.gate_channel) * n];
     std::fill(grad_u_.begin(), grad_u_.end(), 0.0);
     std::fill(grad_w_.begin(), grad_w_.end(), 0.0);
     // readout: only Q unit a is tagged (z_a = 1)
@@ -264,29 +286,10 @@ class LateralMap {
     if (p_.normalise && pool_ > 0.0 && fa != 0.0)
       for (std::size_t p = 0; p < n; ++p) fb_[p] = -fa * readout_gate(p) / pool_;
     fb_[as] += fa;
-    for (int k = p_.iterations; k >= 1; --k) {
-      const double* hp = &h_[static_cast<std::size_t>(k - 1) * n];
-      const double* sk = &s_[static_cast<std::size_t>(k - 1) * n];
-      std::fill(fb_next_.begin(), fb_next_.end(), 0.0);
-      bool any = false;
-      for (std::size_t p = 0; p < n; ++p) {
-        const double slope = p_.clip ? sk[p] : sk[p] * (1.0 - sk[p]);
-        const double z = fb_[p] == 0.0 ? 0.0 : fb_[p] * gate[p] * slope;
-        zeta_[p] = z;
-        if (z == 0.0) continue;
-        any = true;
-        grad_u_[0] += z;
-        for (int c = 0; c < nc_; ++c) grad_u_[static_cast<std::size_t>(c + 1)] += z * x_[static_cast<std::size_t>(c) * n + p];
-        const int* nb = &nb_[p * static_cast<std::size_t>(nd_)];
-        for (int d = 0; d < nd_; ++d) {
-          if (nb[d] < 0) continue;
-          grad_w_[static_cast<std::size_t>(d)] += z * hp[nb[d]];
-          fb_next_[static_cast<std::size_t>(nb[d])] += w_[static_cast<std::size_t>(d)] * z;
-        }
-      }
-      if (!any) break;
-      std::swap(fb_, fb_next_);
-    }
+    if (p_.rule == CreditRule::relearnn)
+      accessory_credit();
+    else
+      bptt_credit();
     if (p_.isotropic) {
       // a tied weight's derivative is the sum over its copies; every copy takes it
       double sides = 0.0, corners = 0.0;
@@ -307,6 +310,9 @@ class LateralMap {
   std::span<const double> map(int k) const {
     return {&h_[static_cast<std::size_t>(k) * static_cast<std::size_t>(n_)], static_cast<std::size_t>(n_)};
   }
+  /// The accessory units a^N after the last gradient() with rule relearnn, one per position (0 where
+  /// the map is gated off; all 0 with bptt).
+  const std::vector<double>& accessory() const { return acc_; }
   /// Frobenius norm of all tags together.
   double tag_norm() const {
     double s = 0.0;
@@ -358,6 +364,73 @@ class LateralMap {
     }
   }
 
+  // the post-synaptic factor of map unit p at iteration k (1..K): gate × σ'(z) (clip: its slope)
+  double post_factor(int k, std::size_t p) const {
+    const std::size_t n = static_cast<std::size_t>(n_);
+    const double s = s_[static_cast<std::size_t>(k - 1) * n + p];
+    return x_[static_cast<std::size_t>(p_.gate_channel) * n + p] * (p_.clip ? s : s * (1.0 - s));
+  }
+
+  // credit of unit p's synapses, given its post × feedback factor z and the map before iteration k
+  void add_credit(std::size_t p, double z, const double* h_before) {
+    const std::size_t n = static_cast<std::size_t>(n_);
+    grad_u_[0] += z;
+    for (int c = 0; c < nc_; ++c) grad_u_[static_cast<std::size_t>(c + 1)] += z * x_[static_cast<std::size_t>(c) * n + p];
+    const int* nb = &nb_[p * static_cast<std::size_t>(nd_)];
+    for (int d = 0; d < nd_; ++d)
+      if (nb[d] >= 0) grad_w_[static_cast<std::size_t>(d)] += z * h_before[nb[d]];
+  }
+
+  // RELEARNN: the accessory network iterates on the final state (a = FB + Jᵀ a, N times); each
+  // synapse's credit is its pre-synaptic activity × the post-synaptic factor × the accessory unit at
+  // the post-synaptic position, all of the final iteration
+  void accessory_credit() {
+    const std::size_t n = static_cast<std::size_t>(n_);
+    const int K = p_.iterations;
+    for (std::size_t p = 0; p < n; ++p) zeta_[p] = post_factor(K, p);
+    acc_ = fb_;
+    for (int it = 0; it < p_.accessory_iterations; ++it) {
+      fb_next_ = fb_;
+      for (std::size_t p = 0; p < n; ++p) {
+        const double z = acc_[p] * zeta_[p];
+        if (z == 0.0) continue;
+        const int* nb = &nb_[p * static_cast<std::size_t>(nd_)];
+        for (int d = 0; d < nd_; ++d)
+          if (nb[d] >= 0) fb_next_[static_cast<std::size_t>(nb[d])] += w_[static_cast<std::size_t>(d)] * z;
+      }
+      std::swap(acc_, fb_next_);
+    }
+    // an accessory unit is silent where its map unit is gated off (it carries no credit there)
+    const double* gate = &x_[static_cast<std::size_t>(p_.gate_channel) * n];
+    for (std::size_t p = 0; p < n; ++p)
+      if (gate[p] == 0.0) acc_[p] = 0.0;
+    const double* hp = &h_[static_cast<std::size_t>(K - 1) * n];
+    for (std::size_t p = 0; p < n; ++p)
+      if (const double z = acc_[p] * zeta_[p]; z != 0.0) add_credit(p, z, hp);
+  }
+
+  // BPTT: the feedback runs back through the K iterations of this step (exact ∂q_a/∂θ)
+  void bptt_credit() {
+    const std::size_t n = static_cast<std::size_t>(n_);
+    std::fill(acc_.begin(), acc_.end(), 0.0);
+    for (int k = p_.iterations; k >= 1; --k) {
+      const double* hp = &h_[static_cast<std::size_t>(k - 1) * n];
+      std::fill(fb_next_.begin(), fb_next_.end(), 0.0);
+      bool any = false;
+      for (std::size_t p = 0; p < n; ++p) {
+        const double z = fb_[p] == 0.0 ? 0.0 : fb_[p] * post_factor(k, p);
+        if (z == 0.0) continue;
+        any = true;
+        add_credit(p, z, hp);
+        const int* nb = &nb_[p * static_cast<std::size_t>(nd_)];
+        for (int d = 0; d < nd_; ++d)
+          if (nb[d] >= 0) fb_next_[static_cast<std::size_t>(nb[d])] += w_[static_cast<std::size_t>(d)] * z;
+      }
+      if (!any) break;
+      std::swap(fb_, fb_next_);
+    }
+  }
+
   LateralMapParams p_;
   int nc_, g_, n_, nd_;
   std::vector<double> u_, w_, v_;                 // parameters
@@ -367,7 +440,8 @@ class LateralMap {
   std::vector<double> v_eff_;                     // v + F v' of the last forward pass
   double context_ = 0.0;                          // the context unit F
   double mean_h_ = 0.0, pool_ = 0.0;              // mean map activity over the gated positions, their weight
-  std::vector<double> fb_, fb_next_, zeta_;       // feedback through the iterations
+  std::vector<double> fb_, fb_next_, zeta_;       // feedback through the iterations; post factors
+  std::vector<double> acc_;                       // accessory units of the last credit (RELEARNN)
   std::vector<int> nb_;                           // neighbour index per (position, offset), −1 off the grid
   double q_prev_ = 0.0, delta_ = 0.0;
   bool has_prev_ = false;
