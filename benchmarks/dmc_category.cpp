@@ -1,11 +1,11 @@
 // dmc_category: AuGMEnT (Rombouts, Bohte & Roelfsema 2015) on delayed match-to-category (Freedman &
 // Assad 2006, Nature 443:85), DelayMatchCategory-v0. For each network (seed):
-//   - phase 1: train on boundary 45° (--train-trials trials, one trial per episode); every
-//     --probe-every trials a greedy probe (learning and exploration off, --probe-trials trials on a
-//     separate env) gives the learning curve and the trials to reach --goal;
+//   - phase 1: train on boundary 45° (train_trials trials, one trial per episode); every
+//     probe_every trials a greedy probe (learning and exploration off, probe_trials trials on a
+//     separate env) gives the learning curve and the trials to reach goal;
 //   - phase 2 (retraining, as the monkeys were): the same env switches the boundary to 135°
-//     (its retrain_after_trials option) for --retrain-trials more trials, probed the same way;
-//   - at initialisation, after phase 1 and after phase 2: a larger greedy probe (--final-trials) gives
+//     (its retrain_after_trials option) for retrain_trials more trials, probed the same way;
+//   - at initialisation, after phase 1 and after phase 2: a larger greedy probe (final_trials) gives
 //     the accuracy by the sample's angular distance from the boundary and each association unit's
 //     mean activity per sample direction in the sample and delay epochs, from which its category
 //     tuning index CTI = (BCD − WCD) / (BCD + WCD) (Freedman & Assad 2006), with BCD / WCD the mean
@@ -15,24 +15,22 @@
 //     (far directions differ more, and between-category pairs are farther apart on average) gives
 //     CTI ≈ 0. Controls: the same units at initialisation, the trained units under one random 6/6
 //     split of the directions per unit (shuffled labels), and under the other boundary.
-// The env runs with noise_sd=0 abort_reward=-1 unless --env-opt is given (it then replaces both); why, in
+// The env runs with noise_sd=0 abort_reward=-1 unless env_options is given (it then replaces both); why, in
 // benchmarks/results/augment-dmc.md. Networks run in parallel threads; results do not depend on the thread count.
 //
-//   dmc_category [--networks 20] [--seed 1] [--threads 1] [--train-trials 100000]
-//                [--retrain-trials 100000] [--env-opt key=value ...] [--agent-opt key=value ...]
-//                [--out-dir DIR]
-#include <CLI/CLI.hpp>
+//   sgym experiment augment-dmc [--quick] [--jobs N] [--seed S] [--out DIR]
+//        [--set networks=20 --set train_trials=100000 --set retrain_trials=100000 --set env_options=... ...]
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
+#include <filesystem>
+#include <map>
+#include <sstream>
 #include <memory>
 #include <numeric>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "sgym/agents.hpp"
@@ -40,6 +38,7 @@
 #include "sgym/error.hpp"
 #include "sgym/interact.hpp"
 #include "sgym/rng.hpp"
+#include "experiment.hpp"
 
 namespace {
 
@@ -55,6 +54,7 @@ struct Probe {
   double accuracy = 0.0;                        // correct / all probe trials
   std::array<double, 3> by_distance{};          // accuracy by the sample's distance (kDistances)
   std::array<std::vector<double>, 2> activity;  // [epoch][unit * kDirections + direction], mean
+  std::array<int, kDirections> labels;          // each sample direction's category as the env reported it (-1: not shown)
   int n_regular = 0, n_memory = 0;
 };
 
@@ -75,8 +75,6 @@ double angular_distance(double a, double b) {
   return std::min(d, 360.0 - d);
 }
 
-int category(double d, double b) { return std::fmod(d - b + 720.0, 360.0) < 180.0 ? 1 : 0; }
-
 int distance_class(double dir, double boundary) {
   const double d = std::min(angular_distance(dir, boundary), angular_distance(dir, boundary + 180.0));
   for (std::size_t k = 0; k < kDistances.size(); ++k)
@@ -88,12 +86,15 @@ int distance_class(double dir, double boundary) {
 /// Runs one trial (one episode); returns the outcome string of its last step. With `probe`, sums each
 /// association unit's activity per epoch into `sum` / `count` (indexed by sample direction).
 std::string run_trial(sgym::Env& env, sgym::Agent& agent, std::vector<float>& obs, long long& steps, double& sample_deg,
-                      Probe* probe, std::array<std::vector<double>, 2>* count) {
+                      int& sample_category, Probe* probe, std::array<std::vector<double>, 2>* count) {
   std::string epoch, outcome;
   sgym::EpisodeHooks hooks;
   hooks.on_step = [&](const sgym::EpisodeStep& st) {
     const sgym::Info& info = st.result.info;
-    if (st.step == 0) sample_deg = info.get_double("sample_deg");
+    if (st.step == 0) {
+      sample_deg = info.get_double("sample_deg");
+      sample_category = static_cast<int>(info.get_int("sample_category"));
+    }
     if (st.result.terminated || st.result.truncated) outcome = info.get_string(sgym::info_keys::kTrialOutcome);
     else epoch = info.get_string(sgym::info_keys::kEpoch);
     return true;
@@ -134,6 +135,7 @@ Probe probe(sgym::Agent& agent, const sgym::KeyValues& env_opts, double boundary
   auto env = sgym::make_env(kEnv, opts);
   env->reset(seed);
   Probe p;
+  p.labels.fill(-1);
   std::array<std::vector<double>, 2> count;
   if (units) {
     for (const sgym::Signal& s : agent.introspect()) {
@@ -150,7 +152,9 @@ Probe probe(sgym::Agent& agent, const sgym::KeyValues& env_opts, double boundary
   long long steps = 0;
   for (int t = 0; t < trials; ++t) {
     double sample = 0.0;
-    const bool c = run_trial(*env, agent, obs, steps, sample, units ? &p : nullptr, &count) == "correct";
+    int cat = -1;
+    const bool c = run_trial(*env, agent, obs, steps, sample, cat, units ? &p : nullptr, &count) == "correct";
+    p.labels[static_cast<std::size_t>(std::lround(sample / (360.0 / kDirections))) % kDirections] = cat;
     correct += c;
     const auto k = static_cast<std::size_t>(distance_class(sample, boundary));
     ++n[k];
@@ -171,6 +175,8 @@ Probe full_probe(sgym::Agent& agent, const sgym::KeyValues& env_opts, double bou
   const Probe task = probe(agent, env_opts, boundary, trials, seed, false);
   p.accuracy = task.accuracy;
   p.by_distance = task.by_distance;
+  for (std::size_t d = 0; d < kDirections; ++d)
+    if (p.labels[d] < 0) p.labels[d] = task.labels[d];
   return p;
 }
 
@@ -203,9 +209,16 @@ double cti(const double* r, const std::array<int, kDirections>& cat) {
   return (bcd - wcd) / (bcd + wcd);
 }
 
-std::array<int, kDirections> labels(double boundary) {
+/// The category of each of the 12 directions under one boundary, as the env labelled the samples of
+/// the probes made on that boundary (the task's category rule stays in the env's file).
+std::array<int, kDirections> labels(const std::vector<const Probe*>& probes) {
   std::array<int, kDirections> c{};
-  for (int d = 0; d < kDirections; ++d) c[static_cast<std::size_t>(d)] = category(360.0 * d / kDirections, boundary);
+  c.fill(-1);
+  for (const Probe* p : probes)
+    for (std::size_t d = 0; d < kDirections; ++d)
+      if (c[d] < 0) c[d] = p->labels[d];
+  for (int x : c)
+    if (x < 0) throw std::runtime_error("augment-dmc: a direction was never shown as a sample in the probes; raise final_trials");
   return c;
 }
 
@@ -259,7 +272,8 @@ Network run_network(std::uint64_t seed, const Settings& s) {
   const long long total = s.train_trials + s.retrain_trials;
   for (long long t = 1; t <= total; ++t) {
     double sample = 0.0;
-    const std::string o = run_trial(*env, *agent, obs, out.steps, sample, nullptr, nullptr);
+    int cat = -1;
+    const std::string o = run_trial(*env, *agent, obs, out.steps, sample, cat, nullptr, nullptr);
     decided += o == "correct" || o == "wrong";
     correct += o == "correct";
     if (t == s.train_trials) out.trained = full_probe(*agent, s.env_opts, kBoundaries[0], s.final_trials, probe_seed);
@@ -280,72 +294,76 @@ Network run_network(std::uint64_t seed, const Settings& s) {
   return out;
 }
 
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  // linear interpolation between order statistics (numpy's default)
-  const double h = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(h);
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
+using sgym::experiment::quantile;
+using sgym::experiment::say;
 
-void print_stat(const char* what, const std::vector<double>& v, double scale = 1.0, const char* unit = "") {
-  std::printf("| %s | %zu | %.3g%s [%.3g – %.3g] |\n", what, v.size(), scale * quantile(v, 0.5), unit, scale * quantile(v, 0.25),
+void print_stat(std::ostream& md, const char* what, const std::vector<double>& v, double scale = 1.0, const char* unit = "") {
+  say(md, "| %s | %zu | %.3g%s [%.3g – %.3g] |\n", what, v.size(), scale * quantile(v, 0.5), unit, scale * quantile(v, 0.25),
               scale * quantile(v, 0.75));
 }
 
-}  // namespace
+/// The experiment's parameters (sgym experiment describe augment-dmc).
+struct Params {
+  int networks = 20;
+  int train_trials = 100000, retrain_trials = 100000;
+  int probe_every = 1000, probe_trials = 200, final_trials = 1200;
+  double goal = 0.9;
+  std::string env_options = "noise_sd=0 abort_reward=-1", agent_options;
+};
 
-int main(int argc, char** argv) {
-  CLI::App app{"AuGMEnT on delayed match-to-category: accuracy, accuracy by distance from the boundary, category tuning, retraining"};
-  int networks = 20, threads = 1;
-  std::uint64_t seed = 1;
+const sgym::OptionSet<Params>& params() {
+  static const sgym::OptionSet<Params> set = [] {
+    sgym::OptionSet<Params> o("experiment augment-dmc");
+    o.add("networks", &Params::networks, "", "networks (seeds); network i uses mix_seed(seed, i)", 1, 1000000)
+        .add("train_trials", &Params::train_trials, "trials", "phase-1 trials (boundary 45°)", 1, 100000000)
+        .add("retrain_trials", &Params::retrain_trials, "trials", "phase-2 trials (boundary 135°); 0 = no retraining", 0, 100000000)
+        .add("probe_every", &Params::probe_every, "trials", "trials between greedy probes", 1, 100000000)
+        .add("probe_trials", &Params::probe_trials, "trials", "trials per periodic greedy probe", 1, 100000000)
+        .add("final_trials", &Params::final_trials, "trials", "trials of the probes at initialisation and after each phase", 12, 100000000)
+        .add("goal", &Params::goal, "", "greedy accuracy counted as learned", 0.0, 1.0)
+        .add_text("env_options", &Params::env_options, "", "key=value ...",
+                  "DelayMatchCategory-v0 options (replace the defaults noise_sd=0 abort_reward=-1; why, in benchmarks/results/augment-dmc.md)")
+        .add_text("agent_options", &Params::agent_options, "", "key=value ...", "augment options");
+    return o;
+  }();
+  return set;
+}
+
+void run(const sgym::experiment::Context& ctx) {
+  const Params prm = params().parse(ctx.params);
+  std::ostream& md = ctx.md();
+  const int networks = prm.networks, threads = ctx.jobs;
+  const std::uint64_t seed = ctx.seed;
   Settings s;
-  std::vector<std::string> env_items = {"noise_sd=0", "abort_reward=-1"}, agent_items;
-  std::string out_dir;
-  app.add_option("--networks", networks, "networks (seeds)")->check(CLI::Range(1, 1000000));
-  app.add_option("--seed", seed, "base seed; network i uses mix_seed(seed, i)");
-  app.add_option("--threads", threads, "worker threads")->check(CLI::Range(1, 256));
-  app.add_option("--train-trials", s.train_trials, "phase-1 trials (boundary 45°)")->check(CLI::Range(1LL, 100000000LL));
-  app.add_option("--retrain-trials", s.retrain_trials, "phase-2 trials (boundary 135°); 0 = no retraining")->check(CLI::Range(0LL, 100000000LL));
-  app.add_option("--probe-every", s.probe_every, "trials between greedy probes")->check(CLI::Range(1, 100000000));
-  app.add_option("--probe-trials", s.probe_trials, "trials per periodic greedy probe")->check(CLI::Range(1, 100000000));
-  app.add_option("--final-trials", s.final_trials, "trials of the probes at initialisation and after each phase")->check(CLI::Range(12, 100000000));
-  app.add_option("--goal", s.goal, "greedy accuracy counted as learned")->check(CLI::Range(0.0, 1.0));
-  app.add_option("--env-opt", env_items, "DelayMatchCategory-v0 option key=value (repeatable; replaces the defaults noise_sd=0 abort_reward=-1)");
-  app.add_option("--agent-opt", agent_items, "augment option key=value (repeatable)");
-  app.add_option("--out-dir", out_dir, "directory for the CSV files the figure is drawn from");
-  CLI11_PARSE(app, argc, argv);
-
-  try {
-    s.env_opts = sgym::parse_key_values(env_items, "--env-opt");
-    s.agent_opts = sgym::parse_key_values(agent_items, "--agent-opt");
+  s.train_trials = prm.train_trials;
+  s.retrain_trials = prm.retrain_trials;
+  s.probe_every = prm.probe_every;
+  s.probe_trials = prm.probe_trials;
+  s.final_trials = prm.final_trials;
+  s.goal = prm.goal;
+  {
+    s.env_opts = sgym::experiment::key_values(prm.env_options, "env_options");
+    s.agent_opts = sgym::experiment::key_values(prm.agent_options, "agent_options");
     for (const auto& [k, v] : s.env_opts)
       if (k == "boundary_deg" || k == "retrain_boundary_deg" || k == "retrain_after_trials" || k == "n_directions" || k == "trials_per_episode")
-        throw sgym::UsageError("dmc_category: --env-opt " + k + " is set by the benchmark (12 directions, boundaries 45° then 135°, one trial per episode)");
+        throw sgym::UsageError("experiment augment-dmc: env_options " + k + " is set by the experiment (12 directions, boundaries 45° then 135°, one trial per episode)");
     if (s.train_trials % s.probe_every != 0 || s.retrain_trials % s.probe_every != 0)
-      throw sgym::UsageError("dmc_category: --train-trials and --retrain-trials must be multiples of --probe-every");
+      throw sgym::UsageError("experiment augment-dmc: train_trials and retrain_trials must be multiples of probe_every");
     // validate the options once before starting threads
     sgym::make_agent("augment", sgym::make_env(kEnv, s.env_opts)->observation_space(), sgym::Space::discrete(3), s.agent_opts, 0);
 
     std::vector<Network> results(static_cast<std::size_t>(networks));
-    std::atomic<int> next{0};
     const auto t0 = std::chrono::steady_clock::now();
-    auto worker = [&] {
-      for (int i = next++; i < networks; i = next++)
-        results[static_cast<std::size_t>(i)] = run_network(sgym::mix_seed(seed, static_cast<std::uint64_t>(i)), s);
-    };
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
+    sgym::experiment::parallel_for(networks, threads, [&](int i) {
+      results[static_cast<std::size_t>(i)] = run_network(sgym::mix_seed(seed, static_cast<std::uint64_t>(i)), s);
+    });
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-    std::printf("DelayMatchCategory-v0 (");
-    for (const auto& [k, v] : s.env_opts) std::printf("%s=%s ", k.c_str(), v.c_str());
-    std::printf("), augment (");
-    for (const auto& [k, v] : s.agent_opts) std::printf("%s=%s ", k.c_str(), v.c_str());
-    std::printf("defaults otherwise); %d networks, %lld + %lld trials\n\n", networks, s.train_trials, s.retrain_trials);
+    say(md, "DelayMatchCategory-v0 (");
+    for (const auto& [k, v] : s.env_opts) say(md, "%s=%s ", k.c_str(), v.c_str());
+    say(md, "), augment (");
+    for (const auto& [k, v] : s.agent_opts) say(md, "%s=%s ", k.c_str(), v.c_str());
+    say(md, "defaults otherwise); %d networks, %lld + %lld trials\n\n", networks, s.train_trials, s.retrain_trials);
 
     // accuracy and learning speed
     std::vector<double> acc_init, acc1, acc2, t1, t2, switch_acc, last1, last2;
@@ -383,28 +401,33 @@ int main(int argc, char** argv) {
       n_during += n.has_during;
       steps += n.steps;
     }
-    std::printf("| measure | n | median [IQR] |\n|---|---|---|\n");
-    print_stat("greedy accuracy at initialisation (%)", acc_init, 100.0);
-    print_stat("greedy accuracy after phase 1, boundary 45° (%)", acc1, 100.0);
-    print_stat("mean greedy accuracy over the last 10 probes of phase 1 (%)", last1, 100.0);
-    std::printf("| networks reaching %.0f %% greedy accuracy in phase 1 | %d of %d | |\n", 100 * s.goal, n_learned, networks);
-    print_stat("trials to reach it (networks that did)", t1);
-    print_stat("training accuracy (correct / decided) in the first block after the switch to 135° (%)", switch_acc, 100.0);
-    std::printf("| networks reaching %.0f %% again on the new boundary | %d of %d | |\n", 100 * s.goal, n_relearned, networks);
-    print_stat("trials after the switch to reach it (networks that did)", t2);
-    print_stat("greedy accuracy after retraining, boundary 135° (%)", acc2, 100.0);
-    print_stat("mean greedy accuracy over the last 10 probes of phase 2 (%)", last2, 100.0);
-    std::printf("\n| sample's distance from the boundary | after phase 1 | after retraining | during learning (first probe ≥ 70 %%; %d networks) |\n|---|---|---|---|\n", n_during);
+    say(md, "| measure | n | median [IQR] |\n|---|---|---|\n");
+    print_stat(md, "greedy accuracy at initialisation (%)", acc_init, 100.0);
+    print_stat(md, "greedy accuracy after phase 1, boundary 45° (%)", acc1, 100.0);
+    print_stat(md, "mean greedy accuracy over the last 10 probes of phase 1 (%)", last1, 100.0);
+    say(md, "| networks reaching %.0f %% greedy accuracy in phase 1 | %d of %d | |\n", 100 * s.goal, n_learned, networks);
+    print_stat(md, "trials to reach it (networks that did)", t1);
+    print_stat(md, "training accuracy (correct / decided) in the first block after the switch to 135° (%)", switch_acc, 100.0);
+    say(md, "| networks reaching %.0f %% again on the new boundary | %d of %d | |\n", 100 * s.goal, n_relearned, networks);
+    print_stat(md, "trials after the switch to reach it (networks that did)", t2);
+    print_stat(md, "greedy accuracy after retraining, boundary 135° (%)", acc2, 100.0);
+    print_stat(md, "mean greedy accuracy over the last 10 probes of phase 2 (%)", last2, 100.0);
+    say(md, "\n| sample's distance from the boundary | after phase 1 | after retraining | during learning (first probe ≥ 70 %%; %d networks) |\n|---|---|---|---|\n", n_during);
     for (std::size_t k = 0; k < 3; ++k)
-      std::printf("| %.0f° | %.1f %% [%.1f – %.1f] | %.1f %% [%.1f – %.1f] | %.1f %% [%.1f – %.1f] |\n", kDistances[k], 100 * quantile(dist1[k], 0.5),
+      say(md, "| %.0f° | %.1f %% [%.1f – %.1f] | %.1f %% [%.1f – %.1f] | %.1f %% [%.1f – %.1f] |\n", kDistances[k], 100 * quantile(dist1[k], 0.5),
                   100 * quantile(dist1[k], 0.25), 100 * quantile(dist1[k], 0.75), 100 * quantile(dist2[k], 0.5), 100 * quantile(dist2[k], 0.25),
                   100 * quantile(dist2[k], 0.75), 100 * quantile(dist_during[k], 0.5), 100 * quantile(dist_during[k], 0.25),
                   100 * quantile(dist_during[k], 0.75));
 
     // category tuning: per unit kind and epoch, pooled over networks
-    const auto c45 = labels(kBoundaries[0]), c135 = labels(kBoundaries[1]);
-    std::printf("\nCTI (units pooled over networks; units whose mean activity does not vary with direction are left out; regular units in the delay all are)\n\n");
-    std::printf("| units, epoch | network | labels | n units | median CTI [IQR] |\n|---|---|---|---|---|\n");
+    std::vector<const Probe*> on45, on135;
+    for (const Network& n : results) {
+      on45.push_back(&n.trained);
+      on135.push_back(&n.retrained);
+    }
+    const auto c45 = labels(on45), c135 = labels(on135);
+    say(md, "\nCTI (units pooled over networks; units whose mean activity does not vary with direction are left out; regular units in the delay all are)\n\n");
+    say(md, "| units, epoch | network | labels | n units | median CTI [IQR] |\n|---|---|---|---|---|\n");
     struct Row {
       std::string name;
       std::vector<double> v;
@@ -437,7 +460,7 @@ int main(int argc, char** argv) {
                                                                           {"after retraining", "45° (old boundary)"},
                                                                           {"initial", "135°"}}};
         for (std::size_t k = 0; k < what.size(); ++k) {
-          std::printf("| %s | %s | %s | %zu | %.3f [%.3f – %.3f] |\n", unit.c_str(), what[k].first, what[k].second, v[k].size(),
+          say(md, "| %s | %s | %s | %zu | %.3f [%.3f – %.3f] |\n", unit.c_str(), what[k].first, what[k].second, v[k].size(),
                       quantile(v[k], 0.5), quantile(v[k], 0.25), quantile(v[k], 0.75));
           rows.push_back({unit + "," + what[k].first + "," + what[k].second, v[k]});
         }
@@ -453,23 +476,21 @@ int main(int argc, char** argv) {
         tuned_lines.push_back(line);
       }
     }
-    std::printf("\ncategory-tuned units (CTI above the 95th percentile of the CTIs of the same units at initialisation, pooled over networks):\n");
-    for (const std::string& l : tuned_lines) std::printf("- %s\n", l.c_str());
-    std::printf("\nwall %.1f s on %d threads; %lld training steps\n", wall, threads, steps);
+    say(md, "\ncategory-tuned units (CTI above the 95th percentile of the CTIs of the same units at initialisation, pooled over networks):\n");
+    for (const std::string& l : tuned_lines) say(md, "- %s\n", l.c_str());
+    say(md, "\nwall %.1f s on %d threads; %lld training steps\n", wall, threads, steps);
 
-    if (!out_dir.empty()) {
+    {
       // per network: accuracy by distance; per unit: CTI per condition; the learning curves
-      std::ofstream d(out_dir + "/distance.csv");
+      std::ostringstream d, c, l;
       d << "network,distance_deg,after_phase1,after_retraining,during\n";
       for (std::size_t i = 0; i < results.size(); ++i)
         for (std::size_t k = 0; k < 3; ++k)
           d << i << ',' << kDistances[k] << ',' << results[i].trained.by_distance[k] << ',' << results[i].retrained.by_distance[k] << ','
             << (results[i].has_during ? results[i].during.by_distance[k] : std::nan("")) << '\n';
-      std::ofstream c(out_dir + "/cti.csv");
       c << "units,epoch,network,labels,cti\n";
       for (const Row& r : rows)
         for (double x : r.v) c << r.name << ',' << x << '\n';
-      std::ofstream l(out_dir + "/curve.csv");
       l << "trials";
       for (std::size_t i = 0; i < results.size(); ++i) l << ",net" << i;
       l << '\n';
@@ -478,10 +499,69 @@ int main(int argc, char** argv) {
         for (const Network& n : results) l << ',' << n.curve[j];
         l << '\n';
       }
+      ctx.write("distance.csv", d.str());
+      ctx.write("cti.csv", c.str());
+      ctx.write("curve.csv", l.str());
     }
-  } catch (const sgym::UsageError& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 2;
   }
-  return 0;
+}
+
+/// Figures: the greedy learning curve (both phases) and the accuracy by the sample's distance from the
+/// boundary after each phase, median and IQR over networks.
+std::vector<sgym::experiment::Figure> figures(const std::filesystem::path& dir) {
+  using sgym::experiment::read_csv;
+  std::vector<sgym::experiment::Figure> out;
+  const auto curve = read_csv(dir / "curve.csv");
+  sgym::experiment::Figure learning{"learning-curve", {}, {}};
+  if (!curve.empty())
+    for (std::size_t net = 1; net < curve[0].size(); ++net) {
+      sgym::TrialTable t{{"greedy accuracy"}, {}};
+      for (std::size_t r = 1; r < curve.size(); ++r)
+        if (net < curve[r].size()) t.rows[std::stod(curve[r][0])] = {std::stod(curve[r][net])};
+      learning.seeds.push_back(std::move(t));
+    }
+  learning.spec.title = "AuGMEnT, delayed match-to-category: greedy accuracy";
+  const Params prm = params().parse(sgym::experiment::params_of(dir));
+  if (prm.retrain_trials > 0) learning.spec.markers = {{static_cast<double>(prm.train_trials), "boundary 45° → 135°"}};
+  learning.spec.xlabel = "training trials";
+  learning.spec.ylabel = "greedy accuracy";
+  learning.spec.yrange = std::array<double, 2>{0.0, 1.0};
+  learning.spec.series = {{0, "greedy probe", "#1f77b4"}};
+  out.push_back(std::move(learning));
+
+  const auto dist = read_csv(dir / "distance.csv");
+  std::map<int, sgym::TrialTable> per_net;
+  for (std::size_t r = 1; r < dist.size(); ++r) {
+    if (dist[r].size() < 4) continue;
+    sgym::TrialTable& t = per_net[std::stoi(dist[r][0])];
+    t.columns = {"after phase 1 (45°)", "after retraining (135°)"};
+    t.rows[std::stod(dist[r][1])] = {std::stod(dist[r][2]), std::stod(dist[r][3])};
+  }
+  sgym::experiment::Figure by_distance{"accuracy-by-distance", {}, {}};
+  for (auto& [net, t] : per_net) by_distance.seeds.push_back(std::move(t));
+  by_distance.spec.title = "AuGMEnT, DMC: accuracy by distance from the boundary";
+  by_distance.spec.xlabel = "distance from the boundary (deg)";
+  by_distance.spec.ylabel = "greedy accuracy";
+  by_distance.spec.yrange = std::array<double, 2>{0.0, 1.0};
+  by_distance.spec.xtics = 15;
+  by_distance.spec.series = {{0, "after phase 1 (boundary 45°)", "#1f77b4"},
+                             {1, "after retraining (boundary 135°)", "#d62728", sgym::FigureSeries::Style::kDashed}};
+  out.push_back(std::move(by_distance));
+  return out;
+}
+
+}  // namespace
+
+sgym::experiment::Entry augment_dmc_experiment() {
+  sgym::experiment::Entry e;
+  e.name = "augment-dmc";
+  e.reproduces = "Freedman & Assad 2006 (Nature 443:85): accuracy by distance from the category boundary, category-tuned association units, retraining on a new boundary";
+  e.results = "benchmarks/results/augment-dmc.md";
+  e.description = "AuGMEnT on DelayMatchCategory-v0: learning, accuracy by distance, category tuning index, retraining";
+  e.params = params().docs();
+  e.quick = {{"networks", "2"}, {"train_trials", "2000"}, {"retrain_trials", "1000"}, {"probe_every", "500"},
+             {"probe_trials", "50"}, {"final_trials", "120"}};
+  e.run = run;
+  e.figures = figures;
+  return e;
 }

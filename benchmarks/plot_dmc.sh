@@ -1,5 +1,5 @@
 #!/bin/sh
-# Draws benchmarks/results/augment-dmc.svg from the CSV files of dmc_category --out-dir DIR:
+# Draws benchmarks/results/augment-dmc.svg from the CSV files of `sgym experiment augment-dmc --out DIR`:
 # left, greedy accuracy against the sample's angular distance from the category boundary (median and
 # interquartile range over networks), with the learning curve before it; right, the distribution of the memory units' delay-epoch
 # category tuning index (trained vs initial units, shuffled labels, after retraining).

@@ -29,5 +29,6 @@ void add_play_command(CLI::App& app);
 void add_replay_command(CLI::App& app);
 void add_gallery_command(CLI::App& app);
 void add_plot_command(CLI::App& app);
+void add_experiment_command(CLI::App& app);
 
 }  // namespace sgym::cli

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   add_replay_command(app);
   add_gallery_command(app);
   add_plot_command(app);
+  add_experiment_command(app);
 
   // a first word that is no subcommand: say so and list them (CLI11 would only say one is required)
   if (argc > 1 && argv[1][0] != '-') {

@@ -450,6 +450,14 @@ std::string figure_script(const FigureSpec& f, const std::string& dat, const std
   return s + "\n";
 }
 
+// one figure over its tables (one per seed): the data file, the script and the picture
+void draw_tables(Plotter& pl, const std::string& name, const FigureSpec& f, const std::vector<TrialTable>& tables,
+                 const std::string& title, bool band) {
+  write_table(pl.data_path(name), tables);
+  pl.render(name, pl.preamble(name, f.width > 0 ? f.width : 900, f.height > 0 ? f.height : 540) +
+                      figure_script(f, gp_str(pl.data_path(name).string()), title, band));
+}
+
 // the task's own figures of one run (`runs` = its seeds in a bench), by the analyses of its env
 void plot_task(Plotter& pl, const std::vector<fs::path>& runs, const std::string& prefix, const std::string& title,
                const AnalysesOf& analyses_of) {
@@ -466,11 +474,17 @@ void plot_task(Plotter& pl, const std::vector<fs::path>& runs, const std::string
     std::vector<TrialTable> tables;
     for (const auto& tr : trials) tables.push_back(a.table(tr));
     if (std::all_of(tables.begin(), tables.end(), [](const TrialTable& x) { return x.rows.empty(); })) continue;
-    const FigureSpec f = a.figure(trials, options);
-    const std::string name = prefix + a.name;
-    write_table(pl.data_path(name), tables);
-    pl.render(name, pl.preamble(name, f.width > 0 ? f.width : 900, f.height > 0 ? f.height : 540) +
-                        figure_script(f, gp_str(pl.data_path(name).string()), title + over, band));
+    draw_tables(pl, prefix + a.name, a.figure(trials, options), tables, title + over, band);
+  }
+}
+
+// figures whose tables are made (an experiment's): median and IQR over the tables when there are several
+void plot_tables(Plotter& pl, const std::vector<TableFigure>& figures, const std::string& title) {
+  for (const TableFigure& f : figures) {
+    if (f.seeds.empty() || std::all_of(f.seeds.begin(), f.seeds.end(), [](const TrialTable& t) { return t.rows.empty(); })) continue;
+    const bool band = f.seeds.size() > 1;
+    const std::string over = band ? " (median and interquartile range over " + std::to_string(f.seeds.size()) + ")" : "";
+    draw_tables(pl, f.name, f.spec, f.seeds, title + over, band);
   }
 }
 
@@ -593,15 +607,20 @@ std::vector<double> moving_average(const std::vector<double>& v, int window) {
 }
 
 std::vector<fs::path> plot_dir(const fs::path& dir, const fs::path& out, const std::string& format,
-                              const AnalysesOf& analyses_of) {
+                              const AnalysesOf& analyses_of, const ExperimentFigures& experiment_figures) {
   if (!fs::is_directory(dir)) throw UsageError("plot: no directory " + dir.string());
   const bool is_run = fs::exists(dir / "episodes.csv");
   const bool is_bench = fs::is_directory(dir / "runs");
-  if (!is_run && !is_bench)
-    throw UsageError("plot: " + dir.string() + " is neither a run directory (episodes.csv, from sgym run) nor a bench "
-                     "directory (runs/NAME/seed-S/, from sgym bench)");
+  const bool is_experiment = fs::exists(dir / "experiment.json");
+  if (!is_run && !is_bench && !is_experiment)
+    throw UsageError("plot: " + dir.string() + " is neither a run directory (episodes.csv, from sgym run), a bench "
+                     "directory (runs/NAME/seed-S/, from sgym bench) nor an experiment directory (experiment.json, "
+                     "from sgym experiment)");
   Plotter pl(out, format);
-  if (is_run) {
+  if (is_experiment) {
+    if (!experiment_figures) throw UsageError("plot: " + dir.string() + " is an experiment directory; this build cannot draw experiments");
+    plot_tables(pl, experiment_figures(dir), dir.filename().string());
+  } else if (is_run) {
     plot_run_curves(pl, dir, "");
     plot_signals(pl, dir, "");
     plot_task(pl, {dir}, "", title_of(dir), analyses_of);

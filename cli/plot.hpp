@@ -29,15 +29,20 @@ std::vector<double> moving_average(const std::vector<double>& v, int window);
 /// The analyses of the env with this id (EnvEntry::analyses); empty for an unknown id.
 using AnalysesOf = std::function<std::vector<TaskAnalysis>(const std::string& env_id)>;
 
+/// The figures of an experiment output directory (experiment.json), made by the experiment itself.
+using ExperimentFigures = std::function<std::vector<TableFigure>(const std::filesystem::path& dir)>;
+
 /// Writes the figures of `dir` to `out` in `format` ("png" or "svg") and returns their paths.
 /// A run directory (episodes.csv) gives the learning curve, the accuracy curve when trials were
 /// scored, and for each recorded signal (signals.csv) its time course within an episode at
 /// several points of training (the Pavlovian RPE figure) and a map over episodes x steps. A bench
 /// directory (runs/NAME/seed-S/) gives, per run, the median learning curve over seeds with its
 /// interquartile band, and the signal figures of its first seed. Each run's env also gets the
-/// figures of its own analyses (`analyses_of`, looked up by the env id in summary.json). Throws UsageError for a
-/// directory that holds neither, std::runtime_error when gnuplot is missing or fails.
+/// figures of its own analyses (`analyses_of`, looked up by the env id in summary.json). An experiment
+/// directory (experiment.json, from sgym experiment) gives the experiment's figures (`experiment_figures`).
+/// Throws UsageError for a directory that holds none of these, std::runtime_error when gnuplot is missing or fails.
 std::vector<std::filesystem::path> plot_dir(const std::filesystem::path& dir, const std::filesystem::path& out,
-                                            const std::string& format, const AnalysesOf& analyses_of = {});
+                                            const std::string& format, const AnalysesOf& analyses_of = {},
+                                            const ExperimentFigures& experiment_figures = {});
 
 }  // namespace sgym::plot

@@ -1,7 +1,7 @@
 // AuGMEnT on delayed match-to-category (DelayMatchCategory-v0): learning within a bounded number of
 // trials for a fixed seed, and category tuning of the memory units (Freedman & Assad 2006 category
 // tuning index) after training against the same units at initialisation. The full experiment (20
-// networks, accuracy by distance from the boundary, retraining) is benchmarks/dmc_category.cpp.
+// networks, accuracy by distance from the boundary, retraining) is benchmarks/dmc_category.cpp (sgym experiment augment-dmc).
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <array>

@@ -74,6 +74,13 @@ struct FigureSpec {
   std::vector<FigureSpan> spans;
 };
 
+/// A figure with its tables already made (one per seed or network), e.g. one of an experiment's.
+struct TableFigure {
+  std::string name;  ///< file stem
+  FigureSpec spec;
+  std::vector<TrialTable> seeds;
+};
+
 /// One analysis of a task.
 struct TaskAnalysis {
   std::string name;         ///< figure and data file stem, e.g. "curve-length"

@@ -1,0 +1,153 @@
+// sgym experiment: the registry, the one flag vocabulary (quick, jobs, seed, out, set), the output
+// layout (experiment.json, summary.md, CSV files), results independent of the thread count, and the
+// figures sgym plot draws from an experiment directory.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+#include "experiment.hpp"
+#include "plot.hpp"
+#include "sgym/error.hpp"
+#include "sgym/io.hpp"
+
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+namespace ex = sgym::experiment;
+
+namespace {
+
+fs::path scratch(const std::string& name) {
+  auto p = fs::temp_directory_path() / ("sgym-experiment-" + std::to_string(::getpid())) / name;
+  fs::remove_all(p);
+  return p;
+}
+
+fs::path run_quick(const std::string& name, const fs::path& out, int jobs, std::uint64_t seed = 7) {
+  ex::Invocation inv;
+  inv.name = name;
+  inv.quick = true;
+  inv.jobs = jobs;
+  inv.seed = seed;
+  inv.out = out;
+  inv.command = "test";
+  std::ostringstream report;
+  return ex::run(inv, report);
+}
+
+}  // namespace
+
+TEST_CASE("experiment registry: unique names, documented parameters, valid quick values", "[experiment]") {
+  std::set<std::string> names;
+  REQUIRE_FALSE(ex::registry().empty());
+  for (const ex::Entry& e : ex::registry()) {
+    INFO(e.name);
+    CHECK(names.insert(e.name).second);
+    CHECK_FALSE(e.reproduces.empty());
+    CHECK(fs::exists(fs::path(SGYM_SOURCE_DIR) / e.results));
+    CHECK_FALSE(e.params.empty());
+    CHECK(e.run);
+    for (const auto& [k, v] : e.quick) {
+      INFO(k);
+      CHECK(std::any_of(e.params.begin(), e.params.end(), [&](const sgym::OptionDoc& d) { return d.key == k; }));
+    }
+  }
+  CHECK_THROWS_WITH(ex::find("augment-dmcc"), Contains("augment-dmc") && Contains("sgym experiment list"));
+}
+
+TEST_CASE("experiment: every experiment's quick budget runs, writes the layout and draws figures", "[experiment]") {
+  for (const ex::Entry& e : ex::registry()) {
+    INFO(e.name);
+    const fs::path out = scratch(e.name);
+    run_quick(e.name, out, 2);
+    REQUIRE(fs::exists(out / "experiment.json"));
+    const auto j = nlohmann::json::parse(sgym::read_file(out / "experiment.json"));
+    CHECK(j["experiment"] == e.name);
+    CHECK(j["seed"] == 7);
+    CHECK(j["quick"] == true);
+    for (const sgym::OptionDoc& d : e.params) CHECK(j["params"].contains(d.key));  // every parameter as run
+    for (const auto& [k, v] : e.quick) CHECK(j["params"][k] == v);
+    CHECK(sgym::read_file(out / "summary.md").size() > 100);
+    const auto figures = ex::figures_of(out);
+    CHECK_FALSE(figures.empty());
+    for (const auto& f : figures) {
+      INFO(f.name);
+      CHECK_FALSE(f.seeds.empty());
+      for (const auto& t : f.seeds) CHECK_FALSE(t.rows.empty());
+    }
+  }
+}
+
+TEST_CASE("experiment: results do not depend on --jobs, and depend on --seed", "[experiment]") {
+  for (const std::string name : {"augment-dmc", "perceptual-learner-orientation"}) {
+    INFO(name);
+    const fs::path a = scratch(name + "-j1"), b = scratch(name + "-j2"), c = scratch(name + "-s8");
+    run_quick(name, a, 1);
+    run_quick(name, b, 2);
+    run_quick(name, c, 1, 8);
+    int files = 0;
+    for (const auto& f : fs::directory_iterator(a)) {
+      if (f.path().extension() != ".csv") continue;
+      ++files;
+      INFO(f.path().filename().string());
+      CHECK(sgym::read_file(f.path()) == sgym::read_file(b / f.path().filename()));
+    }
+    CHECK(files >= 2);
+    bool differs = false;
+    for (const auto& f : fs::directory_iterator(a))
+      if (f.path().extension() == ".csv") differs = differs || sgym::read_file(f.path()) != sgym::read_file(c / f.path().filename());
+    CHECK(differs);
+  }
+}
+
+TEST_CASE("experiment: bad input is refused before any work, nothing is overwritten", "[experiment]") {
+  const fs::path out = scratch("refused");
+  ex::Invocation inv;
+  inv.name = "augment-dmc";
+  inv.quick = true;
+  inv.out = out;
+  std::ostringstream report;
+  inv.set = {{"netwroks", "3"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("netwroks") && Contains("networks"));
+  CHECK_FALSE(fs::exists(out));
+  inv.set = {{"networks", "0"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("networks") && Contains("[1, 1000000]"));
+  inv.set = {{"env_options", "noise_sd"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("env_options"));
+  inv.set = {{"env_options", "boundary_deg=10"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("boundary_deg") && Contains("set by the experiment"));
+  inv.set = {{"train_trials", "1234"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("multiples of probe_every"));
+  inv.set = {};
+  inv.jobs = 0;
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("jobs"));
+  // an existing, non-empty directory is never written into
+  fs::create_directories(out);
+  sgym::write_file_atomic(out / "keep.txt", "mine");
+  inv.jobs = 1;
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("not empty") && Contains(out.string()));
+  CHECK(sgym::read_file(out / "keep.txt") == "mine");
+  CHECK_FALSE(fs::exists(out / "experiment.json"));
+  CHECK_THROWS_WITH(ex::figures_of(out), Contains("experiment.json"));
+}
+
+TEST_CASE("sgym plot draws an experiment directory's figures", "[experiment][plot]") {
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
+    WARN("gnuplot is not installed: the experiment figure test is skipped");
+    return;
+  }
+  const fs::path out = scratch("plotted");
+  run_quick("perceptual-learner-orientation", out, 1);
+  const auto figs = sgym::plot::plot_dir(out, out / "plots", "png", {}, ex::figures_of);
+  std::set<std::string> names;
+  for (const auto& f : figs) {
+    CHECK(fs::file_size(f) > 1000);
+    names.insert(f.stem().string());
+  }
+  CHECK(names.count("threshold-per-session") == 1);
+  CHECK(names.count("slope-change-by-preference") == 1);
+  CHECK_THROWS_WITH(sgym::plot::plot_dir(out, out / "p2", "png", {}, {}), Contains("experiment"));
+}
