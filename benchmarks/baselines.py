@@ -62,7 +62,7 @@ def setup() -> None:
 SACCADE_OPTS = {"max_wait_steps": 9, "max_go_steps": 7}  # augment-saccade.md: the replication's judged counts
 SACCADE_TYPES = ("pro_left", "pro_right", "anti_left", "anti_right")
 DMC_OPTS = {"sigma": 0.0, "abort_reward": -1.0}  # augment-dmc.md: both differ from the env defaults
-CURVE_OPTS = {"grid": 15, "fixation_reward": 0.2, "abort_penalty": -1.0, "fixate_ms": 0.0, "curves_ms": 50.0}
+CURVE_OPTS = {"grid_px": 15, "fixation_reward": 0.2, "abort_reward": -1.0, "fixate_ms": 0.0, "curves_ms": 50.0}
 
 # budgets: (full, quick)
 BUDGETS = {
@@ -264,7 +264,7 @@ def task_dmc(seed: int, quick: bool) -> dict:
 
 def curve_stage_opts(L: int) -> dict:
     lo = 5 if L >= 5 else 2  # curve-tracing.hpp: stages from 5 px draw 5..L px, shorter ones 2..L px
-    return {**CURVE_OPTS, "min_length": lo, "max_length": L, "split": "train",
+    return {**CURVE_OPTS, "min_length_px": lo, "max_length_px": L, "split": "train",
             "balance": "ranks" if lo >= 5 else "none"}
 
 
@@ -296,7 +296,7 @@ def task_curve(seed: int, quick: bool) -> dict:
             if info["trial_outcome"] != "aborted" and int(info["target_length"]) == L:
                 window.append(1 if info["trial_outcome"] == "correct" else 0)
                 if len(window) == 100 and sum(window) >= 85:
-                    check_opts = {**CURVE_OPTS, "min_length": L, "max_length": L, "split": "train",
+                    check_opts = {**CURVE_OPTS, "min_length_px": L, "max_length_px": L, "split": "train",
                                   "balance": "ranks" if L >= 5 else "none"}
                     done = run_trials(model, make_vec(env_id, check_opts, N_ENVS_COGNITIVE, 3 * EVAL_SEED_BASE + 1000 * L + n), 100)
                     ok = sum(t["trial_outcome"] == "correct" for t in done)
@@ -321,7 +321,7 @@ def task_curve(seed: int, quick: bool) -> dict:
     train_s = time.perf_counter() - t0
     tests = {}
     for length in (2, 3, 5, 9, 13):
-        opts = {**CURVE_OPTS, "min_length": length, "max_length": length, "split": "heldout",
+        opts = {**CURVE_OPTS, "min_length_px": length, "max_length_px": length, "split": "heldout",
                 "balance": "ranks" if length >= 5 else "none"}
         done = run_trials(model, make_vec(env_id, opts, N_ENVS_COGNITIVE, EVAL_SEED_BASE + 100 * seed + length), n_test)
         tests[str(length)] = sum(t["trial_outcome"] == "correct" for t in done) / n_test
@@ -602,7 +602,7 @@ torch thread, under `nice -n 19` on a 2-core machine shared with C++ builds: it 
   to 100,000 trials); cap 20,000 trials unless the row says otherwise. Final score: greedy accuracy over 1,200 held-out trials at the stop.
   The retraining phase (boundary 135°) and the category tuning index were not run for PPO.
 - **CurveTracing-v0** as [curve-tracing.md](curve-tracing.md) (benchmarks/curve_tracing.hpp): grid 15,
-  `fixate_ms=0 curves_ms=50 fixation_reward=0.2 abort_penalty=-1`, one distractor, training shapes;
+  `fixate_ms=0 curves_ms=50 fixation_reward=0.2 abort_reward=-1`, one distractor, training shapes;
   stages L = 2..9 px (2..L px with `balance=none` below 5 px, 5..L px with `balance=ranks` from 5 px); a
   stage ends when >= 85 of the last 100 judged trials with a target curve of L px were correct and a greedy
   check of 100 trials of L px is >= 85 %; 30,000 trials in a stage fail the curriculum. A step budget per run

@@ -64,8 +64,8 @@ NetResult run_network(const Protocol& p, bool lateral, std::uint64_t seed, int t
   res.trained = train(*agent, p, seed);
   for (int L = 2; L <= max_len; ++L)
     res.acc_by_length.push_back(accuracy_at(*agent, p, L, 1, test_trials, mix_seed(seed, 1000 + static_cast<std::uint64_t>(L))));
-  res.acc_mixed_1 = test_accuracy(*agent, p, {{"distractors", "1"}}, 2 * test_trials, mix_seed(seed, 2001));
-  res.acc_mixed_10 = test_accuracy(*agent, p, {{"distractors", "10"}}, 2 * test_trials, mix_seed(seed, 2002));
+  res.acc_mixed_1 = test_accuracy(*agent, p, {{"n_distractors", "1"}}, 2 * test_trials, mix_seed(seed, 2001));
+  res.acc_mixed_10 = test_accuracy(*agent, p, {{"n_distractors", "10"}}, 2 * test_trials, mix_seed(seed, 2002));
   res.acc3_9 = accuracy_at(*agent, p, 9, 3, test_trials, mix_seed(seed, 2003));
   res.acc3_13 = accuracy_at(*agent, p, 13, 3, test_trials, mix_seed(seed, 2004));
   // latency of the enhancement along the target curve, on the first frame of the go epoch
@@ -74,7 +74,7 @@ NetResult run_network(const Protocol& p, bool lateral, std::uint64_t seed, int t
   res.enh_sum.assign(static_cast<std::size_t>(max_len), 0.0);
   res.enh_n.assign(static_cast<std::size_t>(max_len), 0.0);
   {
-    auto env = make_curve_env(p, {{"min_length", "9"}, {"max_length", std::to_string(std::min(max_len, 13))}, {"split", "heldout"}});
+    auto env = make_curve_env(p, {{"min_length_px", "9"}, {"max_length_px", std::to_string(std::min(max_len, 13))}, {"split", "heldout"}});
     env->reset(mix_seed(seed, 3001));
     std::vector<float> obs;
     double tsum = 0, tn = 0, dsum = 0, dn = 0;

@@ -61,8 +61,8 @@ struct TrialResult {
 
 /// An env of the protocol with extra options.
 inline std::unique_ptr<Env> make_curve_env(const Protocol& p, KeyValues extra) {
-  KeyValues kv = {{"grid", std::to_string(p.grid)}, {"fixation_reward", format_number(p.fixation_reward)},
-                 {"abort_penalty", format_number(p.abort_penalty)},
+  KeyValues kv = {{"grid_px", std::to_string(p.grid)}, {"fixation_reward", format_number(p.fixation_reward)},
+                 {"abort_reward", format_number(p.abort_penalty)},
                  {"fixate_ms", format_number(p.fixate_ms)}, {"curves_ms", format_number(p.curves_ms)}};
   for (auto& e : extra) kv.push_back(std::move(e));
   return make_env("CurveTracing-v0", kv);
@@ -110,8 +110,8 @@ inline Trained train(Agent& agent, const Protocol& p, std::uint64_t seed) {
     t.stage_reached = L;
     // from 5 px on, stages draw 5..L px with balanced stimuli; shorter stages p.min_length..L px
     const int lo = L >= 5 ? std::max(5, p.min_length) : std::min(p.min_length, L);
-    auto env = make_curve_env(p, {{"min_length", std::to_string(lo)},
-                                  {"max_length", std::to_string(L)},
+    auto env = make_curve_env(p, {{"min_length_px", std::to_string(lo)},
+                                  {"max_length_px", std::to_string(L)},
                                   {"split", "train"}, {"balance", balance_for(lo, 1)}});
     env->reset(mix_seed(seed, static_cast<std::uint64_t>(100 + L)));
     std::deque<int> recent;
@@ -130,7 +130,7 @@ inline Trained train(Agent& agent, const Protocol& p, std::uint64_t seed) {
       }
       if (static_cast<int>(recent.size()) == p.window && hits >= p.criterion * p.window) {
         // confirm greedily on fresh trials of the new length, then go on training if it fails
-        auto check = make_curve_env(p, {{"min_length", std::to_string(L)}, {"max_length", std::to_string(L)}, {"split", "train"},
+        auto check = make_curve_env(p, {{"min_length_px", std::to_string(L)}, {"max_length_px", std::to_string(L)}, {"split", "train"},
                                         {"balance", balance_for(L, 1)}});
         check->reset(mix_seed(seed, static_cast<std::uint64_t>(1000 * L) + static_cast<std::uint64_t>(n)));
         agent.set_training(false);
@@ -158,7 +158,7 @@ inline double test_accuracy(Agent& agent, const Protocol& p, KeyValues extra, in
     return fallback;
   };
   extra.push_back({"split", "heldout"});
-  extra.push_back({"balance", balance_for(get("min_length", 5), get("distractors", 1))});
+  extra.push_back({"balance", balance_for(get("min_length_px", 5), get("n_distractors", 1))});
   auto env = make_curve_env(p, std::move(extra));
   env->reset(seed);
   std::vector<float> obs;
@@ -173,8 +173,8 @@ inline double test_accuracy(Agent& agent, const Protocol& p, KeyValues extra, in
 /// Greedy accuracy on target curves of exactly `length` pixels, with `distractors` distractors.
 inline double accuracy_at(Agent& agent, const Protocol& p, int length, int distractors, int trials, std::uint64_t seed) {
   return test_accuracy(agent, p,
-                       {{"min_length", std::to_string(length)}, {"max_length", std::to_string(length)},
-                        {"distractors", std::to_string(distractors)}},
+                       {{"min_length_px", std::to_string(length)}, {"max_length_px", std::to_string(length)},
+                        {"n_distractors", std::to_string(distractors)}},
                        trials, seed);
 }
 

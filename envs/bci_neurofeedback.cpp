@@ -24,6 +24,7 @@
 #include "common/trial.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
+#include "sgym/wrappers.hpp"
 
 namespace sgym {
 namespace {
@@ -316,7 +317,7 @@ class BciNeurofeedback final : public Env {
     reward_flag_ = false;
     outcome_ = "";
     if (frame_ >= f_.control) {
-      outcome_ = "baseline";
+      outcome_ = kNotATrial.data();  // "baseline": logged, but not counted as a trial nor scored (core)
       if (++baseline_done_ >= cfg_.baseline_trials) calibrate();
     }
     render();

@@ -37,14 +37,14 @@ constexpr const char* kId = "CurveTracing-v0";
 
 /// Every option, its default and unit.
 struct CurveTracingConfig {
-  int grid = 15;                   // retina side, pixels (issue default; a small RELEARNN-like grid)
+  int grid_px = 15;                // retina side, pixels (issue default; a small RELEARNN-like grid)
   double dt_ms = 50.0;             // simulation step [unverified]
   double fixate_ms = 300.0;        // fixation before the curves appear, ~300 ms (Roelfsema, Lamme & Spekreijse 1998) [unverified]
   double curves_ms = 600.0;        // curves shown while fixation is held, ~600 ms (Roelfsema, Lamme & Spekreijse 1998) [unverified]
   double response_ms = 500.0;      // window for the saccade after the FP goes off [unverified]
-  int min_length = 5;              // shortest curve, pixels including both ends
-  int max_length = 9;              // longest curve, pixels; RELEARNN trained on curves up to 9 px
-  int distractors = 1;             // distractor curves, 1 as in the classic task (1-10)
+  int min_length_px = 5;           // shortest curve, pixels including both ends
+  int max_length_px = 9;           // longest curve, pixels; RELEARNN trained on curves up to 9 px
+  int n_distractors = 1;           // distractor curves, 1 as in the classic task (1-10)
   std::string routine = "trace";   // trace | search_trace | trace_search (Mollard et al. 2024, Fig 2)
   std::string balance = "ranks";   // ranks: the correct target's rank by distance and direction from the FP is uniform; none: not enforced
   std::string contact = "none";    // none: curves keep >= 1 empty pixel apart; touch: corners; cross: X-crossings
@@ -55,7 +55,7 @@ struct CurveTracingConfig {
   double correct_reward = 1.0;     // saccade to the target of the target curve
   double wrong_reward = 0.0;       // saccade anywhere else
   double fixation_reward = 0.0;    // paid when the FP goes off with fixation held (shaping; 0 = off)
-  double abort_penalty = 0.0;      // reward when fixation is broken before the FP goes off
+  double abort_reward = 0.0;       // reward when fixation is broken before the FP goes off (negative = a penalty)
   int trials_per_episode = 1;      // trials per episode
 };
 
@@ -63,18 +63,22 @@ const OptionSet<CurveTracingConfig>& options() {
   static const OptionSet<CurveTracingConfig> set = [] {
     using C = CurveTracingConfig;
     OptionSet<C> s(kId);
-    s.add("grid", &C::grid, "pixels", "retina side (grid x grid pixels)", 5, 64)
+    s.add("grid_px", &C::grid_px, "pixels", "retina side (grid_px x grid_px pixels)", 5, 64)
+        .deprecated_alias("grid")
         .add("dt_ms", &C::dt_ms, "ms", "simulation step [unverified]", 1.0, 1000.0)
         .add("fixate_ms", &C::fixate_ms, "ms", "fixation before the curves appear, ~300 ms as in the Roelfsema-lab task [unverified]", 0.0, 10000.0)
         .add("curves_ms", &C::curves_ms, "ms", "curves shown while fixation is held, ~600 ms [unverified]", 0.0, 10000.0)
         .add("response_ms", &C::response_ms, "ms", "window for the saccade after the FP goes off [unverified]", 1.0, 10000.0)
-        .add("min_length", &C::min_length, "pixels", "shortest curve, pixels including both ends", 2, 200)
-        .add("max_length", &C::max_length, "pixels", "longest curve; RELEARNN (PLoS CB 2024) trained on curves up to 9 px", 2, 200)
-        .add("distractors", &C::distractors, "curves", "number of distractor curves; 1 in the classic task, RELEARNN also tested 10", 1, 10)
+        .add("min_length_px", &C::min_length_px, "pixels", "shortest curve, pixels including both ends", 2, 200)
+        .deprecated_alias("min_length")
+        .add("max_length_px", &C::max_length_px, "pixels", "longest curve; RELEARNN (PLoS CB 2024) trained on curves up to 9 px", 2, 200)
+        .deprecated_alias("max_length")
+        .add("n_distractors", &C::n_distractors, "curves", "number of distractor curves; 1 in the classic task, RELEARNN also tested 10", 1, 10)
+        .deprecated_alias("distractors")
         .add_choice("routine", &C::routine, {"trace", "search_trace", "trace_search"},
                     "trace: saccade to the target at the end of the curve connected to the FP; search_trace: find the marker of the cued colour (the FP's colour), trace its curve and saccade to the target at its end; trace_search: trace the curve connected to the FP to a coloured marker, then saccade to the target of that colour (Mollard et al. 2024, PLoS Comput Biol 20:e1012030, Fig 2; Moro et al. 2010, J Neurosci 30:16293). The composite routines add one colour channel per curve to the observation")
         .add_choice("balance", &C::balance, {"ranks", "none"},
-                    "ranks: the correct target's rank among the targets by distance from the start of the correct curve (k distractors nearer, k uniform), and by how far its direction deviates from the direction in which that curve leaves its start (distractors - k better aligned; in search_trace: by distance from the FP, k nearer), are drawn once per trial and met exactly, so neither tells which target is correct (every shortcut subject at chance); takes at most 3 distractors and curves of >= 5 px, refuses what it cannot lay out. none: not enforced (for curricula of short curves and for up to 10 distractors; the nearest target is then often correct)")
+                    "ranks: the correct target's rank among the targets by distance from the start of the correct curve (k distractors nearer, k uniform), and by how far its direction deviates from the direction in which that curve leaves its start (n_distractors - k better aligned; in search_trace: by distance from the FP, k nearer), are drawn once per trial and met exactly, so neither tells which target is correct (every shortcut subject at chance); takes at most 3 distractors and curves of >= 5 px, refuses what it cannot lay out. none: not enforced (for curricula of short curves and for up to 10 distractors; the nearest target is then often correct)")
         .add_choice("contact", &C::contact, {"none", "touch", "cross"},
                     "none: different curves never share or neighbour a pixel (8-neighbourhood); touch: they may meet corner to corner (diagonal neighbours), never side by side; cross: touch plus right-angle crossings, where both curves run straight through one shared pixel (never at or next to an end, never at a turn or on two consecutive pixels). Every option keeps the curves unambiguous")
         .add("straightness", &C::straightness, "", "probability that the random walk drawing a curve goes straight on when it may, else a uniform step among the allowed ones (0 = uniform) [choice]; clean crossings need straight runs, so raise it with contact = cross", 0.0, 1.0)
@@ -85,7 +89,8 @@ const OptionSet<CurveTracingConfig>& options() {
         .add("correct_reward", &C::correct_reward, "", "reward for the saccade to the target at the end of the target curve", -100.0, 100.0)
         .add("wrong_reward", &C::wrong_reward, "", "reward for a saccade to any other pixel", -100.0, 100.0)
         .add("fixation_reward", &C::fixation_reward, "", "reward when the FP goes off with fixation held (shaping; 0 = off)", -100.0, 100.0)
-        .add("abort_penalty", &C::abort_penalty, "", "reward when fixation is broken before the FP goes off", -100.0, 100.0)
+        .add("abort_reward", &C::abort_reward, "", "reward when fixation is broken before the FP goes off: negative punishes (the old name abort_penalty already took this signed reward, so values carry over unchanged)", -100.0, 100.0)
+        .deprecated_alias("abort_penalty")
         .add("trials_per_episode", &C::trials_per_episode, "trials", "trials per episode", 1, 100000);
     return s;
   }();
@@ -106,12 +111,12 @@ Routine routine_of(const std::string& r) {
 class CurveGenerator {
  public:
   CurveGenerator(const CurveTracingConfig& c)
-      : cfg_(c), g_(c.grid),
+      : cfg_(c), g_(c.grid_px),
         contact_(c.contact == "none" ? Contact::kNone : c.contact == "touch" ? Contact::kTouch : Contact::kCross),
         balance_(c.balance == "ranks"), routine_(routine_of(c.routine)),
         owner_(static_cast<std::size_t>(g_ * g_), -1), second_(static_cast<std::size_t>(g_ * g_), -1) {
-    curves_.resize(static_cast<std::size_t>(c.distractors + 1));
-    for (auto& cv : curves_) cv.reserve(static_cast<std::size_t>(c.max_length));
+    curves_.resize(static_cast<std::size_t>(c.n_distractors + 1));
+    for (auto& cv : curves_) cv.reserve(static_cast<std::size_t>(c.max_length_px));
     lengths_.resize(curves_.size());
     nearer_.resize(curves_.size());
     aligned_.resize(curves_.size());
@@ -154,7 +159,7 @@ class CurveGenerator {
   /// distractors - k) must end nearer / be better aligned.
   void draw_plan(Rng& rng, std::size_t k) {
     for (auto& l : lengths_)
-      l = cfg_.min_length + static_cast<int>(rng.below(static_cast<std::uint64_t>(cfg_.max_length - cfg_.min_length + 1)));
+      l = cfg_.min_length_px + static_cast<int>(rng.below(static_cast<std::uint64_t>(cfg_.max_length_px - cfg_.min_length_px + 1)));
     draw_subset(rng, nearer_, k);
     draw_subset(rng, aligned_, routine_ == Routine::kSearchTrace ? k : curves_.size() - 1 - k);
   }
@@ -467,31 +472,31 @@ class CurveTracing final : public Env {
   static constexpr const char* kEpochs[] = {"fixate", "curves", "go"};
 
   CurveTracing(const CurveTracingConfig& c, const trial::EpochSchedule& schedule)
-      : Env(make_spec(c, schedule.total()), Space::box(0.0f, 1.0f, {channels(c), c.grid, c.grid}),
-            Space::discrete(static_cast<std::int64_t>(c.grid) * c.grid)),
-        cfg_(c), g_(c.grid), schedule_(schedule), gen_(cfg_), mask_(static_cast<std::size_t>(g_ * g_), 0.0f),
+      : Env(make_spec(c, schedule.total()), Space::box(0.0f, 1.0f, {channels(c), c.grid_px, c.grid_px}),
+            Space::discrete(static_cast<std::int64_t>(c.grid_px) * c.grid_px)),
+        cfg_(c), g_(c.grid_px), schedule_(schedule), gen_(cfg_), mask_(static_cast<std::size_t>(g_ * g_), 0.0f),
         along_(static_cast<std::size_t>(g_ * g_), -1.0f),
-        curve_pixels_(static_cast<std::size_t>((c.distractors + 1) * c.max_length), -1.0f),
+        curve_pixels_(static_cast<std::size_t>((c.n_distractors + 1) * c.max_length_px), -1.0f),
         go_start_(schedule.start_of("go")), routine_(routine_of(c.routine)) {}
 
   /// Observation channels: curves, FP, targets, gaze, then one per colour in the composite routines.
-  static int channels(const CurveTracingConfig& c) { return 4 + (c.routine == "trace" ? 0 : c.distractors + 1); }
+  static int channels(const CurveTracingConfig& c) { return 4 + (c.routine == "trace" ? 0 : c.n_distractors + 1); }
 
   static EnvSpec make_spec(const CurveTracingConfig& c, int trial_steps) {
     EnvSpec s;
     s.id = kId;
     s.max_episode_steps = trial_steps * c.trials_per_episode;
     s.dt_ms = c.dt_ms;
-    s.reward_min = std::min({0.0, c.correct_reward, c.wrong_reward, c.abort_penalty,
+    s.reward_min = std::min({0.0, c.correct_reward, c.wrong_reward, c.abort_reward,
                              c.fixation_reward, c.fixation_reward + c.correct_reward,
                              c.fixation_reward + c.wrong_reward});
-    s.reward_max = std::max({0.0, c.correct_reward, c.wrong_reward, c.abort_penalty,
+    s.reward_max = std::max({0.0, c.correct_reward, c.wrong_reward, c.abort_reward,
                              c.fixation_reward, c.fixation_reward + c.correct_reward,
                              c.fixation_reward + c.wrong_reward});
     s.render_fps = 1000.0 / c.dt_ms;
     s.trial_based = true;
     s.epochs.assign(std::begin(kEpochs), std::end(kEpochs));
-    const auto n = static_cast<std::size_t>(c.grid * c.grid);
+    const auto n = static_cast<std::size_t>(c.grid_px * c.grid_px);
     s.obs_layout = {{"curves", 0, n, "1 at every curve pixel (target and distractor curves, ends included), row-major"},
                     {"fixation_point", n, n, "1 at the fixation point while it is on (fixate and curves epochs)"},
                     {"targets", 2 * n, n, "1 at the saccade target at the end of every curve"},
@@ -567,7 +572,7 @@ class CurveTracing final : public Env {
       // fixation must be held until the FP goes off
       if (look != fp_) {
         outcome_ = "aborted";
-        reward = cfg_.abort_penalty;
+        reward = cfg_.abort_reward;
       } else if (++t_ == go_start_) {
         reward = cfg_.fixation_reward;
       }
@@ -620,7 +625,7 @@ class CurveTracing final : public Env {
     for (int c = 0; c < gen_.count(); ++c) {
       const auto& cv = gen_.curve(c);
       for (std::size_t k = 0; k < cv.size(); ++k)
-        curve_pixels_[static_cast<std::size_t>(c * cfg_.max_length) + k] = static_cast<float>(cv[k]);
+        curve_pixels_[static_cast<std::size_t>(c * cfg_.max_length_px) + k] = static_cast<float>(cv[k]);
     }
     render();
   }
@@ -692,9 +697,9 @@ class CurveTracing final : public Env {
 
 std::unique_ptr<Env> make(const KeyValues& kv) {
   const CurveTracingConfig c = options().parse(kv);
-  if (c.min_length > c.max_length)
-    throw UsageError(std::string(kId) + ": min_length = " + std::to_string(c.min_length) +
-                     " must be <= max_length = " + std::to_string(c.max_length));
+  if (c.min_length_px > c.max_length_px)
+    throw UsageError(std::string(kId) + ": min_length_px = " + std::to_string(c.min_length_px) +
+                     " must be <= max_length_px = " + std::to_string(c.max_length_px));
   if (c.split != "all" && (c.heldout_fraction <= 0.0 || c.heldout_fraction >= 1.0))
     throw UsageError(std::string(kId) + ": split = " + c.split + " needs heldout_fraction in (0, 1), got " +
                      format_number(c.heldout_fraction));
@@ -707,14 +712,14 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
                      " must be at least one step (the curves appear while fixation is held)");
   if (s.end_of("go") == s.start_of("go"))
     throw UsageError(std::string(kId) + ": response_ms = " + format_number(c.response_ms) + " must be at least one step");
-  if (c.balance == "ranks" && c.distractors > 3)
-    throw UsageError(std::string(kId) + ": balance = ranks takes at most 3 distractors, got distractors = " +
-                     std::to_string(c.distractors) +
+  if (c.balance == "ranks" && c.n_distractors > 3)
+    throw UsageError(std::string(kId) + ": balance = ranks takes at most 3 distractors, got n_distractors = " +
+                     std::to_string(c.n_distractors) +
                      " (with more, the correct target's rank by distance and direction cannot be laid out on grids up to 25 x 25: "
                      "see docs/envs/CurveTracing-v0.md); use balance = none (the nearest target is then often correct) or fewer distractors");
-  if (c.balance == "ranks" && c.routine == "search_trace" && c.distractors > 1 && c.min_length < 9)
-    throw UsageError(std::string(kId) + ": routine = search_trace with balance = ranks and more than one distractor needs min_length >= 9, got " +
-                     std::to_string(c.min_length) +
+  if (c.balance == "ranks" && c.routine == "search_trace" && c.n_distractors > 1 && c.min_length_px < 9)
+    throw UsageError(std::string(kId) + ": routine = search_trace with balance = ranks and more than one distractor needs min_length_px >= 9, got " +
+                     std::to_string(c.min_length_px) +
                      " (with shorter curves the marker nearest the FP is too often the cued one: see docs/envs/CurveTracing-v0.md)");
   // every stimulus must be drawable: probe random ones and, with balance = ranks, the hardest ranks
   // (the correct target nearest and worst aligned / farthest and best aligned), with a fixed stream
@@ -725,15 +730,15 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
     for (int i = 0; i < 20 && failed.empty(); ++i)
       if (!probe.generate(rng)) failed = "a random stimulus";
     if (c.balance == "ranks")
-      for (const int rank : {0, c.distractors})
+      for (const int rank : {0, c.n_distractors})
         for (int i = 0; i < 3 && failed.empty(); ++i)
           if (!probe.generate(rng, rank))
             failed = std::string("a stimulus with the correct target ") + (rank == 0 ? "nearest and worst aligned" : "farthest and best aligned");
     if (!failed.empty())
-      throw UsageError(std::string(kId) + ": " + std::to_string(c.distractors + 1) + " curves of " +
-                       std::to_string(c.min_length) + "-" + std::to_string(c.max_length) +
+      throw UsageError(std::string(kId) + ": " + std::to_string(c.n_distractors + 1) + " curves of " +
+                       std::to_string(c.min_length_px) + "-" + std::to_string(c.max_length_px) +
                        " pixels (contact = " + c.contact + ", balance = " + c.balance + ", split = " + c.split +
-                       ") could not be laid out on a grid of " + std::to_string(c.grid) + " x " + std::to_string(c.grid) +
+                       ") could not be laid out on a grid of " + std::to_string(c.grid_px) + " x " + std::to_string(c.grid_px) +
                        " (" + failed + " failed " + std::to_string(CurveGenerator::kMaxAttempts) +
                        " layouts): they do not fit, the ranks cannot be met (balance = ranks needs curves of >= 5 pixels; "
                        "see docs/envs/CurveTracing-v0.md for the distractors each grid takes), or no target shape of these lengths is in the " +
@@ -758,7 +763,7 @@ FigureSpec curve_length_figure(const std::vector<std::vector<TrialRecord>>&, con
   FigureSpec f;
   f.title = "Accuracy vs target-curve length";
   for (const auto& [k, v] : env_options)
-    if (k == "distractors") f.title += ", " + v + " distractor(s)";
+    if (k == "n_distractors" || k == "distractors") f.title += ", " + v + " distractor(s)";
   f.xlabel = "target curve length (pixels, both ends included)";
   f.ylabel = "fraction correct";
   f.yrange = {{0, 1.05}};
@@ -776,15 +781,15 @@ EnvEntry curve_tracing_entry() {
           CurveTracing::make_spec(CurveTracingConfig{}, 1).source,
           options().docs(),
           make,
-          {{{"distractors", "3"}, {"trials_per_episode", "3"}, {"fixation_reward", "0.2"}, {"abort_penalty", "-0.1"}},
-           {{"split", "heldout"}, {"contact", "cross"}, {"straightness", "0.7"}, {"grid", "9"}, {"max_length", "6"}},
-           {{"routine", "search_trace"}, {"distractors", "2"}, {"min_length", "9"}, {"trials_per_episode", "2"}},
-           {{"routine", "trace_search"}, {"distractors", "2"}, {"contact", "touch"}}},
+          {{{"n_distractors", "3"}, {"trials_per_episode", "3"}, {"fixation_reward", "0.2"}, {"abort_reward", "-0.1"}},
+           {{"split", "heldout"}, {"contact", "cross"}, {"straightness", "0.7"}, {"grid_px", "9"}, {"max_length_px", "6"}},
+           {{"routine", "search_trace"}, {"n_distractors", "2"}, {"min_length_px", "9"}, {"trials_per_episode", "2"}},
+           {{"routine", "trace_search"}, {"n_distractors", "2"}, {"contact", "touch"}}},
           // chance: one of the distractors + 1 targets, each equally often correct
-          [](const KeyValues& kv) { return 1.0 / (options().parse(kv).distractors + 1); },
+          [](const KeyValues& kv) { return 1.0 / (options().parse(kv).n_distractors + 1); },
           // the battery: the defaults, the longest curves the benchmark tests and the two composite
           // routines (more settings in tests/test_curve_tracing.cpp)
-          {{}, {{"min_length", "13"}, {"max_length", "13"}}, {{"routine", "search_trace"}}, {{"routine", "trace_search"}}}};
+          {{}, {{"min_length_px", "13"}, {"max_length_px", "13"}}, {{"routine", "search_trace"}}, {{"routine", "trace_search"}}}};
   e.analyses = {{"curve-length", "accuracy against the length of the target curve", curve_length_table, curve_length_figure}};
   return e;
 }

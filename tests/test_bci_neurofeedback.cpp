@@ -4,7 +4,9 @@
 // subject at the chance level), the per-session activity outputs, the probing oracle, and the
 // shortcut subjects held at chance.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 
 #include "sgym/agents.hpp"
@@ -343,4 +345,32 @@ TEST_CASE("BCINeurofeedback: spec and options", "[bci]") {
   const auto r2 = std::get<std::vector<float>>(*a->reset(2).info.find("unit_roles"));
   REQUIRE(r1 == r1b);
   REQUIRE(r1 != r2);
+}
+
+TEST_CASE("BCINeurofeedback: a subject more variable in the task than in the baseline beats chance (open leak, measurement)",
+          "[bci][.measure]") {
+  // docs/envs/BCINeurofeedback-v0.md, "Not closed: a change of variability": every unit
+  // 0.5 + N(0, sd_base^2) during the baseline, 0.5 + N(0, sd_task^2) in the task, no use of P+/P-;
+  // 20 subjects x 50 task trials per row
+  for (const auto& [sd_base, sd_task] : std::vector<std::pair<double, double>>{
+           {0.08, 0.08}, {0.08, 0.10}, {0.08, 0.12}, {0.08, 0.16}, {0.08, 0.24}}) {
+    const Policy p = [sd_base, sd_task](const std::vector<float>&, bool calibrated, Rng& rng, std::vector<float>& a) {
+      const double sd = calibrated ? sd_task : sd_base;
+      for (auto& x : a) x = static_cast<float>(std::clamp(0.5 + sd * rng.normal(), 0.0, 1.0));
+    };
+    const Tally t = run_subject(p, 20, 50);
+    std::printf("baseline sd %.2f, task sd %.2f: %d of %d rewarded (%.3f; chance %.2f)\n", sd_base, sd_task, t.correct,
+                t.trials, acc(t), kChance);
+  }
+}
+
+TEST_CASE("BCINeurofeedback: the documented variability leak is still open", "[bci]") {
+  // a constant baseline (0.5), then independent uniform activity: far above chance without P+/P-
+  // (docs: "Not closed"); if a change closes the leak, this fails and the docs must say so
+  const Policy p = [](const std::vector<float>&, bool calibrated, Rng& rng, std::vector<float>& a) {
+    for (auto& x : a) x = calibrated ? static_cast<float>(rng.uniform()) : 0.5f;
+  };
+  const Tally t = run_subject(p, 3, 20, {{"baseline_trials", "5"}});
+  INFO(t.correct << " of " << t.trials);
+  REQUIRE(acc(t) > 0.9);
 }

@@ -38,8 +38,8 @@ TEST_CASE("CurveTracing: the memoryless oracle traces the curve from the gaze an
   INFO("routine = " << routine << ", distractors = " << distractors << ", contact = " << contact << ", straightness = " << straightness);
   // (search_trace takes more than one distractor from 9 px on)
   const std::string min_length = routine == "search_trace" && distractors != "1" ? "9" : "5";
-  auto env = make_env("CurveTracing-v0", {{"routine", routine}, {"distractors", distractors}, {"contact", contact},
-                                          {"straightness", straightness}, {"min_length", min_length}});
+  auto env = make_env("CurveTracing-v0", {{"routine", routine}, {"n_distractors", distractors}, {"contact", contact},
+                                          {"straightness", straightness}, {"min_length_px", min_length}});
   auto oracle = make_agent("curve-tracing-oracle", env->observation_space(), env->action_space());
   auto counts = test::play_trials(*env, *oracle, 300, 5).outcome;
   INFO("correct " << counts["correct"] << " wrong " << counts["wrong"] << " aborted " << counts["aborted"]);
@@ -64,7 +64,7 @@ TEST_CASE("CurveTracing: the random agent is at the computed chance level", "[cu
   REQUIRE(counts["aborted"] >= 2000 * p_abort_first - 4 * sd);
 
   // a "random" that only ever looks at the FP or at a random target shows the 1/(d+1) chance
-  auto env3 = make_env("CurveTracing-v0", {{"distractors", "3"}});
+  auto env3 = make_env("CurveTracing-v0", {{"n_distractors", "3"}});
   Rng rng(4);
   int correct = 0, trials = 800;
   for (int i = 0; i < trials; ++i) {
@@ -90,7 +90,7 @@ TEST_CASE("CurveTracing: the random agent is at the computed chance level", "[cu
 }
 
 TEST_CASE("CurveTracing: epochs, observation and rewards follow the timeline", "[curve_tracing]") {
-  auto env = make_env("CurveTracing-v0", {{"fixation_reward", "0.2"}, {"abort_penalty", "-0.5"},
+  auto env = make_env("CurveTracing-v0", {{"fixation_reward", "0.2"}, {"abort_reward", "-0.5"},
                                           {"wrong_reward", "-0.1"}});
   const int n = 225;
   for (const std::string choice : {"correct", "wrong", "timeout", "abort"}) {
@@ -155,7 +155,7 @@ TEST_CASE("CurveTracing: epochs, observation and rewards follow the timeline", "
 }
 
 TEST_CASE("CurveTracing: curves never touch by default, and the shape split is a partition", "[curve_tracing]") {
-  auto env = make_env("CurveTracing-v0", {{"distractors", "10"}, {"min_length", "3"}, {"max_length", "9"}, {"balance", "none"}});
+  auto env = make_env("CurveTracing-v0", {{"n_distractors", "10"}, {"min_length_px", "3"}, {"max_length_px", "9"}, {"balance", "none"}});
   const int g = 15, n = g * g;
   for (int trial = 0; trial < 100; ++trial) {
     auto r0 = env->reset(trial == 0 ? std::optional<std::uint64_t>(2) : std::nullopt);
@@ -197,7 +197,7 @@ TEST_CASE("CurveTracing: curves never touch by default, and the shape split is a
 
   // train and held-out target shapes never overlap (shape = the step sequence from the FP)
   auto shapes = [](const std::string& split) {
-    auto e = make_env("CurveTracing-v0", {{"split", split}, {"min_length", "4"}, {"max_length", "4"}});
+    auto e = make_env("CurveTracing-v0", {{"split", split}, {"min_length_px", "4"}, {"max_length_px", "4"}});
     std::set<std::vector<int>> out;
     for (int i = 0; i < 300; ++i) {
       auto r = e->reset(i == 0 ? std::optional<std::uint64_t>(1) : std::nullopt);
@@ -227,7 +227,7 @@ TEST_CASE("CurveTracing: touch is corner contact only, cross only right-angle cr
       {{"none", "0"}, {"touch", "0"}, {"cross", "0"}, {"cross", "0.7"}}));
   INFO("contact = " << contact << ", straightness = " << straightness);
   const int g = 15, n = g * g, max_length = 9, stimuli = 3000;
-  auto env = make_env("CurveTracing-v0", {{"distractors", "5"}, {"contact", contact}, {"straightness", straightness}, {"balance", "none"}});
+  auto env = make_env("CurveTracing-v0", {{"n_distractors", "5"}, {"contact", contact}, {"straightness", straightness}, {"balance", "none"}});
   int violations = 0, with_crossing = 0, target_crossed = 0, with_corner = 0;
   std::string first_violation;
   auto violate = [&](const std::string& what) {
@@ -340,20 +340,20 @@ TEST_CASE("CurveTracing: touch is corner contact only, cross only right-angle cr
 }
 
 TEST_CASE("CurveTracing: options are validated", "[curve_tracing]") {
-  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"distractors", "11"}}), Contains("distractors"));
-  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"min_length", "8"}, {"max_length", "5"}}), Contains("min_length = 8"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"n_distractors", "11"}}), Contains("n_distractors"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"min_length_px", "8"}, {"max_length_px", "5"}}), Contains("min_length_px = 8"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"dt_ms", "70"}}), Contains("not a whole number"));
-  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"grid", "5"}, {"distractors", "10"}, {"balance", "none"}}), Contains("could not be laid out"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"grid_px", "5"}, {"n_distractors", "10"}, {"balance", "none"}}), Contains("could not be laid out"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"contact", "overlap"}}), Contains("none|touch|cross"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"straightness", "1.5"}}), Contains("straightness"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"split", "train"}, {"heldout_fraction", "0"}}), Contains("heldout_fraction"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"curves_ms", "0"}}), Contains("curves_ms"));
   REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"routine", "search"}}), Contains("trace|search_trace|trace_search"));
   // what cannot be balanced is refused, naming the way out
-  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"distractors", "4"}}), Contains("balance = none"));
-  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"routine", "search_trace"}, {"distractors", "3"}}), Contains("min_length >= 9"));
-  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"distractors", "3"}, {"min_length", "5"}, {"max_length", "5"}}), Contains("could not be laid out"));
-  REQUIRE_NOTHROW(make_env("CurveTracing-v0", {{"distractors", "10"}, {"balance", "none"}}));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"n_distractors", "4"}}), Contains("balance = none"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"routine", "search_trace"}, {"n_distractors", "3"}}), Contains("min_length_px >= 9"));
+  REQUIRE_THROWS_WITH(make_env("CurveTracing-v0", {{"n_distractors", "3"}, {"min_length_px", "5"}, {"max_length_px", "5"}}), Contains("could not be laid out"));
+  REQUIRE_NOTHROW(make_env("CurveTracing-v0", {{"n_distractors", "10"}, {"balance", "none"}}));
   // several trials per episode: the episode ends after the last one
   auto env = make_env("CurveTracing-v0", {{"trials_per_episode", "4"}});
   auto oracle = make_agent("curve-tracing-oracle", env->observation_space(), env->action_space());
@@ -435,7 +435,7 @@ TEST_CASE("CurveTracing: every shortcut subject stays at chance and the oracle i
   INFO("routine = " << routine << ", distractors = " << distractors << ", lengths " << min_length << "-" << max_length);
   std::vector<std::string> ids = {"curve-tracing-oracle"};
   for (const auto& s : kShortcuts) ids.push_back("curve-tracing-shortcut-" + s);
-  const auto sc = scores(ids, {{"routine", routine}, {"distractors", distractors}, {"min_length", min_length}, {"max_length", max_length}},
+  const auto sc = scores(ids, {{"routine", routine}, {"n_distractors", distractors}, {"min_length_px", min_length}, {"max_length_px", max_length}},
                          2000, 31);
   const double chance = 1.0 / (std::stoi(distractors) + 1);
   for (const auto& id : ids) {
@@ -468,7 +468,7 @@ TEST_CASE("CurveTracing: the composite routines show the cue, markers and colour
   for (const std::string routine : {"search_trace", "trace_search"}) {
     INFO(routine);
     const int g = 15, n = g * g, d = 3, colours = d + 1;
-    auto env = make_env("CurveTracing-v0", {{"routine", routine}, {"distractors", std::to_string(d)}, {"min_length", "9"}});
+    auto env = make_env("CurveTracing-v0", {{"routine", routine}, {"n_distractors", std::to_string(d)}, {"min_length_px", "9"}});
     REQUIRE(env->observation_space().shape() == std::vector<std::int64_t>{4 + colours, g, g});
     for (int trial = 0; trial < 200; ++trial) {
       auto r0 = env->reset(trial == 0 ? std::optional<std::uint64_t>(5) : std::nullopt);
@@ -556,12 +556,42 @@ TEST_CASE("CurveTracing: shortcut scores (measurement)", "[curve_tracing][.measu
   const char* grid_env = std::getenv("SGYM_CT_GRID");
   const char* routine_env = std::getenv("SGYM_CT_ROUTINE");
   const std::string grid = grid_env ? grid_env : "15", routine = routine_env ? routine_env : "trace";
+  // SGYM_CT_DISTRACTORS ("1,3,10"), SGYM_CT_LENGTHS ("5-9,13-13"), SGYM_CT_OPTS ("balance=none,...")
+  // and SGYM_CT_TRIALS narrow or extend the sweep
+  auto list = [](const char* name) {
+    std::vector<std::string> out;
+    if (const char* v = std::getenv(name)) {
+      std::string s = v, item;
+      for (std::size_t a = 0; a <= s.size(); ++a)
+        if (a == s.size() || s[a] == ',') {
+          if (!item.empty()) out.push_back(item);
+          item.clear();
+        } else {
+          item += s[a];
+        }
+    }
+    return out;
+  };
+  std::vector<int> counts = {1, 2, 3, 4, 5, 6, 8, 10};
+  if (const auto l = list("SGYM_CT_DISTRACTORS"); !l.empty()) {
+    counts.clear();
+    for (const auto& x : l) counts.push_back(std::stoi(x));
+  }
+  std::vector<std::pair<int, int>> lengths = {{5, 5}, {7, 7}, {9, 9}, {11, 11}, {13, 13}, {5, 9}, {5, 13}};
+  if (const auto l = list("SGYM_CT_LENGTHS"); !l.empty()) {
+    lengths.clear();
+    for (const auto& x : l) lengths.emplace_back(std::stoi(x.substr(0, x.find('-'))), std::stoi(x.substr(x.find('-') + 1)));
+  }
+  KeyValues extra;
+  for (const auto& x : list("SGYM_CT_OPTS")) extra.emplace_back(x.substr(0, x.find('=')), x.substr(x.find('=') + 1));
+  const int trials = std::getenv("SGYM_CT_TRIALS") ? std::atoi(std::getenv("SGYM_CT_TRIALS")) : 2000;
   std::vector<std::string> ids = {"curve-tracing-oracle"};
   for (const auto& s : kShortcuts) ids.push_back("curve-tracing-shortcut-" + s);
-  for (const int d : {1, 2, 3, 4, 5, 6, 8, 10})
-    for (const auto& [lo, hi] : std::vector<std::pair<int, int>>{{5, 5}, {7, 7}, {9, 9}, {11, 11}, {13, 13}, {5, 9}, {5, 13}}) {
-      const KeyValues c = {{"distractors", std::to_string(d)}, {"min_length", std::to_string(lo)}, {"max_length", std::to_string(hi)},
-                           {"grid", grid}, {"routine", routine}};
+  for (const int d : counts)
+    for (const auto& [lo, hi] : lengths) {
+      KeyValues c = {{"n_distractors", std::to_string(d)}, {"min_length_px", std::to_string(lo)}, {"max_length_px", std::to_string(hi)},
+                     {"grid_px", grid}, {"routine", routine}};
+      c.insert(c.end(), extra.begin(), extra.end());
       std::string name;
       for (const auto& [k, v] : c) name += k + "=" + v + " ";
       const auto t0 = std::chrono::steady_clock::now();
@@ -572,7 +602,7 @@ TEST_CASE("CurveTracing: shortcut scores (measurement)", "[curve_tracing][.measu
         std::fflush(stdout);
         continue;
       }
-      const auto sc = scores(ids, c, 2000, 31);
+      const auto sc = scores(ids, c, trials, 31);
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       double worst = 0;
       std::string worst_id;

@@ -188,7 +188,7 @@ TEST_CASE("sgym plot: accuracy vs curve length for CurveTracing-v0", "[plot][tas
   write_task_run(run, "CurveTracing-v0",
                  {curve_trial(3, "correct"), curve_trial(3, "correct"), curve_trial(3, "wrong"), curve_trial(3, "aborted"),
                   curve_trial(5, "correct"), curve_trial(5, "timeout"), curve_trial(7, "aborted")},
-                 R"({"distractors":"2"})");
+                 R"({"n_distractors":"2"})");
   const auto figs = sgym::plot::plot_dir(run, run / "plots", "png", sgym::env_analyses);
   REQUIRE(std::find(figs.begin(), figs.end(), run / "plots" / "curve-length.png") != figs.end());
   REQUIRE(is_png(run / "plots" / "curve-length.png"));

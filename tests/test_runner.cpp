@@ -9,6 +9,7 @@
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
 #include "sgym/runner.hpp"
+#include "sgym/wrappers.hpp"
 
 using namespace sgym;
 using Catch::Matchers::Contains;
@@ -130,6 +131,34 @@ TEST_CASE("Usage errors are found before anything is written", "[runner]") {
   c.episodes = 0;
   REQUIRE_THROWS_AS(run(c, env_entry(c.env_id), agent_entry(c.agent_id)), UsageError);
   REQUIRE_FALSE(std::filesystem::exists(c.out_dir));
+}
+
+TEST_CASE("Blocks an env marks as not a trial (a calibration baseline) are logged, not counted", "[runner]") {
+  // BCINeurofeedback-v0 opens with baseline blocks (trial_outcome "baseline" = kNotATrial): they
+  // are in trials.jsonl, but total_trials, episode_trials and trials_to_criterion leave them out
+  RunConfig c;
+  c.env_id = "BCINeurofeedback-v0";
+  c.agent_id = "random";
+  c.env_options = {{"baseline_trials", "3"}, {"trial_ms", "2000"}};
+  c.episodes = 10;
+  c.seed = 3;
+  c.criterion = Criterion::parse("accuracy:0:1");  // met by the first scored trial
+  c.out_dir = out_dir("not-a-trial");
+  const RunSummary s = run(c, env_entry(c.env_id), agent_entry(c.agent_id));
+  REQUIRE(s.total_trials == 7);
+  REQUIRE(s.trials_to_criterion == 1);
+  const std::string trials = read_file(c.out_dir / "trials.jsonl");
+  REQUIRE(std::count(trials.begin(), trials.end(), '\n') == 10);
+  REQUIRE(json::parse(trials.substr(0, trials.find('\n')))["info"]["trial_outcome"] == kNotATrial);
+  const std::string episodes = read_file(c.out_dir / "episodes.jsonl");
+  std::size_t at = 0;
+  for (int ep = 0; ep < 10; ++ep) {
+    const std::size_t end = episodes.find('\n', at);
+    const auto e = json::parse(episodes.substr(at, end - at));
+    INFO("episode " << ep);
+    REQUIRE(e["trials"] == (ep < 3 ? 0 : 1));
+    at = end + 1;
+  }
 }
 
 TEST_CASE("Trial-based runs write every trial's info; vector signals get one column per element", "[runner]") {

@@ -383,8 +383,11 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
       if (train && st.action != nullptr) {
         const std::string& outcome = e.last_trial_outcome();
         if (!outcome.empty()) {
-          ++s.total_trials;
-          if (EpisodeStatistics::is_scored_outcome(outcome)) score(outcome == "correct", late);
+          // a block the env marks as not a trial (calibration, baseline) is logged, not counted
+          if (EpisodeStatistics::counts_as_trial(outcome)) {
+            ++s.total_trials;
+            if (EpisodeStatistics::is_scored_outcome(outcome)) score(outcome == "correct", late);
+          }
           writer.trial(ep, st.step, st.result.info);
         }
         if (signals) signals->step(*agent, st.result.info, ep, st.step, early, late);

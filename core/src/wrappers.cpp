@@ -47,6 +47,7 @@ bool EpisodeStatistics::is_scored_outcome(std::string_view o) {
   return o == "correct" || o == "wrong" || o == "aborted" || o == "timeout";
 }
 
+
 ResetResult EpisodeStatistics::do_reset(std::optional<std::uint64_t> seed) {
   cur_ = EpisodeStats{};
   last_outcome_.clear();
@@ -58,7 +59,7 @@ StepResult EpisodeStatistics::do_step(const Action& a) {
   cur_.episode_return += r.reward;
   ++cur_.length;
   last_outcome_.assign(r.info.string_or_empty(info_keys::kTrialOutcome));
-  if (!last_outcome_.empty()) {
+  if (!last_outcome_.empty() && counts_as_trial(last_outcome_)) {
     ++cur_.trials;
     if (is_scored_outcome(last_outcome_)) {
       ++cur_.scored_trials;

@@ -130,11 +130,6 @@ const std::vector<Exemption> kExemptions = {
     {"inverse-dynamics", "r2", "the symbol of Shadmehr & Mussa-Ivaldi 1994 Table 1: the arm's parameters keep the table's names (m1, i1, ... likewise), the unit is in the unit column"},
     {"OrientationDiscrimination-v0", "staircase_down", "the n of Levitt's (1971) n-down/1-up staircase, named as in that literature"},
     // pending renames in files not edited with the vocabulary change
-    {"CurveTracing-v0", "grid", "pending rename -> grid_px"},
-    {"CurveTracing-v0", "min_length", "pending rename -> min_length_px"},
-    {"CurveTracing-v0", "max_length", "pending rename -> max_length_px"},
-    {"CurveTracing-v0", "distractors", "pending rename -> n_distractors"},
-    {"CurveTracing-v0", "abort_penalty", "pending rename -> abort_reward"},
     {"RedundantRelevantCue-v0", "cues", "pending rename -> n_cues"},
     {"RedundantRelevantCue-v0", "responses", "pending rename -> n_responses"},
     {"RedundantRelevantCue-v0", "abort_penalty", "pending rename -> abort_reward"},

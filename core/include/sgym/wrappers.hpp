@@ -47,6 +47,11 @@ struct EpisodeStats {
 };
 
 /// Accumulates return, length, trial outcomes and success; at the end of each episode it adds
+/// The trial_outcome of a block that is not a trial of the task (a calibration or baseline block
+/// before training): runners log it in trials.jsonl but neither count it as a trial (total_trials,
+/// trials_to_criterion, episode_trials) nor score it.
+inline constexpr std::string_view kNotATrial = "baseline";
+
 /// episode_return, episode_length, episode_trials and (when defined) episode_accuracy to info.
 class EpisodeStatistics final : public Wrapper {
  public:
@@ -60,6 +65,9 @@ class EpisodeStatistics final : public Wrapper {
 
   /// True for an outcome word that counts towards accuracy.
   static bool is_scored_outcome(std::string_view outcome);
+  /// False for the outcome of a block that is not a trial of the task (kNotATrial: a
+  /// calibration or baseline block), which is neither counted as a trial nor scored.
+  static bool counts_as_trial(std::string_view outcome) { return outcome != kNotATrial; }
 
  protected:
   ResetResult do_reset(std::optional<std::uint64_t> seed) override;
