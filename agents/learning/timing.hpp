@@ -45,11 +45,16 @@ inline double resolve_decay(const std::string& agent, const KeyValues& kv, const
 }
 
 /// A duration given in ms (ms_key) or, deprecated, in steps (step_key), as a whole number of env
-/// steps of dt_ms: step_key given → `steps`; else round(ms / dt), at least min_steps, when dt is
+/// steps of dt_ms: step_key given → `steps` (with a deprecation warning naming ms_key, through
+/// warn_deprecated); else round(ms / dt), at least min_steps, when dt is
 /// known; else (no dt) `default_steps` unless ms_key was given, which is a UsageError naming both.
 inline int resolve_steps(const std::string& agent, const KeyValues& kv, const std::string& step_key, int steps,
                          const std::string& ms_key, double ms, int default_steps, int min_steps, double dt_ms) {
-  if (given(kv, step_key)) return steps;
+  if (given(kv, step_key)) {
+    warn_deprecated(agent + ": option '" + step_key + "' is deprecated, use '" + ms_key +
+                    "' (the old option keeps its meaning until it is removed in the next release)");
+    return steps;
+  }
   if (dt_ms > 0.0) return std::max(min_steps, static_cast<int>(std::lround(ms / dt_ms)));
   if (given(kv, ms_key))
     throw UsageError(agent + ": " + ms_key + " = " + format_number(ms) +

@@ -85,27 +85,23 @@ KeyValues canonical_options(const std::string& owner, const std::vector<OptionDo
     given_as.push_back(k);
   }
   // a deprecated option with its own meaning, given together with the option that replaces it
-  std::vector<const OptionDoc*> replaced(out.size(), nullptr);
   for (std::size_t i = 0; i < out.size(); ++i)
     for (const auto& d : docs)
       if (d.key == out[i].first && !d.replaced_by.empty()) {
-        replaced[i] = &d;
         for (const auto& [k, v] : out)
           if (k == d.replaced_by)
             throw UsageError(owner + ": options '" + d.key + "' and '" + d.replaced_by + "' set the same thing (" + d.key +
                              " is deprecated, replaced by " + d.replaced_by + "); give only " + d.replaced_by);
       }
-  // warned only once the options are known not to conflict
-  for (std::size_t i = 0; i < out.size(); ++i) {
+  // warned only once the options are known not to conflict (a replaced option keeps its key and its
+  // meaning: the factory that reads it warns, once per build, e.g. learning::resolve_steps)
+  for (std::size_t i = 0; i < out.size(); ++i)
     if (out[i].first != given_as[i])
       warn_deprecated(owner + ": option '" + given_as[i] + "' is deprecated, use '" + out[i].first +
                       "' (the old name is still accepted, and will be removed in the next release)");
-    if (replaced[i] != nullptr)
-      warn_deprecated(owner + ": option '" + out[i].first + "' is deprecated, use '" + replaced[i]->replaced_by +
-                      "' (the old option keeps its meaning until it is removed in the next release)");
-  }
   return out;
 }
+
 
 bool given(const KeyValues& kv, const std::string& key) {
   for (const auto& [k, v] : kv)

@@ -51,7 +51,7 @@ void warn_deprecated(const std::string& message);
 /// `kv` with every deprecated option name replaced by the option's current name, in place and in
 /// order; each replacement is reported through warn_deprecated, naming both names. Throws
 /// UsageError naming both when an option is given under two of its names (e.g. the old and the new),
-/// or together with the option that replaces it (OptionDoc::replaced_by), whose use is reported too;
+/// or together with the option that replaces it (OptionDoc::replaced_by; its factory warns of it);
 /// keys that name no option are left for the parser to refuse. `owner` names the env or agent.
 KeyValues canonical_options(const std::string& owner, const std::vector<OptionDoc>& docs, const KeyValues& kv);
 
@@ -142,9 +142,9 @@ class OptionSet {
 
   /// Declares the option added last deprecated in favour of the option `replacement`, which says
   /// the same thing differently (in other units: `test_steps` replaced by `test_ms`), so it cannot be
-  /// a plain alias: it keeps its own member and meaning for one release, each use warns naming the
-  /// replacement (canonical_options), and giving both is an error. The factory decides which of the
-  /// two applies (sgym::given tells whether an option was given).
+  /// a plain alias: it keeps its own member and meaning for one release, giving both is an error
+  /// (canonical_options), and the factory that reads it warns naming the replacement, once per build
+  /// (learning::resolve_steps does both: sgym::given tells whether an option was given).
   OptionSet& deprecated_for(std::string replacement) {
     if (docs_.empty()) throw std::logic_error(owner_ + ": deprecated_for(" + replacement + ") before any option");
     docs_.back().replaced_by = std::move(replacement);
