@@ -30,7 +30,7 @@ namespace sgym {
 namespace {
 
 struct AgrelConfig {
-  int hidden = 20;                     // hidden units [choice]
+  int n_hidden = 20;                   // hidden units [choice]
   double beta = 0.1;                   // learning rate [choice: with the paper's error, 0.05 and 0.2 learned worse; see docs]
   std::string rpe = "agrel";           // agrel: the paper's −1 / f(δ) at a trial's end; td: r + γ E[Z'] − Z_a throughout
   double gamma = 0.9;                  // discount per step; 0 = the one-step rule of the 2005 paper (AuGMEnT's 0.9 otherwise)
@@ -45,7 +45,8 @@ const OptionSet<AgrelConfig>& options() {
   static const OptionSet<AgrelConfig> set = [] {
     using C = AgrelConfig;
     OptionSet<C> s("agrel");
-    s.add("hidden", &C::hidden, "units", "sigmoid hidden units [choice]", 1, 100000)
+    s.add("n_hidden", &C::n_hidden, "units", "sigmoid hidden units [choice]", 1, 100000)
+        .deprecated_alias("hidden")
         .add("beta", &C::beta, "", "learning rate [choice]", 0.0, 10.0)
         .add_choice("rpe", &C::rpe, {"agrel", "td"},
                     "reward-prediction error at the step that ends a trial: agrel = Roelfsema & van Ooyen 2005 (-1 unrewarded, (1 - p_a)/p_a rewarded: the expected update is the cross-entropy gradient); td = r - Z_a (+ gamma E[Z'] within a trial)")
@@ -69,7 +70,7 @@ class Agrel final : public Agent {
         cfg_(c),
         n_obs_(static_cast<Eigen::Index>(obs.flat_size())),
         n_(n_obs_ + 1),
-        nh_(c.hidden),
+        nh_(c.n_hidden),
         k_(static_cast<Eigen::Index>(act.n())),
         w_(nh_, n_),
         v_(k_, nh_ + 1),

@@ -51,12 +51,17 @@
 #include "learning/biped_model.hpp"
 #include "learning/cerebellum.hpp"
 #include "learning/oscillators.hpp"
+#include "learning/timing.hpp"
 #include "sgym/agents.hpp"
 
 namespace sgym {
 namespace {
 
-constexpr double kDt = 1.0 / 50.0;  // the walker's control step (FPS = 50, biped_physics.hpp)
+constexpr double kDt = 1.0 / 50.0;  // BipedalWalker's control step (FPS = 50): the CPG's step when the env's dt is unknown
+// the time constants' defaults: exactly the former per-step defaults gamma = 0.99 per 20 ms step and
+// lambda = 0.8 per 100-step (2 s) segment, as time constants (exp(-dt/tau) gives them back bit for bit)
+const double kDefaultDiscountMs = -20.0 / std::log(0.99);  // 1989.98 ms
+const double kDefaultTraceMs = -2000.0 / std::log(0.8);    // 8962.84 ms
 constexpr double kPi = std::numbers::pi;
 
 struct BgCerebellumWalkerConfig {
@@ -68,8 +73,10 @@ struct BgCerebellumWalkerConfig {
   double alpha = 0.01;          // actor learning rate per segment, in parameter-scale units [choice]
   double alpha_critic = 0.1;    // critic learning rate (normalised LMS) per segment [choice]
   double alpha_var = 0.01;      // rate of the running RPE variance [choice]
-  double gamma = 0.99;          // discount per step [choice]
-  double lambda = 0.8;          // eligibility decay per segment, on top of gamma^K [choice]
+  double discount_ms = kDefaultDiscountMs;  // discount time constant: gamma = exp(-dt/discount_ms) per step [choice]
+  double trace_ms = kDefaultTraceMs;        // eligibility time constant: lambda = exp(-K dt/trace_ms) per segment [choice]
+  double gamma = 0.99;          // per-step twin of discount_ms (the default when the env's dt is unknown)
+  double lambda = 0.8;          // per-segment twin of trace_ms, on top of gamma^K (likewise)
   int segment_steps = 100;      // K: steps a perturbation is held (2 s at 50 Hz) [choice]
   double rpe_clip = 2.0;        // bound on the normalised RPE that drives the actor [choice]
   // CPG: initial gait = biped-heuristic's targets, thresholds and gains (its gains × its 0.5 output
@@ -96,7 +103,9 @@ struct BgCerebellumWalkerConfig {
   double spe_pitch = 0.0, spe_rate = 0.0, spe_hip = 0.0, spe_knee = 0.0;  // initial correction gains
   int wiring_seed = 0;              // mossy-to-granule wiring seed; 0 = the agent's seed
   // sensory feedback delay (the observation arrives this many steps late) and the cerebellum's role
-  int feedback_delay_steps = 0;     // d, steps of 20 ms; 0 = undelayed feedback
+  double feedback_delay_ms = 0.0;   // the feedback delay; d = round(feedback_delay_ms / dt) steps; 0 = undelayed
+  int feedback_delay_steps = 0;     // deprecated: d in steps (set by the factory from feedback_delay_ms)
+  double step_s = kDt;              // the env's step, s (set by the factory from the env's dt)
   std::string cerebellum_role = "auto";  // auto: correct when d = 0, estimate when d > 0
   bool estimate_contacts = false;   // estimate role: the model also predicts the two foot contacts
 };
@@ -112,8 +121,10 @@ const OptionSet<BgCerebellumWalkerConfig>& options() {
         .add("alpha", &C::alpha, "", "actor learning rate per segment, in units of each parameter's scale [choice]", 0.0, 10.0)
         .add("alpha_critic", &C::alpha_critic, "", "critic learning rate per segment (normalised LMS) [choice]", 0.0, 2.0)
         .add("alpha_var", &C::alpha_var, "", "rate of the running RPE variance that normalises the actor's step [choice]", 1e-6, 1.0)
-        .add("gamma", &C::gamma, "per step", "discount per step [choice]", 0.0, 1.0)
-        .add("lambda", &C::lambda, "per segment", "decay of the perturbation's eligibility per segment, on top of gamma^K [choice]", 0.0, 1.0)
+        .add("discount_ms", &C::discount_ms, "ms", "discount as a time constant: gamma = exp(-dt/discount_ms) per env step (default: gamma 0.99 at BipedalWalker's 20 ms step) [choice]", 1.0, 1e7)
+        .add("gamma", &C::gamma, "per step", "discount per step instead of discount_ms (used when the env's dt is unknown) [choice]", 0.0, 1.0)
+        .add("trace_ms", &C::trace_ms, "ms", "time constant of the perturbation's eligibility: it decays by exp(-K dt/trace_ms) per segment of K = segment_steps steps, on top of gamma^K (default: 0.8 per 2 s segment) [choice]", 1.0, 1e8)
+        .add("lambda", &C::lambda, "per segment", "eligibility decay per segment instead of trace_ms, on top of gamma^K (used when the env's dt is unknown) [choice]", 0.0, 1.0)
         .add("rpe_clip", &C::rpe_clip, "", "bound on the RPE in units of its running sd, as it drives the actor (dopamine responses saturate) [choice]", 0.1, 1000.0)
         .add("segment_steps", &C::segment_steps, "steps", "steps for which one perturbation is held (a TD update at the end of each) [choice]", 1, 2000)
         .add("freq_hz", &C::freq_hz, "Hz", "initial CPG frequency [choice]", 0.2, 3.0)
@@ -131,7 +142,7 @@ const OptionSet<BgCerebellumWalkerConfig>& options() {
         .add("hip_back_rad", &C::hip_back_rad, "rad", "initial stance hip angle below which the other leg's early swing ends (biped-heuristic's 0.1, 'supporting leg is behind'; the hip-extension rule of Grillner & Rossignol 1978)", -0.8, 1.1)
         .deprecated_alias("hip_back")
         .add("knee_lift", &C::knee_lift, "obs", "initial push-off knee extension that starts the swing (biped-heuristic 0.88)", -0.6, 1.0)
-        .add("speed_lift", &C::speed_lift, "obs", "initial hull speed, obs[2] units, that also ends the push-off (biped-heuristic 1.2 x SPEED = 0.348)", 0.0, 2.0)
+        .add("speed_lift", &C::speed_lift, "obs", "initial hull speed (vx of the hull_velocity slice, obs units) that also ends the push-off (biped-heuristic 1.2 x SPEED = 0.348)", 0.0, 2.0)
         .add("kp_hip", &C::kp_hip, "", "initial hip P gain (biped-heuristic 0.9 x its 0.5 output scale)", 0.0, 5.0)
         .add("kd_hip", &C::kd_hip, "", "initial hip D gain (biped-heuristic 0.25 x 0.5)", 0.0, 2.0)
         .add("kp_knee", &C::kp_knee, "", "initial knee P gain (biped-heuristic 4 x 0.5)", 0.0, 5.0)
@@ -149,13 +160,30 @@ const OptionSet<BgCerebellumWalkerConfig>& options() {
         .add("spe_rate", &C::spe_rate, "", "initial gain c_omega of the hull angular-velocity prediction error on the hips [choice]", -10.0, 10.0)
         .add("spe_hip", &C::spe_hip, "", "initial gain c_h of a hip's speed prediction error on its command [choice]", -10.0, 10.0)
         .add("spe_knee", &C::spe_knee, "", "initial gain c_k of a knee's speed prediction error on its command [choice]", -10.0, 10.0)
-        .add("feedback_delay_steps", &C::feedback_delay_steps, "steps", "d: how many 20 ms steps late the observation arrives (set it to the env's delay, e.g. benchmarks' --obs-delay / the ObservationDelay wrapper; the agent does not delay anything itself); 0 = undelayed", 0, 50)
+        .add("feedback_delay_ms", &C::feedback_delay_ms, "ms", "how late the observation arrives; d = round(feedback_delay_ms / dt) env steps (set it to the env's delay, e.g. 40 ms for benchmarks' --obs-delay 2 / the ObservationDelay wrapper at 20 ms steps; the agent does not delay anything itself); 0 = undelayed", 0.0, 1000.0)
+        .add("feedback_delay_steps", &C::feedback_delay_steps, "steps", "deprecated, use feedback_delay_ms: d in env steps", 0, 50)
+        .deprecated_for("feedback_delay_ms")
         .add_choice("cerebellum_role", &C::cerebellum_role, {"auto", "correct", "estimate"},
-                    "what the forward model does: correct = its one-step prediction error corrects the command; estimate = Smith predictor, it rolls the delayed observation forward through the last d efference copies and the CPG and PD act on that estimate of the current state (Miall et al. 1993); auto = correct when feedback_delay_steps = 0, estimate otherwise")
+                    "what the forward model does: correct = its one-step prediction error corrects the command; estimate = Smith predictor, it rolls the delayed observation forward through the last d efference copies and the CPG and PD act on that estimate of the current state (Miall et al. 1993); auto = correct when the feedback delay is 0, estimate otherwise")
         .add("estimate_contacts", &C::estimate_contacts, "estimate role: the forward model also predicts the two foot-contact signals (a cutaneous forward model) and the touchdown gates act on the estimate (false: they act on the delayed contacts)");
     return s;
   }();
   return set;
+}
+
+// the options with the time constants and the delay in ms turned into per-step (per-segment) factors and
+// steps of the env's dt; without a known dt the per-step options (and their defaults) apply
+BgCerebellumWalkerConfig resolved(const KeyValues& kv, const AgentContext& context) {
+  const std::string id = "bg-cerebellum-walker";
+  BgCerebellumWalkerConfig c = options().parse(kv);
+  const double dt = context.dt_ms;
+  c.gamma = learning::resolve_decay(id, kv, "gamma", c.gamma, "discount_ms", c.discount_ms, kDefaultDiscountMs, dt);
+  c.lambda = learning::resolve_decay(id, kv, "lambda", c.lambda, "trace_ms", c.trace_ms, kDefaultTraceMs,
+                                     c.segment_steps * dt);
+  c.feedback_delay_steps = learning::resolve_steps(id, kv, "feedback_delay_steps", c.feedback_delay_steps,
+                                                   "feedback_delay_ms", c.feedback_delay_ms, 0, 0, dt);
+  if (dt > 0.0) c.step_s = dt / 1000.0;
+  return c;
 }
 
 // the learned parameters of the CPG controller: initial value, scale (one unit of z), physical range
@@ -170,10 +198,14 @@ struct ParamSpec {
   double init, scale, lo, hi;
 };
 
-// the observation slice the forward model predicts, and the scale that puts each near [-1, 1]
-constexpr std::array<int, 12> kSlice = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12};
-// the estimate role's state with the contacts: the slice, then the two lower-leg contacts
-constexpr std::array<int, 14> kState = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 8, 13};
+// the body state the forward model predicts (θ, ω, v_x, v_y, then per leg hip, hip speed, knee, knee
+// speed), and the estimate role's state with the two lower-leg contacts after it: their positions in
+// the observation come from its named slices (learning::BipedObs)
+constexpr std::size_t kSliceSize = 12, kStateSize = 14;
+std::array<std::size_t, kStateSize> state_indices(const learning::BipedObs& o) {
+  return {o.hull_angle, o.hull_rate, o.vx, o.vy, o.hip(0), o.hip_speed(0), o.knee(0), o.knee_speed(0),
+          o.hip(1), o.hip_speed(1), o.knee(1), o.knee_speed(1), o.contact(0), o.contact(1)};
+}
 constexpr int kReactiveInputs = 15;  // obs 0..13 and a bias
 constexpr int kCriticFeatures = 15;  // obs 0..13 and a bias
 
@@ -182,13 +214,16 @@ class BgCerebellumWalker final : public Agent {
   BgCerebellumWalker(const Space& obs, const Space& act, const BgCerebellumWalkerConfig& c, std::uint64_t seed)
       : Agent("bg-cerebellum-walker", obs, act, seed),
         cfg_(c),
+        o_(learning::BipedObs::of(obs, "bg-cerebellum-walker")),
+        state_idx_(state_indices(o_)),
+        body_idx_(o_.body()),
         cpg_(2),
         wiring_seed_(c.wiring_seed != 0 ? static_cast<std::uint64_t>(c.wiring_seed) : seed),
         fm_(make_forward_model(c, wiring_seed_)),
         estimate_(is_estimate(c)),
         delay_(c.feedback_delay_steps),
         commands_(static_cast<std::size_t>(c.feedback_delay_steps + 1)),
-        est_obs_(24, 0.0f),
+        est_obs_(obs.flat_size(), 0.0f),
         action_(Action::box(std::vector<float>(4, 0.0f))) {
     // the parameter table: the controller's part, then the cerebellar gains
     if (c.cpg) {
@@ -253,7 +288,7 @@ class BgCerebellumWalker final : public Agent {
   }
 
   const Action& act(std::span<const float> obs) override {
-    const auto s = [&](int k) { return static_cast<double>(obs[static_cast<std::size_t>(k)]); };
+    const auto s = [&](std::size_t k) { return static_cast<double>(obs[k]); };
     // a segment starts: the critic's features of its first state
     if (seg_steps_ == 0) {
       features(obs, phi_start_);
@@ -262,7 +297,7 @@ class BgCerebellumWalker final : public Agent {
     // sensory prediction error of this step: the last prediction against the observed slice
     if (have_prediction_) {
       const Eigen::VectorXd& e = fm_.error();
-      for (std::size_t i = 0; i < kSlice.size(); ++i) spe_[i] = e[static_cast<Eigen::Index>(i)];
+      for (std::size_t i = 0; i < kSliceSize; ++i) spe_[i] = e[static_cast<Eigen::Index>(i)];
     }
     // the state the controller acts on: the observation, or (estimate role) the forward model's
     // estimate of the current state from the delayed one
@@ -271,7 +306,7 @@ class BgCerebellumWalker final : public Agent {
       estimate_state(obs);
       state = est_obs_;
     } else {
-      for (std::size_t i = 0; i < kState.size(); ++i) est_slice_[i] = s(kState[i]);
+      for (std::size_t i = 0; i < kStateSize; ++i) est_slice_[i] = s(state_idx_[i]);
     }
     std::array<double, 4> u{};
     // as in biped-heuristic (Gymnasium's demo loop), the first action of an episode is zero
@@ -293,19 +328,19 @@ class BgCerebellumWalker final : public Agent {
     // efference copy: kept for the roll forward (estimate role), or predicts the next slice (correct role)
     if (estimate_) {
       for (std::size_t j = 0; j < 4; ++j) commands_[index(step_)][j] = action_.values[j];
-      for (std::size_t i = 0; i < kState.size(); ++i) delayed_slice_[i] = s(kState[i]);
-      delayed_contacts_ = {s(8), s(13)};
+      for (std::size_t i = 0; i < kStateSize; ++i) delayed_slice_[i] = s(state_idx_[i]);
+      delayed_contacts_ = {s(o_.contact(0)), s(o_.contact(1))};
     } else if (cfg_.cerebellum) {
-      for (std::size_t i = 0; i < kSlice.size(); ++i) slice_[i] = s(kSlice[i]);
+      for (std::size_t i = 0; i < kSliceSize; ++i) slice_[i] = s(state_idx_[i]);
       // mossy input besides the slice: the efference copy and the two foot-contact (cutaneous) signals
       for (std::size_t j = 0; j < 4; ++j) copy_[j] = action_.values[j];
-      copy_[4] = s(8);
-      copy_[5] = s(13);
+      copy_[4] = s(o_.contact(0));
+      copy_[5] = s(o_.contact(1));
       fm_.predict(slice_, copy_);
       have_prediction_ = true;
     }
     // contact memory for the touchdown reflex
-    contact_ = {s(8) > 0.5, s(13) > 0.5};
+    contact_ = {s(o_.contact(0)) > 0.5, s(o_.contact(1)) > 0.5};
     return action_;
   }
 
@@ -317,14 +352,14 @@ class BgCerebellumWalker final : public Agent {
       copy_[4] = delayed_contacts_[0];
       copy_[5] = delayed_contacts_[1];
       fm_.predict(delayed_slice_, copy_);
-      for (std::size_t i = 0; i < kState.size(); ++i) next_state_[i] = next_obs[static_cast<std::size_t>(kState[i])];
+      for (std::size_t i = 0; i < kStateSize; ++i) next_state_[i] = next_obs[state_idx_[i]];
       last_fm_error_ = fm_.update(next_state_, training());
       fm_error_sum_ += last_fm_error_;
       ++fm_error_steps_;
     }
     ++step_;
     if (cfg_.cerebellum && !estimate_ && have_prediction_) {
-      for (std::size_t i = 0; i < kSlice.size(); ++i) slice_[i] = next_obs[static_cast<std::size_t>(kSlice[i])];
+      for (std::size_t i = 0; i < kSliceSize; ++i) slice_[i] = next_obs[state_idx_[i]];
       last_fm_error_ = fm_.update(slice_, training());
       fm_error_sum_ += last_fm_error_;
       ++fm_error_steps_;
@@ -406,7 +441,7 @@ class BgCerebellumWalker final : public Agent {
   static learning::ForwardModel make_forward_model(const BgCerebellumWalkerConfig& c, std::uint64_t wiring_seed) {
     Rng wiring(wiring_seed);
     const bool contacts = is_estimate(c) && c.estimate_contacts;
-    return learning::ForwardModel(static_cast<int>(contacts ? kState.size() : kSlice.size()), contacts ? 4 : 6,
+    return learning::ForwardModel(static_cast<int>(contacts ? kStateSize : kSliceSize), contacts ? 4 : 6,
                                   {0.5, 0.5, 0.5, 0.3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, c.n_granule_cells, c.fan_in,
                                   c.granule_threshold, c.fm_rate, wiring);
   }
@@ -421,8 +456,8 @@ class BgCerebellumWalker final : public Agent {
   }
 
   // the critic's features: the 14 body and joint observations and a bias
-  static void features(std::span<const float> obs, Eigen::VectorXd& phi) {
-    for (int i = 0; i < kCriticFeatures - 1; ++i) phi[i] = static_cast<double>(obs[static_cast<std::size_t>(i)]);
+  void features(std::span<const float> obs, Eigen::VectorXd& phi) const {
+    for (std::size_t i = 0; i < body_idx_.size(); ++i) phi[static_cast<Eigen::Index>(i)] = static_cast<double>(obs[body_idx_[i]]);
     phi[kCriticFeatures - 1] = 1.0;
   }
 
@@ -447,31 +482,31 @@ class BgCerebellumWalker final : public Agent {
   // Smith predictor: roll the delayed slice forward through the commands issued since it was sensed
   // (min(t, d) steps: before step d the delayed observation is the reset one), into est_obs_
   void estimate_state(std::span<const float> obs) {
-    for (std::size_t i = 0; i < kState.size(); ++i) est_slice_[i] = obs[static_cast<std::size_t>(kState[i])];
+    for (std::size_t i = 0; i < kStateSize; ++i) est_slice_[i] = obs[state_idx_[i]];
     const auto n = static_cast<std::size_t>(fm_.state_size());
     const long long back = std::min<long long>(step_, delay_);
-    copy_[4] = obs[8];
-    copy_[5] = obs[13];
+    copy_[4] = obs[o_.contact(0)];
+    copy_[5] = obs[o_.contact(1)];
     for (long long k = step_ - back; k < step_; ++k) {
       for (std::size_t j = 0; j < 4; ++j) copy_[j] = commands_[index(k)][j];
       const Eigen::VectorXd& next = fm_.predict(est_slice_, copy_);
       for (std::size_t i = 0; i < n; ++i) est_slice_[i] = next[static_cast<Eigen::Index>(i)];
     }
     std::copy(obs.begin(), obs.end(), est_obs_.begin());
-    for (std::size_t i = 0; i < n; ++i) est_obs_[static_cast<std::size_t>(kState[i])] = static_cast<float>(est_slice_[i]);
+    for (std::size_t i = 0; i < n; ++i) est_obs_[state_idx_[i]] = static_cast<float>(est_slice_[i]);
   }
 
   // the quarter of the cycle a phase is in: early swing, late swing, support, push-off
   static int segment(double phi) { return std::min(3, static_cast<int>(phi / (0.5 * kPi))); }
 
   void cpg_command(std::span<const float> obs, std::array<double, 4>& u) {
-    const auto s = [&](int k) { return static_cast<double>(obs[static_cast<std::size_t>(k)]); };
-    const auto hip = [&](int leg) { return s(4 + 5 * leg); };
-    const auto knee = [&](int leg) { return s(6 + 5 * leg); };
-    const auto loaded = [&](int leg) { return s(8 + 5 * leg) > 0.5; };
+    const auto s = [&](std::size_t k) { return static_cast<double>(obs[k]); };
+    const auto hip = [&](int leg) { return s(o_.hip(leg)); };
+    const auto knee = [&](int leg) { return s(o_.knee(leg)); };
+    const auto loaded = [&](int leg) { return s(o_.contact(leg)) > 0.5; };
     // the rhythm: both oscillators advance and pull toward antiphase
     const std::array<int, 2> seg_before = {segment(cpg_.phase(0)), segment(cpg_.phase(1))};
-    cpg_.step(kDt, p_[kFreq], p_[kCoupling]);
+    cpg_.step(cfg_.step_s, p_[kFreq], p_[kCoupling]);
     // sensory gating of the phase transitions (Ekeberg & Pearson 2005-style rules; see the header):
     // swing legs first, so that a touchdown this step is seen by the stance leg
     std::array<bool, 2> touchdown{false, false};
@@ -492,13 +527,13 @@ class BgCerebellumWalker final : public Agent {
         if (touchdown[static_cast<std::size_t>(1 - leg)]) cpg_.set_phase(leg, 1.5 * kPi);  // double support: push
         else if (now >= 3) cpg_.set_phase(leg, 1.5 * kPi - 1e-9);  // support until the other foot lands
       } else if (was == 3) {
-        if (knee(leg) > p_[kKneeLift] || s(2) > p_[kSpeedLift]) cpg_.set_phase(leg, 0.0);  // lift off
+        if (knee(leg) > p_[kKneeLift] || s(o_.vx) > p_[kSpeedLift]) cpg_.set_phase(leg, 0.0);  // lift off
       }
     }
     // vestibular posture reflex on both hips, vertical-bounce damping on both knees
-    const double hull = p_[kPitch] * s(0) + p_[kPitchRate] * s(1);
+    const double hull = p_[kPitch] * s(o_.hull_angle) + p_[kPitchRate] * s(o_.hull_rate);
     for (int leg = 0; leg < 2; ++leg) {
-      const int b = 4 + 5 * leg;
+      const std::size_t b = o_.hip(leg);  // hip angle, hip speed, knee angle, knee speed follow
       double u_hip = hull, knee_target = p_[kKneeStance];
       switch (segment(cpg_.phase(leg))) {
         case 0:  // early swing: hip forward, knee flexed
@@ -518,7 +553,7 @@ class BgCerebellumWalker final : public Agent {
       }
       u[static_cast<std::size_t>(2 * leg)] = u_hip;
       u[static_cast<std::size_t>(2 * leg + 1)] =
-          p_[kKpKnee] * (knee_target - s(b + 2)) - p_[kKdKnee] * s(b + 3) - p_[kVy] * s(3);
+          p_[kKpKnee] * (knee_target - s(b + 2)) - p_[kKdKnee] * s(b + 3) - p_[kVy] * s(o_.vy);
     }
   }
 
@@ -526,12 +561,15 @@ class BgCerebellumWalker final : public Agent {
     for (int j = 0; j < 4; ++j) {
       const Eigen::Index row = static_cast<Eigen::Index>(j) * kReactiveInputs;
       double a = p_[row + kReactiveInputs - 1];  // bias
-      for (int i = 0; i < kReactiveInputs - 1; ++i) a += p_[row + i] * static_cast<double>(obs[static_cast<std::size_t>(i)]);
+      for (int i = 0; i < kReactiveInputs - 1; ++i) a += p_[row + i] * static_cast<double>(obs[body_idx_[static_cast<std::size_t>(i)]]);
       u[static_cast<std::size_t>(j)] = a;
     }
   }
 
   BgCerebellumWalkerConfig cfg_;
+  learning::BipedObs o_;                          // where the observation's slices are
+  std::array<std::size_t, kStateSize> state_idx_; // the forward model's state (first kSliceSize) and the contacts
+  std::array<std::size_t, 14> body_idx_;          // hull and legs: the critic's and the reactive policy's inputs
   std::vector<ParamSpec> specs_;
   int n_ctrl_ = 0;
   Eigen::VectorXd z_, xi_, p_;
@@ -543,8 +581,8 @@ class BgCerebellumWalker final : public Agent {
   std::vector<std::array<double, 4>> commands_;  // the last d + 1 commands, slot index(t)
   std::vector<float> est_obs_;                   // the observation with the slice replaced by the estimate
   long long step_ = 0;                           // steps of this episode so far
-  std::array<double, kSlice.size()> slice_{}, spe_{};
-  std::array<double, kState.size()> est_slice_{}, delayed_slice_{}, next_state_{};
+  std::array<double, kSliceSize> slice_{}, spe_{};
+  std::array<double, kStateSize> est_slice_{}, delayed_slice_{}, next_state_{};
   std::array<double, 2> delayed_contacts_{};
   std::array<double, 6> copy_{};
   std::array<bool, 2> contact_{};
@@ -564,13 +602,17 @@ AgentEntry bg_cerebellum_walker_entry() {
           "CPG gait (coupled phase oscillators + PD + reflexes) tuned by basal-ganglia weight perturbation, "
           "with a cerebellar forward model that corrects the command from its prediction error or, with delayed "
           "feedback, estimates the current state (Smith predictor)",
-          "BipedalWalker's spaces: 24-dim Box observation, Box(-1, 1, (4,)) torques",
+          "BipedalWalker's spaces: a Box observation with the slices hull_angle, hull_angular_velocity, hull_velocity, leg0, leg1; Box(-1, 1, (4,)) torques",
           options().docs(),
           learning::bipedal_walker_incompatibility,
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
-            return std::make_unique<BgCerebellumWalker>(obs, act, options().parse(kv), seed);
+            return std::make_unique<BgCerebellumWalker>(obs, act, resolved(kv, AgentContext{}), seed);
           },
-          {"BipedalWalker-v3", "BipedalWalkerHardcore-v3"}};
+          {"BipedalWalker-v3", "BipedalWalkerHardcore-v3"},
+          [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed,
+             const AgentContext& context) -> std::unique_ptr<Agent> {
+            return std::make_unique<BgCerebellumWalker>(obs, act, resolved(kv, context), seed);
+          }};
 }
 
 }  // namespace sgym

@@ -26,7 +26,7 @@ const OptionSet<BipedHeuristicConfig>& options() {
 }
 
 // constants of BipedalWalkerHeuristics
-constexpr double kSpeed = 0.29;             // SPEED: obs[2] above this speeds up the stride ("will
+constexpr double kSpeed = 0.29;             // SPEED: hull vx above this speeds up the stride ("will
                                             // fall forward on higher speed")
 constexpr double kSupportKneeAngle = +0.1;  // SUPPORT_KNEE_ANGLE (obs knee value = angle + 1)
 enum GaitState { kStayOnOneLeg = 1, kPutOtherDown = 2, kPushOff = 3 };
@@ -34,7 +34,8 @@ enum GaitState { kStayOnOneLeg = 1, kPutOtherDown = 2, kPushOff = 3 };
 class BipedHeuristic final : public Agent {
  public:
   BipedHeuristic(const Space& obs, const Space& act, std::uint64_t seed)
-      : Agent("biped-heuristic", obs, act, seed), action_(Action::box(std::vector<float>(4, 0.0f))) {}
+      : Agent("biped-heuristic", obs, act, seed), o_(learning::BipedObs::of(obs, "biped-heuristic")),
+        action_(Action::box(std::vector<float>(4, 0.0f))) {}
 
   void begin_episode() override {
     state_ = kStayOnOneLeg;
@@ -65,9 +66,7 @@ class BipedHeuristic final : public Agent {
  private:
   // one call of step_heuristic(s)
   void control(std::span<const float> obs) {
-    const auto s = [&](int k) { return static_cast<double>(obs[static_cast<std::size_t>(k)]); };
-    const int moving_base = 4 + 5 * moving_leg_;
-    const int supporting_base = 4 + 5 * supporting_leg_;
+    const auto s = [&](std::size_t k) { return static_cast<double>(obs[k]); };
     std::array<std::optional<double>, 2> hip_targ{}, knee_targ{};  // None in the reference
     std::array<double, 2> hip_todo{0.0, 0.0}, knee_todo{0.0, 0.0};
     const auto m = static_cast<std::size_t>(moving_leg_), sp = static_cast<std::size_t>(supporting_leg_);
@@ -77,24 +76,24 @@ class BipedHeuristic final : public Agent {
       hip_targ[m] = 1.1;
       knee_targ[m] = -0.6;
       supporting_knee_angle_ += 0.03;
-      if (s(2) > kSpeed) supporting_knee_angle_ += 0.03;
+      if (s(o_.vx) > kSpeed) supporting_knee_angle_ += 0.03;
       supporting_knee_angle_ = std::min(supporting_knee_angle_, kSupportKneeAngle);
       knee_targ[sp] = supporting_knee_angle_;
-      if (s(supporting_base + 0) < 0.10) state_ = kPutOtherDown;  // supporting leg is behind
+      if (s(o_.hip(supporting_leg_)) < 0.10) state_ = kPutOtherDown;  // supporting leg is behind
     }
     if (state_ == kPutOtherDown) {
       hip_targ[m] = +0.1;
       knee_targ[m] = kSupportKneeAngle;
       knee_targ[sp] = supporting_knee_angle_;
-      if (s(moving_base + 4) != 0.0) {  // the moving leg touches the ground
+      if (s(o_.contact(moving_leg_)) != 0.0) {  // the moving leg touches the ground
         state_ = kPushOff;
-        supporting_knee_angle_ = std::min(s(moving_base + 2), kSupportKneeAngle);
+        supporting_knee_angle_ = std::min(s(o_.knee(moving_leg_)), kSupportKneeAngle);
       }
     }
     if (state_ == kPushOff) {
       knee_targ[m] = supporting_knee_angle_;
       knee_targ[sp] = +1.0;
-      if (s(supporting_base + 2) > 0.88 || s(2) > 1.2 * kSpeed) {
+      if (s(o_.knee(supporting_leg_)) > 0.88 || s(o_.vx) > 1.2 * kSpeed) {
         state_ = kStayOnOneLeg;
         moving_leg_ = 1 - moving_leg_;
         supporting_leg_ = 1 - moving_leg_;
@@ -103,20 +102,21 @@ class BipedHeuristic final : public Agent {
 
     // PD control; Python's `if target:` also skips a target of exactly 0.0
     const auto set = [](const std::optional<double>& t) { return t.has_value() && *t != 0.0; };
-    if (set(hip_targ[0])) hip_todo[0] = 0.9 * (*hip_targ[0] - s(4)) - 0.25 * s(5);
-    if (set(hip_targ[1])) hip_todo[1] = 0.9 * (*hip_targ[1] - s(9)) - 0.25 * s(10);
-    if (set(knee_targ[0])) knee_todo[0] = 4.0 * (*knee_targ[0] - s(6)) - 0.25 * s(7);
-    if (set(knee_targ[1])) knee_todo[1] = 4.0 * (*knee_targ[1] - s(11)) - 0.25 * s(12);
+    if (set(hip_targ[0])) hip_todo[0] = 0.9 * (*hip_targ[0] - s(o_.hip(0))) - 0.25 * s(o_.hip_speed(0));
+    if (set(hip_targ[1])) hip_todo[1] = 0.9 * (*hip_targ[1] - s(o_.hip(1))) - 0.25 * s(o_.hip_speed(1));
+    if (set(knee_targ[0])) knee_todo[0] = 4.0 * (*knee_targ[0] - s(o_.knee(0))) - 0.25 * s(o_.knee_speed(0));
+    if (set(knee_targ[1])) knee_todo[1] = 4.0 * (*knee_targ[1] - s(o_.knee(1))) - 0.25 * s(o_.knee_speed(1));
 
     // keep the hull level (the reference's "PID to keep head straight") and damp vertical bounce
     for (std::size_t k = 0; k < 2; ++k) {
-      hip_todo[k] -= 0.9 * (0 - s(0)) - 1.5 * s(1);
-      knee_todo[k] -= 15.0 * s(3);
+      hip_todo[k] -= 0.9 * (0 - s(o_.hull_angle)) - 1.5 * s(o_.hull_rate);
+      knee_todo[k] -= 15.0 * s(o_.vy);
     }
     const double todo[4] = {hip_todo[0], knee_todo[0], hip_todo[1], knee_todo[1]};
     for (std::size_t k = 0; k < 4; ++k) action_.values[k] = static_cast<float>(std::clamp(0.5 * todo[k], -1.0, 1.0));
   }
 
+  learning::BipedObs o_;  // where the observation's slices are
   Action action_;
   int state_ = kStayOnOneLeg;
   int moving_leg_ = 0, supporting_leg_ = 1;
@@ -129,7 +129,7 @@ class BipedHeuristic final : public Agent {
 AgentEntry biped_heuristic_entry() {
   return {"biped-heuristic",
           "scripted 3-state gait controller with PD hips and knees (Gymnasium's BipedalWalker demo)",
-          "BipedalWalker's spaces: 24-dim Box observation, Box(-1, 1, (4,)) torques",
+          "BipedalWalker's spaces: a Box observation with the slices hull_angle, hull_angular_velocity, hull_velocity, leg0, leg1; Box(-1, 1, (4,)) torques",
           options().docs(),
           learning::bipedal_walker_incompatibility,
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {

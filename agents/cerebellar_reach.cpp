@@ -73,11 +73,11 @@ struct CerebellarReachConfig {
   int state_grid = 5;               // desired_state: Gaussian units per axis of each 2-D state group
   double state_reach_m = 0.1;       // desired_state: the reach length the grids span (10 cm targets)
   int fan_in_state = 2;             // desired_state: fibres per granule cell from each state group
-  int direction_units = 8;          // von Mises units over the aimed direction
+  int n_direction_units = 8;        // von Mises units over the aimed direction
   double direction_kappa = 2.0;     // their concentration (broad tuning: adaptation generalises to neighbours)
-  int time_bumps = 16;              // raised-cosine bumps over time since the go cue
+  int n_time_bumps = 16;            // raised-cosine bumps over time since the go cue
   double time_span_ms = 750.0;      // span of the temporal basis
-  int granule_cells = 1500;         // granule cells
+  int n_granule_cells = 1500;       // granule cells
   int fan_in_direction = 2;         // direction fibres per granule cell (granule cells have ~4 dendrites)
   int fan_in_time = 2;              // time fibres per granule cell
   double granule_threshold = 0.35;  // threshold on the mean input (Golgi inhibition)
@@ -102,19 +102,22 @@ const OptionSet<CerebellarReachConfig>& options() {
         .add("state_grid", &C::state_grid, "", "desired_state: Gaussian units per axis of each 2-D state group (displacement, velocity, acceleration), spaced evenly over +-1.2 x the reach's peak value", 2, 20)
         .add("state_reach_m", &C::state_reach_m, "m", "desired_state: the reach length the grids are scaled to (peak speed 1.875 L/T, peak acceleration 5.77 L/T^2 of a minimum-jerk reach)", 0.01, 1.0)
         .add("fan_in_state", &C::fan_in_state, "", "desired_state: mossy fibres per granule cell from each of the three state groups", 0, 400)
-        .add("direction_units", &C::direction_units, "", "mossy fibres coding the aimed direction (von Mises tuning)", 2, 64)
+        .add("n_direction_units", &C::n_direction_units, "", "mossy fibres coding the aimed direction (von Mises tuning)", 2, 64)
+        .deprecated_alias("direction_units")
         .add("direction_kappa", &C::direction_kappa, "", "von Mises concentration of the direction units (small = broad generalisation)", 0.0, 100.0)
-        .add("time_bumps", &C::time_bumps, "", "mossy fibres coding time since the go cue (raised-cosine bumps)", 2, 200)
+        .add("n_time_bumps", &C::n_time_bumps, "", "mossy fibres coding time since the go cue (raised-cosine bumps)", 2, 200)
+        .deprecated_alias("time_bumps")
         .add("time_span_ms", &C::time_span_ms, "ms", "time covered by the temporal basis", 10.0, 10000.0)
-        .add("granule_cells", &C::granule_cells, "", "granule cells (expansion recoding)", 1, 100000)
+        .add("n_granule_cells", &C::n_granule_cells, "", "granule cells (expansion recoding)", 1, 100000)
+        .deprecated_alias("granule_cells")
         .add("fan_in_direction", &C::fan_in_direction, "", "direction mossy fibres per granule cell (granule cells have about 4 dendrites)", 0, 64)
         .add("fan_in_time", &C::fan_in_time, "", "time mossy fibres per granule cell", 0, 200)
         .add("granule_threshold", &C::granule_threshold, "", "granule threshold on the mean mossy input (Golgi inhibition)", 0.0, 1.0)
-        .add("fast_rate", &C::fast_rate, "", "per-step learning rate beta of the fast module [unverified: design choice]", 0.0, 10.0)
-        .add("fast_retention", &C::fast_retention, "", "per-trial retention A of the fast module [unverified: design choice]", 0.0, 1.0)
-        .add("slow_rate", &C::slow_rate, "", "per-step learning rate beta of the slow module [unverified: design choice]", 0.0, 10.0)
-        .add("slow_retention", &C::slow_retention, "", "per-trial retention A of the slow module [unverified: design choice]", 0.0, 1.0)
-        .add("forward_rate", &C::forward_rate, "", "normalised LMS rate of the forward model", 0.0, 1.9)
+        .add("fast_rate", &C::fast_rate, "per step", "learning rate beta of the fast module, per update (one per env step; a step size, not a time constant) [unverified: design choice]", 0.0, 10.0)
+        .add("fast_retention", &C::fast_retention, "per trial", "retention A of the fast module, per trial as in the two-state model (Smith, Ghazizadeh & Shadmehr 2006 give A per trial) [unverified: design choice]", 0.0, 1.0)
+        .add("slow_rate", &C::slow_rate, "per step", "learning rate beta of the slow module, per update (one per env step) [unverified: design choice]", 0.0, 10.0)
+        .add("slow_retention", &C::slow_retention, "per trial", "retention A of the slow module, per trial as in the two-state model (Smith et al. 2006) [unverified: design choice]", 0.0, 1.0)
+        .add("forward_rate", &C::forward_rate, "", "normalised LMS rate of the forward model, per update (one per env step)", 0.0, 1.9)
         .add("wiring_seed", &C::wiring_seed, "", "seed of the random mossy-to-granule wiring; 0 = the agent's seed", 0,
              std::numeric_limits<int>::max());
     return s;
@@ -122,14 +125,10 @@ const OptionSet<CerebellarReachConfig>& options() {
   return set;
 }
 
-// observation offsets of ArmReach-v0 (see its obs_layout)
-constexpr std::size_t kQ = learning::kArmQ, kDq = learning::kArmDq, kHand = learning::kArmHand, kCursor = learning::kArmCursor,
-                      kTarget = learning::kArmTarget, kTime = learning::kArmTime, kObsSize = learning::kArmObsSize;
-
 class CerebellarReach final : public Agent {
  public:
   CerebellarReach(const Space& obs, const Space& act, const CerebellarReachConfig& c, std::uint64_t seed)
-      : Agent("cerebellar-reach", obs, act, seed), cfg_(c), basis_(c.time_bumps, c.time_span_ms / 1000.0),
+      : Agent("cerebellar-reach", obs, act, seed), cfg_(c), at_(learning::ArmObs::of(obs, "cerebellar-reach")), basis_(c.n_time_bumps, c.time_span_ms / 1000.0),
         action_(Action::box({0.0f, 0.0f})) {
     build(c.wiring_seed != 0 ? static_cast<std::uint64_t>(c.wiring_seed) : seed);
   }
@@ -141,10 +140,10 @@ class CerebellarReach final : public Agent {
   }
 
   const Action& act(std::span<const float> obs) override {
-    const double q[2] = {obs[kQ], obs[kQ + 1]};
-    const double dq[2] = {obs[kDq], obs[kDq + 1]};
-    const double c[2] = {obs[kCursor], obs[kCursor + 1]};
-    const double t = obs[kTime];
+    const double q[2] = {obs[at_.q], obs[at_.q + 1]};
+    const double dq[2] = {obs[at_.dq], obs[at_.dq + 1]};
+    const double c[2] = {obs[at_.cursor], obs[at_.cursor + 1]};
+    const double t = obs[at_.time];
     const bool new_trial = last_time_ < 0.0 || t <= last_time_;
     if (new_trial) start_trial(obs, q);
     else if (step_s_ == 0.0) step_s_ = t - last_time_;  // the env step, learned from the clock
@@ -220,7 +219,7 @@ class CerebellarReach final : public Agent {
                                                         static_cast<double>(act_space_.high()[i])));
     }
     // the forward model predicts the next joint state from this one and the efference copy
-    forward_->predict(obs.subspan(kDq, 2), action_.values);
+    forward_->predict(obs.subspan(at_.dq, 2), action_.values);
     return action_;
   }
 
@@ -233,7 +232,7 @@ class CerebellarReach final : public Agent {
       slow_->learn(p_teach_, fb_err_);
     }
     // the next observation belongs to the same trial unless its clock restarted
-    if (next_obs[kTime] > last_time_) prediction_error_ = forward_->update(next_obs.subspan(kDq, 2), training());
+    if (next_obs[at_.time] > last_time_) prediction_error_ = forward_->update(next_obs.subspan(at_.dq, 2), training());
   }
 
   std::vector<std::string> signal_names() const override {
@@ -286,18 +285,18 @@ class CerebellarReach final : public Agent {
     granule_ = state_input()
                    ? std::make_unique<learning::GranuleLayer>(std::vector<int>{g2, g2, g2},
                                                               std::vector<int>{cfg_.fan_in_state, cfg_.fan_in_state, cfg_.fan_in_state},
-                                                              cfg_.granule_cells, cfg_.granule_threshold, wiring)
-                   : std::make_unique<learning::GranuleLayer>(std::vector<int>{cfg_.direction_units, cfg_.time_bumps},
+                                                              cfg_.n_granule_cells, cfg_.granule_threshold, wiring)
+                   : std::make_unique<learning::GranuleLayer>(std::vector<int>{cfg_.n_direction_units, cfg_.n_time_bumps},
                                                               std::vector<int>{cfg_.fan_in_direction, cfg_.fan_in_time},
-                                                              cfg_.granule_cells, cfg_.granule_threshold, wiring);
-    fast_ = std::make_unique<learning::PurkinjeModule>(cfg_.granule_cells, 2, cfg_.fast_rate, cfg_.fast_retention);
-    slow_ = std::make_unique<learning::PurkinjeModule>(cfg_.granule_cells, 2, cfg_.slow_rate, cfg_.slow_retention);
+                                                              cfg_.n_granule_cells, cfg_.granule_threshold, wiring);
+    fast_ = std::make_unique<learning::PurkinjeModule>(cfg_.n_granule_cells, 2, cfg_.fast_rate, cfg_.fast_retention);
+    slow_ = std::make_unique<learning::PurkinjeModule>(cfg_.n_granule_cells, 2, cfg_.slow_rate, cfg_.slow_retention);
     // forward model of the joint velocities from them and the torques; scales: rad/s, N·m
     forward_ = std::make_unique<learning::ForwardModel>(2, 2, std::vector<double>{3.0, 3.0, 2.0, 2.0}, 400, 3, 0.3,
                                                         cfg_.forward_rate, wiring);
-    mossy_ = Eigen::VectorXd::Zero(state_input() ? 3 * g2 : cfg_.direction_units + cfg_.time_bumps);
-    p_ = Eigen::VectorXd::Zero(cfg_.granule_cells);
-    p_teach_ = Eigen::VectorXd::Zero(cfg_.granule_cells);
+    mossy_ = Eigen::VectorXd::Zero(state_input() ? 3 * g2 : cfg_.n_direction_units + cfg_.n_time_bumps);
+    p_ = Eigen::VectorXd::Zero(cfg_.n_granule_cells);
+    p_teach_ = Eigen::VectorXd::Zero(cfg_.n_granule_cells);
     u_fast_ = Eigen::VectorXd::Zero(2);
     u_slow_ = Eigen::VectorXd::Zero(2);
     fb_err_ = Eigen::VectorXd::Zero(2);
@@ -341,9 +340,9 @@ class CerebellarReach final : public Agent {
     if (step_in_trial_ == 0) hand_onset_ = cursor_onset_ = -1;
     if (cursor_onset_ >= 0) return;
     const double th = cfg_.onset_m;
-    if (hand_onset_ < 0 && std::hypot(obs[kHand], obs[kHand + 1]) >= th) hand_onset_ = step_in_trial_;
+    if (hand_onset_ < 0 && std::hypot(obs[at_.hand], obs[at_.hand + 1]) >= th) hand_onset_ = step_in_trial_;
     if (hand_onset_ < 0) return;
-    if (std::hypot(obs[kCursor], obs[kCursor + 1]) >= th) {
+    if (std::hypot(obs[at_.cursor], obs[at_.cursor + 1]) >= th) {
       cursor_onset_ = step_in_trial_;
       latency_ = std::min(cursor_onset_ - hand_onset_, static_cast<int>(kHistory) / 2);
     } else {
@@ -359,18 +358,19 @@ class CerebellarReach final : public Agent {
     }
     model_.forward(q, from_);
     for (int i = 0; i < 2; ++i) {
-      cursor0_[i] = obs[kCursor + i];
-      disp_[i] = obs[kTarget + i] - obs[kCursor + i];
+      cursor0_[i] = obs[at_.cursor + i];
+      disp_[i] = obs[at_.target + i] - obs[at_.cursor + i];
     }
     if (state_input()) return;
     const double aim = std::atan2(disp_[1], disp_[0]);
-    for (int k = 0; k < cfg_.direction_units; ++k) {
-      const double pref = 2.0 * std::numbers::pi * k / cfg_.direction_units;
+    for (int k = 0; k < cfg_.n_direction_units; ++k) {
+      const double pref = 2.0 * std::numbers::pi * k / cfg_.n_direction_units;
       mossy_[k] = std::exp(cfg_.direction_kappa * (std::cos(aim - pref) - 1.0));
     }
   }
 
   CerebellarReachConfig cfg_;
+  learning::ArmObs at_;  // where the observation's slices are
   learning::ArmModel model_;
   learning::TemporalBasis basis_;
   std::unique_ptr<learning::GranuleLayer> granule_;
@@ -394,19 +394,19 @@ AgentEntry cerebellar_reach_entry() {
   return {"cerebellar-reach",
           "reaching by a minimum-jerk plan + visual feedback, with fast and slow cerebellar modules learning the "
           "feed-forward correction by feedback-error learning",
-          "ArmReach-v0 observations (12-element Box: joint angles, velocities, hand, cursor, target, in_target, time) and 2 joint torques",
+          "ArmReach-v0 observations (a Box with the slices joint_angles, joint_velocities, hand, cursor, target, in_target, time) and 2 joint torques",
           options().docs(),
           learning::arm_reach_incompatibility,
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
             const CerebellarReachConfig c = options().parse(kv);
             // cross-field checks: a granule cell draws distinct fibres from each group
-            if (c.fan_in_direction > c.direction_units)
+            if (c.fan_in_direction > c.n_direction_units)
               throw UsageError("cerebellar-reach: fan_in_direction = " + std::to_string(c.fan_in_direction) +
-                               " exceeds direction_units = " + std::to_string(c.direction_units) +
-                               "; need fan_in_direction <= direction_units");
-            if (c.fan_in_time > c.time_bumps)
-              throw UsageError("cerebellar-reach: fan_in_time = " + std::to_string(c.fan_in_time) + " exceeds time_bumps = " +
-                               std::to_string(c.time_bumps) + "; need fan_in_time <= time_bumps");
+                               " exceeds n_direction_units = " + std::to_string(c.n_direction_units) +
+                               "; need fan_in_direction <= n_direction_units");
+            if (c.fan_in_time > c.n_time_bumps)
+              throw UsageError("cerebellar-reach: fan_in_time = " + std::to_string(c.fan_in_time) + " exceeds n_time_bumps = " +
+                               std::to_string(c.n_time_bumps) + "; need fan_in_time <= n_time_bumps");
             if (c.mossy_input == "direction_time" && c.fan_in_direction + c.fan_in_time < 1)
               throw UsageError("cerebellar-reach: fan_in_direction + fan_in_time = 0; a granule cell needs at least one input");
             if (c.mossy_input == "desired_state" && (c.fan_in_state < 1 || c.fan_in_state > c.state_grid * c.state_grid))

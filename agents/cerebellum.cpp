@@ -59,14 +59,21 @@ constexpr const char* kInnerKey = "inner";
 constexpr const char* kInnerPrefix = "inner.";
 constexpr const char* kDefaultInner = "random";
 
-// the observation the inner agent sees: the env's, the prediction and the prediction error
+// the observation the inner agent sees: the env's, the prediction and the prediction error. The env's
+// named slices keep their names and offsets; their prediction and error are "predicted_<name>" and
+// "prediction_error_<name>", n and 2n elements further
 Space extended_space(const Space& obs) {
   const std::size_t n = obs.flat_size();
   const float inf = std::numeric_limits<float>::infinity();
   std::vector<float> lo(3 * n, -inf), hi(3 * n, inf);
   if (obs.is_box())
     for (std::size_t i = 0; i < n; ++i) { lo[i] = obs.low()[i]; hi[i] = obs.high()[i]; }
-  return Space::box(lo, hi, {static_cast<std::int64_t>(3 * n)});
+  std::vector<ObsSlice> slices = obs.slices();
+  for (const ObsSlice& s : obs.slices()) {
+    slices.push_back({"predicted_" + s.name, n + s.offset, s.size, "the forward model's prediction of " + s.name});
+    slices.push_back({"prediction_error_" + s.name, 2 * n + s.offset, s.size, "the sensory prediction error of " + s.name});
+  }
+  return Space::box(lo, hi, {static_cast<std::int64_t>(3 * n)}).with_slices(std::move(slices));
 }
 
 // the number of efference-copy channels of an action space

@@ -2,11 +2,13 @@
 // solvable from the observation alone. It knows the category rule (the boundary, an option, as a
 // trained monkey knows it) and remembers within a trial only what a subject could: the summed
 // population vector of the direction units while the fixation point is on (the sample), and, once
-// the fixation point goes off (test), the summed population vector of the test. After `test_steps`
-// steps of test it decodes both directions, compares their categories and reports match/non-match.
+// the fixation point goes off (test), the summed population vector of the test. After `test_ms` of
+// test (in whole env steps, at least one) it decodes both directions, compares their categories and
+// reports match/non-match.
 #include <cmath>
 #include <limits>
 
+#include "learning/timing.hpp"
 #include "sgym/agents.hpp"
 
 namespace sgym {
@@ -14,17 +16,26 @@ namespace {
 
 struct DmcOracleConfig {
   double boundary_deg = 45.0;  // the category boundary the subject was trained on (env default)
-  int test_steps = 3;          // test steps to integrate before reporting
+  double test_ms = 150.0;      // test time to integrate before reporting: 3 steps of the env's default 50 ms
+  int test_steps = 3;          // deprecated: the same in steps (the default when the env's dt is unknown)
 };
 
 const OptionSet<DmcOracleConfig>& options() {
   static const OptionSet<DmcOracleConfig> set = [] {
     OptionSet<DmcOracleConfig> s("delay-match-category-oracle");
     s.add("boundary_deg", &DmcOracleConfig::boundary_deg, "deg", "category boundary the subject knows (set it to the env's boundary_deg)", 0.0, 360.0)
-        .add("test_steps", &DmcOracleConfig::test_steps, "steps", "test steps integrated before reporting", 1, 1000);
+        .add("test_ms", &DmcOracleConfig::test_ms, "ms", "test time integrated before reporting, in whole env steps (round(test_ms / dt), at least 1; 150 ms = 3 steps of the env's default 50 ms; 3 steps when the env's dt is unknown)", 1.0, 60000.0)
+        .add("test_steps", &DmcOracleConfig::test_steps, "steps", "deprecated, use test_ms: test steps integrated before reporting", 1, 1000)
+        .deprecated_for("test_ms");
     return s;
   }();
   return set;
+}
+
+// test_steps from test_ms and the env's step (or the deprecated test_steps as given)
+void dmc_resolve_test_steps(DmcOracleConfig& c, const std::string& id, const KeyValues& kv, const AgentContext& context) {
+  c.test_steps = learning::resolve_steps(id, kv, "test_steps", c.test_steps, "test_ms", c.test_ms, DmcOracleConfig{}.test_steps, 1,
+                                         context.dt_ms);
 }
 
 class DelayMatchCategoryOracle final : public Agent {
@@ -117,9 +128,17 @@ AgentEntry delay_match_category_oracle_entry() {
             return "";
           },
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
-            return std::make_unique<DelayMatchCategoryOracle>(obs, act, options().parse(kv), seed);
+            DmcOracleConfig c = options().parse(kv);
+            dmc_resolve_test_steps(c, "delay-match-category-oracle", kv, AgentContext{});
+            return std::make_unique<DelayMatchCategoryOracle>(obs, act, c, seed);
           },
-          {"DelayMatchCategory-v0"}};
+          {"DelayMatchCategory-v0"},
+          [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed,
+             const AgentContext& context) -> std::unique_ptr<Agent> {
+            DmcOracleConfig c = options().parse(kv);
+            dmc_resolve_test_steps(c, "delay-match-category-oracle", kv, context);
+            return std::make_unique<DelayMatchCategoryOracle>(obs, act, c, seed);
+          }};
 }
 
 }  // namespace sgym

@@ -1,5 +1,5 @@
 // Shortcut subjects of DelayMatchCategory-v0 (docs/science.md). Each plays the task as the oracle
-// does (fixates through sample and delay, integrates the test for `test_steps` steps, then reports)
+// does (fixates through sample and delay, integrates the test for `test_ms`, then reports)
 // and knows the category boundary, but decides from what the paradigm says must not suffice:
 //   test-only       the test alone: its category, with a fixed guess of the sample's (category 1):
 //                   match iff the test is in category 1;
@@ -10,6 +10,7 @@
 //                   directions); the task therefore never repeats it.
 #include <cmath>
 
+#include "learning/timing.hpp"
 #include "population_vector.hpp"
 #include "shortcut.hpp"
 
@@ -21,12 +22,21 @@ namespace {
 
 struct DmcShortcutConfig {
   double boundary_deg = 45.0;  // the category boundary the subject knows (env default)
-  int test_steps = 3;          // test steps integrated before reporting (as the oracle)
+  double test_ms = 150.0;      // test time integrated before reporting (as the oracle)
+  int test_steps = 3;          // deprecated: the same in steps
 };
 
 void add_options(OptionSet<DmcShortcutConfig>& s) {
   s.add("boundary_deg", &DmcShortcutConfig::boundary_deg, "deg", "category boundary the subject knows (set it to the env's boundary_deg)", 0.0, 360.0)
-      .add("test_steps", &DmcShortcutConfig::test_steps, "steps", "test steps integrated before reporting", 1, 1000);
+      .add("test_ms", &DmcShortcutConfig::test_ms, "ms", "test time integrated before reporting, in whole env steps (round(test_ms / dt), at least 1; 150 ms = 3 steps of the env's default 50 ms; 3 steps when the env's dt is unknown)", 1.0, 60000.0)
+      .add("test_steps", &DmcShortcutConfig::test_steps, "steps", "deprecated, use test_ms: test steps integrated before reporting", 1, 1000)
+      .deprecated_for("test_ms");
+}
+
+// test_steps from test_ms and the env's step, as the oracle (or the deprecated test_steps as given)
+void resolve(DmcShortcutConfig& c, const std::string& id, const KeyValues& kv, const AgentContext& context) {
+  c.test_steps = learning::resolve_steps(id, kv, "test_steps", c.test_steps, "test_ms", c.test_ms, DmcShortcutConfig{}.test_steps, 1,
+                                         context.dt_ms);
 }
 
 enum class Uses { kTestOnly, kSampleOnly, kSameDirection };
@@ -89,17 +99,17 @@ class DmcShortcut final : public ShortcutSubject {
 
 AgentEntry delay_match_category_shortcut_test_only_entry() {
   return shortcut_entry<DmcShortcut>(delay_match_category_oracle_entry(), "test-only", "DelayMatchCategory-v0 shortcut: the test alone (match iff the test is in category 1); chance on a fair task",
-               Uses::kTestOnly, add_options);
+               Uses::kTestOnly, add_options, resolve);
 }
 
 AgentEntry delay_match_category_shortcut_sample_only_entry() {
   return shortcut_entry<DmcShortcut>(delay_match_category_oracle_entry(), "sample-only", "DelayMatchCategory-v0 shortcut: the sample alone (match iff the sample is in category 1); chance on a fair task",
-               Uses::kSampleOnly, add_options);
+               Uses::kSampleOnly, add_options, resolve);
 }
 
 AgentEntry delay_match_category_shortcut_same_direction_entry() {
   return shortcut_entry<DmcShortcut>(delay_match_category_oracle_entry(), "same-direction", "DelayMatchCategory-v0 shortcut: identity, not category (match iff the test repeats the sample's direction); chance on a fair task",
-               Uses::kSameDirection, add_options);
+               Uses::kSameDirection, add_options, resolve);
 }
 
 }  // namespace sgym

@@ -59,14 +59,11 @@ const OptionSet<InverseDynamicsConfig>& options() {
   return set;
 }
 
-// observation offsets of ArmReach-v0 (see its obs_layout)
-constexpr std::size_t kQ = learning::kArmQ, kDq = learning::kArmDq, kCursor = learning::kArmCursor,
-                      kTarget = learning::kArmTarget, kTime = learning::kArmTime, kObsSize = learning::kArmObsSize;
-
 class InverseDynamics final : public Agent {
  public:
   InverseDynamics(const Space& obs, const Space& act, const InverseDynamicsConfig& c, std::uint64_t seed)
-      : Agent("inverse-dynamics", obs, act, seed), cfg_(c), action_(Action::box({0.0f, 0.0f})) {
+      : Agent("inverse-dynamics", obs, act, seed), cfg_(c), at_(learning::ArmObs::of(obs, "inverse-dynamics")),
+        action_(Action::box({0.0f, 0.0f})) {
     model_.l1 = c.l1; model_.l2 = c.l2; model_.m1 = c.m1; model_.m2 = c.m2;
     model_.r1 = c.r1; model_.r2 = c.r2; model_.i1 = c.i1; model_.i2 = c.i2;
     model_.b11 = c.b11; model_.b12 = c.b12; model_.b22 = c.b22;
@@ -78,14 +75,14 @@ class InverseDynamics final : public Agent {
   }
 
   const Action& act(std::span<const float> obs) override {
-    const double q[2] = {obs[kQ], obs[kQ + 1]};
-    const double dq[2] = {obs[kDq], obs[kDq + 1]};
-    const double t = obs[kTime];
+    const double q[2] = {obs[at_.q], obs[at_.q + 1]};
+    const double dq[2] = {obs[at_.dq], obs[at_.dq + 1]};
+    const double t = obs[at_.time];
     // a new trial starts when the clock restarts: plan from the current hand to the aimed point
     if (last_time_ < 0.0 || t <= last_time_) {
       model_.forward(q, from_);
-      to_[0] = from_[0] + (obs[kTarget] - obs[kCursor]);
-      to_[1] = from_[1] + (obs[kTarget + 1] - obs[kCursor + 1]);
+      to_[0] = from_[0] + (obs[at_.target] - obs[at_.cursor]);
+      to_[1] = from_[1] + (obs[at_.target + 1] - obs[at_.cursor + 1]);
     } else if (step_s_ == 0.0) {
       step_s_ = t - last_time_;  // the env step, learned from the clock
     }
@@ -133,6 +130,7 @@ class InverseDynamics final : public Agent {
 
  private:
   InverseDynamicsConfig cfg_;
+  learning::ArmObs at_;  // where the observation's slices are
   learning::ArmModel model_;
   Action action_;
   double from_[2] = {0, 0}, to_[2] = {0, 0};
@@ -145,7 +143,7 @@ class InverseDynamics final : public Agent {
 AgentEntry inverse_dynamics_entry() {
   return {"inverse-dynamics",
           "scripted reaching: minimum-jerk hand plan, inverse kinematics + inverse dynamics, joint PD feedback; does not learn",
-          "ArmReach-v0 observations (12-element Box: joint angles, velocities, hand, cursor, target, in_target, time) and 2 joint torques",
+          "ArmReach-v0 observations (a Box with the slices joint_angles, joint_velocities, hand, cursor, target, in_target, time) and 2 joint torques",
           options().docs(),
           learning::arm_reach_incompatibility,
           [](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {

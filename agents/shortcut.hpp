@@ -31,10 +31,12 @@ class ShortcutSubject : public Agent {
 /// The entry of `<stem>-shortcut-<name>`, where `oracle` is the task's oracle `<stem>-oracle`: the
 /// subject reads the same observation layout, so its spaces, compatibility test and env are the
 /// oracle's. It is built as Subject(id, obs, act, const C& options, mode, seed); `add_options`
-/// declares its options (none by default).
+/// declares its options (none by default), and `resolve`, when given, completes the parsed options
+/// from the given ones and the env's context (e.g. a time in ms turned into steps of the env's dt).
 template <class Subject, class C = NoOptions, class Mode>
 AgentEntry shortcut_entry(const AgentEntry& oracle, const std::string& name, std::string description, Mode mode,
-                          void (*add_options)(OptionSet<C>&) = nullptr) {
+                          void (*add_options)(OptionSet<C>&) = nullptr,
+                          void (*resolve)(C&, const std::string& id, const KeyValues&, const AgentContext&) = nullptr) {
   const std::string suffix = "-oracle";
   const std::string id = oracle.id.substr(0, oracle.id.size() - suffix.size()) + "-shortcut-" + name;
   auto options = std::make_shared<OptionSet<C>>(id);
@@ -44,10 +46,18 @@ AgentEntry shortcut_entry(const AgentEntry& oracle, const std::string& name, std
           oracle.spaces,
           options->docs(),
           oracle.incompatibility,
-          [options, id, mode](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
-            return std::make_unique<Subject>(id, obs, act, options->parse(kv), mode, seed);
+          [options, id, mode, resolve](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) -> std::unique_ptr<Agent> {
+            C c = options->parse(kv);
+            if (resolve != nullptr) resolve(c, id, kv, AgentContext{});
+            return std::make_unique<Subject>(id, obs, act, c, mode, seed);
           },
-          oracle.envs};
+          oracle.envs,
+          [options, id, mode, resolve](const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed,
+                                       const AgentContext& context) -> std::unique_ptr<Agent> {
+            C c = options->parse(kv);
+            if (resolve != nullptr) resolve(c, id, kv, context);
+            return std::make_unique<Subject>(id, obs, act, c, mode, seed);
+          }};
 }
 
 }  // namespace sgym

@@ -7,7 +7,7 @@
 #
 # Protocol: as benchmarks/bg_cerebellum_walker.sh (sgym_walker_learning), with both the training and
 # the evaluation env wrapped in ObservationDelay(D) (--obs-delay D) and the agent told the delay
-# (feedback_delay_steps=D). Conditions, for each D in DELAYS: full (cerebellum_role auto: correct at
+# (feedback_delay_ms=D x 20). Conditions, for each D in DELAYS: full (cerebellum_role auto: correct at
 # D = 0, estimate for D > 0), no-cerebellum (cerebellum=false, acts on the delayed observation) and, for
 # D > 0, correct-role (cerebellum_role=correct: today's prediction-error correction, on delayed input)
 # and contacts (estimate role with estimate_contacts=true: the model also predicts the foot contacts).
@@ -35,7 +35,7 @@ for d in "${delays[@]}"; do
   for c in "${conditions[@]}"; do
     # shellcheck disable=SC2086
     "$tool" --seeds "$seeds" --train "$train" --eval "$eval_episodes" --obs-delay "$d" \
-      --agent-opt feedback_delay_steps="$d" ${opts[$c]} \
+      --agent-opt feedback_delay_ms="$((d * 20))" ${opts[$c]} \
       --curve "$out/d$d-$c-train.csv" --eval-csv "$out/d$d-$c-eval.csv" > "$out/d$d-$c.log"
   done
   "$tool" --seeds "$seeds" --train 0 --eval "$eval_episodes" --obs-delay "$d" --agent-opt cerebellum=false \
@@ -66,7 +66,7 @@ section=$(mktemp)
   echo "**Protocol.** As above (seeds 1..$seeds, $train training episodes, then $eval_episodes evaluation episodes with"
   echo "training off on the terrains from reset(1000000 + S)), with both envs wrapped in the core"
   echo "\`ObservationDelay(D)\` wrapper (sgym_walker_learning --obs-delay D): the agent sees each observation D steps"
-  echo "(D x 20 ms) late, reward and info on time. The agent is told the delay (feedback_delay_steps = D). \"full\":"
+  echo "(D x 20 ms) late, reward and info on time. The agent is told the delay (feedback_delay_ms = D x 20). \"full\":"
   echo "cerebellum_role auto, i.e. the correction role at D = 0 (the agent of the sections above) and the"
   echo "Smith-predictor role for D > 0 (the CPG gates, reflexes and PD act on the forward model's estimate of the"
   echo "current state); \"no cerebellum\" acts on the delayed observation; \"correct role\" is the full agent with"

@@ -250,13 +250,13 @@ int main(int argc, char** argv) {
   int seeds = 30, first_seed = 1001, train_trials = 3000, test_trials = 600;
   std::vector<std::string> gains = {"0.8"};
   std::string data, networks;
-  std::vector<std::string> extra = {"fixation_reward=0.2", "abort_penalty=-0.2"};
+  std::vector<std::string> extra = {"fixation_reward=0.2", "abort_reward=-0.2"};
   app.add_option("--seeds", seeds, "networks per arm")->check(CLI::PositiveNumber);
   app.add_option("--first-seed", first_seed, "seed of the first network (networks use first-seed, first-seed + 1, ...; the tests use 1-6)")->check(CLI::NonNegativeNumber);
   app.add_option("--train", train_trials, "training trials (redundant cues)")->check(CLI::PositiveNumber);
   app.add_option("--test", test_trials, "probe trials with learning off (single cues and conflicts, equally likely)")->check(CLI::PositiveNumber);
   app.add_option("--gain", gains, "peripheral_acuity of the env: gain of the unattended cue (one run per value; the env's default is 0.8)");
-  app.add_option("--env-opt", extra, "further RedundantRelevantCue-v0 options, key=value (default: fixation_reward=0.2, the fixation reward of the AuGMEnT saccade task, and abort_penalty=-0.2, without which about half the networks never learn to fixate)");
+  app.add_option("--env-opt", extra, "further RedundantRelevantCue-v0 options, key=value (default: fixation_reward=0.2, the fixation reward of the AuGMEnT saccade task, and abort_reward=-0.2, without which about half the networks never learn to fixate)");
   app.add_option("--data", data, "write a gnuplot summary file (one row per gain x arm: quartiles)");
   app.add_option("--networks", networks, "write a gnuplot file with one row per network (gain, arm, seed, every measure)");
   CLI11_PARSE(app, argc, argv);
@@ -279,7 +279,7 @@ int main(int argc, char** argv) {
     per << "# gain arm seed train_acc attend_share acc_attended acc_unattended follows_attended strength_attended strength_unattended looks_other\n";
   }
   for (const std::string& g : gains) {
-    sgym::KeyValues env_opts = {{"cues", std::to_string(kCues)}, {"responses", std::to_string(r_resp)},
+    sgym::KeyValues env_opts = {{"n_cues", std::to_string(kCues)}, {"n_responses", std::to_string(r_resp)},
                                 {"peripheral_acuity", g}};
     for (const std::string& kv : extra) {
       const auto eq = kv.find('=');
@@ -340,7 +340,7 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("\n%d networks per arm (seeds %d-%d); %d training trials (redundant cues, exploring), then %d probe trials (single cues and conflicts, equally likely; plus a third as many redundant probes) with learning off; "
-              "RedundantRelevantCue-v0 cues=%d responses=%d",
+              "RedundantRelevantCue-v0 n_cues=%d n_responses=%d",
               seeds, first_seed, first_seed + seeds - 1, train_trials, test_trials, kCues, r_resp);
   for (const std::string& kv : extra) std::printf(" %s", kv.c_str());
   std::printf(", other options default; augment defaults plus the arm's options\n");

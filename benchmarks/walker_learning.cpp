@@ -11,7 +11,8 @@
 //                        [--obs-delay STEPS]
 // --obs-delay D wraps both envs in ObservationDelay(D) (core/include/sgym/wrappers.hpp): the agent sees
 // each observation D steps late (reward and info on time); tell the agent with
-// --agent-opt feedback_delay_steps=D. (`sgym run` has no wrapper options, so the delay lives here.)
+// --agent-opt feedback_delay_ms=D*20 (BipedalWalker's step is 20 ms). (`sgym run` has no wrapper
+// options, so the delay lives here.) Agents are built with the env's context (its dt).
 // Prints one line per seed and the steps/s; the CSVs hold seed,episode,return,length,hull_x.
 #include <chrono>
 #include <cstdio>
@@ -98,7 +99,8 @@ int main(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     for (int s = first_seed; s < first_seed + seeds; ++s) {
       auto env = make();
-      auto agent = make_agent(agent_id, env->observation_space(), env->action_space(), agent_opts, static_cast<std::uint64_t>(s));
+      auto agent = make_agent(agent_id, env->observation_space(), env->action_space(), agent_opts, static_cast<std::uint64_t>(s),
+                              AgentContext{env->spec().dt_ms});
       agent->set_training(true);
       double last_train = 0.0;
       for (int e = 0; e < train; ++e) {

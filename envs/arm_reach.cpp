@@ -62,7 +62,7 @@ struct ArmReachConfig {
   double max_torque = 10.0;       // action bound per joint, N·m: ~5x the peak torque of a 10 cm, 500 ms
                                   // reach (<= 1.8 N·m measured with inverse-dynamics), room for faster
                                   // and corrective movements
-  double reward_hit = 1.0;        // reward when a trial ends correct
+  double correct_reward = 1.0;    // reward when a trial ends correct
   double effort_cost = 0.01;      // per-step cost × Σ (τ_i / max_torque)²
 };
 
@@ -103,7 +103,8 @@ const OptionSet<ArmReachConfig>& options() {
         .add_choice("target_order", &C::target_order, {"blocks", "random", "sequential"}, "target order: a random permutation in each block of n_targets trials, independent draws, or 0,1,2,...")
         .add("trials_per_episode", &C::trials_per_episode, "trials", "trials in one episode", 1, 100000)
         .add("max_torque", &C::max_torque, "N*m", "action bound per joint; about 5x the peak torque of the inverse-dynamics agent's 10 cm, 500 ms reaches (<= 1.8 N*m, measured)", 0.1, 100.0)
-        .add("reward_hit", &C::reward_hit, "", "reward on the step a trial ends correct", 0.0, 100.0)
+        .add("correct_reward", &C::correct_reward, "", "reward on the step a trial ends correct", 0.0, 100.0)
+        .deprecated_alias("reward_hit")
         .add("effort_cost", &C::effort_cost, "", "per-step cost times the sum of squared normalised torques", 0.0, 10.0);
     return s;
   }();
@@ -192,7 +193,7 @@ class ArmReach final : public Env {
     s.max_episode_steps = c.trials_per_episode * timeout_steps;
     s.dt_ms = c.dt_ms;
     s.reward_min = -2.0 * c.effort_cost;
-    s.reward_max = c.reward_hit;
+    s.reward_max = c.correct_reward;
     s.render_fps = 1000.0 / c.dt_ms;
     s.deterministic = c.target_order == "sequential";
     s.trial_based = true;
@@ -270,7 +271,7 @@ class ArmReach final : public Env {
     else if (t_ >= timeout_steps_) outcome = "timeout";
     const bool trial_end = *outcome != '\0';
     if (trial_end) {
-      if (*outcome == 'c') reward += cfg_.reward_hit;
+      if (*outcome == 'c') reward += cfg_.correct_reward;
       finish_trial(outcome[0] == 'c');
     }
     fill_obs();

@@ -24,8 +24,8 @@ constexpr const char* kId = "RedundantRelevantCue-v0";
 
 /// Every option, its default and unit.
 struct RedundantRelevantCueConfig {
-  int cues = 2;                       // cue locations, each its own feature dimension (colour, shape, ...)
-  int responses = 2;                  // responses; every dimension has one value per response
+  int n_cues = 2;                     // cue locations, each its own feature dimension (colour, shape, ...)
+  int n_responses = 2;                // responses; every dimension has one value per response
   double dt_ms = 100.0;               // simulation step [unverified]
   double fixation_ms = 200.0;         // central fixation before the cues appear [unverified]
   double attend_ms = 500.0;           // window to choose a cue location [unverified]
@@ -43,7 +43,7 @@ struct RedundantRelevantCueConfig {
   double correct_reward = 1.0;        // correct response
   double wrong_reward = 0.0;          // wrong response
   double fixation_reward = 0.0;       // paid when the cues appear with fixation held (shaping)
-  double abort_penalty = 0.0;         // broken fixation, or a response before attending a cue
+  double abort_reward = 0.0;          // broken fixation, or a response before attending a cue (signed: a penalty is negative)
   int trials_per_episode = 1;         // trials per episode
 };
 
@@ -51,8 +51,10 @@ const OptionSet<RedundantRelevantCueConfig>& options() {
   static const OptionSet<RedundantRelevantCueConfig> set = [] {
     using C = RedundantRelevantCueConfig;
     OptionSet<C> s(kId);
-    s.add("cues", &C::cues, "locations", "cue locations, each showing a stimulus from its own feature dimension; 2 as in Trabasso & Bower 1968 (e.g. colour and shape)", 1, 8)
-        .add("responses", &C::responses, "", "responses; each feature dimension has one value per response", 2, 8)
+    s.add("n_cues", &C::n_cues, "locations", "cue locations, each showing a stimulus from its own feature dimension; 2 as in Trabasso & Bower 1968 (e.g. colour and shape)", 1, 8)
+        .deprecated_alias("cues")
+        .add("n_responses", &C::n_responses, "", "responses; each feature dimension has one value per response", 2, 8)
+        .deprecated_alias("responses")
         .add("dt_ms", &C::dt_ms, "ms", "simulation step [unverified]", 1.0, 1000.0)
         .add("fixation_ms", &C::fixation_ms, "ms", "central fixation before the cues appear [unverified]", 0.0, 10000.0)
         .add("attend_ms", &C::attend_ms, "ms", "window to choose a cue location to attend [unverified]", 1.0, 10000.0)
@@ -70,7 +72,8 @@ const OptionSet<RedundantRelevantCueConfig>& options() {
         .add("correct_reward", &C::correct_reward, "", "reward for the correct response", -100.0, 100.0)
         .add("wrong_reward", &C::wrong_reward, "", "reward for a wrong response", -100.0, 100.0)
         .add("fixation_reward", &C::fixation_reward, "", "reward when the cues appear with fixation held (shaping; 0 = off)", -100.0, 100.0)
-        .add("abort_penalty", &C::abort_penalty, "", "reward for broken fixation or a response before a cue was attended", -100.0, 100.0)
+        .add("abort_reward", &C::abort_reward, "", "reward for broken fixation or a response before a cue was attended, signed (a penalty is negative, e.g. -0.2); the former name abort_penalty took the same signed value", -100.0, 100.0)
+        .deprecated_alias("abort_penalty")
         .add("trials_per_episode", &C::trials_per_episode, "trials", "trials per episode", 1, 100000);
     return s;
   }();
@@ -83,13 +86,13 @@ class RedundantRelevantCue final : public Env {
 
   RedundantRelevantCue(const RedundantRelevantCueConfig& c, int fix_steps, int attend_steps, int respond_steps)
       : Env(make_spec(c, fix_steps + attend_steps + respond_steps), obs_space(c),
-            Space::discrete(1 + c.cues + c.responses)),
-        cfg_(c), k_(c.cues), r_(c.responses), fix_steps_(fix_steps), attend_steps_(attend_steps),
-        respond_steps_(respond_steps), values_(static_cast<std::size_t>(c.cues), 0),
-        values_f_(static_cast<std::size_t>(c.cues), 0.0f) {}
+            Space::discrete(1 + c.n_cues + c.n_responses)),
+        cfg_(c), k_(c.n_cues), r_(c.n_responses), fix_steps_(fix_steps), attend_steps_(attend_steps),
+        respond_steps_(respond_steps), values_(static_cast<std::size_t>(c.n_cues), 0),
+        values_f_(static_cast<std::size_t>(c.n_cues), 0.0f) {}
 
   static std::size_t obs_size(const RedundantRelevantCueConfig& c) {
-    return static_cast<std::size_t>(c.cues + 2 + c.cues * (1 + c.responses));
+    return static_cast<std::size_t>(c.n_cues + 2 + c.n_cues * (1 + c.n_responses));
   }
   static Space obs_space(const RedundantRelevantCueConfig& c) {
     const auto n = static_cast<std::int64_t>(obs_size(c));
@@ -103,12 +106,12 @@ class RedundantRelevantCue final : public Env {
     s.max_episode_steps = trial_steps * c.trials_per_episode;
     s.dt_ms = c.dt_ms;
     const double f = c.fixation_reward;
-    s.reward_min = std::min({0.0, f, c.correct_reward, c.wrong_reward, c.abort_penalty});
-    s.reward_max = std::max({0.0, f, c.correct_reward, c.wrong_reward, c.abort_penalty});
+    s.reward_min = std::min({0.0, f, c.correct_reward, c.wrong_reward, c.abort_reward});
+    s.reward_max = std::max({0.0, f, c.correct_reward, c.wrong_reward, c.abort_reward});
     s.render_fps = 1000.0 / c.dt_ms;
     s.trial_based = true;
     s.epochs.assign(std::begin(kEpochs), std::end(kEpochs));
-    const auto K = static_cast<std::size_t>(c.cues), R = static_cast<std::size_t>(c.responses);
+    const auto K = static_cast<std::size_t>(c.n_cues), R = static_cast<std::size_t>(c.n_responses);
     s.obs_layout = {{"gaze", 0, K + 1, "one-hot: where the eye is (0 = centre, k = cue location k)"},
                     {"fixation_point", K + 1, 1, "1 while the central fixation point is on"}};
     for (std::size_t k = 0; k < K; ++k)
@@ -171,7 +174,7 @@ class RedundantRelevantCue final : public Env {
       // hold central fixation until the cues appear
       if (act != 0) {
         outcome_ = "aborted";
-        reward = cfg_.abort_penalty;
+        reward = cfg_.abort_reward;
       } else if (t_ >= fix_steps_) {
         set_epoch("attend");
         reward = cfg_.fixation_reward;
@@ -180,7 +183,7 @@ class RedundantRelevantCue final : public Env {
       // choose a location; responding before attending aborts
       if (is_response) {
         outcome_ = "aborted";
-        reward = cfg_.abort_penalty;
+        reward = cfg_.abort_reward;
       } else if (act > 0) {
         attended_ = act - 1;
         gaze_ = act;
@@ -324,11 +327,11 @@ class RedundantRelevantCue final : public Env {
 
 std::unique_ptr<Env> make(const KeyValues& kv) {
   const RedundantRelevantCueConfig c = options().parse(kv);
-  if (c.weak_cue >= c.cues)
+  if (c.weak_cue >= c.n_cues)
     throw UsageError(std::string(kId) + ": weak_cue = " + std::to_string(c.weak_cue) + " must be -1 or a location in [0, " +
-                     std::to_string(c.cues - 1) + "] (cues = " + std::to_string(c.cues) + ")");
-  if (c.cues < 2 && c.schedule != "train" && c.test_conditions == "conflict")
-    throw UsageError(std::string(kId) + ": test_conditions = conflict needs cues >= 2, got cues = " + std::to_string(c.cues));
+                     std::to_string(c.n_cues - 1) + "] (n_cues = " + std::to_string(c.n_cues) + ")");
+  if (c.n_cues < 2 && c.schedule != "train" && c.test_conditions == "conflict")
+    throw UsageError(std::string(kId) + ": test_conditions = conflict needs n_cues >= 2, got n_cues = " + std::to_string(c.n_cues));
   const int fix = trial::steps_of(kId, "fixation_ms", c.fixation_ms, c.dt_ms);
   const int att = trial::steps_of(kId, "attend_ms", c.attend_ms, c.dt_ms);
   const int resp = trial::steps_of(kId, "response_ms", c.response_ms, c.dt_ms);
@@ -347,10 +350,10 @@ EnvEntry redundant_relevant_cue_entry() {
           options().docs(),
           make,
           {{{"schedule", "train_then_test"}, {"train_trials", "3"}, {"trials_per_episode", "4"}, {"noise_sd", "0.1"}},
-           {{"schedule", "test"}, {"cues", "3"}, {"responses", "3"}, {"weak_cue", "2"}, {"test_feedback", "true"},
-            {"fixation_reward", "0.1"}, {"abort_penalty", "-0.2"}}},
+           {{"schedule", "test"}, {"n_cues", "3"}, {"n_responses", "3"}, {"weak_cue", "2"}, {"test_feedback", "true"},
+            {"fixation_reward", "0.1"}, {"abort_reward", "-0.2"}}},
           // chance: the correct response is uniform over the responses
-          [](const KeyValues& kv) { return 1.0 / options().parse(kv).responses; },
+          [](const KeyValues& kv) { return 1.0 / options().parse(kv).n_responses; },
           // the battery: training (redundant cues) and a test block of single cues, one of them weak
           {{}, {{"schedule", "test"}, {"test_conditions", "single"}, {"weak_cue", "1"}}}};
 }

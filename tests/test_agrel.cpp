@@ -24,7 +24,7 @@ TEST_CASE("agrel: two updates by hand on a 2-2-2 network (rpe = td)", "[agrel]")
   // hidden layer [h; 1]; gamma 0: delta = r - Z_winner
   const double beta = 0.3;
   auto agent = make_agent("agrel", Space::box(0.0f, 1.0f, {2}), Space::discrete(2),
-                          {{"hidden", "2"}, {"init_range", "0"}, {"beta", "0.3"}, {"gamma", "0"}, {"temperature", "1"},
+                          {{"n_hidden", "2"}, {"init_range", "0"}, {"beta", "0.3"}, {"gamma", "0"}, {"temperature", "1"},
                            {"rpe", "td"}},
                           11);
   const std::vector<float> x = {1.0f, 0.0f};
@@ -100,7 +100,7 @@ double expected_update_error(const std::string& rule, int trials) {
   const std::vector<double> xb = {0.2, 0.9, 0.5, 1.0};
   for (std::size_t i = 0; i < 3; ++i) REQUIRE(xb[i] == Approx(x[i]));
   auto agent = make_agent("agrel", Space::box(0.0f, 1.0f, {3}), Space::discrete(3),
-                          {{"hidden", "4"}, {"init_range", "1"}, {"beta", format_number(beta)}, {"gamma", "0"},
+                          {{"n_hidden", "4"}, {"init_range", "1"}, {"beta", format_number(beta)}, {"gamma", "0"},
                            {"temperature", "1"}, {"rpe", rule}},
                           21);
   const std::string start = agent->to_bytes();

@@ -27,7 +27,7 @@ struct CueAccuracy {
 };
 
 CueAccuracy single_cue_accuracy(const KeyValues& agent_opts, int seed, int train, int probes) {
-  const KeyValues env_opts = {{"peripheral_acuity", "0.8"}, {"fixation_reward", "0.2"}, {"abort_penalty", "-0.2"}};
+  const KeyValues env_opts = {{"peripheral_acuity", "0.8"}, {"fixation_reward", "0.2"}, {"abort_reward", "-0.2"}};
   KeyValues test_opts = env_opts;
   test_opts.emplace_back("schedule", "test");
   test_opts.emplace_back("test_conditions", "single");
@@ -129,7 +129,7 @@ TEST_CASE("augment: attention_map errors name the option and the value", "[augme
 
 // every q value the agent computes over `trials` RedundantRelevantCue-v0 training trials (own actions)
 std::vector<float> q_trace(const KeyValues& agent_opts, int seed, int trials) {
-  const KeyValues env_opts = {{"fixation_reward", "0.2"}, {"abort_penalty", "-0.2"}};
+  const KeyValues env_opts = {{"fixation_reward", "0.2"}, {"abort_reward", "-0.2"}};
   auto env = make_env("RedundantRelevantCue-v0", env_opts);
   auto agent = make_agent("augment", env->observation_space(), env->action_space(), agent_opts,
                           mix_seed(static_cast<std::uint64_t>(seed), 7));

@@ -120,7 +120,8 @@ TEST_CASE("bg-cerebellum-walker: with delayed feedback the forward model estimat
   constexpr std::array<int, 12> kSlice = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12};
   ObservationDelay env(make_env("BipedalWalker-v3"), kDelay);
   auto agent = make_agent("bg-cerebellum-walker", env.observation_space(), env.action_space(),
-                          {{"perturbation_sd", "0"}, {"alpha", "0"}, {"feedback_delay_steps", std::to_string(kDelay)}}, 6);
+                          {{"perturbation_sd", "0"}, {"alpha", "0"}, {"feedback_delay_ms", std::to_string(kDelay * 20)}}, 6,
+                          AgentContext{env.spec().dt_ms});
   for (int e = 0; e < 30; ++e) episode(env, *agent, e == 0 ? std::optional<std::uint64_t>(6) : std::nullopt);
   agent->set_training(false);
   std::vector<std::vector<float>> delivered, estimate;

@@ -216,6 +216,10 @@ TEST_CASE("A renamed option given a non-default value under its old name acts as
       {"BCINeurofeedback-v0", "angle_bins", "n_angle_bins", "6"},
       {"BCINeurofeedback-v0", "angle_units", "n_angle_units", "8"},
       {"BCINeurofeedback-v0", "reward", "correct_reward", "2"},
+      {"RedundantRelevantCue-v0", "cues", "n_cues", "3"},
+      {"RedundantRelevantCue-v0", "responses", "n_responses", "3"},
+      {"RedundantRelevantCue-v0", "abort_penalty", "abort_reward", "-0.5"},  // the same signed value
+      {"ArmReach-v0", "reward_hit", "correct_reward", "2"},
   };
   CaughtWarnings w;
   for (const auto& [id, old_key, new_key, value] : cases) {
@@ -230,6 +234,54 @@ TEST_CASE("A renamed option given a non-default value under its old name acts as
   auto pav = make_env("Pavlovian-v0", {{"reward", "2"}});
   const auto t = trajectory(*pav);
   REQUIRE(*std::max_element(t.begin(), t.end()) == 2.0);
+}
+
+TEST_CASE("An option replaced by one in other units keeps its meaning, warns, and is refused with its replacement",
+          "[options]") {
+  // (agent, env, old option and value, its replacement and value at the env's default dt)
+  struct Case {
+    std::string agent, env, old_key, old_value, new_key, new_value;
+  };
+  const std::vector<Case> cases = {
+      {"delay-match-category-oracle", "DelayMatchCategory-v0", "test_steps", "4", "test_ms", "200"},
+      {"delay-match-category-shortcut-test-only", "DelayMatchCategory-v0", "test_steps", "2", "test_ms", "100"},
+      {"bg-cerebellum-walker", "BipedalWalker-v3", "feedback_delay_steps", "2", "feedback_delay_ms", "40"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.agent << ": " << c.old_key << "=" << c.old_value << " vs " << c.new_key << "=" << c.new_value);
+    const AgentEntry& a = agent_entry(c.agent);
+    bool documented = false;
+    for (const OptionDoc& d : a.options) documented = documented || (d.key == c.old_key && d.replaced_by == c.new_key);
+    REQUIRE(documented);
+    auto env_old = make_env(c.env), env_new = make_env(c.env);
+    const AgentContext ctx{env_old->spec().dt_ms};
+    CaughtWarnings w;
+    auto by_old = make_agent(a, env_old->observation_space(), env_old->action_space(), {{c.old_key, c.old_value}}, 3, ctx);
+    REQUIRE(w.messages.size() == 1);
+    REQUIRE(names(w.messages[0], c.old_key, c.new_key));
+    auto by_new = make_agent(a, env_new->observation_space(), env_new->action_space(), {{c.new_key, c.new_value}}, 3, ctx);
+    REQUIRE(w.messages.size() == 1);
+    REQUIRE(trajectory(*env_old, *by_old) == trajectory(*env_new, *by_new));
+    REQUIRE_THROWS_WITH(make_agent(a, env_old->observation_space(), env_old->action_space(),
+                                   {{c.old_key, c.old_value}, {c.new_key, c.new_value}}, 3, ctx),
+                        Contains("'" + c.old_key + "'") && Contains("'" + c.new_key + "'"));
+    // in steps the old option needs no dt; in ms the new one does, and says so
+    REQUIRE_NOTHROW(make_agent(a, env_old->observation_space(), env_old->action_space(), {{c.old_key, c.old_value}}, 3));
+    REQUIRE_THROWS_WITH(make_agent(a, env_old->observation_space(), env_old->action_space(), {{c.new_key, c.new_value}}, 3),
+                        Contains(c.new_key) && Contains("step duration") && Contains(c.old_key));
+  }
+  // the time converts with the env's dt: at 25 ms steps 200 ms are 8 steps, not 4
+  auto fine = make_env("DelayMatchCategory-v0", {{"dt_ms", "25"}}), fine2 = make_env("DelayMatchCategory-v0", {{"dt_ms", "25"}});
+  auto fine3 = make_env("DelayMatchCategory-v0", {{"dt_ms", "25"}});
+  const AgentEntry& oracle = agent_entry("delay-match-category-oracle");
+  const AgentContext ctx{25.0};
+  CaughtWarnings w;
+  auto by_ms = make_agent(oracle, fine->observation_space(), fine->action_space(), {{"test_ms", "200"}}, 3, ctx);
+  auto by_8 = make_agent(oracle, fine2->observation_space(), fine2->action_space(), {{"test_steps", "8"}}, 3, ctx);
+  auto by_4 = make_agent(oracle, fine3->observation_space(), fine3->action_space(), {{"test_steps", "4"}}, 3, ctx);
+  const auto t_ms = trajectory(*fine, *by_ms);
+  REQUIRE(t_ms == trajectory(*fine2, *by_8));
+  REQUIRE(t_ms != trajectory(*fine3, *by_4));
 }
 
 TEST_CASE("A run given a deprecated option name records the current name", "[options][runner]") {

@@ -38,7 +38,7 @@ std::vector<float> features(std::span<const float> obs, int K, int R, int k) {
 
 TEST_CASE("RedundantRelevantCue: the oracle is >= 98 % correct in training and test", "[redundant_relevant_cue]") {
   const KeyValues opts = GENERATE(KeyValues{}, KeyValues{{"schedule", "test"}, {"test_conditions", "single"}},
-                                  KeyValues{{"cues", "3"}, {"responses", "4"}, {"noise_sd", "0.1"}},
+                                  KeyValues{{"n_cues", "3"}, {"n_responses", "4"}, {"noise_sd", "0.1"}},
                                   KeyValues{{"schedule", "test"}, {"weak_cue", "1"}});
   auto env = make_env("RedundantRelevantCue-v0", opts);
   auto oracle = make_agent("redundant-relevant-cue-oracle", env->observation_space(), env->action_space());
@@ -74,7 +74,7 @@ TEST_CASE("RedundantRelevantCue: the random agent is at the computed chance leve
 }
 
 TEST_CASE("RedundantRelevantCue: timeline, detail at the attended cue only, rewards", "[redundant_relevant_cue]") {
-  auto env = make_env("RedundantRelevantCue-v0", {{"fixation_reward", "0.1"}, {"abort_penalty", "-1"}});
+  auto env = make_env("RedundantRelevantCue-v0", {{"fixation_reward", "0.1"}, {"abort_reward", "-1"}});
   auto r0 = env->reset(3);
   REQUIRE(r0.info.get_string("epoch") == "fixation");
   REQUIRE(r0.info.get_string("condition") == "redundant");
@@ -190,11 +190,11 @@ TEST_CASE("RedundantRelevantCue: test blocks show single cues and conflicts", "[
 
 TEST_CASE("RedundantRelevantCue: options are validated", "[redundant_relevant_cue]") {
   REQUIRE_THROWS_WITH(make_env("RedundantRelevantCue-v0", {{"weak_cue", "2"}}), Contains("weak_cue = 2"));
-  REQUIRE_THROWS_WITH(make_env("RedundantRelevantCue-v0", {{"responses", "1"}}), Contains("responses"));
+  REQUIRE_THROWS_WITH(make_env("RedundantRelevantCue-v0", {{"n_responses", "1"}}), Contains("n_responses"));
   REQUIRE_THROWS_WITH(make_env("RedundantRelevantCue-v0", {{"attend_ms", "150"}}), Contains("not a whole number"));
   REQUIRE_THROWS_WITH(make_env("RedundantRelevantCue-v0", {{"schedule", "block"}}), Contains("train|test|train_then_test"));
-  REQUIRE_THROWS_WITH(make_env("RedundantRelevantCue-v0", {{"cues", "1"}, {"schedule", "test"}, {"test_conditions", "conflict"}}),
-                      Contains("cues >= 2"));
+  REQUIRE_THROWS_WITH(make_env("RedundantRelevantCue-v0", {{"n_cues", "1"}, {"schedule", "test"}, {"test_conditions", "conflict"}}),
+                      Contains("n_cues >= 2"));
   auto noisy = make_env("RedundantRelevantCue-v0", {{"noise_sd", "0.1"}});
   REQUIRE(!noisy->observation_space().bounded());
   auto env = make_env("RedundantRelevantCue-v0", {{"trials_per_episode", "5"}});

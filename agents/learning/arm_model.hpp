@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sgym/space.hpp"
@@ -96,19 +98,38 @@ inline void minimum_jerk(double s, double& p, double& v, double& a) {
   a = 60.0 * s - 180.0 * s2 + 120.0 * s3;
 }
 
-/// Observation offsets of ArmReach-v0 (its obs_layout): joint angles, velocities, hand, cursor, target,
-/// trial time, and the total size.
-constexpr std::size_t kArmQ = 0, kArmDq = 2, kArmHand = 4, kArmCursor = 6, kArmTarget = 8, kArmTime = 11, kArmObsSize = 12;
+/// Where the arm agents find what they read in ArmReach's observation, looked up by slice name in the
+/// observation space (the env declares them in its obs_layout): joint angles, joint velocities, hand,
+/// cursor and target (2 elements each), the in_target flag and the time since the go cue (1 each).
+struct ArmObs {
+  std::size_t q, dq, hand, cursor, target, in_target, time;
 
-/// "" when the spaces are ArmReach-v0's (12-element observation with the in_target flag and trial
-/// time where the layout puts them, two bounded torques), else the reason they are not.
+  /// The slices' names and sizes, in the order of the fields above.
+  static constexpr std::pair<std::string_view, std::size_t> kSlices[] = {
+      {"joint_angles", 2}, {"joint_velocities", 2}, {"hand", 2}, {"cursor", 2}, {"target", 2}, {"in_target", 1}, {"time", 1}};
+
+  /// The offsets in `obs`; throws UsageError (prefixed by `who`) naming a missing slice and the
+  /// slices the space has.
+  static ArmObs of(const Space& obs, std::string_view who) {
+    std::size_t at[7];
+    for (std::size_t i = 0; i < 7; ++i) at[i] = obs.slice(kSlices[i].first, kSlices[i].second, who).offset;
+    return {at[0], at[1], at[2], at[3], at[4], at[5], at[6]};
+  }
+};
+
+/// "" when the spaces are ArmReach-v0's (a Box observation with the slices ArmObs reads, the in_target
+/// flag in [0, 1] and a trial time >= 0; two bounded joint torques), else the reason they are not.
 inline std::string arm_reach_incompatibility(const Space& obs, const Space& act) {
-  if (!obs.is_box() || obs.shape() != std::vector<std::int64_t>{static_cast<std::int64_t>(kArmObsSize)})
-    return "needs ArmReach-v0's observation: a Box of shape (12,)";
+  if (!obs.is_box()) return "needs ArmReach-v0's observation: a Box, got " + obs.describe();
+  for (const auto& [name, size] : ArmObs::kSlices) {
+    const std::string why = obs.why_no_slice(name, size);
+    if (!why.empty()) return why + " (ArmReach-v0's observation has them)";
+  }
   if (!act.is_box() || act.shape() != std::vector<std::int64_t>{2} || !act.bounded())
     return "needs two bounded joint torques: a Box of shape (2,)";
-  if (obs.low()[10] != 0.0f || obs.high()[10] != 1.0f || obs.low()[11] != 0.0f)
-    return "element 10 must be the in_target flag in [0, 1] and element 11 the trial time >= 0, as in ArmReach-v0";
+  const std::size_t flag = obs.find_slice("in_target")->offset, time = obs.find_slice("time")->offset;
+  if (obs.low()[flag] != 0.0f || obs.high()[flag] != 1.0f || obs.low()[time] != 0.0f)
+    return "the slice 'in_target' must be a flag in [0, 1] and 'time' a trial time >= 0, as in ArmReach-v0";
   return "";
 }
 

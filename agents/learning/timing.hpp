@@ -5,6 +5,7 @@
 // (in ms when the env's dt is known and the agent has an ms default, else the per-step default).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -13,12 +14,7 @@
 
 namespace sgym::learning {
 
-/// True when `key` was given in `kv` (not just defaulted).
-inline bool given(const KeyValues& kv, const std::string& key) {
-  for (const auto& [k, v] : kv)
-    if (k == key) return true;
-  return false;
-}
+using sgym::given;  // (sgym/options.hpp) true when an option was given, not just defaulted
 
 /// exp(−dt/τ): the fraction left after one step of dt ms of something that decays with time
 /// constant τ ms (τ > 0).
@@ -46,6 +42,25 @@ inline double resolve_decay(const std::string& agent, const KeyValues& kv, const
   if (given(kv, step_key)) return per_step;
   if (dt_ms > 0.0 && default_tau_ms > 0.0) return decay_per_step(dt_ms, default_tau_ms);
   return per_step;
+}
+
+/// A duration given in ms (ms_key) or, deprecated, in steps (step_key), as a whole number of env
+/// steps of dt_ms: step_key given → `steps` (with a deprecation warning naming ms_key, through
+/// warn_deprecated); else round(ms / dt), at least min_steps, when dt is
+/// known; else (no dt) `default_steps` unless ms_key was given, which is a UsageError naming both.
+inline int resolve_steps(const std::string& agent, const KeyValues& kv, const std::string& step_key, int steps,
+                         const std::string& ms_key, double ms, int default_steps, int min_steps, double dt_ms) {
+  if (given(kv, step_key)) {
+    warn_deprecated(agent + ": option '" + step_key + "' is deprecated, use '" + ms_key +
+                    "' (the old option keeps its meaning until it is removed in the next release)");
+    return steps;
+  }
+  if (dt_ms > 0.0) return std::max(min_steps, static_cast<int>(std::lround(ms / dt_ms)));
+  if (given(kv, ms_key))
+    throw UsageError(agent + ": " + ms_key + " = " + format_number(ms) +
+                     " ms needs the env's step duration, and none is known (the env has no dt_ms, or the agent was "
+                     "built without AgentContext); set " + step_key + " in steps instead");
+  return default_steps;
 }
 
 /// The discount and the eligibility-trace decay per step of a TD(λ) learner: γ from gamma or

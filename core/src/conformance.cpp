@@ -101,8 +101,13 @@ CheckReport check_env(const EnvMaker& make, std::uint64_t seed) {
     if (!(spec.render_fps > 0)) return fail("render_fps must be > 0");
     if (spec.trial_based && spec.epochs.empty()) return fail("trial-based env lists no epochs");
     std::size_t covered = 0;
-    for (const auto& s : spec.obs_layout) {
+    for (std::size_t i = 0; i < spec.obs_layout.size(); ++i) {
+      const auto& s = spec.obs_layout[i];
       if (s.offset != covered) return fail("obs_layout slice '" + s.name + "' does not start where the last ended");
+      for (std::size_t j = 0; j < i; ++j)
+        if (spec.obs_layout[j].name == s.name) return fail("obs_layout names the slice '" + s.name + "' twice");
+      if (env->observation_space().find_slice(s.name) == nullptr)
+        return fail("obs_layout slice '" + s.name + "' is not on the observation space (agents look slices up there)");
       covered += s.size;
     }
     if (!spec.obs_layout.empty() && covered != env->observation_space().flat_size())
@@ -400,7 +405,7 @@ double SubjectScore::completed() const {
 SubjectScore score_subject(const AgentEntry& agent_entry, const EnvEntry& env_entry, const KeyValues& options,
                            int min_judged, std::uint64_t env_seed) {
   auto env = make_env(env_entry, options);
-  auto agent = make_agent(agent_entry, env->observation_space(), env->action_space(), {}, 1);
+  auto agent = make_agent(agent_entry, env->observation_space(), env->action_space(), {}, 1, {env->spec().dt_ms});
   agent->set_training(false);
   SubjectScore s{agent_entry.id};
   auto count = [&s](std::string_view outcome) {

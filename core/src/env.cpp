@@ -21,7 +21,11 @@ Env::Env(EnvSpec spec, Space observation_space, Space action_space)
     : spec_(std::move(spec)),
       obs_space_(std::move(observation_space)),
       act_space_(std::move(action_space)),
-      obs_(obs_space_.flat_size(), 0.0f) {}
+      obs_(obs_space_.flat_size(), 0.0f) {
+  // the declared layout names the observation's slices for agents (a wrapper passes its inner env's
+  // spec and space, which already carry them)
+  if (!spec_.obs_layout.empty() && obs_space_.slices().empty()) obs_space_ = obs_space_.with_slices(spec_.obs_layout);
+}
 
 ResetResult Env::reset(std::optional<std::uint64_t> seed) {
   if (seed) {

@@ -84,12 +84,29 @@ KeyValues canonical_options(const std::string& owner, const std::vector<OptionDo
     out.emplace_back(std::move(key), v);
     given_as.push_back(k);
   }
-  // warned only once the options are known not to conflict
+  // a deprecated option with its own meaning, given together with the option that replaces it
+  for (std::size_t i = 0; i < out.size(); ++i)
+    for (const auto& d : docs)
+      if (d.key == out[i].first && !d.replaced_by.empty()) {
+        for (const auto& [k, v] : out)
+          if (k == d.replaced_by)
+            throw UsageError(owner + ": options '" + d.key + "' and '" + d.replaced_by + "' set the same thing (" + d.key +
+                             " is deprecated, replaced by " + d.replaced_by + "); give only " + d.replaced_by);
+      }
+  // warned only once the options are known not to conflict (a replaced option keeps its key and its
+  // meaning: the factory that reads it warns, once per build, e.g. learning::resolve_steps)
   for (std::size_t i = 0; i < out.size(); ++i)
     if (out[i].first != given_as[i])
       warn_deprecated(owner + ": option '" + given_as[i] + "' is deprecated, use '" + out[i].first +
                       "' (the old name is still accepted, and will be removed in the next release)");
   return out;
+}
+
+
+bool given(const KeyValues& kv, const std::string& key) {
+  for (const auto& [k, v] : kv)
+    if (k == key) return true;
+  return false;
 }
 
 namespace detail {

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sgym/error.hpp"
 #include "sgym/options.hpp"
 
 namespace sgym {
@@ -154,6 +155,53 @@ Action Space::sample(Rng& rng) const {
 std::string Space::describe() const {
   if (is_discrete()) return "Discrete(" + std::to_string(n_) + ")";
   return "Box(" + bound_text(low_) + ", " + bound_text(high_) + ", " + shape_text(shape_) + ", float32)";
+}
+
+Space Space::with_slices(std::vector<ObsSlice> slices) const {
+  const std::size_t n = flat_size();
+  for (std::size_t i = 0; i < slices.size(); ++i) {
+    const ObsSlice& s = slices[i];
+    if (s.name.empty()) throw std::invalid_argument("observation slice " + std::to_string(i) + " has no name");
+    for (std::size_t j = 0; j < i; ++j)
+      if (slices[j].name == s.name) throw std::invalid_argument("observation slice '" + s.name + "' is declared twice");
+    if (s.size == 0) throw std::invalid_argument("observation slice '" + s.name + "' is empty");
+    if (s.offset > n || s.size > n - s.offset)
+      throw std::invalid_argument("observation slice '" + s.name + "' = [" + std::to_string(s.offset) + ", " +
+                                  std::to_string(s.offset + s.size) + ") runs past the " + std::to_string(n) +
+                                  " elements of " + describe());
+  }
+  Space out = *this;
+  out.slices_ = std::move(slices);
+  return out;
+}
+
+const ObsSlice* Space::find_slice(std::string_view name) const {
+  for (const ObsSlice& s : slices_)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+std::string Space::why_no_slice(std::string_view name, std::size_t size) const {
+  const ObsSlice* s = find_slice(name);
+  if (s == nullptr) {
+    if (slices_.empty())
+      return "needs the observation slice '" + std::string(name) + "', and the observation space " + describe() +
+             " declares no slices (an env declares them in EnvSpec::obs_layout)";
+    std::string names;
+    for (const ObsSlice& x : slices_) names += (names.empty() ? "" : ", ") + x.name;
+    return "needs the observation slice '" + std::string(name) + "', which the observation space has not; its slices: " +
+           names;
+  }
+  if (size != 0 && s->size != size)
+    return "needs the observation slice '" + std::string(name) + "' of " + std::to_string(size) + " elements, got " +
+           std::to_string(s->size);
+  return "";
+}
+
+const ObsSlice& Space::slice(std::string_view name, std::size_t size, std::string_view who) const {
+  const std::string why = why_no_slice(name, size);
+  if (!why.empty()) throw UsageError((who.empty() ? std::string() : std::string(who) + ": ") + why);
+  return *find_slice(name);
 }
 
 }  // namespace sgym

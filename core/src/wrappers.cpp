@@ -92,7 +92,7 @@ ObservationNoise::ObservationNoise(std::unique_ptr<Env> inner, double sd, bool c
   hi_ = obs_space_.high();
   if (!clip_) {
     const float inf = std::numeric_limits<float>::infinity();
-    obs_space_ = Space::box(-inf, inf, obs_space_.shape());
+    obs_space_ = Space::box(-inf, inf, obs_space_.shape()).with_slices(obs_space_.slices());  // same layout
   }
 }
 

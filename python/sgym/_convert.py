@@ -31,10 +31,15 @@ def option_strings(owner: str, options: Mapping[str, Any]) -> list[tuple[str, st
 
 
 def space_from_core(d: dict) -> spaces.Space:
-    """A Gymnasium space from the C++ description (Box with float32 bounds, or Discrete)."""
+    """A Gymnasium space from the C++ description (Box with float32 bounds, or Discrete). An
+    observation Box keeps the env's named slices as ``box.sgym_slices``: a tuple of (name, offset,
+    size, meaning), which the built-in agents that read slices by name get back (space_to_core)."""
     if d["kind"] == "discrete":
         return spaces.Discrete(int(d["n"]))
-    return spaces.Box(low=d["low"], high=d["high"], shape=tuple(d["shape"]), dtype=np.float32)
+    box = spaces.Box(low=d["low"], high=d["high"], shape=tuple(d["shape"]), dtype=np.float32)
+    if "slices" in d:
+        box.sgym_slices = tuple((str(n), int(o), int(k), str(m)) for n, o, k, m in d["slices"])
+    return box
 
 
 def space_to_core(space: spaces.Space, what: str) -> dict:
@@ -44,12 +49,16 @@ def space_to_core(space: spaces.Space, what: str) -> dict:
             raise ValueError(f"{what}: Discrete spaces must start at 0, got start={space.start}")
         return {"kind": "discrete", "n": int(space.n)}
     if isinstance(space, spaces.Box):
-        return {
+        d = {
             "kind": "box",
             "low": np.asarray(space.low, dtype=np.float32),
             "high": np.asarray(space.high, dtype=np.float32),
             "shape": tuple(int(s) for s in space.shape),
         }
+        slices = getattr(space, "sgym_slices", None)
+        if slices:
+            d["slices"] = [tuple(x) for x in slices]
+        return d
     raise ValueError(f"{what}: only Discrete and Box spaces cross to the C++ agents, got {space!r}")
 
 

@@ -47,6 +47,11 @@ py::dict space_to_py(const Space& s) {
     d["low"] = low;
     d["high"] = high;
     d["shape"] = py::tuple(py::cast(s.shape()));
+    if (!s.slices().empty()) {  // the env's named slices, for agents that look them up by name
+      py::list slices;
+      for (const ObsSlice& x : s.slices()) slices.append(py::make_tuple(x.name, x.offset, x.size, x.meaning));
+      d["slices"] = slices;
+    }
   }
   return d;
 }
@@ -57,8 +62,20 @@ Space space_from_py(const py::dict& d) {
   auto low = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(d["low"]);
   auto high = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(d["high"]);
   auto shape = d["shape"].cast<std::vector<std::int64_t>>();
-  return Space::box(std::vector<float>(low.data(), low.data() + low.size()),
-                    std::vector<float>(high.data(), high.data() + high.size()), shape);
+  Space box = Space::box(std::vector<float>(low.data(), low.data() + low.size()),
+                         std::vector<float>(high.data(), high.data() + high.size()), shape);
+  if (!d.contains("slices")) return box;
+  std::vector<ObsSlice> slices;
+  for (const auto& x : d["slices"].cast<py::list>()) {
+    const auto t = x.cast<py::tuple>();
+    slices.push_back({t[0].cast<std::string>(), t[1].cast<std::size_t>(), t[2].cast<std::size_t>(),
+                      t.size() > 3 ? t[3].cast<std::string>() : std::string()});
+  }
+  try {
+    return box.with_slices(std::move(slices));
+  } catch (const std::invalid_argument& e) {
+    throw py::value_error(std::string("observation slices: ") + e.what());
+  }
 }
 
 py::object info_value(const InfoValue& v) {

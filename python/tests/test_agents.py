@@ -119,3 +119,19 @@ def test_python_agent_in_the_bench(tmp_path, monkeypatch):
     summary = json.loads((out / "summary.json").read_text())
     assert "py-ac" in json.dumps(summary) and (out / "summary.md").exists()
     assert sgym.bench(suite, out, quick=True, jobs=2, resume=True) == 0
+
+
+def test_builtin_agent_finds_the_observation_slices_through_gymnasium_spaces():
+    # the env's named slices ride on its Gymnasium Box, so an agent that reads them by name builds
+    env = sgym.make("ArmReach-v0")
+    names = [s[0] for s in env.observation_space.sgym_slices]
+    assert names[:2] == ["joint_angles", "joint_velocities"] and "cursor" in names
+    agent = sgym.make_agent("inverse-dynamics", env.observation_space, env.action_space)
+    obs, _ = env.reset(seed=1)
+    action = agent.act(obs)
+    assert env.action_space.contains(action)
+    # the same Box without the names is refused, naming the missing slice
+    from gymnasium import spaces
+    bare = spaces.Box(env.observation_space.low, env.observation_space.high, dtype=np.float32)
+    with pytest.raises(ValueError, match="joint_angles"):
+        sgym.make_agent("inverse-dynamics", bare, env.action_space)

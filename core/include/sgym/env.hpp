@@ -18,14 +18,6 @@
 
 namespace sgym {
 
-/// A named slice of the flat observation, printed by `sgym describe`.
-struct ObsSlice {
-  std::string name;     ///< e.g. "csc"
-  std::size_t offset;   ///< first element
-  std::size_t size;     ///< number of elements
-  std::string meaning;  ///< one sentence
-};
-
 /// Static facts about an env instance.
 struct EnvSpec {
   std::string id;                  ///< registry id with version suffix, e.g. "Pavlovian-v0"
@@ -37,7 +29,8 @@ struct EnvSpec {
   bool deterministic = false;      ///< true when trajectories do not depend on the seed
   bool trial_based = false;        ///< true when info carries epoch / ground truth / trial outcome
   std::vector<std::string> epochs; ///< epoch names in order, for trial-based tasks
-  std::vector<ObsSlice> obs_layout;///< named slices of the observation
+  std::vector<ObsSlice> obs_layout;///< named slices of the observation (sgym/space.hpp; the Env base
+                                   ///< attaches them to observation_space(), where agents find them)
   std::string source;              ///< the paradigm's source (citation)
 
   /// The version number parsed from the id suffix "-vN" (-1 when absent).

@@ -31,6 +31,10 @@ struct OptionDoc {
   /// Former names of the option, still accepted for one release: each use is reported through
   /// warn_deprecated, and giving the option under two of its names is an error.
   std::vector<std::string> deprecated_names = {};
+  /// Non-empty for a deprecated option that a differently defined option replaces (e.g. a count of
+  /// steps replaced by a time in ms, set with OptionSet::deprecated_for): it keeps its own meaning,
+  /// each use is reported through warn_deprecated, and giving it with its replacement is an error.
+  std::string replaced_by = {};
 };
 
 /// Receives the message of each use of a deprecated name (see set_deprecation_handler).
@@ -46,9 +50,13 @@ void warn_deprecated(const std::string& message);
 
 /// `kv` with every deprecated option name replaced by the option's current name, in place and in
 /// order; each replacement is reported through warn_deprecated, naming both names. Throws
-/// UsageError naming both when an option is given under two of its names (e.g. the old and the new);
+/// UsageError naming both when an option is given under two of its names (e.g. the old and the new),
+/// or together with the option that replaces it (OptionDoc::replaced_by; its factory warns of it);
 /// keys that name no option are left for the parser to refuse. `owner` names the env or agent.
 KeyValues canonical_options(const std::string& owner, const std::vector<OptionDoc>& docs, const KeyValues& kv);
+
+/// True when `key` was given in `kv` (not just defaulted).
+bool given(const KeyValues& kv, const std::string& key);
 
 /// Formats a double so that it reads back to the same value ("0.1", "1e-05").
 std::string format_number(double v);
@@ -129,6 +137,17 @@ class OptionSet {
       if (d.key == old_key || std::find(d.deprecated_names.begin(), d.deprecated_names.end(), old_key) != d.deprecated_names.end())
         throw std::logic_error(owner_ + ": deprecated alias '" + old_key + "' already names option " + d.key);
     docs_.back().deprecated_names.push_back(std::move(old_key));
+    return *this;
+  }
+
+  /// Declares the option added last deprecated in favour of the option `replacement`, which says
+  /// the same thing differently (in other units: `test_steps` replaced by `test_ms`), so it cannot be
+  /// a plain alias: it keeps its own member and meaning for one release, giving both is an error
+  /// (canonical_options), and the factory that reads it warns naming the replacement, once per build
+  /// (learning::resolve_steps does both: sgym::given tells whether an option was given).
+  OptionSet& deprecated_for(std::string replacement) {
+    if (docs_.empty()) throw std::logic_error(owner_ + ": deprecated_for(" + replacement + ") before any option");
+    docs_.back().replaced_by = std::move(replacement);
     return *this;
   }
 

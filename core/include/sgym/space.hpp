@@ -1,10 +1,11 @@
-// Spaces as data: Discrete(n) and Box(low, high, shape) with float32 elements, and the Action value
-// that crosses the env/agent boundary.
+// Spaces as data: Discrete(n) and Box(low, high, shape) with float32 elements, named slices of the
+// flat buffer, and the Action value that crosses the env/agent boundary.
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sgym/rng.hpp"
@@ -22,6 +23,16 @@ struct Action {
   /// A continuous action.
   static Action box(std::vector<float> v) { return Action{0, std::move(v)}; }
   bool operator==(const Action&) const = default;
+};
+
+/// A named slice of a flat observation: elements [offset, offset + size). An env declares its
+/// observation's slices in EnvSpec::obs_layout; the Env base attaches them to its observation space,
+/// so an agent looks them up by name (Space::slice) instead of hard-coding offsets.
+struct ObsSlice {
+  std::string name;     ///< e.g. "csc"
+  std::size_t offset;   ///< first element
+  std::size_t size;     ///< number of elements
+  std::string meaning;  ///< one sentence
 };
 
 /// A set of observations or actions. Observations are always a float32 buffer of `flat_size()`
@@ -67,15 +78,35 @@ class Space {
   /// Same as sample() into existing storage (no allocation once sized).
   void sample_into(Rng& rng, Action& out) const;
 
-  /// "Discrete(3)" or "Box(0, 1, (25,), float32)" with per-element bounds summarised.
+  /// "Discrete(3)" or "Box(0, 1, (25,), float32)" with per-element bounds summarised (slices are
+  /// not part of it).
   std::string describe() const;
-  bool operator==(const Space&) const = default;
+  /// Equal as sets: kind, n, shape and bounds. Slice names are annotations and do not count.
+  bool operator==(const Space& o) const {
+    return kind_ == o.kind_ && n_ == o.n_ && shape_ == o.shape_ && low_ == o.low_ && high_ == o.high_;
+  }
+
+  /// This space with named slices of its flat buffer (any order, gaps allowed). Throws
+  /// std::invalid_argument when a name is empty or repeated, or a slice is empty or runs past
+  /// flat_size().
+  Space with_slices(std::vector<ObsSlice> slices) const;
+  /// The named slices ({} when none were declared).
+  const std::vector<ObsSlice>& slices() const { return slices_; }
+  /// The slice called `name`, or nullptr.
+  const ObsSlice* find_slice(std::string_view name) const;
+  /// "" when the space has a slice called `name` of `size` elements (size 0: any size), else why
+  /// not, naming the slices it has.
+  std::string why_no_slice(std::string_view name, std::size_t size = 0) const;
+  /// The slice called `name` (of `size` elements unless size is 0); throws UsageError with
+  /// why_no_slice's reason, prefixed by `who` (e.g. the agent id).
+  const ObsSlice& slice(std::string_view name, std::size_t size = 0, std::string_view who = "") const;
 
  private:
   Kind kind_ = Kind::kDiscrete;
   std::int64_t n_ = 0;
   std::vector<std::int64_t> shape_;
   std::vector<float> low_, high_;
+  std::vector<ObsSlice> slices_;
 };
 
 }  // namespace sgym
