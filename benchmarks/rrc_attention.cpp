@@ -61,13 +61,13 @@ enum Measure : std::size_t {
 };
 using Result = std::array<double, kMeasures>;
 
-// the attention map of RedundantRelevantCue-v0 for K cues and R responses: action 1 + k attends
-// the slice cue_k = [K + 2 + k(1 + R), K + 2 + k(1 + R) + R]
-std::string attention_map(int cues, int responses) {
+// the attention map for augment: action 1 + k attends the observation slice the env names cue_k
+// (RedundantRelevantCue-v0's layout, looked up by name so that the layout stays in the env's file)
+std::string attention_map(const sgym::Space& obs, int cues) {
   std::string s;
   for (int k = 0; k < cues; ++k) {
-    const int first = cues + 2 + k * (1 + responses);
-    s += (k ? "," : "") + std::to_string(1 + k) + ":" + std::to_string(first) + "-" + std::to_string(first + responses);
+    const sgym::ObsSlice& c = obs.slice("cue_" + std::to_string(k), 0, "sgym_rrc_attention");
+    s += (k ? "," : "") + std::to_string(1 + k) + ":" + std::to_string(c.offset) + "-" + std::to_string(c.offset + c.size - 1);
   }
   return s;
 }
@@ -260,8 +260,10 @@ int main(int argc, char** argv) {
   app.add_option("--data", data, "write a gnuplot summary file (one row per gain x arm: quartiles)");
   app.add_option("--networks", networks, "write a gnuplot file with one row per network (gain, arm, seed, every measure)");
   CLI11_PARSE(app, argc, argv);
-  const int r_resp = kResponses;
-  const std::string map = attention_map(kCues, r_resp);
+  const std::string map = attention_map(
+      sgym::make_env("RedundantRelevantCue-v0", {{"n_cues", std::to_string(kCues)}, {"n_responses", std::to_string(kResponses)}})
+          ->observation_space(),
+      kCues);
   // the gated learner and its control differ in attention_gate only; the third arm is the rule
   // without any feedback gate (FB_j = 1, no attention map), for reference
   const std::vector<Arm> arms = {
@@ -279,7 +281,7 @@ int main(int argc, char** argv) {
     per << "# gain arm seed train_acc attend_share acc_attended acc_unattended follows_attended strength_attended strength_unattended looks_other\n";
   }
   for (const std::string& g : gains) {
-    sgym::KeyValues env_opts = {{"n_cues", std::to_string(kCues)}, {"n_responses", std::to_string(r_resp)},
+    sgym::KeyValues env_opts = {{"n_cues", std::to_string(kCues)}, {"n_responses", std::to_string(kResponses)},
                                 {"peripheral_acuity", g}};
     for (const std::string& kv : extra) {
       const auto eq = kv.find('=');
@@ -341,7 +343,7 @@ int main(int argc, char** argv) {
   }
   std::printf("\n%d networks per arm (seeds %d-%d); %d training trials (redundant cues, exploring), then %d probe trials (single cues and conflicts, equally likely; plus a third as many redundant probes) with learning off; "
               "RedundantRelevantCue-v0 n_cues=%d n_responses=%d",
-              seeds, first_seed, first_seed + seeds - 1, train_trials, test_trials, kCues, r_resp);
+              seeds, first_seed, first_seed + seeds - 1, train_trials, test_trials, kCues, kResponses);
   for (const std::string& kv : extra) std::printf(" %s", kv.c_str());
   std::printf(", other options default; augment defaults plus the arm's options\n");
   return 0;
