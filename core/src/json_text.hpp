@@ -96,28 +96,35 @@ inline bool key_less(const std::string& a, const std::string& b) {
 inline void json_info(std::string& out, const Info& info) {
   const auto& items = info.items();
   const std::size_t n = items.size();
-  // the key order of the last info written on this thread is tried first: an env writes the same
-  // keys trial after trial, and checking that an order is sorted takes n - 1 comparisons where
-  // sorting takes several times that
-  thread_local std::vector<std::uint32_t> order;
-  bool sorted = order.size() == n;
-  for (std::size_t i = 0; sorted && i < n; ++i) sorted = order[i] < n;
-  for (std::size_t i = 1; sorted && i < n; ++i) sorted = key_less(items[order[i - 1]].first, items[order[i]].first);
-  if (!sorted) {
-    // (a permutation is needed too: with n entries below n, all pairwise increasing, it is one)
-    order.resize(n);
+  // the key order and the keys' text (`{"key":` or `,"key":`) of the last info written on this
+  // thread are reused when its keys are the same: an env writes the same keys trial after trial,
+  // and comparing n keys costs a fraction of sorting and escaping them
+  struct Layout {
+    std::vector<std::uint32_t> order;
+    std::vector<std::string> keys, prefixes;
+  };
+  thread_local Layout last;
+  bool same = last.order.size() == n;
+  for (std::size_t i = 0; same && i < n; ++i) same = items[last.order[i]].first == last.keys[i];
+  if (!same) {
+    last.order.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       std::size_t j = i;
-      for (; j > 0 && key_less(items[i].first, items[order[j - 1]].first); --j) order[j] = order[j - 1];
-      order[j] = static_cast<std::uint32_t>(i);
+      for (; j > 0 && key_less(items[i].first, items[last.order[j - 1]].first); --j) last.order[j] = last.order[j - 1];
+      last.order[j] = static_cast<std::uint32_t>(i);
+    }
+    last.keys.resize(n);
+    last.prefixes.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      last.keys[i] = items[last.order[i]].first;
+      last.prefixes[i] = i == 0 ? "{" : ",";
+      json_key(last.prefixes[i], last.keys[i]);
     }
   }
-  out += '{';
+  if (n == 0) out += '{';
   for (std::size_t i = 0; i < n; ++i) {
-    if (i > 0) out += ',';
-    const auto& item = items[order[i]];
-    json_key(out, item.first);
-    json_value(out, item.second);
+    out += last.prefixes[i];
+    json_value(out, items[last.order[i]].second);
   }
   out += '}';
 }
