@@ -30,9 +30,9 @@ struct AugmentConfig {
   double epsilon = 0.025;     // max-Boltzmann exploration rate (paper; replication epsilon = 0.025)
   double temperature = 1.0;   // softmax temperature of exploratory choices (the replication's Boltzmann draw uses exp(q), i.e. 1)
   double theta = 2.5;         // sigmoid offset σ(a) = 1/(1+exp(θ−a)) (paper; replication theta = 2.5)
-  int regular_units = 3;      // regular association units (paper; replication n_regular_units = 3)
-  int memory_units = 4;       // memory association units (paper; replication n_memory_units = 4)
-  double weight_range = 0.25; // initial weights U(−r, r) (paper; replication weights_range = (−0.25, 0.25))
+  int n_regular_units = 3;    // regular association units (paper; replication n_regular_units = 3)
+  int n_memory_units = 4;     // memory association units (paper; replication n_memory_units = 4)
+  double init_range = 0.25;   // initial weights U(−r, r) (paper; replication weights_range = (−0.25, 0.25))
   bool gate = true;           // attention gate on; off = every association unit learns with FB = 1 (ablation)
   std::string feedback = "symmetric";  // feedback weights: symmetric (= forward weights) or random (fixed)
   std::string attention_map;  // input-level attention gate: action:first-last,... ("" = off, the published rule)
@@ -49,9 +49,12 @@ const OptionSet<AugmentConfig>& options() {
         .add("epsilon", &C::epsilon, "", "max-Boltzmann exploration: probability of a softmax draw instead of the greedy action (Rombouts et al. 2015: 0.025)", 0.0, 1.0)
         .add("temperature", &C::temperature, "", "softmax temperature of exploratory draws (1 in Rombouts et al. 2015 and the ReScience replication)", 1e-6, 1e6)
         .add("theta", &C::theta, "", "sigmoid offset θ of the association units, σ(a) = 1/(1+exp(θ−a)) (Rombouts et al. 2015: 2.5)", -100.0, 100.0)
-        .add("regular_units", &C::regular_units, "units", "regular (sigmoid) association units, fed by the instantaneous sensory units (Rombouts et al. 2015: 3)", 0, 100000)
-        .add("memory_units", &C::memory_units, "units", "memory association units, integrating on/off transient input without leak (Rombouts et al. 2015: 4)", 0, 100000)
-        .add("weight_range", &C::weight_range, "", "initial weights drawn from U(−r, r) (Rombouts et al. 2015: 0.25)", 0.0, 100.0)
+        .add("n_regular_units", &C::n_regular_units, "units", "regular (sigmoid) association units, fed by the instantaneous sensory units (Rombouts et al. 2015: 3)", 0, 100000)
+        .deprecated_alias("regular_units")
+        .add("n_memory_units", &C::n_memory_units, "units", "memory association units, integrating on/off transient input without leak (Rombouts et al. 2015: 4)", 0, 100000)
+        .deprecated_alias("memory_units")
+        .add("init_range", &C::init_range, "", "initial weights drawn from U(−r, r) (Rombouts et al. 2015: 0.25)", 0.0, 100.0)
+        .deprecated_alias("weight_range")
         .add("gate", &C::gate, "attention gate: association tags are gated by feedback from the selected Q unit; false = every unit learns from δ with FB = 1 (un-gated three-factor ablation)")
         .add_choice("feedback", &C::feedback, {"symmetric", "random"},
                     "feedback weights of the gate: symmetric (equal to the forward weights, as in the paper) or random (fixed, drawn like the initial weights: feedback alignment)")
@@ -73,13 +76,13 @@ class Augment final : public Agent {
         cfg_(c),
         n_in_(static_cast<int>(obs.flat_size())),
         n_act_(static_cast<int>(act.n())),
-        net_(n_in_, c.regular_units, c.memory_units, n_act_, params(c)),
+        net_(n_in_, c.n_regular_units, c.n_memory_units, n_act_, params(c)),
         action_(Action::discrete(0)),
         attention_(c.attention_map, n_in_, n_act_, "augment: attention_map") {
     net_.set_input_gating(!attention_.empty() && c.attention_gate);
     reset_attention();
     p_.setZero(n_act_);
-    net_.randomize(c.weight_range, rng_);
+    net_.randomize(c.init_range, rng_);
   }
 
   void begin_episode() override {
@@ -197,7 +200,8 @@ class Augment final : public Agent {
   void choose() {
     const std::span<const double> q(net_.q().data(), static_cast<std::size_t>(n_act_));
     const std::span<double> p(p_.data(), static_cast<std::size_t>(n_act_));
-    action_.index = training() ? static_cast<std::int64_t>(learning::max_boltzmann(q, cfg_.epsilon, cfg_.temperature, p, rng_))
+    // the probabilities are not needed: the softmax is computed only on exploratory draws
+    action_.index = training() ? static_cast<std::int64_t>(learning::max_boltzmann_choice(q, cfg_.epsilon, cfg_.temperature, p, rng_))
                                : static_cast<std::int64_t>(learning::argmax(q));
   }
 
@@ -233,7 +237,7 @@ class Augment final : public Agent {
   Action action_;
   learning::AttentionMap attention_;  // input-level attention gate (empty = off)
   int site_ = -1;                     // attended site this trial (-1 = none yet)
-  Eigen::Matrix<double, NA, 1> p_;  // choice probabilities
+  Eigen::Matrix<double, NA, 1> p_;  // softmax scratch of exploratory choices
   bool trial_end_ = false;          // trial_ended() came before this observe()
   bool ready_ = false;              // observe() already chose the action for the next act()
 };
@@ -249,10 +253,10 @@ std::unique_ptr<Agent> make(const Space& obs, const Space& act, const KeyValues&
   const AugmentConfig c = options().parse(kv);
   if (!c.attention_gate && c.attention_map.empty())
     throw UsageError("augment: attention_gate = false needs an attention_map (without one no input is gated, so there is nothing to turn off)");
-  if (c.regular_units + c.memory_units == 0)
-    throw UsageError("augment: regular_units = 0 and memory_units = 0 leave no association unit; set at least one of them to 1 or more");
+  if (c.n_regular_units + c.n_memory_units == 0)
+    throw UsageError("augment: n_regular_units = 0 and n_memory_units = 0 leave no association unit; set at least one of them to 1 or more");
   // the saccade/antisaccade benchmark network (4 inputs, 3 + 4 units, 3 actions) is fixed-size
-  if (obs.flat_size() == 4 && act.n() == 3 && c.regular_units == 3 && c.memory_units == 4)
+  if (obs.flat_size() == 4 && act.n() == 3 && c.n_regular_units == 3 && c.n_memory_units == 4)
     return std::make_unique<Augment<4, 3, 4, 3>>(obs, act, c, seed);
   constexpr int D = Eigen::Dynamic;
   return std::make_unique<Augment<D, D, D, D>>(obs, act, c, seed);

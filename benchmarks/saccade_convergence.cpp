@@ -103,23 +103,37 @@ std::unique_ptr<sgym::Env> make_task(const sgym::KeyValues& opts, bool extra_scr
   return std::make_unique<ExtraTimeoutScreen>(sgym::make_env(kEnv, opts, false));
 }
 
-/// Runs one trial (= one episode); returns its outcome (index in kOutcomes), its type in `type`.
-int run_trial(sgym::Env& env, sgym::Agent& agent, std::vector<float>& obs, long long& steps, int& type) {
-  int outcome = 0;
-  sgym::EpisodeHooks hooks;
-  hooks.on_step = [&](const sgym::EpisodeStep& st) {
-    if (st.result.terminated || st.result.truncated) {
-      // the info of the ending step describes the trial that ended
-      const std::string& cond = st.result.info.get_string("condition");
-      type = static_cast<int>(std::find(kTypes.begin(), kTypes.end(), cond) - kTypes.begin());
-      const std::string& o = st.result.info.get_string(sgym::info_keys::kTrialOutcome);
-      outcome = static_cast<int>(std::find(kOutcomes.begin(), kOutcomes.end(), o) - kOutcomes.begin());
-    }
-    return true;
-  };
-  steps += sgym::play_episode(env, agent, std::nullopt, obs, hooks).steps;
-  return outcome;
-}
+/// Plays trials (= episodes) and reads each one's type and outcome from the info of its ending step.
+/// The hook is built once per network: a std::function holding this lambda allocates.
+class TrialRunner {
+ public:
+  TrialRunner() {
+    hooks_.on_step = [this](const sgym::EpisodeStep& st) {
+      if (st.result.terminated || st.result.truncated) {
+        // the info of the ending step describes the trial that ended
+        const std::string& cond = st.result.info.get_string("condition");
+        type_ = static_cast<int>(std::find(kTypes.begin(), kTypes.end(), cond) - kTypes.begin());
+        const std::string& o = st.result.info.get_string(sgym::info_keys::kTrialOutcome);
+        outcome_ = static_cast<int>(std::find(kOutcomes.begin(), kOutcomes.end(), o) - kOutcomes.begin());
+      }
+      return true;
+    };
+  }
+  TrialRunner(const TrialRunner&) = delete;
+  TrialRunner& operator=(const TrialRunner&) = delete;
+
+  /// Runs one trial; returns its outcome (index in kOutcomes), its type in `type`.
+  int run(sgym::Env& env, sgym::Agent& agent, std::vector<float>& obs, long long& steps, int& type) {
+    outcome_ = 0;
+    steps += sgym::play_episode(env, agent, std::nullopt, obs, hooks_).steps;
+    type = type_;
+    return outcome_;
+  }
+
+ private:
+  sgym::EpisodeHooks hooks_;
+  int type_ = 0, outcome_ = 0;
+};
 
 Outcome run_network(std::uint64_t seed, const sgym::KeyValues& env_opts, const sgym::KeyValues& agent_opts,
                      long long max_trials, bool extra_screen, Criterion crit) {
@@ -130,6 +144,7 @@ Outcome run_network(std::uint64_t seed, const sgym::KeyValues& env_opts, const s
   env->reset(sgym::mix_seed(seed, 2));
   std::vector<float> obs;
   obs.reserve(env->observation_space().flat_size());
+  TrialRunner trials;
   // per type: a ring of the last `window` outcomes (starts as failures) and its sum
   std::array<std::vector<char>, 4> ring;
   for (auto& r : ring) r.assign(static_cast<std::size_t>(crit.window), 0);
@@ -137,7 +152,7 @@ Outcome run_network(std::uint64_t seed, const sgym::KeyValues& env_opts, const s
   const int need = static_cast<int>(std::ceil(crit.goal * crit.window - 1e-9));  // 45 of 50; 85 of 100
   while (out.trials < max_trials) {
     int k = 0;
-    const char ok = run_trial(*env, *agent, obs, out.steps, k) == 0 ? 1 : 0;
+    const char ok = trials.run(*env, *agent, obs, out.steps, k) == 0 ? 1 : 0;
     ++out.trials;
     auto& slot = ring[static_cast<std::size_t>(k)][static_cast<std::size_t>(pos[k])];
     sum[k] += ok - slot;
@@ -159,7 +174,7 @@ Outcome run_network(std::uint64_t seed, const sgym::KeyValues& env_opts, const s
     check->reset(0);
     long long steps = 0;
     int k = 0;
-    const int o = run_trial(*check, *agent, obs, steps, k);
+    const int o = trials.run(*check, *agent, obs, steps, k);
     if (o != 0) {
       out.converged = false;
       out.failed_type = t;

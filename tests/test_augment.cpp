@@ -12,6 +12,8 @@
 #include "sgym/agents.hpp"
 #include "sgym/conformance.hpp"
 #include "sgym/envs.hpp"
+#include "sgym/interact.hpp"
+#include "sgym/options.hpp"
 #include "support.hpp"
 
 using namespace sgym;
@@ -190,8 +192,8 @@ TEST_CASE("augment passes the agent checks with the gate off and with random fee
   // no association unit at all is refused, naming both options
   auto env = make_env("SaccadeAntisaccade-v0");
   REQUIRE_THROWS_WITH(make_agent("augment", env->observation_space(), env->action_space(),
-                                 {{"regular_units", "0"}, {"memory_units", "0"}}),
-                      Catch::Contains("regular_units") && Catch::Contains("memory_units"));
+                                 {{"n_regular_units", "0"}, {"n_memory_units", "0"}}),
+                      Catch::Contains("n_regular_units") && Catch::Contains("n_memory_units"));
 }
 
 TEST_CASE("augment: turning the attention gate off changes what is learned on saccade/antisaccade", "[augment]") {
@@ -247,9 +249,33 @@ TEST_CASE("AuGMEnT: the dynamic-size network computes what the fixed-size one do
   REQUIRE(fixed.w_memory().norm() > 0.0);
 }
 
+TEST_CASE("augment: the former option names regular_units, memory_units, weight_range still work", "[augment][options]") {
+  // non-default values under the old and the new names: the same network, the same choices
+  set_deprecation_handler([](const std::string&) {});
+  auto choices = [](const KeyValues& opts) {
+    auto env = make_env("SaccadeAntisaccade-v0");
+    auto agent = make_agent("augment", env->observation_space(), env->action_space(), opts, 7);
+    std::vector<float> obs;
+    std::vector<std::int64_t> out;
+    EpisodeHooks hooks;
+    hooks.on_step = [&](const EpisodeStep& st) {
+      if (st.action != nullptr) out.push_back(st.action->index);
+      return true;
+    };
+    for (int e = 0; e < 200; ++e) play_episode(*env, *agent, e == 0 ? std::optional<std::uint64_t>(3) : std::nullopt, obs, hooks);
+    for (const float q : agent->introspect()[0].values) out.push_back(static_cast<std::int64_t>(std::llround(q * 1e9)));
+    return out;
+  };
+  const auto by_old = choices({{"regular_units", "2"}, {"memory_units", "5"}, {"weight_range", "0.5"}});
+  const auto by_new = choices({{"n_regular_units", "2"}, {"n_memory_units", "5"}, {"init_range", "0.5"}});
+  set_deprecation_handler({});
+  REQUIRE(by_old == by_new);
+  REQUIRE(by_old != choices({}));  // the values took effect
+}
+
 TEST_CASE("augment introspection: q per action, rpe, unit activities, tag norm", "[augment]") {
   auto env = make_env("SaccadeAntisaccade-v0");
-  auto agent = make_agent("augment", env->observation_space(), env->action_space(), {{"memory_units", "5"}}, 3);
+  auto agent = make_agent("augment", env->observation_space(), env->action_space(), {{"n_memory_units", "5"}}, 3);
   REQUIRE(agent->signal_names() == std::vector<std::string>{"q", "rpe", "regular", "memory", "tag_norm"});
   const ResetResult r0 = env->reset(1);
   std::vector<float> obs(r0.obs.begin(), r0.obs.end());
@@ -269,7 +295,7 @@ TEST_CASE("augment: a time-limit truncation bootstraps on-policy (SARSA), not fr
   // ε = 1 and a huge temperature: every choice is uniform, so the action the policy selects at the
   // cut state is the greedy one only 1/3 of the time. δ must equal r + γ q_{a'} − q_prev for that a'.
   auto agent = make_agent("augment", Space::box(0.0f, 1.0f, {3}), Space::discrete(3),
-                          {{"epsilon", "1"}, {"temperature", "1e6"}, {"weight_range", "1"}}, 5);
+                          {{"epsilon", "1"}, {"temperature", "1e6"}, {"init_range", "1"}}, 5);
   const std::vector<float> x1 = {1.0f, 0.0f, 0.5f}, x2 = {0.0f, 1.0f, 0.2f};
   const double r = 0.5, gamma = 0.9;
   const int episodes = 300;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 #include "sgym/agents.hpp"
 #include "sgym/conformance.hpp"
@@ -14,6 +15,7 @@
 
 using namespace sgym;
 using Catch::Matchers::Contains;
+using json = nlohmann::json;
 
 namespace {
 std::filesystem::path scratch(const std::string& name) {
@@ -470,6 +472,52 @@ TEST_CASE("Agent state in memory: to_bytes / from_bytes", "[core][agent]") {
   REQUIRE_THROWS_WITH(c->from_bytes(bad, "checkpoint 7"), Contains("checkpoint 7") && Contains("checksum"));
   c->act(x);
   REQUIRE(c->introspect()[1].values[0] == 0.0f);
+}
+
+TEST_CASE("info_to_json writes what nlohmann's dump() writes for the same info", "[core][info]") {
+  // info_to_json writes its text by hand (fast enough for a record per trial); this compares it with
+  // dump() of the object built as before, over awkward keys, strings and numbers
+  auto dumped = [](const Info& info) {
+    json j = json::object();
+    for (const auto& item : info.items())
+      std::visit([&](const auto& x) { j[item.first] = x; }, item.second);
+    return j.dump();
+  };
+  const double inf = std::numeric_limits<double>::infinity();
+  const double doubles[] = {0.0, -0.0, 1.0, -2.0, 0.1, 1e-5, 1.5e-7, 123456789.0, 1e21, 1e22, 1.7976931348623157e308,
+                            4.9e-324, 2.2250738585072014e-308, -3.25, 0.30000000000000004, 1.0 / 3.0, inf, -inf,
+                            std::numeric_limits<double>::quiet_NaN()};
+  const char* strings[] = {"", "correct", "a\"quote", "back\\slash", "tab\there", "new\nline", "\x01ctl", "del\x7f",
+                           "caf\xc3\xa9", "Zeta", "_under", "UPPER"};
+  Rng rng(11);
+  for (int round = 0; round < 200; ++round) {
+    Info info;
+    const int n = 1 + static_cast<int>(rng.below(12));
+    for (int k = 0; k < n; ++k) {
+      const std::string key = strings[rng.below(std::size(strings))] + std::to_string(rng.below(5));
+      switch (rng.below(5)) {
+        case 0: info.set(key, rng.uniform() < 0.5); break;
+        case 1: info.set(key, static_cast<std::int64_t>(rng.next_u64())); break;
+        case 2:
+          info.set(key, rng.uniform() < 0.5 ? doubles[rng.below(std::size(doubles))]
+                                            : std::ldexp(rng.uniform() - 0.5, static_cast<int>(rng.below(200)) - 100));
+          break;
+        case 3: info.set(key, std::string_view(strings[rng.below(std::size(strings))])); break;
+        default: {
+          std::vector<float> v(rng.below(4));
+          for (float& x : v) x = static_cast<float>(rng.uniform(-1e3, 1e3));
+          info.set(key, v);
+        }
+      }
+    }
+    INFO("round " << round);
+    REQUIRE(info_to_json(info) == dumped(info));
+  }
+  Info extremes;
+  extremes.set("min", std::numeric_limits<std::int64_t>::min());
+  extremes.set("max", std::numeric_limits<std::int64_t>::max());
+  extremes.set("float_nan", std::vector<float>{std::numeric_limits<float>::quiet_NaN(), 0.1f});
+  REQUIRE(info_to_json(extremes) == dumped(extremes));
 }
 
 TEST_CASE("info_from_json reads back what info_to_json wrote, and names a key it cannot hold", "[core][info]") {

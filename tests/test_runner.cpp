@@ -175,6 +175,24 @@ TEST_CASE("Trial-based runs write every trial's info; vector signals get one col
   const auto first = json::parse(trials.substr(0, trials.find('\n')));
   REQUIRE(first["info"].contains("trial_outcome"));
   REQUIRE(first["info"]["trial_outcome"] != "");
+  // the logs are written by hand: each line is byte for byte what was written before with nlohmann's
+  // dump() (an episode record and a trial's info: keys in alphabetical order, shortest round-trip
+  // numbers; a trial record: episode, step, info in this order)
+  for (const std::string f : {"trials.jsonl", "episodes.jsonl"}) {
+    const std::string text = read_file(c.out_dir / f);
+    std::size_t lines = 0;
+    for (std::size_t a = 0, b; (b = text.find('\n', a)) != std::string::npos; a = b + 1, ++lines) {
+      const std::string line = text.substr(a, b - a);
+      INFO(f << " line " << lines + 1);
+      const json j = json::parse(line);
+      if (f == "trials.jsonl")
+        REQUIRE(line == "{\"episode\":" + j["episode"].dump() + ",\"step\":" + j["step"].dump() + ",\"info\":" +
+                            j["info"].dump() + "}");
+      else
+        REQUIRE(j.dump() == line);
+    }
+    REQUIRE(lines > 0);
+  }
   const std::string sig = read_file(c.out_dir / "signals.csv");
   REQUIRE(sig.rfind("episode,step,condition,epoch,rpe,action_probs[0],action_probs[1],action_probs[2]\n", 0) == 0);
   // Pavlovian trials are trial-based too; a run on a non-trial env writes no trials.jsonl

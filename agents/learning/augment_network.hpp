@@ -30,6 +30,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <span>
 
 #include "sgym/rng.hpp"
@@ -92,6 +93,7 @@ class AugmentNetwork {
     y_r_.setZero(n_regular + 1);
     a_r_.setZero(n_regular);
     m_.setZero(n_memory);
+    m_seen_.setZero(n_memory);
     y_m_.setZero(n_memory);
     q_.setZero(n_actions);
     fb_r_.setZero(n_regular);
@@ -149,7 +151,14 @@ class AugmentNetwork {
     a_r_.noalias() = v_r_ * x_;
     y_r_.tail(y_r_.size() - 1) = sigmoid(a_r_);
     m_.noalias() += v_m_ * xt_;
-    y_m_ = sigmoid(m_);
+    // memory units change only when a transient unit fires (within a trial most steps repeat the
+    // input): σ(m) is recomputed only when m changed bit for bit, so y_m is the same as always
+    // recomputing it
+    if (!y_m_fresh_ || (m_.size() > 0 && std::memcmp(m_.data(), m_seen_.data(), sizeof(double) * static_cast<std::size_t>(m_.size())) != 0)) {
+      y_m_ = sigmoid(m_);
+      m_seen_ = m_;
+      y_m_fresh_ = true;
+    }
     q_.noalias() = w_r_ * y_r_;
     q_.noalias() += w_m_ * y_m_;
     return q_;
@@ -297,6 +306,8 @@ class AugmentNetwork {
   VecR1 y_r_;
   VecR a_r_;        // regular units' net input (scratch of forward())
   VecM m_, y_m_;
+  VecM m_seen_;              // the m that y_m = σ(m) was computed from (valid when y_m_fresh_)
+  bool y_m_fresh_ = false;
   VecA q_;
   VecR fb_r_;
   VecM fb_m_;

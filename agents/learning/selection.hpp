@@ -65,4 +65,14 @@ inline std::size_t max_boltzmann(std::span<const double> q, double epsilon, doub
   return pick;
 }
 
+/// The choice of max_boltzmann() without the probabilities: the same draws from `rng` and the same
+/// pick, but the softmax (into the scratch `p`) is computed only when the draw explores.
+inline std::size_t max_boltzmann_choice(std::span<const double> q, double epsilon, double temperature,
+                                        std::span<double> p, Rng& rng) {
+  const std::size_t best = argmax(q);
+  if (!(rng.uniform() < epsilon)) return best;
+  softmax(q, temperature, p);
+  return sample(p, rng);
+}
+
 }  // namespace sgym::learning

@@ -6,9 +6,15 @@
 namespace sgym {
 
 InfoValue& Info::slot(std::string_view key) {
-  for (auto& [k, v] : items_)
-    if (k == key) return v;
+  const std::size_t n = items_.size();
+  if (hint_ < n && items_[hint_].first == key) return items_[hint_++].second;
+  for (std::size_t i = 0; i < n; ++i)
+    if (items_[i].first == key) {
+      hint_ = i + 1;
+      return items_[i].second;
+    }
   items_.emplace_back(std::string(key), InfoValue{});
+  hint_ = n + 1;
   return items_.back().second;
 }
 

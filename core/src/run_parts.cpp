@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
+#include <cmath>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -9,6 +11,8 @@
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
 #include "sgym/options.hpp"
+
+#include "json_text.hpp"
 
 namespace sgym::detail {
 
@@ -60,7 +64,20 @@ std::optional<std::uint64_t> offset_of(const json* offsets, const std::string& n
   return offsets->at(name).get<std::uint64_t>();
 }
 
-json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+// format_number(v) appended to `out` (the same text, without a temporary string)
+void append_number(std::string& out, double v) {
+  if (std::isinf(v)) {
+    out += v > 0 ? "inf" : "-inf";
+    return;
+  }
+  if (std::isnan(v)) {
+    out += "nan";
+    return;
+  }
+  char buf[32];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, res.ptr);
+}
 
 }  // namespace
 
@@ -75,20 +92,55 @@ EpisodeWriter::EpisodeWriter(const std::filesystem::path& dir, bool trial_based,
 
 void EpisodeWriter::episode(int ep, const char* phase, const EpisodeStats& st, int after_train_episodes) {
   const auto acc = st.accuracy();
-  json j = {{"episode", ep}, {"phase", phase}, {"return", st.episode_return},
-            {"length", st.length}, {"trials", st.trials}, {"accuracy", opt(acc)}};
-  if (after_train_episodes >= 0) j["after_train_episodes"] = after_train_episodes;
-  if (st.success) j["success"] = *st.success;
-  jsonl_.buffer() += j.dump() + "\n";
-  csv_.buffer() += std::to_string(ep) + "," + phase + "," + format_number(st.episode_return) + "," +
-                   std::to_string(st.length) + "," + std::to_string(st.trials) + "," +
-                   (acc ? format_number(*acc) : "") + "\n";
+  // episodes.jsonl: the record as a nlohmann::json object would dump it (keys in alphabetical order)
+  std::string& j = jsonl_.buffer();
+  j += "{\"accuracy\":";
+  if (acc) json_double(j, *acc);
+  else j += "null";
+  if (after_train_episodes >= 0) {
+    j += ",\"after_train_episodes\":";
+    json_int(j, after_train_episodes);
+  }
+  j += ",\"episode\":";
+  json_int(j, ep);
+  j += ",\"length\":";
+  json_int(j, st.length);
+  j += ",\"phase\":";
+  json_string(j, phase);
+  j += ",\"return\":";
+  json_double(j, st.episode_return);
+  if (st.success) {
+    j += ",\"success\":";
+    json_bool(j, *st.success);
+  }
+  j += ",\"trials\":";
+  json_int(j, st.trials);
+  j += "}\n";
+  std::string& c = csv_.buffer();
+  json_int(c, ep);
+  c += ',';
+  c += phase;
+  c += ',';
+  append_number(c, st.episode_return);
+  c += ',';
+  json_int(c, st.length);
+  c += ',';
+  json_int(c, st.trials);
+  c += ',';
+  if (acc) append_number(c, *acc);
+  c += '\n';
 }
 
 void EpisodeWriter::trial(int ep, int step, const Info& info) {
-  if (trials_)
-    trials_->buffer() += "{\"episode\":" + std::to_string(ep) + ",\"step\":" + std::to_string(step) +
-                         ",\"info\":" + info_to_json(info) + "}\n";
+  if (!trials_) return;
+  std::string& o = trials_->buffer();
+  o += "{\"episode\":";
+  json_int(o, ep);
+  o += ",\"step\":";
+  json_int(o, step);
+  o += ",\"info\":";
+  json_info(o, info);
+  o += "}\n";
 }
 
 void EpisodeWriter::flush() {

@@ -1,6 +1,8 @@
 #include "sgym/wrappers.hpp"
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -9,6 +11,8 @@
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
 #include "sgym/runner.hpp"
+
+#include "json_text.hpp"
 
 namespace sgym {
 
@@ -58,7 +62,8 @@ StepResult EpisodeStatistics::do_step(const Action& a) {
   StepResult r = inner_->step(a);
   cur_.episode_return += r.reward;
   ++cur_.length;
-  last_outcome_.assign(r.info.string_or_empty(info_keys::kTrialOutcome));
+  const std::string_view outcome = r.info.string_or_empty(info_keys::kTrialOutcome);
+  if (!(outcome.empty() && last_outcome_.empty())) last_outcome_.assign(outcome);  // most steps end no trial
   if (!last_outcome_.empty() && counts_as_trial(last_outcome_)) {
     ++cur_.trials;
     if (is_scored_outcome(last_outcome_)) {
@@ -72,12 +77,24 @@ StepResult EpisodeStatistics::do_step(const Action& a) {
   if (const InfoValue* s = r.info.find("is_success"))
     if (const bool* b = std::get_if<bool>(s)) cur_.success = *b;
   last_ = cur_;
-  end_info_.clear();
+  const auto acc = last_.accuracy();
+  // the end info is the env's info followed by the episode figures. When it already holds exactly
+  // those keys in that order (the last episode's end, as a rule) it is overwritten in place, which
+  // gives the same map as building it afresh without freeing and allocating its strings
+  static constexpr std::array<std::string_view, 4> kEnd = {"episode_return", "episode_length", "episode_trials",
+                                                           "episode_accuracy"};
+  const auto& in = r.info.items();
+  const auto& have = end_info_.items();
+  const std::size_t n_end = acc ? 4 : 3;
+  bool same = have.size() == in.size() + n_end;
+  for (std::size_t i = 0; same && i < in.size(); ++i) same = have[i].first == in[i].first;
+  for (std::size_t i = 0; same && i < n_end; ++i) same = have[in.size() + i].first == kEnd[i];
+  if (!same) end_info_.clear();
   end_info_.merge(r.info);
-  end_info_.set("episode_return", last_.episode_return);
-  end_info_.set("episode_length", last_.length);
-  end_info_.set("episode_trials", last_.trials);
-  if (auto acc = last_.accuracy()) end_info_.set("episode_accuracy", *acc);
+  end_info_.set(kEnd[0], last_.episode_return);
+  end_info_.set(kEnd[1], last_.length);
+  end_info_.set(kEnd[2], last_.trials);
+  if (acc) end_info_.set(kEnd[3], *acc);
   return {r.obs, r.reward, r.terminated, r.truncated, end_info_};
 }
 
@@ -171,7 +188,12 @@ json info_json(const Info& info) {
 
 }  // namespace
 
-std::string info_to_json(const Info& info) { return info_json(info).dump(); }
+// the text info_json(info).dump() gives, written without building the object
+std::string info_to_json(const Info& info) {
+  std::string s;
+  detail::json_info(s, info);
+  return s;
+}
 
 Info info_from_json(std::string_view text) {
   const json j = json::parse(text);  // json::parse_error names the position

@@ -124,10 +124,6 @@ const std::vector<Exemption> kExemptions = {
     {"inverse-dynamics", "r1", "the symbol of Shadmehr & Mussa-Ivaldi 1994 Table 1: the arm's parameters keep the table's names (m1, i1, ... likewise), the unit is in the unit column"},
     {"inverse-dynamics", "r2", "the symbol of Shadmehr & Mussa-Ivaldi 1994 Table 1: the arm's parameters keep the table's names (m1, i1, ... likewise), the unit is in the unit column"},
     {"OrientationDiscrimination-v0", "staircase_down", "the n of Levitt's (1971) n-down/1-up staircase, named as in that literature"},
-    // pending renames in files not edited with the vocabulary change
-    {"augment", "regular_units", "pending rename -> n_regular_units"},
-    {"augment", "memory_units", "pending rename -> n_memory_units"},
-    {"augment", "weight_range", "pending rename -> init_range"},
 };
 
 struct Owner {

@@ -53,13 +53,20 @@ class Info {
   std::string_view string_or_empty(std::string_view key) const;
 
   const std::vector<std::pair<std::string, InfoValue>>& items() const { return items_; }
-  void clear() { items_.clear(); }
+  void clear() {
+    items_.clear();
+    hint_ = 0;
+  }
   /// Copies every item of `other` into this map (overwriting equal keys).
   void merge(const Info& other);
 
  private:
   InfoValue& slot(std::string_view key);
   std::vector<std::pair<std::string, InfoValue>> items_;
+  // where the next set() most likely writes: the slot after the last one written. Envs write their
+  // keys in the same order every step, so each set() then finds its key with one comparison
+  // instead of a scan (only the look-up is faster; what is stored and its order are the same)
+  std::size_t hint_ = 0;
 };
 
 }  // namespace sgym
