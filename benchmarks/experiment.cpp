@@ -108,13 +108,21 @@ fs::path run(const Invocation& inv, std::ostream& terminal) {
   if (fs::exists(ctx.out) && !(fs::is_directory(ctx.out) && fs::is_empty(ctx.out)))
     throw UsageError("experiment: the output directory " + ctx.out.string() +
                      " exists and is not empty; choose another out directory or remove it (nothing was overwritten)");
+  const bool made_here = !fs::exists(ctx.out);
   fs::create_directories(ctx.out);
 
   TeeBuf tee(terminal);
   std::ostream report(&tee);
   ctx.report = &report;
   const auto t0 = std::chrono::steady_clock::now();
-  e.run(ctx);
+  try {
+    e.run(ctx);
+  } catch (...) {
+    // a bad parameter value is found when the experiment parses it: leave no empty directory behind
+    std::error_code ec;
+    if (made_here && fs::is_empty(ctx.out, ec)) fs::remove(ctx.out, ec);
+    throw;
+  }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   report.flush();
 

@@ -115,6 +115,7 @@ TEST_CASE("experiment: bad input is refused before any work, nothing is overwrit
   CHECK_FALSE(fs::exists(out));
   inv.set = {{"networks", "0"}};
   CHECK_THROWS_WITH(ex::run(inv, report), Contains("networks") && Contains("[1, 1000000]"));
+  CHECK_FALSE(fs::exists(out));  // the directory it made for the run is removed again
   inv.set = {{"env_options", "noise_sd"}};
   CHECK_THROWS_WITH(ex::run(inv, report), Contains("env_options"));
   inv.set = {{"env_options", "boundary_deg=10"}};
