@@ -263,7 +263,8 @@ TEST_CASE("augment: the former option names regular_units, memory_units, weight_
       return true;
     };
     for (int e = 0; e < 200; ++e) play_episode(*env, *agent, e == 0 ? std::optional<std::uint64_t>(3) : std::nullopt, obs, hooks);
-    for (const float q : agent->introspect()[0].values) out.push_back(static_cast<std::int64_t>(std::llround(q * 1e9)));
+    const auto signals = agent->introspect();  // kept alive: a range-for over a member of a temporary reads freed memory
+    for (const float q : signals[0].values) out.push_back(static_cast<std::int64_t>(std::llround(q * 1e9)));
     return out;
   };
   const auto by_old = choices({{"regular_units", "2"}, {"memory_units", "5"}, {"weight_range", "0.5"}});
