@@ -163,7 +163,8 @@ nlohmann::json meta_of(const fs::path& dir) {
 
 KeyValues params_of(const fs::path& dir) {
   KeyValues out;
-  for (const auto& [k, v] : meta_of(dir)["params"].items())
+  const nlohmann::json meta = meta_of(dir);  // kept alive: the loop runs over a member of it
+  for (const auto& [k, v] : meta["params"].items())
     if (v.is_string()) out.emplace_back(k, v.get<std::string>());
   return out;
 }

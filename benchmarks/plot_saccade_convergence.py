@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Cumulative fraction of AuGMEnT networks that have converged (criterion + greedy check) against
-trials, from the per-network CSV files of saccade_convergence (--out). Writes an SVG without any
+trials, from the per-network CSV files (networks.csv) of `sgym experiment augment-saccade`. Writes an SVG without any
 plotting library.
 
     plot_saccade_convergence.py OUT.svg LABEL=FILE.csv [LABEL=FILE.csv ...]

@@ -3,30 +3,31 @@
 // Masson & Alexandre; ReScience-submission code/augment.py, SaccadeTask.train and .evaluate):
 //   - train one network on random trials (each of pro/anti × left/right with probability 1/4);
 //   - after every trial, the success rate of each trial type over its last 50 trials (a window that
-//     starts as 50 failures); when all four are ≥ 90 %, stop training (--criterion authors-code: ≥ 85 %
+//     starts as 50 failures); when all four are ≥ 90 %, stop training (criterion=authors-code: ≥ 85 %
 //     over the last 100, as the authors' example code);
 //   - greedy check: learning and exploration off, one trial of each type; the network has learned
 //     (at that trial count) only if all four are correct, otherwise it counts as not converged;
 //   - not converged either when the criterion is not met within 25,000 trials.
 // Many networks (seeds) run in parallel threads; results do not depend on the thread count.
 //
-//   saccade_convergence --networks 1000 --shaping on --threads 2 [--seed 1] [--judged replication]
-//                       [--max-trials 25000] [--agent-opt key=value ...] [--extra-timeout-screen]
-//                       [--criterion replication|authors-code] [--out per-network.csv]
-#include <CLI/CLI.hpp>
+//   sgym experiment augment-saccade [--quick] [--jobs 2] [--seed 1] [--out DIR] [--set networks=10000
+//        --set shaping=on|off --set judged=replication|env --set max_trials=25000 --set criterion=...
+//        --set extra_timeout_screen=true --set agent_options="key=value ..."]
+// writes networks.csv (one row per network) and summary.md; sgym plot draws the fraction of networks
+// converged against training trials.
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
+#include <filesystem>
+#include <sstream>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "experiment.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
@@ -195,61 +196,57 @@ double quantile(std::vector<long long> v, double q) {
   return static_cast<double>(v[lo]) + (h - static_cast<double>(lo)) * static_cast<double>(v[hi] - v[lo]);
 }
 
-}  // namespace
+/// The experiment's parameters (sgym experiment describe augment-saccade).
+struct Params {
+  int networks = 10000, max_trials = 25000;
+  std::string shaping = "on", judged = "replication", criterion = "replication", agent_options;
+  bool extra_timeout_screen = false;
+};
 
-int main(int argc, char** argv) {
-  CLI::App app{"AuGMEnT saccade/antisaccade convergence (criterion of the ReScience replication)"};
-  int networks = 100;
-  std::uint64_t seed = 1;
-  std::string shaping = "on";
-  std::string judged = "replication";
-  int threads = 2;
-  long long max_trials = 25000;
-  std::vector<std::string> agent_opt_items;
-  std::string out_path;
-  bool extra_screen = false;
-  std::string criterion_name = "replication";
-  app.add_option("--networks", networks, "networks (seeds) to train")->check(CLI::Range(1, 100000000));
-  app.add_option("--seed", seed, "base seed; network i uses mix_seed(seed, i)");
-  app.add_option("--shaping", shaping, "fixation reward on or off")->check(CLI::IsMember({"on", "off"}));
-  app.add_option("--judged", judged,
-                 "judged steps: replication (9 wait, 7 go responses, as its loop judges) or env (10, 8)")
-      ->check(CLI::IsMember({"replication", "env"}));
-  app.add_option("--threads", threads, "worker threads")->check(CLI::Range(1, 256));
-  app.add_option("--max-trials", max_trials, "trial cap per network (25,000 in the paper)")->check(CLI::Range(1LL, 100000000LL));
-  app.add_option("--agent-opt", agent_opt_items, "augment option key=value (repeatable)");
-  app.add_flag("--extra-timeout-screen", extra_screen,
-               "show the timed-out screen once more, unjudged, before a timeout ends the trial (as the replication's loop does)");
-  app.add_option("--criterion", criterion_name,
-                 "replication: >= 90 % over the last 50 trials of each type (ReScience code); authors-code: >= 85 % "
-                 "over the last 100 (the authors' example code); both followed by the greedy check")
-      ->check(CLI::IsMember({"replication", "authors-code"}));
-  app.add_option("--out", out_path, "CSV file with one row per network");
-  CLI11_PARSE(app, argc, argv);
+const sgym::OptionSet<Params>& params() {
+  static const sgym::OptionSet<Params> set = [] {
+    sgym::OptionSet<Params> o("experiment augment-saccade");
+    o.add("networks", &Params::networks, "", "networks (seeds) to train; network i uses mix_seed(seed, i)", 1, 100000000)
+        .add_choice("shaping", &Params::shaping, {"on", "off"}, "fixation reward on or off")
+        .add_choice("judged", &Params::judged, {"replication", "env"},
+                    "judged steps: replication (9 wait, 7 go responses, as its loop judges) or env (10, 8)")
+        .add("max_trials", &Params::max_trials, "trials", "trial cap per network (25,000 in the paper)", 1, 100000000)
+        .add_choice("criterion", &Params::criterion, {"replication", "authors-code"},
+                    "replication: >= 90 % over the last 50 trials of each type (ReScience code); authors-code: >= 85 % "
+                    "over the last 100 (the authors' example code); both followed by the greedy check")
+        .add("extra_timeout_screen", &Params::extra_timeout_screen,
+             "show the timed-out screen once more, unjudged, before a timeout ends the trial (as the replication's loop does)")
+        .add_text("agent_options", &Params::agent_options, "", "key=value ...", "augment options");
+    return o;
+  }();
+  return set;
+}
 
-  try {
+void run(const sgym::experiment::Context& ctx) {
+  const Params prm = params().parse(ctx.params);
+  const int networks = prm.networks, threads = ctx.jobs;
+  const std::uint64_t seed = ctx.seed;
+  const std::string &shaping = prm.shaping, &judged = prm.judged;
+  const long long max_trials = prm.max_trials;
+  const bool extra_screen = prm.extra_timeout_screen;
+  std::ostream& md = ctx.md();
+  {
     sgym::KeyValues env_opts = {{"shaping", shaping == "on" ? "true" : "false"}};
     if (judged == "replication") {
       env_opts.emplace_back("max_wait_steps", "9");
       env_opts.emplace_back("max_go_steps", "7");
     }
-    const sgym::KeyValues agent_opts = sgym::parse_key_values(agent_opt_items, "--agent-opt");
+    const sgym::KeyValues agent_opts = sgym::experiment::key_values(prm.agent_options, "agent_options");
     // validate once before starting threads
-    const Criterion crit = criterion_name == "replication" ? kReplication : kAuthorsCode;
+    const Criterion crit = prm.criterion == "replication" ? kReplication : kAuthorsCode;
     run_network(seed, env_opts, agent_opts, 1, extra_screen, crit);
 
     std::vector<Outcome> results(static_cast<std::size_t>(networks));
-    std::atomic<int> next{0};
     const auto t0 = std::chrono::steady_clock::now();
-    auto worker = [&] {
-      for (int i = next++; i < networks; i = next++)
-        results[static_cast<std::size_t>(i)] =
-            run_network(sgym::mix_seed(seed, static_cast<std::uint64_t>(i)), env_opts, agent_opts, max_trials,
-                        extra_screen, crit);
-    };
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
+    sgym::experiment::parallel_for(networks, threads, [&](int i) {
+      results[static_cast<std::size_t>(i)] = run_network(sgym::mix_seed(seed, static_cast<std::uint64_t>(i)), env_opts,
+                                                         agent_opts, max_trials, extra_screen, crit);
+    });
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     std::vector<long long> conv_trials;
@@ -260,36 +257,72 @@ int main(int argc, char** argv) {
       steps += o.steps;
     }
     const double n = networks;
-    std::printf("shaping %s, judged %s%s, criterion >= %.0f %% of the last %d per type, %d networks, cap %lld trials\n",
+    sgym::experiment::say(md, "shaping %s, judged %s%s, criterion >= %.0f %% of the last %d per type, %d networks, cap %lld trials\n",
                 shaping.c_str(), judged.c_str(), extra_screen ? " + extra timeout screen" : "", 100 * crit.goal,
                 crit.window, networks, max_trials);
-    std::printf("converged (criterion + greedy check): %zu = %.2f %%\n", conv_trials.size(), 100.0 * conv_trials.size() / n);
-    std::printf("met the criterion: %lld = %.2f %% (failed the greedy check: %lld)\n", criterion,
+    sgym::experiment::say(md, "converged (criterion + greedy check): %zu = %.2f %%\n", conv_trials.size(), 100.0 * conv_trials.size() / n);
+    sgym::experiment::say(md, "met the criterion: %lld = %.2f %% (failed the greedy check: %lld)\n", criterion,
                 100.0 * criterion / n, criterion - static_cast<long long>(conv_trials.size()));
     std::array<std::array<int, 4>, 4> fails{};
     for (const Outcome& o : results)
       if (o.failed_type >= 0) ++fails[static_cast<std::size_t>(o.failed_type)][static_cast<std::size_t>(o.failed_outcome)];
-    std::printf("greedy-check failures (first failing type: outcome count):");
+    sgym::experiment::say(md, "greedy-check failures (first failing type: outcome count):");
     for (std::size_t t = 0; t < 4; ++t)
       for (std::size_t o = 1; o < 4; ++o)
-        if (fails[t][o] > 0) std::printf(" %s: %s %d;", kTypes[t], kOutcomes[o], fails[t][o]);
-    std::printf("\n");
-    std::printf("trials to criterion of converged networks: median %.0f, IQR %.0f-%.0f\n", quantile(conv_trials, 0.5),
+        if (fails[t][o] > 0) sgym::experiment::say(md, " %s: %s %d;", kTypes[t], kOutcomes[o], fails[t][o]);
+    sgym::experiment::say(md, "\n");
+    sgym::experiment::say(md, "trials to criterion of converged networks: median %.0f, IQR %.0f-%.0f\n", quantile(conv_trials, 0.5),
                 quantile(conv_trials, 0.25), quantile(conv_trials, 0.75));
-    std::printf("wall %.1f s on %d threads; %lld training steps, %.3f us per step per thread\n", wall, threads, steps,
+    sgym::experiment::say(md, "wall %.1f s on %d threads; %lld training steps, %.3f us per step per thread\n", wall, threads, steps,
                 1e6 * wall * threads / static_cast<double>(steps));
-    if (!out_path.empty()) {
-      std::ofstream f(out_path);
-      f << "network,seed,trials,criterion,converged,steps\n";
-      for (int i = 0; i < networks; ++i) {
-        const Outcome& o = results[static_cast<std::size_t>(i)];
-        f << i << ',' << sgym::mix_seed(seed, static_cast<std::uint64_t>(i)) << ',' << o.trials << ',' << o.criterion << ','
-          << o.converged << ',' << o.steps << '\n';
-      }
+    std::ostringstream f;
+    f << "network,seed,trials,criterion,converged,steps\n";
+    for (int i = 0; i < networks; ++i) {
+      const Outcome& o = results[static_cast<std::size_t>(i)];
+      f << i << ',' << sgym::mix_seed(seed, static_cast<std::uint64_t>(i)) << ',' << o.trials << ',' << o.criterion << ','
+        << o.converged << ',' << o.steps << '\n';
     }
-  } catch (const sgym::UsageError& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 2;
+    ctx.write("networks.csv", f.str());
   }
-  return 0;
+}
+
+/// Figure: the fraction of networks converged (criterion and greedy check) by each trial count, the
+/// cumulative form of the paper's convergence result.
+std::vector<sgym::experiment::Figure> figures(const std::filesystem::path& dir) {
+  const auto rows = sgym::experiment::read_csv(dir / "networks.csv");
+  const Params prm = params().parse(sgym::experiment::params_of(dir));
+  std::vector<double> converged_at;
+  for (std::size_t r = 1; r < rows.size(); ++r)
+    if (rows[r].size() >= 5 && rows[r][4] == "1") converged_at.push_back(std::stod(rows[r][2]));
+  std::sort(converged_at.begin(), converged_at.end());
+  const double n = rows.size() > 1 ? static_cast<double>(rows.size() - 1) : 1.0;
+  sgym::TrialTable t{{"fraction converged"}, {}};
+  const int step = std::max(1, prm.max_trials / 100);
+  for (int x = 0; x <= prm.max_trials; x += step)
+    t.rows[x] = {static_cast<double>(std::upper_bound(converged_at.begin(), converged_at.end(), static_cast<double>(x)) -
+                                     converged_at.begin()) / n};
+  sgym::experiment::Figure f{"convergence", {}, {std::move(t)}};
+  f.spec.title = "AuGMEnT, saccade/antisaccade: networks converged";
+  f.spec.xlabel = "training trials";
+  f.spec.ylabel = "fraction of networks converged";
+  f.spec.yrange = std::array<double, 2>{0.0, 1.0};
+  f.spec.legend = "bottom right";
+  f.spec.series = {{0, "shaping " + prm.shaping + ", criterion " + prm.criterion, "#1f77b4",
+                    sgym::FigureSeries::Style::kSmallPoints}};
+  return {f};
+}
+
+}  // namespace
+
+sgym::experiment::Entry augment_saccade_experiment() {
+  sgym::experiment::Entry e;
+  e.name = "augment-saccade";
+  e.reproduces = "Rombouts, Bohte & Roelfsema 2015 (PLoS Comput Biol 11:e1004060): saccade/antisaccade convergence of 10,000 networks, with the criterion of the ReScience replication";
+  e.results = "benchmarks/results/augment-saccade.md";
+  e.description = "AuGMEnT on SaccadeAntisaccade-v0: fraction of networks converged and trials to criterion";
+  e.params = params().docs();
+  e.quick = {{"networks", "40"}, {"max_trials", "10000"}};
+  e.run = run;
+  e.figures = figures;
+  return e;
 }

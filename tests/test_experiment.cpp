@@ -103,6 +103,17 @@ TEST_CASE("experiment: results do not depend on --jobs, and depend on --seed", "
   }
 }
 
+TEST_CASE("experiment: figures are drawn with the parameters the run was made with", "[experiment]") {
+  const fs::path out = scratch("saccade-params");
+  run_quick("augment-saccade", out, 2);
+  const auto figures = ex::figures_of(out);
+  REQUIRE(figures.size() == 1);
+  REQUIRE(figures[0].seeds.size() == 1);
+  // the x axis ends at the run's trial cap (the quick value), not at the default 25,000
+  CHECK(figures[0].seeds[0].rows.rbegin()->first == 10000);
+  CHECK_THAT(figures[0].spec.series[0].title, Contains("shaping on"));
+}
+
 TEST_CASE("experiment: bad input is refused before any work, nothing is overwritten", "[experiment]") {
   const fs::path out = scratch("refused");
   ex::Invocation inv;
