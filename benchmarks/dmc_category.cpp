@@ -294,7 +294,7 @@ Network run_network(std::uint64_t seed, const Settings& s) {
   return out;
 }
 
-using sgym::experiment::quantile;
+using sgym::quantile;
 using sgym::experiment::say;
 
 void print_stat(std::ostream& md, const char* what, const std::vector<double>& v, double scale = 1.0, const char* unit = "") {

@@ -196,15 +196,6 @@ void parallel_for(int n, int jobs, const std::function<void(int)>& f) {
   if (first) std::rethrow_exception(first);
 }
 
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(v.begin(), v.end());
-  const double h = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(h);
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
-
 void say(std::ostream& o, const char* format, ...) {
   va_list args;
   va_start(args, format);

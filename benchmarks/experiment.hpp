@@ -84,9 +84,6 @@ KeyValues params_of(const std::filesystem::path& dir);
 /// its own slot). Rethrows the first exception of any worker after all have stopped.
 void parallel_for(int n, int jobs, const std::function<void(int)>& f);
 
-/// Linear-interpolation quantile (NumPy's default) of v; NaN when empty.
-double quantile(std::vector<double> v, double q);
-
 /// printf into a stream (the reports keep the programs' printf formats).
 void say(std::ostream& o, const char* format, ...) __attribute__((format(printf, 2, 3)));
 

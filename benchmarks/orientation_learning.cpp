@@ -127,7 +127,7 @@ double median(std::vector<double> v) {
   const std::size_t n = v.size();
   return n == 0 ? NAN : n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
-using sgym::experiment::quantile;
+using sgym::quantile;
 std::string fmt(double v, int digits = 2) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);

@@ -16,6 +16,7 @@
 #include <toml++/toml.h>
 
 #include "sgym/agents.hpp"
+#include "sgym/analysis.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
@@ -101,14 +102,6 @@ std::vector<std::uint64_t> seeds_of(const json& v, std::uint64_t base, const std
     throw UsageError("suite: " + where + ".seeds must be a count or a list of seeds");
   }
   return s;
-}
-
-double quantile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const auto hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
 json spread(const std::vector<double>& v) {

@@ -309,7 +309,6 @@ void plot_signals(Plotter& pl, const fs::path& run, const std::string& prefix) {
 // ---------------------------------------------------------------------------------------------
 // per-task figures from trials.jsonl (every trial's info on the step that ended it)
 
-double quantile(std::vector<double> v, double q);
 
 // the env id of a run (summary.json), "" when unknown
 std::string env_of(const fs::path& run) {
@@ -559,14 +558,6 @@ void plot_bench(Plotter& pl, const fs::path& dir, const AnalysesOf& analyses_of)
     s += "\n";
     pl.render("learning-all", s);
   }
-}
-
-double quantile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
 }
 
 }  // namespace

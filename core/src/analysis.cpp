@@ -1,5 +1,6 @@
 #include "sgym/analysis.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "sgym/wrappers.hpp"
@@ -16,6 +17,15 @@ void OutcomeCounts::add(std::string_view outcome) {
 double OutcomeCounts::accuracy() const { return ratio_or_nan(correct, scored); }
 
 double OutcomeCounts::choice_accuracy() const { return ratio_or_nan(correct, choices); }
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(pos);
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
 
 double ratio_or_nan(double num, double den) { return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN(); }
 

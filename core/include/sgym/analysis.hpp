@@ -103,6 +103,10 @@ struct OutcomeCounts {
   double choice_accuracy() const;
 };
 
+/// The q-quantile of v by linear interpolation between order statistics (NumPy's default); NaN when v
+/// is empty. The one implementation behind every median and interquartile range the project reports.
+double quantile(std::vector<double> v, double q);
+
 /// num / den, or NaN when den is not positive.
 double ratio_or_nan(double num, double den);
 
