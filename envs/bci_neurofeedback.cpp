@@ -162,7 +162,9 @@ class BciNeurofeedback final : public Env {
         unit_sum2_(static_cast<std::size_t>(c.n_units), 0.0), unit_mean_(static_cast<std::size_t>(c.n_units), 0.0f),
         unit_sd_(static_cast<std::size_t>(c.n_units), 0.0f), session1_mean_(static_cast<std::size_t>(c.n_units), 0.0),
         session_mean_(static_cast<std::size_t>(c.n_units), 0.0),
-        matched_f_(static_cast<std::size_t>(c.n_units), 0.0f) {}
+        matched_f_(static_cast<std::size_t>(c.n_units), 0.0f),
+        gratings_(static_cast<std::size_t>(c.n_angle_bins) * static_cast<std::size_t>(c.n_angle_units)),
+        grating_ready_(static_cast<std::size_t>(c.n_angle_bins), 0) {}
 
   static Space obs_space(const BciNeurofeedbackConfig& c) {
     const std::int64_t n = c.n_angle_units + 2;
@@ -517,8 +519,20 @@ class BciNeurofeedback final : public Env {
   void render() {
     const auto m = static_cast<std::size_t>(cfg_.n_angle_units);
     const std::span<float> grating(obs_.data(), m);
-    if (black()) std::fill(grating.begin(), grating.end(), 0.0f);
-    else trial::population_code(grating, angle_deg(), 180.0, cfg_.kappa, 1.0);
+    if (black()) {
+      std::fill(grating.begin(), grating.end(), 0.0f);
+    } else {
+      // the grating's population response per angle bin, computed once per bin (bit for bit what
+      // population_code gives for that angle)
+      const int b = target_frame_ >= 0 ? cfg_.n_angle_bins - 1 : bin_;
+      const auto bs = static_cast<std::size_t>(b);
+      const std::span<float> clean(gratings_.data() + bs * m, m);
+      if (grating_ready_[bs] == 0) {
+        trial::population_code(clean, angle_deg(), 180.0, cfg_.kappa, 1.0);
+        grating_ready_[bs] = 1;
+      }
+      std::copy(clean.begin(), clean.end(), grating.begin());
+    }
     trial::add_noise(grating, cfg_.noise_sd, rng_);
     obs_[m] = reward_flag_ ? 1.0f : 0.0f;
     obs_[m + 1] = black() ? 1.0f : 0.0f;
@@ -526,54 +540,99 @@ class BciNeurofeedback final : public Env {
 
   void fill_info() {
     const double dt_s = 1.0 / cfg_.frame_rate_hz;
-    info_.set(info_keys::kEpoch, epoch_);
-    info_.set(info_keys::kGroundTruth, std::int64_t{-1});
-    info_.set(info_keys::kTrial, std::int64_t{trial_ - 1});  // 0-based index; trial_ counts trials started
-    info_.set(info_keys::kTrialOutcome, outcome_);
-    info_.set("condition", calibrated_ && !calibration_step_ ? "bci" : "baseline");
-    info_.set("session", std::int64_t{trial_session_});
-    info_.set("readout", readout_);
-    info_.set("cursor", cursor_);
-    info_.set("angle_bin", std::int64_t{target_frame_ >= 0 ? cfg_.n_angle_bins - 1 : bin_});
-    info_.set("angle_deg", black() ? 0.0 : angle_deg());
-    info_.set("reward_delivered", reward_flag_);
+    info_.set(fields_.core.epoch, epoch_);
+    info_.set(fields_.core.ground_truth, -1);
+    info_.set(fields_.core.trial, trial_ - 1);  // 0-based index; trial_ counts trials started
+    info_.set(fields_.core.outcome, outcome_);
+    info_.set(fields_.condition, calibrated_ && !calibration_step_ ? "bci" : "baseline");
+    info_.set(fields_.session, trial_session_);
+    info_.set(fields_.readout, readout_);
+    info_.set(fields_.cursor, cursor_);
+    info_.set(fields_.angle_bin, target_frame_ >= 0 ? cfg_.n_angle_bins - 1 : bin_);
+    info_.set(fields_.angle_deg, black() ? 0.0 : angle_deg());
+    info_.set(fields_.reward_delivered, reward_flag_);
     // the calibration (zeros until the baseline block is over)
-    info_.set("calibrated", calibrated_);
-    info_.set("baseline_mean", mean_c_);
-    info_.set("baseline_scale", scale_c_);
-    info_.set("target_threshold", theta_);
-    info_.set("target_z", calibrated_ ? theta_ / scale_c_ : 0.0);
-    info_.set("calibration_chance", calib_chance_);
-    info_.set("calibration_reach_lower_p_minus", calib_reach_minus_);
-    info_.set("calibration_reach_raise_p_plus", calib_reach_plus_);
-    info_.set("threshold_for_chance", theta_chance_);
-    info_.set("threshold_for_reach", theta_reach_);
-    info_.set("unit_baseline_mean", unit_mean_);
-    info_.set("unit_baseline_sd", unit_sd_);
+    info_.set(fields_.calibrated, calibrated_);
+    info_.set(fields_.baseline_mean, mean_c_);
+    info_.set(fields_.baseline_scale, scale_c_);
+    info_.set(fields_.target_threshold, theta_);
+    info_.set(fields_.target_z, calibrated_ ? theta_ / scale_c_ : 0.0);
+    info_.set(fields_.calibration_chance, calib_chance_);
+    info_.set(fields_.calibration_reach_lower_p_minus, calib_reach_minus_);
+    info_.set(fields_.calibration_reach_raise_p_plus, calib_reach_plus_);
+    info_.set(fields_.threshold_for_chance, theta_chance_);
+    info_.set(fields_.threshold_for_reach, theta_reach_);
+    info_.set(fields_.unit_baseline_mean, unit_mean_);
+    info_.set(fields_.unit_baseline_sd, unit_sd_);
     // per-trial summaries (over the control frames so far)
     const double n = std::max(1, control_frames_);
-    info_.set("success", target_frame_ >= 0);
-    info_.set("time_to_target_s", target_frame_ >= 0 ? target_frame_ * dt_s : -1.0);
-    info_.set("mean_p_plus", sum_plus_ / n);
-    info_.set("mean_p_minus", sum_minus_ / n);
-    info_.set("mean_p0", sum_zero_ / n);
-    info_.set("unit_roles", role_f_);
-    info_.set("p0_matched", matched_f_);
-    info_.set("rewards_per_minute", steps_ > 0 ? rewards_ / (steps_ * dt_s / 60.0) : 0.0);
+    info_.set(fields_.success, target_frame_ >= 0);
+    info_.set(fields_.time_to_target_s, target_frame_ >= 0 ? target_frame_ * dt_s : -1.0);
+    info_.set(fields_.mean_p_plus, sum_plus_ / n);
+    info_.set(fields_.mean_p_minus, sum_minus_ / n);
+    info_.set(fields_.mean_p0, sum_zero_ / n);
+    info_.set(fields_.unit_roles, role_f_);
+    info_.set(fields_.p0_matched, matched_f_);
+    info_.set(fields_.rewards_per_minute, steps_ > 0 ? rewards_ / (steps_ * dt_s / 60.0) : 0.0);
     // per session: set on the trial that ends it, the last session's values on the other steps
-    info_.set("session_end", session_end_);
-    info_.set("session_index", std::int64_t{last_session_});
-    info_.set("session_accuracy", session_accuracy_);
-    static constexpr const char* kActivity[] = {"activity_p_plus", "activity_p_minus", "activity_p0", "activity_p0_matched"};
-    static constexpr const char* kNorm[] = {"activity_norm_p_plus", "activity_norm_p_minus", "activity_norm_p0",
-                                            "activity_norm_p0_matched"};
+    info_.set(fields_.session_end, session_end_);
+    info_.set(fields_.session_index, last_session_);
+    info_.set(fields_.session_accuracy, session_accuracy_);
     for (std::size_t g = 0; g < 4; ++g) {
-      info_.set(kActivity[g], session_activity_[g]);
-      info_.set(kNorm[g], session_norm_[g]);
+      info_.set(fields_.activity[g], session_activity_[g]);
+      info_.set(fields_.norm[g], session_norm_[g]);
     }
   }
 
+  // the info fields, declared once in the order they are written (per session: the activity of each
+  // group, then its normalised activity, alternating)
+  struct Fields {
+    explicit Fields(Info& i)
+        : core(i), condition(i.declare<std::string>("condition")), session(i.declare<std::int64_t>("session")), readout(i.declare<double>("readout")), cursor(i.declare<double>("cursor")), angle_bin(i.declare<std::int64_t>("angle_bin")), angle_deg(i.declare<double>("angle_deg")), reward_delivered(i.declare<bool>("reward_delivered")), calibrated(i.declare<bool>("calibrated")), baseline_mean(i.declare<double>("baseline_mean")), baseline_scale(i.declare<double>("baseline_scale")), target_threshold(i.declare<double>("target_threshold")), target_z(i.declare<double>("target_z")), calibration_chance(i.declare<double>("calibration_chance")), calibration_reach_lower_p_minus(i.declare<double>("calibration_reach_lower_p_minus")), calibration_reach_raise_p_plus(i.declare<double>("calibration_reach_raise_p_plus")), threshold_for_chance(i.declare<double>("threshold_for_chance")), threshold_for_reach(i.declare<double>("threshold_for_reach")), unit_baseline_mean(i.declare<std::vector<float>>("unit_baseline_mean")), unit_baseline_sd(i.declare<std::vector<float>>("unit_baseline_sd")), success(i.declare<bool>("success")), time_to_target_s(i.declare<double>("time_to_target_s")), mean_p_plus(i.declare<double>("mean_p_plus")), mean_p_minus(i.declare<double>("mean_p_minus")), mean_p0(i.declare<double>("mean_p0")), unit_roles(i.declare<std::vector<float>>("unit_roles")), p0_matched(i.declare<std::vector<float>>("p0_matched")), rewards_per_minute(i.declare<double>("rewards_per_minute")), session_end(i.declare<bool>("session_end")), session_index(i.declare<std::int64_t>("session_index")), session_accuracy(i.declare<double>("session_accuracy")) {
+      static constexpr const char* kActivity[] = {"activity_p_plus", "activity_p_minus", "activity_p0", "activity_p0_matched"};
+      static constexpr const char* kNorm[] = {"activity_norm_p_plus", "activity_norm_p_minus", "activity_norm_p0",
+                                              "activity_norm_p0_matched"};
+      for (std::size_t g = 0; g < 4; ++g) {
+        activity[g] = i.declare<double>(kActivity[g]);
+        norm[g] = i.declare<double>(kNorm[g]);
+      }
+    }
+    trial::TrialFields core;  // epoch, ground_truth, trial, trial_outcome
+    InfoField<std::string> condition;
+    InfoField<std::int64_t> session;
+    InfoField<double> readout;
+    InfoField<double> cursor;
+    InfoField<std::int64_t> angle_bin;
+    InfoField<double> angle_deg;
+    InfoField<bool> reward_delivered;
+    InfoField<bool> calibrated;
+    InfoField<double> baseline_mean;
+    InfoField<double> baseline_scale;
+    InfoField<double> target_threshold;
+    InfoField<double> target_z;
+    InfoField<double> calibration_chance;
+    InfoField<double> calibration_reach_lower_p_minus;
+    InfoField<double> calibration_reach_raise_p_plus;
+    InfoField<double> threshold_for_chance;
+    InfoField<double> threshold_for_reach;
+    InfoField<std::vector<float>> unit_baseline_mean;
+    InfoField<std::vector<float>> unit_baseline_sd;
+    InfoField<bool> success;
+    InfoField<double> time_to_target_s;
+    InfoField<double> mean_p_plus;
+    InfoField<double> mean_p_minus;
+    InfoField<double> mean_p0;
+    InfoField<std::vector<float>> unit_roles;
+    InfoField<std::vector<float>> p0_matched;
+    InfoField<double> rewards_per_minute;
+    InfoField<bool> session_end;
+    InfoField<std::int64_t> session_index;
+    InfoField<double> session_accuracy;
+    std::array<InfoField<double>, 4> activity{}, norm{};
+  };
+
   BciNeurofeedbackConfig cfg_;
+  Fields fields_{info_};
   Frames f_;
   std::vector<int> role_;          // +1 P+, -1 P-, 0 P0, per unit
   std::vector<float> role_f_;      // the same, for info
@@ -597,6 +656,8 @@ class BciNeurofeedback final : public Env {
   std::array<std::vector<double>, 3> calib_w_;
   std::vector<std::size_t> calib_dq_;
   std::vector<float> matched_f_;       // 1 for the activity-matched P0 units
+  std::vector<float> gratings_;     // n_angle_bins x n_angle_units: the noiseless response per bin
+  std::vector<char> grating_ready_;  // per bin: computed yet
   std::array<double, 4> session_activity_{}, session_norm_{};  // P+, P-, P0, matched P0
   double session_accuracy_ = 0.0;
   // trial

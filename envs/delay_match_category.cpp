@@ -85,6 +85,7 @@ const OptionSet<DelayMatchCategoryConfig>& options() {
 
 constexpr int kFixate = 0, kMatch = 1, kNonMatch = 2;
 constexpr std::array<const char*, 4> kEpochs = {"fixation", "sample", "delay", "test"};
+constexpr int kFixationEpoch = 0, kSampleEpoch = 1, kTestEpoch = 3;  // positions in kEpochs
 constexpr std::array<const char*, 3> kActionNames = {"fixate", "match", "non-match"};
 /// Where draw() puts the motion stimulus (degrees of visual angle; a display choice).
 constexpr float kStimX = 6.0f, kStimRadius = 3.0f;
@@ -103,6 +104,11 @@ class DelayMatchCategory final : public Env {
     schedule_.add(kEpochs[2], st.delay);
     schedule_.add(kEpochs[3], st.test);
     noise_sd_ = c.noise_sd / std::sqrt(c.dt_ms);
+    // the population's noiseless response to each direction, computed once (the values of
+    // population_code for that direction, bit for bit)
+    tuning_.resize(static_cast<std::size_t>(c.n_directions * c.n_units));
+    for (int k = 0; k < c.n_directions; ++k)
+      trial::population_code(tuning_of(k), direction(k), 360.0, c.kappa, 1.0);
   }
 
   static Space obs_space(const DelayMatchCategoryConfig& c) {
@@ -169,10 +175,9 @@ class DelayMatchCategory final : public Env {
   StepResult do_step(const Action& a) override {
     const int act = static_cast<int>(a.index);
     last_action_ = act;
-    const std::string_view ep = schedule_.at(t_);
     double reward = 0.0;
     const char* outcome = "";
-    if (ep != "test") {
+    if (schedule_.index_at(t_) != kTestEpoch) {
       if (act != kFixate) {
         reward = cfg_.abort_reward;
         if (cfg_.abort_on_break) outcome = "aborted";
@@ -210,25 +215,37 @@ class DelayMatchCategory final : public Env {
     return rel < 180.0 ? 1 : 0;
   }
   double direction(int k) const { return 360.0 * k / cfg_.n_directions; }
+  int category_of(int k) const { return categories_[static_cast<std::size_t>(k)]; }
 
   void start_trial() {
     boundary_ = (cfg_.retrain_after_trials > 0 && trials_seen_ >= cfg_.retrain_after_trials) ? cfg_.retrain_boundary_deg
                                                                                               : cfg_.boundary_deg;
     ++trials_seen_;
+    if (boundary_ != categories_boundary_) {  // the category of each direction, per boundary
+      categories_.resize(static_cast<std::size_t>(cfg_.n_directions));
+      for (int k = 0; k < cfg_.n_directions; ++k) categories_[static_cast<std::size_t>(k)] = category(direction(k), boundary_);
+      categories_boundary_ = boundary_;
+    }
     const int s = static_cast<int>(rng_.below(static_cast<std::uint64_t>(cfg_.n_directions)));
+    sample_ = s;
     sample_deg_ = direction(s);
     match_ = rng_.bernoulli(cfg_.match_prob);
-    const int want = match_ ? category(sample_deg_, boundary_) : 1 - category(sample_deg_, boundary_);
+    const int want = match_ ? category_of(s) : 1 - category_of(s);
     // the test: uniform among the directions of the wanted category other than the sample's own, so
     // that identity never tells the answer (were the sample's direction allowed, it would repeat on
     // 1 match trial in 6 and never on a non-match, and "same direction -> match" would score 7/12)
-    auto allowed = [&](int k) { return category(direction(k), boundary_) == want && k != s; };
+    auto allowed = [&](int k) { return category_of(k) == want && k != s; };
     int n_want = 0;
     for (int k = 0; k < cfg_.n_directions; ++k) n_want += allowed(k);
     int pick = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n_want)));
     for (int k = 0; k < cfg_.n_directions; ++k)
-      if (allowed(k) && pick-- == 0) { test_deg_ = direction(k); break; }
-    condition_ = match_ ? "match" : "non-match";
+      if (allowed(k) && pick-- == 0) {
+        test_ = k;
+        test_deg_ = direction(k);
+        break;
+      }
+    sample_category_ = category_of(sample_);
+    test_category_ = category_of(test_);
     t_ = 0;
     blank_ = false;
   }
@@ -239,12 +256,19 @@ class DelayMatchCategory final : public Env {
     fill_info(outcome);
   }
 
+  // the population's noiseless response to direction k
+  std::span<float> tuning_of(int k) {
+    const auto n = static_cast<std::size_t>(cfg_.n_units);
+    return {tuning_.data() + static_cast<std::size_t>(k) * n, n};
+  }
+
   void fill_obs() {
-    const std::string_view ep = schedule_.at(t_);
+    const int ep = schedule_.index_at(t_);
     std::span<float> pop(obs_.data() + 1, static_cast<std::size_t>(cfg_.n_units));
-    obs_[0] = (!blank_ && ep != "test") ? 1.0f : 0.0f;
-    if (!blank_ && (ep == "sample" || ep == "test")) {
-      trial::population_code(pop, ep == "sample" ? sample_deg_ : test_deg_, 360.0, cfg_.kappa, 1.0);
+    obs_[0] = (!blank_ && ep != kTestEpoch) ? 1.0f : 0.0f;
+    if (!blank_ && (ep == kSampleEpoch || ep == kTestEpoch)) {
+      const std::span<float> clean = tuning_of(ep == kSampleEpoch ? sample_ : test_);
+      std::copy(clean.begin(), clean.end(), pop.begin());
       trial::add_noise(pop, noise_sd_, rng_);
     } else {
       std::fill(pop.begin(), pop.end(), 0.0f);
@@ -253,32 +277,52 @@ class DelayMatchCategory final : public Env {
 
   // info for step t_ of the current trial; on a trial's ending step (outcome set) nothing is due
   void fill_info(const char* outcome) {
-    const std::string_view ep = schedule_.at(t_);
-    info_.set(info_keys::kEpoch, ep);
-    const int gt = (blank_ || *outcome != '\0') ? -1 : ep == "test" ? (match_ ? kMatch : kNonMatch) : kFixate;
-    info_.set(info_keys::kGroundTruth, std::int64_t{gt});
-    info_.set(info_keys::kTrial, std::int64_t{trial_});
-    info_.set(info_keys::kTrialOutcome, outcome);
-    info_.set("condition", condition_);
-    info_.set("sample_deg", sample_deg_);
-    info_.set("test_deg", test_deg_);
-    info_.set("sample_category", std::int64_t{category(sample_deg_, boundary_)});
-    info_.set("test_category", std::int64_t{category(test_deg_, boundary_)});
-    info_.set("boundary_deg", boundary_);
-    info_.set("correct_response", std::int64_t{match_ ? kMatch : kNonMatch});
-    info_.set("t", std::int64_t{t_});
+    const int ep = schedule_.index_at(t_);
+    info_.set(f_.core.epoch, kEpochs[static_cast<std::size_t>(ep)]);
+    const int gt = (blank_ || *outcome != '\0') ? -1 : ep == kTestEpoch ? (match_ ? kMatch : kNonMatch) : kFixate;
+    info_.set(f_.core.ground_truth, gt);
+    info_.set(f_.core.trial, trial_);
+    info_.set(f_.core.outcome, outcome);
+    info_.set(f_.condition, match_ ? "match" : "non-match");
+    info_.set(f_.sample_deg, sample_deg_);
+    info_.set(f_.test_deg, test_deg_);
+    info_.set(f_.sample_category, sample_category_);
+    info_.set(f_.test_category, test_category_);
+    info_.set(f_.boundary_deg, boundary_);
+    info_.set(f_.correct_response, match_ ? kMatch : kNonMatch);
+    info_.set(f_.t, t_);
   }
+
+  // the info fields, declared once in the order they are written
+  struct Fields {
+    explicit Fields(Info& i)
+        : core(i), condition(i.declare<std::string>("condition")), sample_deg(i.declare<double>("sample_deg")),
+          test_deg(i.declare<double>("test_deg")), sample_category(i.declare<std::int64_t>("sample_category")),
+          test_category(i.declare<std::int64_t>("test_category")), boundary_deg(i.declare<double>("boundary_deg")),
+          correct_response(i.declare<std::int64_t>("correct_response")), t(i.declare<std::int64_t>("t")) {}
+    trial::TrialFields core;  // epoch, ground_truth, trial, trial_outcome
+    InfoField<std::string> condition;
+    InfoField<double> sample_deg, test_deg;
+    InfoField<std::int64_t> sample_category, test_category;
+    InfoField<double> boundary_deg;
+    InfoField<std::int64_t> correct_response, t;
+  };
 
   DelayMatchCategoryConfig cfg_;
   DmcSteps steps_;
+  Fields f_{info_};
+  std::vector<float> tuning_;  // n_directions x n_units: the noiseless population response per direction
+  int sample_ = 0, test_ = 0;  // direction indices of the sample and the test
+  std::int64_t sample_category_ = 0, test_category_ = 0;
+  std::vector<int> categories_;  // category of each direction under categories_boundary_
+  double categories_boundary_ = std::numeric_limits<double>::quiet_NaN();
   trial::EpochSchedule schedule_;
   double noise_sd_ = 0.0;
   int t_ = 0;
   bool blank_ = false;  // after the episode's last trial: the screen is off
-  long long trial_ = 0, trials_seen_ = 0;
+  std::int64_t trial_ = 0, trials_seen_ = 0;
   double boundary_ = 45.0, sample_deg_ = 0.0, test_deg_ = 0.0;
   bool match_ = true;
-  std::string condition_ = "match";
   int last_action_ = -1;
 };
 

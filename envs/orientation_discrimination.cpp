@@ -86,6 +86,7 @@ const OptionSet<OrientationDiscriminationConfig>& options() {
 
 constexpr int kFixate = 0, kClockwise = 1, kAnticlockwise = 2;
 constexpr std::array<const char*, 3> kEpochs = {"fixation", "stimulus", "response"};
+constexpr int kStimulusEpoch = 1, kResponseEpoch = 2;  // positions in kEpochs
 constexpr std::array<const char*, 3> kActionNames = {"fixate", "clockwise", "anticlockwise"};
 /// Grating positions in draw(), degrees of visual angle (a display choice): trained lower right.
 constexpr Vec2 kTrainedPos{4.0f, -4.0f}, kOtherPos{-4.0f, -4.0f};
@@ -99,6 +100,7 @@ class OrientationDiscrimination final : public Env {
     schedule_.add(kEpochs[2], resp);
     target_trained_ = c.target_location == "trained";
     reversal_offsets_.reserve(static_cast<std::size_t>(c.n_threshold_reversals));
+    clean_.resize(2 * static_cast<std::size_t>(c.n_units));
   }
 
   static Space obs_space(const OrientationDiscriminationConfig& c) {
@@ -153,6 +155,7 @@ class OrientationDiscrimination final : public Env {
       reversal_offsets_.clear();
       reversals_ = 0;
       staircase_started_ = true;
+      threshold_deg_ = threshold();
     }
     trial_ = 0;
     last_action_ = -1;
@@ -164,10 +167,9 @@ class OrientationDiscrimination final : public Env {
   StepResult do_step(const Action& a) override {
     const int act = static_cast<int>(a.index);
     last_action_ = act;
-    const std::string_view ep = schedule_.at(t_);
     double reward = 0.0;
     const char* outcome = "";
-    if (ep != "response") {
+    if (schedule_.index_at(t_) != kResponseEpoch) {
       if (act != kFixate) { outcome = "aborted"; reward = cfg_.abort_reward; }
     } else if (act != kFixate) {
       const bool ok = act == (anticlockwise_ ? kAnticlockwise : kClockwise);
@@ -227,6 +229,7 @@ class OrientationDiscrimination final : public Env {
     last_direction_ = direction;
     offset_deg_ = direction < 0 ? offset_deg_ / cfg_.staircase_factor : offset_deg_ * cfg_.staircase_factor;
     offset_deg_ = std::clamp(offset_deg_, cfg_.min_offset_deg, cfg_.max_offset_deg);  // documented bounds
+    threshold_deg_ = threshold();
   }
 
   double threshold() const {
@@ -249,6 +252,19 @@ class OrientationDiscrimination final : public Env {
     distractor_deg_ = cfg_.distractor ? rng_.uniform(0.0, 180.0) : 0.0;
     t_ = 0;
     screen_off_ = false;
+    clean_ready_ = false;
+  }
+
+  // the trial's noiseless population responses, computed when the stimulus epoch first shows them
+  // (a trial aborted during fixation never needs them)
+  void compute_clean() {
+    const auto n = static_cast<std::size_t>(cfg_.n_units);
+    std::span<float> trained(clean_.data(), n), other(clean_.data() + n, n);
+    std::span<float> target = target_trained_ ? trained : other, distract = target_trained_ ? other : trained;
+    trial::population_code(target, orientation_deg_, 180.0, cfg_.kappa, 1.0);
+    if (cfg_.distractor) trial::population_code(distract, distractor_deg_, 180.0, cfg_.kappa, 1.0);
+    else std::fill(distract.begin(), distract.end(), 0.0f);
+    clean_ready_ = true;
   }
 
   // observation and info for step t_ of the current trial
@@ -258,15 +274,12 @@ class OrientationDiscrimination final : public Env {
   }
 
   void fill_obs() {
-    const std::string_view ep = schedule_.at(t_);
+    const int ep = schedule_.index_at(t_);
     const auto n = static_cast<std::size_t>(cfg_.n_units);
-    std::span<float> trained(obs_.data() + 1, n), other(obs_.data() + 1 + n, n);
-    std::span<float> target = target_trained_ ? trained : other, distract = target_trained_ ? other : trained;
-    obs_[0] = (!screen_off_ && ep != "response") ? 1.0f : 0.0f;
-    if (!screen_off_ && ep == "stimulus") {
-      trial::population_code(target, orientation_deg_, 180.0, cfg_.kappa, 1.0);
-      if (cfg_.distractor) trial::population_code(distract, distractor_deg_, 180.0, cfg_.kappa, 1.0);
-      else std::fill(distract.begin(), distract.end(), 0.0f);
+    obs_[0] = (!screen_off_ && ep != kResponseEpoch) ? 1.0f : 0.0f;
+    if (!screen_off_ && ep == kStimulusEpoch) {
+      if (!clean_ready_) compute_clean();
+      std::copy(clean_.begin(), clean_.end(), obs_.begin() + 1);
       trial::add_noise(std::span<float>(obs_.data() + 1, 2 * n), cfg_.noise_sd, rng_);
     } else {
       std::fill(obs_.begin() + 1, obs_.end(), 0.0f);
@@ -275,28 +288,44 @@ class OrientationDiscrimination final : public Env {
 
   // info for step t_ of the current trial; on a trial's ending step (outcome set) nothing is due
   void fill_info(const char* outcome) {
-    const std::string_view ep = schedule_.at(t_);
-    const int gt = (screen_off_ || *outcome != '\0') ? -1 : ep == "response" ? (anticlockwise_ ? kAnticlockwise : kClockwise) : kFixate;
-    info_.set(info_keys::kEpoch, ep);
-    info_.set(info_keys::kGroundTruth, std::int64_t{gt});
-    info_.set(info_keys::kTrial, std::int64_t{trial_});
-    info_.set(info_keys::kTrialOutcome, outcome);
-    info_.set("condition", anticlockwise_ ? "anticlockwise" : "clockwise");
-    info_.set("offset_deg", trial_offset_deg_);
-    info_.set("orientation_deg", orientation_deg_);
-    info_.set("distractor_deg", distractor_deg_);
-    info_.set("staircase_offset_deg", offset_deg_);
-    info_.set("threshold_deg", threshold());
-    info_.set("reversals", std::int64_t{reversals_});
-    info_.set("t", std::int64_t{t_});
+    const int ep = schedule_.index_at(t_);
+    const int gt = (screen_off_ || *outcome != '\0') ? -1 : ep == kResponseEpoch ? (anticlockwise_ ? kAnticlockwise : kClockwise) : kFixate;
+    info_.set(f_.core.epoch, kEpochs[static_cast<std::size_t>(ep)]);
+    info_.set(f_.core.ground_truth, gt);
+    info_.set(f_.core.trial, trial_);
+    info_.set(f_.core.outcome, outcome);
+    info_.set(f_.condition, anticlockwise_ ? "anticlockwise" : "clockwise");
+    info_.set(f_.offset_deg, trial_offset_deg_);
+    info_.set(f_.orientation_deg, orientation_deg_);
+    info_.set(f_.distractor_deg, distractor_deg_);
+    info_.set(f_.staircase_offset_deg, offset_deg_);
+    info_.set(f_.threshold_deg, threshold_deg_);
+    info_.set(f_.reversals, reversals_);
+    info_.set(f_.t, t_);
   }
 
+  // the info fields, declared once in the order they are written
+  struct Fields {
+    explicit Fields(Info& i)
+        : core(i), condition(i.declare<std::string>("condition")), offset_deg(i.declare<double>("offset_deg")),
+          orientation_deg(i.declare<double>("orientation_deg")), distractor_deg(i.declare<double>("distractor_deg")),
+          staircase_offset_deg(i.declare<double>("staircase_offset_deg")), threshold_deg(i.declare<double>("threshold_deg")),
+          reversals(i.declare<std::int64_t>("reversals")), t(i.declare<std::int64_t>("t")) {}
+    trial::TrialFields core;  // epoch, ground_truth, trial, trial_outcome
+    InfoField<std::string> condition;
+    InfoField<double> offset_deg, orientation_deg, distractor_deg, staircase_offset_deg, threshold_deg;
+    InfoField<std::int64_t> reversals, t;
+  };
+
   OrientationDiscriminationConfig cfg_;
+  Fields f_{info_};
   trial::EpochSchedule schedule_;
+  std::vector<float> clean_;  // this trial's noiseless responses: trained location, then the other
+  bool clean_ready_ = false;
   bool target_trained_ = true;
   int t_ = 0;
   bool screen_off_ = false;
-  long long trial_ = 0;
+  std::int64_t trial_ = 0;
   double trial_offset_deg_ = 0.0, orientation_deg_ = 45.0, distractor_deg_ = 0.0;
   bool anticlockwise_ = true;
   int last_action_ = -1;
@@ -304,8 +333,9 @@ class OrientationDiscrimination final : public Env {
   bool staircase_started_ = false;
   double offset_deg_ = 10.0;
   int run_correct_ = 0, last_direction_ = 0;
-  long long reversals_ = 0;
+  std::int64_t reversals_ = 0;
   std::vector<double> reversal_offsets_;
+  double threshold_deg_ = 10.0;  // threshold(), kept up to date by the staircase
 };
 
 std::unique_ptr<Env> make(const KeyValues& kv) {

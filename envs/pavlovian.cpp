@@ -130,23 +130,40 @@ class Pavlovian final : public Env {
     if (has_cs_ && k >= 0 && k < static_cast<int>(obs_.size())) obs_[k] = 1.0f;
     const char* epoch = t_ < cs_step_ ? "pre_cs" : t_ == cs_step_ ? "cs" : t_ < us_step_ ? "delay"
                       : t_ == us_step_ ? "us" : "post_us";
-    info_.set(info_keys::kEpoch, epoch);
-    info_.set(info_keys::kGroundTruth, std::int64_t{-1});
-    info_.set(info_keys::kTrial, std::int64_t{trial_});
-    info_.set("condition", condition_);
-    info_.set("t", std::int64_t{t_});
-    info_.set("cs_step", std::int64_t{cs_step_});
-    info_.set("us_step", std::int64_t{us_step_});
-    info_.set("cs", has_cs_ && t_ == cs_step_);
-    info_.set("us", rewarded_ && t_ == us_step_ && reward != 0.0);
+    info_.set(f_.epoch, epoch);
+    info_.set(f_.ground_truth, -1);
+    info_.set(f_.trial, trial_);
+    info_.set(f_.condition, condition_);
+    info_.set(f_.t, t_);
+    info_.set(f_.cs_step, cs_step_);
+    info_.set(f_.us_step, us_step_);
+    info_.set(f_.cs, has_cs_ && t_ == cs_step_);
+    info_.set(f_.us, rewarded_ && t_ == us_step_ && reward != 0.0);
     const bool end = t_ >= trial_steps_;
-    info_.set(info_keys::kTrialOutcome, end ? (rewarded_ ? "rewarded" : "unrewarded") : "");
+    info_.set(f_.outcome, end ? (rewarded_ ? "rewarded" : "unrewarded") : "");
   }
 
+  // the info fields, declared once in the order they are written (the outcome last)
+  struct Fields {
+    explicit Fields(Info& i)
+        : epoch(i.declare<std::string>(info_keys::kEpoch)), ground_truth(i.declare<std::int64_t>(info_keys::kGroundTruth)),
+          trial(i.declare<std::int64_t>(info_keys::kTrial)), condition(i.declare<std::string>("condition")),
+          t(i.declare<std::int64_t>("t")), cs_step(i.declare<std::int64_t>("cs_step")),
+          us_step(i.declare<std::int64_t>("us_step")), cs(i.declare<bool>("cs")), us(i.declare<bool>("us")),
+          outcome(i.declare<std::string>(info_keys::kTrialOutcome)) {}
+    InfoField<std::string> epoch;
+    InfoField<std::int64_t> ground_truth, trial;
+    InfoField<std::string> condition;
+    InfoField<std::int64_t> t, cs_step, us_step;
+    InfoField<bool> cs, us;
+    InfoField<std::string> outcome;
+  };
+
   PavlovianConfig cfg_;
+  Fields f_{info_};
   int trial_steps_, cs_step_, us_step_;
   int t_ = 0;
-  long long trial_ = 0;
+  std::int64_t trial_ = 0;
   bool has_cs_ = true, rewarded_ = true;
   std::string condition_ = "normal";
 };

@@ -213,7 +213,7 @@ class RedundantRelevantCue final : public Env {
     // the trial ended: info describes it; the observation is the next trial's first frame
     ++trials_done_;
     fill_info();
-    info_.set(info_keys::kGroundTruth, std::int64_t{-1});
+    info_.set(f_.core.ground_truth, -1);
     const bool done = trial_ >= cfg_.trials_per_episode;
     if (!done) start_trial();
     else std::fill(obs_.begin(), obs_.end(), 0.0f);
@@ -293,26 +293,41 @@ class RedundantRelevantCue final : public Env {
   }
 
   void fill_info() {
-    info_.set(info_keys::kEpoch, epoch_);
+    info_.set(f_.core.epoch, epoch_);
     std::int64_t truth = -1;
     if (epoch_ == std::string_view("fixation")) truth = 0;
     else if (epoch_ == std::string_view("attend")) truth = 1 + (single_ >= 0 ? single_ : 0);
     else if (!conflict_) truth = 1 + k_ + correct_;
-    info_.set(info_keys::kGroundTruth, truth);
-    info_.set(info_keys::kTrial, std::int64_t{trial_ - 1});  // 0-based index; trial_ counts trials started
-    info_.set(info_keys::kTrialOutcome, outcome_);
-    info_.set("condition", condition_);
-    info_.set("phase", phase_);
-    info_.set("attended_cue", std::int64_t{attended_});
-    info_.set("response", std::int64_t{response_});
-    info_.set("correct_response", std::int64_t{correct_});
-    info_.set("cue_values", values_f_);
+    info_.set(f_.core.ground_truth, truth);
+    info_.set(f_.core.trial, trial_ - 1);  // 0-based index; trial_ counts trials started
+    info_.set(f_.core.outcome, outcome_);
+    info_.set(f_.condition, condition_);
+    info_.set(f_.phase, phase_);
+    info_.set(f_.attended_cue, attended_);
+    info_.set(f_.response, response_);
+    info_.set(f_.correct_response, correct_);
+    info_.set(f_.cue_values, values_f_);
     // in conflict trials: did the response follow the attended cue?
-    info_.set("followed_attended", conflict_ && attended_ >= 0 && response_ >= 0 &&
-                                       response_ == values_[static_cast<std::size_t>(attended_)]);
+    info_.set(f_.followed_attended, conflict_ && attended_ >= 0 && response_ >= 0 &&
+                                        response_ == values_[static_cast<std::size_t>(attended_)]);
   }
 
+  // the info fields, declared once in the order they are written
+  struct Fields {
+    explicit Fields(Info& i)
+        : core(i), condition(i.declare<std::string>("condition")), phase(i.declare<std::string>("phase")),
+          attended_cue(i.declare<std::int64_t>("attended_cue")), response(i.declare<std::int64_t>("response")),
+          correct_response(i.declare<std::int64_t>("correct_response")), cue_values(i.declare<std::vector<float>>("cue_values")),
+          followed_attended(i.declare<bool>("followed_attended")) {}
+    trial::TrialFields core;  // epoch, ground_truth, trial, trial_outcome
+    InfoField<std::string> condition, phase;
+    InfoField<std::int64_t> attended_cue, response, correct_response;
+    InfoField<std::vector<float>> cue_values;
+    InfoField<bool> followed_attended;
+  };
+
   RedundantRelevantCueConfig cfg_;
+  Fields f_{info_};
   int k_, r_, fix_steps_, attend_steps_, respond_steps_;
   std::vector<int> values_;        // feature value shown at each location
   std::vector<float> values_f_;    // the same, for info

@@ -189,17 +189,17 @@ class SaccadeAntisaccade final : public Env {
       // info of the ending step describes the trial that ended; the screen goes blank
       const int ended_condition = condition_;
       const int ended_target = target_;
-      const long long ended_trial = trial_;
+      const std::int64_t ended_trial = trial_;
       const int ended_t = t_;
       ++trial_;
       terminated = trial_ >= cfg_.trials_per_episode;
       if (!terminated) start_trial();
       else epoch_ = Epoch::kBlank;
       fill(outcome);
-      info_.set("condition", kConditions[ended_condition]);
-      info_.set("target", std::int64_t{ended_target});
-      info_.set(info_keys::kTrial, std::int64_t{ended_trial});
-      info_.set("t", std::int64_t{ended_t});
+      info_.set(f_.condition, kConditions[static_cast<std::size_t>(ended_condition)]);
+      info_.set(f_.target, ended_target);
+      info_.set(f_.core.trial, ended_trial);
+      info_.set(f_.t, ended_t);
     } else {
       fill("");
     }
@@ -256,17 +256,28 @@ class SaccadeAntisaccade final : public Env {
     obs_[1] = mark && !pro_ ? 1.0f : 0.0f;
     obs_[2] = epoch_ == Epoch::kCue && cue_left_ ? 1.0f : 0.0f;
     obs_[3] = epoch_ == Epoch::kCue && !cue_left_ ? 1.0f : 0.0f;
-    info_.set(info_keys::kEpoch, kEpochNames[static_cast<int>(epoch_)]);
+    info_.set(f_.core.epoch, kEpochNames[static_cast<std::size_t>(epoch_)]);
     const int gt = epoch_ == Epoch::kBlank ? -1 : epoch_ == Epoch::kGo ? target_ : kFixate;
-    info_.set(info_keys::kGroundTruth, std::int64_t{gt});
-    info_.set(info_keys::kTrial, std::int64_t{trial_});
-    info_.set(info_keys::kTrialOutcome, outcome);
-    info_.set("condition", kConditions[condition_]);
-    info_.set("target", std::int64_t{target_});
-    info_.set("t", std::int64_t{t_});
+    info_.set(f_.core.ground_truth, gt);
+    info_.set(f_.core.trial, trial_);
+    info_.set(f_.core.outcome, outcome);
+    info_.set(f_.condition, kConditions[static_cast<std::size_t>(condition_)]);
+    info_.set(f_.target, target_);
+    info_.set(f_.t, t_);
   }
 
+  // the info fields, declared once in the order they are written
+  struct Fields {
+    explicit Fields(Info& i)
+        : core(i), condition(i.declare<std::string>("condition")), target(i.declare<std::int64_t>("target")),
+          t(i.declare<std::int64_t>("t")) {}
+    trial::TrialFields core;  // epoch, ground_truth, trial, trial_outcome
+    InfoField<std::string> condition;
+    InfoField<std::int64_t> target, t;
+  };
+
   SaccadeAntisaccadeConfig cfg_;
+  Fields f_{info_};
   int fixed_condition_ = -1;
   int condition_ = 0;
   bool pro_ = true, cue_left_ = true;
@@ -274,7 +285,7 @@ class SaccadeAntisaccade final : public Env {
   Epoch epoch_ = Epoch::kBlank;
   int epoch_t_ = 0;   // steps already spent in the current epoch
   int t_ = 0;         // steps since the trial started
-  long long trial_ = 0;
+  std::int64_t trial_ = 0;
   int last_action_ = -1;
   std::string last_outcome_;
 };

@@ -1,5 +1,6 @@
 // Core contract: RNG, spaces, info, options, agent files, wrappers.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -58,6 +59,47 @@ TEST_CASE("Rng streams are reproducible and well spread", "[core][rng]") {
   CHECK(sq / n == Approx(1.0).margin(0.02));
 }
 
+TEST_CASE("ziggurat_normal: the standard normal, its layers, tails and a KS test", "[core][rng]") {
+  const ZigguratTable& t = ziggurat_table();
+  // the layers close: the top layer's bottom plus one layer's height reaches the mode
+  const double top = t.f[ZigguratTable::kLayers - 1] + ZigguratTable::kV / t.x[ZigguratTable::kLayers - 1];
+  CHECK(top == Approx(1.0).margin(1e-9));
+  for (int i = 0; i < ZigguratTable::kLayers; ++i) REQUIRE(t.x[static_cast<std::size_t>(i)] > t.x[static_cast<std::size_t>(i) + 1]);
+  Rng r(2024);
+  constexpr int n = 400000;
+  std::vector<double> xs(n);
+  double sum = 0, sq = 0, q4 = 0;
+  int beyond_r = 0, beyond_2 = 0, negative = 0;
+  for (auto& x : xs) {
+    x = ziggurat_normal(r, t);
+    sum += x;
+    sq += x * x;
+    q4 += x * x * x * x;
+    beyond_r += std::fabs(x) > ZigguratTable::kR;  // drawn by the tail method
+    beyond_2 += std::fabs(x) > 2.0;
+    negative += x < 0;
+  }
+  CHECK(sum / n == Approx(0.0).margin(0.006));
+  CHECK(sq / n == Approx(1.0).margin(0.008));
+  CHECK(q4 / n == Approx(3.0).margin(0.06));
+  CHECK(negative == Approx(n / 2.0).margin(5 * std::sqrt(n / 4.0)));
+  const double p2 = std::erfc(2.0 / std::sqrt(2.0)), pr = std::erfc(ZigguratTable::kR / std::sqrt(2.0));
+  CHECK(beyond_2 == Approx(n * p2).margin(5 * std::sqrt(n * p2)));
+  CHECK(beyond_r == Approx(n * pr).margin(5 * std::sqrt(n * pr) + 2));
+  CHECK(beyond_r > 0);  // the tail is reached
+  // Kolmogorov-Smirnov against Φ: D·sqrt(n) < 1.63 at the 1 % level
+  std::sort(xs.begin(), xs.end());
+  double d = 0;
+  for (int i = 0; i < n; ++i) {
+    const double cdf = 0.5 * std::erfc(-xs[static_cast<std::size_t>(i)] / std::sqrt(2.0));
+    d = std::max({d, std::fabs(cdf - static_cast<double>(i) / n), std::fabs(cdf - static_cast<double>(i + 1) / n)});
+  }
+  CHECK(d * std::sqrt(static_cast<double>(n)) < 1.63);
+  // the same seed gives the same stream
+  Rng a(5), b(5);
+  for (int i = 0; i < 1000; ++i) REQUIRE(ziggurat_normal(a, t) == ziggurat_normal(b, t));
+}
+
 TEST_CASE("mix_seed decorrelates neighbouring members", "[core][rng]") {
   REQUIRE(mix_seed(1, 0) != mix_seed(1, 1));
   REQUIRE(mix_seed(1, 1) != mix_seed(2, 0));
@@ -112,6 +154,46 @@ TEST_CASE("Info overwrites in place and types its getters", "[core][info]") {
   REQUIRE(info.string_or_empty("missing").empty());
   REQUIRE_THROWS_AS(info.get_bool("t"), std::out_of_range);
   REQUIRE_THROWS_WITH(info.get_int("missing"), Contains("missing"));
+}
+
+TEST_CASE("Info fields: declared once by name and type, written by index", "[core][info]") {
+  Info info;
+  const auto epoch = info.declare<std::string>("epoch");
+  const auto t = info.declare<std::int64_t>("t");
+  const auto x = info.declare<double>("x");
+  const auto ok = info.declare<bool>("ok");
+  const auto v = info.declare<std::vector<float>>("v");
+  // declared in order, with zero values
+  REQUIRE(info.items().size() == 5);
+  REQUIRE(info.items()[0].first == "epoch");
+  REQUIRE(info.items()[4].first == "v");
+  REQUIRE(info.get_string("epoch").empty());
+  REQUIRE(info.get_int("t") == 0);
+  info.set(epoch, "fixation");
+  info.set(t, 7);
+  info.set(x, 0.25);
+  info.set(ok, true);
+  info.set(v, std::vector<float>{1.0f, 2.0f});
+  REQUIRE(info.get_string("epoch") == "fixation");
+  REQUIRE(info.get_int("t") == 7);
+  REQUIRE(info.get_double("x") == 0.25);
+  REQUIRE(info.get_bool("ok"));
+  REQUIRE(std::get<std::vector<float>>(*info.find("v")) == std::vector<float>{1.0f, 2.0f});
+  // a field and a by-name write address the same slot; declaring again returns the same field
+  info.set("t", 9);
+  REQUIRE(info.get_int("t") == 9);
+  REQUIRE(info.declare<std::int64_t>("t").index == t.index);
+  // a string field keeps its capacity: later values up to kStringCapacity do not reallocate
+  const char* before = info.get_string("epoch").data();
+  info.set(epoch, "a phase name of thirty-nine characters!");
+  REQUIRE(info.get_string("epoch").data() == before);
+  info.set(epoch, "");
+  REQUIRE(info.get_string("epoch").empty());
+  // re-declaring a name with another type re-types its slot
+  const auto xs = info.declare<std::string>("x");
+  REQUIRE(xs.index == x.index);
+  REQUIRE(info.get_string("x").empty());
+  REQUIRE_THROWS_AS(info.get_double("x"), std::out_of_range);
 }
 
 namespace {

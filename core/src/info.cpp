@@ -18,6 +18,15 @@ InfoValue& Info::slot(std::string_view key) {
   return items_.back().second;
 }
 
+std::uint32_t Info::declare_slot(std::string_view name, InfoValue zero) {
+  InfoValue& s = slot(name);
+  if (s.index() != zero.index() || s.valueless_by_exception()) {
+    if (auto* str = std::get_if<std::string>(&zero)) str->reserve(kStringCapacity);
+    s = std::move(zero);
+  }
+  return static_cast<std::uint32_t>(hint_ - 1);  // slot() leaves the hint just after the slot it found
+}
+
 void Info::set(std::string_view key, std::string_view v) {
   InfoValue& s = slot(key);
   if (auto* str = std::get_if<std::string>(&s)) {

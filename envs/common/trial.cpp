@@ -21,10 +21,16 @@ void EpochSchedule::add(std::string_view name, int steps) {
   ends_.push_back(total() + std::max(steps, 0));
 }
 
+int EpochSchedule::index_at(int t) const {
+  const int n = static_cast<int>(ends_.size());
+  for (int i = 0; i < n; ++i)
+    if (t < ends_[static_cast<std::size_t>(i)]) return i;
+  return n - 1;
+}
+
 std::string_view EpochSchedule::at(int t) const {
-  for (std::size_t i = 0; i < ends_.size(); ++i)
-    if (t < ends_[i]) return names_[i];
-  return names_.empty() ? std::string_view{} : std::string_view(names_.back());
+  const int i = index_at(t);
+  return i < 0 ? std::string_view{} : std::string_view(names_[static_cast<std::size_t>(i)]);
 }
 
 int EpochSchedule::start_of(std::string_view name) const {
@@ -51,7 +57,8 @@ void population_code(std::span<float> out, double x_deg, double period_deg, doub
 
 void add_noise(std::span<float> x, double sd, Rng& rng) {
   if (sd == 0.0) return;
-  for (float& v : x) v = static_cast<float>(v + sd * rng.normal());
+  const ZigguratTable& t = ziggurat_table();
+  for (float& v : x) v = static_cast<float>(v + sd * ziggurat_normal(rng, t));
 }
 
 }  // namespace sgym::trial

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sgym/info.hpp"
 #include "sgym/rng.hpp"
 
 namespace sgym::trial {
@@ -14,6 +15,19 @@ namespace sgym::trial {
 /// `ms` as a whole number of `dt_ms` steps; anything else throws UsageError naming `owner` and
 /// `option` (a duration is never silently rounded).
 int steps_of(std::string_view owner, std::string_view option, double ms, double dt_ms);
+
+/// The four info fields every trial-based task writes first, in this order (core's info_keys):
+/// epoch, ground_truth, trial, trial_outcome. Declared once; written by index.
+struct TrialFields {
+  explicit TrialFields(Info& info)
+      : epoch(info.declare<std::string>(info_keys::kEpoch)),
+        ground_truth(info.declare<std::int64_t>(info_keys::kGroundTruth)),
+        trial(info.declare<std::int64_t>(info_keys::kTrial)),
+        outcome(info.declare<std::string>(info_keys::kTrialOutcome)) {}
+  InfoField<std::string> epoch;
+  InfoField<std::int64_t> ground_truth, trial;
+  InfoField<std::string> outcome;
+};
 
 /// Named epochs, each a whole number of steps, laid end to end from step 0.
 class EpochSchedule {
@@ -26,6 +40,9 @@ class EpochSchedule {
   int total() const { return ends_.empty() ? 0 : ends_.back(); }
   /// Name of the epoch that contains step t (0-based); the last epoch's name for t >= total().
   std::string_view at(int t) const;
+  /// Position (in the order of add()) of the epoch that contains step t; the last epoch's for
+  /// t >= total(); -1 when there is none. For hot paths: compare positions, not names.
+  int index_at(int t) const;
   /// First step of the named epoch, or -1 when absent.
   int start_of(std::string_view name) const;
   /// One past the last step of the named epoch, or -1 when absent.
@@ -47,6 +64,8 @@ void population_code(std::span<float> out, double x_deg, double period_deg, doub
 inline double preferred(int i, int n, double period_deg) { return period_deg * i / n; }
 
 /// Adds N(0, sd²) noise to every element (no clipping; sd = 0 leaves `x` and the RNG untouched).
+/// The normals come from ziggurat_normal (a fast generator for this hot loop; since 2026-12-07,
+/// before that Rng::normal's polar method: trajectories with noise changed then).
 void add_noise(std::span<float> x, double sd, Rng& rng);
 
 }  // namespace sgym::trial

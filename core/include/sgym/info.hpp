@@ -1,12 +1,15 @@
 // The `info` dictionary that reset() and step() return: a small ordered map from key to a scalar,
 // a string or a float vector. Keys are created once and then overwritten in place, so filling it
-// every step allocates nothing after the first episode.
+// every step allocates nothing after the first episode. An env declares its fields once, by name
+// and type (declare<T>), and then writes each value by its field's index: no name is looked up on
+// the hot path; names are read only where a human or a file reads the record.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -25,9 +28,37 @@ inline constexpr std::string_view kTrial = "trial";                 ///< trial i
 /// A value stored in Info.
 using InfoValue = std::variant<bool, std::int64_t, double, std::string, std::vector<float>>;
 
+/// A field declared in an Info: the index of its slot and its value type (bool, std::int64_t,
+/// double, std::string or std::vector<float>). Valid until the Info is cleared.
+template <class T>
+struct InfoField {
+  std::uint32_t index = 0;
+};
+
 /// Ordered key -> value map with in-place overwrite.
 class Info {
  public:
+  /// Declares the field `name` holding a T (its slot is created with T's zero value, or re-typed
+  /// if `name` exists with another type) and returns its index for set(field, value). Declaring
+  /// the same name twice returns the same field. Fields keep the order of their declaration.
+  template <class T>
+  InfoField<T> declare(std::string_view name);
+
+  /// Writes a declared field by index (no name look-up).
+  void set(InfoField<bool> f, bool v) { std::get<bool>(items_[f.index].second) = v; }
+  void set(InfoField<std::int64_t> f, std::int64_t v) { std::get<std::int64_t>(items_[f.index].second) = v; }
+  void set(InfoField<double> f, double v) { std::get<double>(items_[f.index].second) = v; }
+  /// Reuses the slot's capacity (kStringCapacity characters reserved at declaration); an unchanged
+  /// value (an epoch or condition name, most steps) is not copied again.
+  void set(InfoField<std::string> f, std::string_view v) {
+    auto& dst = std::get<std::string>(items_[f.index].second);
+    if (std::string_view(dst) != v) dst.assign(v);
+  }
+  void set(InfoField<std::vector<float>> f, const std::vector<float>& v) {
+    auto& dst = std::get<std::vector<float>>(items_[f.index].second);
+    dst.assign(v.begin(), v.end());
+  }
+
   void set(std::string_view key, bool v) { slot(key) = v; }
   void set(std::string_view key, int v) { slot(key) = static_cast<std::int64_t>(v); }
   void set(std::string_view key, std::int64_t v) { slot(key) = v; }
@@ -62,11 +93,20 @@ class Info {
 
  private:
   InfoValue& slot(std::string_view key);
+  std::uint32_t declare_slot(std::string_view name, InfoValue zero);
   std::vector<std::pair<std::string, InfoValue>> items_;
   // where the next set() most likely writes: the slot after the last one written. Envs write their
   // keys in the same order every step, so each set() then finds its key with one comparison
   // instead of a scan (only the look-up is faster; what is stored and its order are the same)
   std::size_t hint_ = 0;
 };
+
+template <class T>
+InfoField<T> Info::declare(std::string_view name) {
+  static_assert(std::is_same_v<T, bool> || std::is_same_v<T, std::int64_t> || std::is_same_v<T, double> ||
+                    std::is_same_v<T, std::string> || std::is_same_v<T, std::vector<float>>,
+                "an info field holds a bool, std::int64_t, double, std::string or std::vector<float>");
+  return InfoField<T>{declare_slot(name, InfoValue(std::in_place_type<T>))};
+}
 
 }  // namespace sgym
