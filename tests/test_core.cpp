@@ -196,6 +196,40 @@ TEST_CASE("Info fields: declared once by name and type, written by index", "[cor
   REQUIRE_THROWS_AS(info.get_double("x"), std::out_of_range);
 }
 
+TEST_CASE("InfoLookup follows the layout: keys added, cleared, copied and moved", "[core][info]") {
+  Info a;
+  a.set("epoch", "go");
+  a.set("trial_outcome", "correct");
+  InfoLookup outcome("trial_outcome");
+  REQUIRE(outcome.string_or_empty(a) == "correct");
+  const std::uint64_t layout = a.layout();
+  a.set("trial_outcome", "wrong");  // a value changes: same layout, the remembered index still holds
+  REQUIRE(a.layout() == layout);
+  REQUIRE(outcome.string_or_empty(a) == "wrong");
+  Info b;  // another map with the key elsewhere
+  b.set("x", 1.0);
+  b.set("y", 2.0);
+  b.set("trial_outcome", "aborted");
+  REQUIRE(b.layout() != a.layout());
+  REQUIRE(outcome.string_or_empty(b) == "aborted");
+  REQUIRE(outcome.string_or_empty(a) == "wrong");
+  const Info c = a;  // a copy has the same keys and layout
+  REQUIRE(c.layout() == a.layout());
+  REQUIRE(outcome.string_or_empty(c) == "wrong");
+  Info d = std::move(b);  // the moved-from map is empty, with a layout of its own
+  REQUIRE(outcome.string_or_empty(d) == "aborted");
+  REQUIRE(b.items().empty());  // NOLINT(bugprone-use-after-move): documented state
+  REQUIRE(outcome.find(b) == nullptr);
+  a.clear();
+  REQUIRE(outcome.find(a) == nullptr);
+  a.set("trial_outcome", 3);  // not a string
+  REQUIRE(outcome.find(a) != nullptr);
+  REQUIRE(outcome.string_or_empty(a).empty());
+  // set_value overwrites in place and keeps the layout
+  a.set_value(0, InfoValue(std::string("timeout")));
+  REQUIRE(a.get_string("trial_outcome") == "timeout");
+}
+
 namespace {
 struct DemoConfig {
   double rate = 0.5;

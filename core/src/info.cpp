@@ -1,6 +1,7 @@
 #include "sgym/info.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <stdexcept>
 
 namespace sgym {
@@ -15,6 +16,7 @@ InfoValue& Info::slot(std::string_view key) {
     }
   items_.emplace_back(std::string(key), InfoValue{});
   hint_ = n + 1;
+  layout_ = new_layout();
   return items_.back().second;
 }
 
@@ -84,20 +86,30 @@ std::string_view Info::string_or_empty(std::string_view key) const {
   return s == nullptr ? std::string_view{} : std::string_view(*s);
 }
 
+std::uint64_t Info::new_layout() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Info::set_value(std::size_t index, const InfoValue& v) {
+  InfoValue& s = items_[index].second;
+  if (s.index() != v.index()) {
+    s = v;
+    return;
+  }
+  std::visit([&s](const auto& x) {
+    using T = std::decay_t<decltype(x)>;
+    auto& dst = std::get<T>(s);
+    if constexpr (std::is_same_v<T, std::string>) dst.assign(x);
+    else if constexpr (std::is_same_v<T, std::vector<float>>) dst.assign(x.begin(), x.end());
+    else dst = x;
+  }, v);
+}
+
 void Info::merge(const Info& other) {
   for (const auto& [k, v] : other.items_) {
-    InfoValue& s = slot(k);
-    if (s.index() == v.index()) {
-      std::visit([&s](const auto& x) {
-        using T = std::decay_t<decltype(x)>;
-        auto& dst = std::get<T>(s);
-        if constexpr (std::is_same_v<T, std::string>) dst.assign(x);
-        else if constexpr (std::is_same_v<T, std::vector<float>>) dst.assign(x.begin(), x.end());
-        else dst = x;
-      }, v);
-    } else {
-      s = v;
-    }
+    slot(k);
+    set_value(hint_ - 1, v);  // slot() leaves the hint just after the slot it found
   }
 }
 

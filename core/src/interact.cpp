@@ -11,7 +11,9 @@ namespace {
 StepResult step_and_observe(Env& env, Agent& agent, std::vector<float>& obs, const Action& action) {
   StepResult r = env.step(action);
   obs.assign(r.obs.begin(), r.obs.end());
-  if (const std::string_view outcome = r.info.string_or_empty(info_keys::kTrialOutcome); !outcome.empty())
+  // the key's place is remembered per thread while the info's layout is the same (most steps)
+  thread_local InfoLookup trial_outcome{info_keys::kTrialOutcome};
+  if (const std::string_view outcome = trial_outcome.string_or_empty(r.info); !outcome.empty())
     agent.trial_ended(outcome);
   agent.observe(r.reward, obs, r.terminated, r.truncated);
   return r;

@@ -22,7 +22,7 @@ namespace sgym::detail {
 inline void json_int(std::string& out, long long v) {
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
+  out.append(buf, static_cast<std::size_t>(r.ptr - buf));
 }
 
 /// A double as dump() writes it: null when not finite, otherwise the shortest text that reads back

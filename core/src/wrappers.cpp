@@ -62,7 +62,7 @@ StepResult EpisodeStatistics::do_step(const Action& a) {
   StepResult r = inner_->step(a);
   cur_.episode_return += r.reward;
   ++cur_.length;
-  const std::string_view outcome = r.info.string_or_empty(info_keys::kTrialOutcome);
+  const std::string_view outcome = outcome_.string_or_empty(r.info);
   if (!(outcome.empty() && last_outcome_.empty())) last_outcome_.assign(outcome);  // most steps end no trial
   if (!last_outcome_.empty() && counts_as_trial(last_outcome_)) {
     ++cur_.trials;
@@ -74,7 +74,7 @@ StepResult EpisodeStatistics::do_step(const Action& a) {
   if (!(r.terminated || r.truncated)) return r;
   // episode over: an env without trials counts the episode as one trial
   if (!spec_.trial_based && cur_.trials == 0) cur_.trials = 1;
-  if (const InfoValue* s = r.info.find("is_success"))
+  if (const InfoValue* s = is_success_.find(r.info))
     if (const bool* b = std::get_if<bool>(s)) cur_.success = *b;
   last_ = cur_;
   const auto acc = last_.accuracy();
@@ -87,14 +87,22 @@ StepResult EpisodeStatistics::do_step(const Action& a) {
   const auto& have = end_info_.items();
   const std::size_t n_end = acc ? 4 : 3;
   bool same = have.size() == in.size() + n_end;
-  for (std::size_t i = 0; same && i < in.size(); ++i) same = have[i].first == in[i].first;
-  for (std::size_t i = 0; same && i < n_end; ++i) same = have[in.size() + i].first == kEnd[i];
-  if (!same) end_info_.clear();
-  end_info_.merge(r.info);
+  if (same && !(r.info.layout() == merged_from_ && end_info_.layout() == merged_to_)) {
+    for (std::size_t i = 0; same && i < in.size(); ++i) same = have[i].first == in[i].first;
+    for (std::size_t i = 0; same && i < n_end; ++i) same = have[in.size() + i].first == kEnd[i];
+  }
+  if (same) {
+    for (std::size_t i = 0; i < in.size(); ++i) end_info_.set_value(i, in[i].second);
+  } else {
+    end_info_.clear();
+    end_info_.merge(r.info);
+  }
   end_info_.set(kEnd[0], last_.episode_return);
   end_info_.set(kEnd[1], last_.length);
   end_info_.set(kEnd[2], last_.trials);
   if (acc) end_info_.set(kEnd[3], *acc);
+  merged_from_ = r.info.layout();
+  merged_to_ = end_info_.layout();
   return {r.obs, r.reward, r.terminated, r.truncated, end_info_};
 }
 

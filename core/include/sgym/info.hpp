@@ -38,6 +38,21 @@ struct InfoField {
 /// Ordered key -> value map with in-place overwrite.
 class Info {
  public:
+  Info() = default;
+  Info(const Info&) = default;
+  Info& operator=(const Info&) = default;
+  /// A moved-from Info is empty, with a layout of its own.
+  Info(Info&& o) noexcept : items_(std::move(o.items_)), hint_(o.hint_), layout_(o.layout_) { o.reset_after_move(); }
+  Info& operator=(Info&& o) noexcept {
+    if (this != &o) {
+      items_ = std::move(o.items_);
+      hint_ = o.hint_;
+      layout_ = o.layout_;
+      o.reset_after_move();
+    }
+    return *this;
+  }
+
   /// Declares the field `name` holding a T (its slot is created with T's zero value, or re-typed
   /// if `name` exists with another type) and returns its index for set(field, value). Declaring
   /// the same name twice returns the same field. Fields keep the order of their declaration.
@@ -87,7 +102,15 @@ class Info {
   void clear() {
     items_.clear();
     hint_ = 0;
+    layout_ = new_layout();
   }
+  /// Identifies the keys and their order: changes whenever a key is added or the map is cleared, is
+  /// never the same for two different key lists in one process, and is kept by copies (which have
+  /// the same keys). Readers on hot paths (InfoLookup) remember a key's index for one layout.
+  std::uint64_t layout() const { return layout_; }
+  /// Overwrites the value at `index` (< items().size()) in place, reusing a string's or a vector's
+  /// capacity when the type is the same.
+  void set_value(std::size_t index, const InfoValue& v);
   /// Copies every item of `other` into this map (overwriting equal keys).
   void merge(const Info& other);
 
@@ -99,6 +122,47 @@ class Info {
   // keys in the same order every step, so each set() then finds its key with one comparison
   // instead of a scan (only the look-up is faster; what is stored and its order are the same)
   std::size_t hint_ = 0;
+  std::uint64_t layout_ = new_layout();
+  static std::uint64_t new_layout();
+  void reset_after_move() noexcept {
+    items_.clear();
+    hint_ = 0;
+    layout_ = new_layout();
+  }
+};
+
+/// A look-up of one key, remembered across calls: while the Info's layout() is the one seen last,
+/// find() costs one comparison instead of a scan of the keys (the wrappers and the runner read
+/// trial_outcome every step).
+class InfoLookup {
+ public:
+  explicit InfoLookup(std::string_view key) : key_(key) {}
+  /// The value, or nullptr when absent.
+  const InfoValue* find(const Info& info) {
+    if (info.layout() != layout_) {
+      layout_ = info.layout();
+      index_ = kAbsent;
+      const auto& items = info.items();
+      for (std::size_t i = 0; i < items.size(); ++i)
+        if (items[i].first == key_) {
+          index_ = i;
+          break;
+        }
+    }
+    return index_ < info.items().size() ? &info.items()[index_].second : nullptr;
+  }
+  /// The string value, or "" when absent or not a string.
+  std::string_view string_or_empty(const Info& info) {
+    const InfoValue* v = find(info);
+    const auto* s = v == nullptr ? nullptr : std::get_if<std::string>(v);
+    return s == nullptr ? std::string_view{} : std::string_view(*s);
+  }
+
+ private:
+  static constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
+  std::string key_;
+  std::uint64_t layout_ = 0;  // 0: no layout seen (Info layouts start at 1)
+  std::size_t index_ = kAbsent;
 };
 
 template <class T>

@@ -77,6 +77,10 @@ class EpisodeStatistics final : public Wrapper {
   EpisodeStats cur_, last_;
   std::string last_outcome_;
   Info end_info_;
+  InfoLookup outcome_{info_keys::kTrialOutcome}, is_success_{"is_success"};
+  // the layouts of the env's info and of end_info_ when end_info_ was last built from it: while both
+  // hold, the end info is overwritten value by value
+  std::uint64_t merged_from_ = 0, merged_to_ = 0;
 };
 
 /// Adds Gaussian noise of standard deviation `sd` to every observation element. The observation
