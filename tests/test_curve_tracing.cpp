@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -547,6 +548,48 @@ TEST_CASE("CurveTracing: the composite routines show the cue, markers and colour
       if (routine == "search_trace") REQUIRE(colour_of(obs, fp) == cue);
       REQUIRE(truth == target);
     }
+  }
+}
+
+TEST_CASE("CurveTracing: the stimulus stream is pinned over every kind of layout", "[curve_tracing]") {
+  // Any change to a stimulus or to the random draws that make it shows here (the golden hash sees
+  // only a few stimuli of the defaults). With fixate_ms = 0 a trial's first frame shows its curves,
+  // FP, targets and colours; looking at pixel 0 (never the FP) aborts the trial, so the next frame
+  // is the next stimulus. Hashes pinned from the generator before its speed-up (issue 17 item 2),
+  // which kept every stimulus and every draw.
+  struct Case {
+    KeyValues options;
+    int stimuli;
+    std::uint64_t hash;
+  };
+  const std::vector<Case> cases = {
+      {{}, 3000, 0x0e329eae0f008aea},
+      {{{"n_distractors", "3"}, {"contact", "cross"}, {"straightness", "0.7"}}, 200, 0xc2e7e21687442c0a},
+      {{{"n_distractors", "3"}, {"contact", "touch"}}, 200, 0x945f9210586ecec3},
+      {{{"routine", "trace_search"}, {"n_distractors", "2"}, {"contact", "touch"}}, 500, 0x866fd82c0ae2eef3},
+      {{{"routine", "search_trace"}, {"n_distractors", "2"}, {"min_length_px", "9"}}, 500, 0x3998b10a6fdaec0a},
+      {{{"split", "heldout"}, {"contact", "cross"}, {"straightness", "0.7"}, {"grid_px", "9"}, {"max_length_px", "6"}}, 1000, 0x5a5700827773b70a},
+      {{{"balance", "none"}, {"n_distractors", "10"}, {"min_length_px", "2"}, {"max_length_px", "6"}}, 1000, 0xa6894e84f3023103},
+  };
+  for (const auto& c : cases) {
+    KeyValues kv = c.options;
+    kv.push_back({"fixate_ms", "0"});
+    kv.push_back({"trials_per_episode", "100000"});
+    auto env = make_env("CurveTracing-v0", kv);
+    std::span<const float> obs = env->reset(7).obs;
+    std::uint64_t h = 1469598103934665603ull;  // FNV-1a over the frames' bytes
+    for (int i = 0; i < c.stimuli; ++i) {
+      for (const float v : obs) {
+        unsigned char bytes[sizeof v];
+        std::memcpy(bytes, &v, sizeof v);
+        for (const unsigned char byte : bytes) h = (h ^ byte) * 1099511628211ull;
+      }
+      obs = env->step(Action::discrete(0)).obs;
+    }
+    std::string opts;
+    for (const auto& [k, v] : c.options) opts += k + "=" + v + " ";
+    INFO("options: " << opts << "hash 0x" << std::hex << h);
+    CHECK(h == c.hash);
   }
 }
 
