@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -116,7 +117,11 @@ class CurveGenerator {
         balance_(c.balance == "ranks"), routine_(routine_of(c.routine)),
         owner_(static_cast<std::size_t>(g_ * g_), -1), second_(static_cast<std::size_t>(g_ * g_), -1),
         at_(static_cast<std::size_t>(g_ * g_), -1), row_(static_cast<std::size_t>(g_ * g_)), col_(row_.size()),
-        nb4_(4 * row_.size(), -1), nb8_(8 * row_.size(), -1), hypot_(row_.size()) {
+        nb4_(4 * row_.size(), -1), nb8_(8 * row_.size(), -1), hypot_(row_.size()),
+        near_others_(static_cast<std::size_t>(g_ + 2), 0), near_old_(near_others_.size(), 0), around_(static_cast<std::size_t>(g_)) {
+    if (g_ > 64) throw std::logic_error(std::string(kId) + ": the bit boards hold rows of up to 64 pixels, grid_px = " + std::to_string(g_));
+    for (int col = 0; col < g_; ++col)
+      for (int cc = std::max(col - 1, 0); cc <= std::min(col + 1, g_ - 1); ++cc) around_[static_cast<std::size_t>(col)] |= bit(cc);
     for (int p = 0; p < g_ * g_; ++p) {
       const auto ps = static_cast<std::size_t>(p);
       row_[ps] = p / g_;
@@ -182,6 +187,7 @@ class CurveGenerator {
     for (int attempt = 0; attempt < attempts; ++attempt) {
       for (int p : written_) owner_[static_cast<std::size_t>(p)] = second_[static_cast<std::size_t>(p)] = -1;
       written_.clear();
+      std::fill(near_others_.begin(), near_others_.end(), 0);
       // the fixation point, at least two pixels from the border so that curves can start around it
       const int margin = std::min(2, (g_ - 1) / 2);
       fp_ = (margin + static_cast<int>(rng.below(static_cast<std::uint64_t>(g_ - 2 * margin)))) * g_ + margin +
@@ -278,8 +284,9 @@ class CurveGenerator {
         auto& own = owner_[static_cast<std::size_t>(p)];
         (own < 0 ? own : second_[static_cast<std::size_t>(p)]) = c;
         written_.push_back(p);
-        at_[static_cast<std::size_t>(p)] = -1;
+        mark_around(near_others_, p);
       }
+      forget(cv);
       return true;
     }
     restart(cv);
@@ -287,15 +294,34 @@ class CurveGenerator {
   }
 
   // the curve being drawn: at_ holds the index in cv of each of its pixels (-1 elsewhere), so that
-  // "is q on the curve, and where" is one look-up. restart() empties it, extend() appends p
-  void restart(std::vector<int>& cv) {
-    for (int p : cv) at_[static_cast<std::size_t>(p)] = -1;
-    cv.clear();
-  }
+  // "is q on the curve, and where" is one look-up, and near_old_ marks the pixels next to or on its
+  // pixels but the last two. extend() appends p, forget() clears both, restart() also empties cv
   void extend(std::vector<int>& cv, int p) {
     at_[static_cast<std::size_t>(p)] = static_cast<int>(cv.size());
     cv.push_back(p);
+    if (cv.size() >= 3) mark_around(near_old_, cv[cv.size() - 3]);
   }
+  void forget(const std::vector<int>& cv) {
+    for (int p : cv) {
+      at_[static_cast<std::size_t>(p)] = -1;
+      // near_old_ holds only what the pixels of cv marked: the rows around each
+      const auto r = static_cast<std::size_t>(row_[static_cast<std::size_t>(p)]);
+      near_old_[r] = near_old_[r + 1] = near_old_[r + 2] = 0;
+    }
+  }
+  // marks on a bit board the 3 x 3 pixels around p (those on the grid)
+  void mark_around(std::vector<std::uint64_t>& board, int p) const {
+    const auto ps = static_cast<std::size_t>(p), r = static_cast<std::size_t>(row_[ps]);
+    const std::uint64_t m = around_[static_cast<std::size_t>(col_[ps])];
+    board[r] |= m;
+    board[r + 1] |= m;
+    board[r + 2] |= m;
+  }
+  void restart(std::vector<int>& cv) {
+    forget(cv);
+    cv.clear();
+  }
+  static std::uint64_t bit(int col) { return std::uint64_t{1} << col; }
 
   // the pixel at offset (dr, dc) from p, -1 off the grid
   int neighbour(int p, int dr, int dc) const {
@@ -415,14 +441,20 @@ class CurveGenerator {
   //          crossing are the only pixels that neighbour the other curve side by side.
   // So every 4-connected group of curve pixels is one curve, except that a crossing pixel joins two
   // curves that both run straight through it at right angles.
-  // cv is the curve being drawn (at_ indexes it) or empty.
+  // cv is the curve being drawn (at_ indexes it) or empty; p is a 4-neighbour of its last pixel.
   bool allowed(int p, const std::vector<int>& cv, int remaining) const {
     const auto ps = static_cast<std::size_t>(p);
-    if (on_curve(p, cv)) return false;
     // search_trace: no curve owns the FP, where the cue is shown; none comes near it either
     if (routine_ == Routine::kSearchTrace &&
         std::max(std::abs(row_[ps] - row_[static_cast<std::size_t>(fp_)]), std::abs(col_[ps] - col_[static_cast<std::size_t>(fp_)])) <= 1)
       return false;
+    return contact_ == Contact::kNone ? apart(p, cv) : allowed_contact(p, cv, remaining);
+  }
+
+  // allowed() for contact = touch or cross (kept out of line: allowed() stays small for the walk)
+  [[gnu::noinline]] bool allowed_contact(int p, const std::vector<int>& cv, int remaining) const {
+    const auto ps = static_cast<std::size_t>(p);
+    if (on_curve(p, cv)) return false;
     const bool crossing = owner_[ps] >= 0;
     if (crossing && (cv.empty() || !crosses(p, cv.back(), static_cast<int>(cv.size()), remaining, cv))) return false;
     const int n = static_cast<int>(cv.size());
@@ -453,6 +485,16 @@ class CurveGenerator {
       if (cv.empty() || ++pending > 1 || !crosses(q, p, n + 1, remaining - 1, cv)) return false;
     }
     return true;
+  }
+
+  // allowed() for contact = none, where p is a 4-neighbour of the last pixel of cv (or cv is empty),
+  // on the bit boards: no pixel of another curve in the 3 x 3 pixels around p (near_others_), and
+  // of cv's pixels only the last and the one before it (near_old_ marks around the others), which
+  // must not be p itself: being a 4-neighbour of the last pixel as p is, it is p or two pixels from
+  // p, in line or diagonally, so never a 4-neighbour of p
+  bool apart(int p, const std::vector<int>& cv) const {
+    const auto ps = static_cast<std::size_t>(p), r = static_cast<std::size_t>(row_[ps] + 1);
+    return ((near_others_[r] | near_old_[r]) & bit(col_[ps])) == 0 && (cv.size() < 2 || p != cv[cv.size() - 2]);
   }
 
   // is pixel q on cv, the curve being drawn (or empty)?
@@ -506,6 +548,11 @@ class CurveGenerator {
   std::vector<int> row_, col_;             // row and column of each pixel
   std::vector<int> nb4_, nb8_;             // per pixel: its 4-neighbours (kStep4) and 8-neighbours (kStep8), -1 off the grid
   std::vector<double> hypot_;              // std::hypot(dr, dc) at dr * grid + dc (dr, dc >= 0)
+  // bit boards of the pixels on or next to (8-neighbourhood) a set of pixels, one word per row
+  // (bit = column) with an extra row above and below the grid
+  std::vector<std::uint64_t> near_others_;  // around the curves laid out so far
+  std::vector<std::uint64_t> near_old_;     // around the curve being drawn but its last two pixels
+  std::vector<std::uint64_t> around_;      // per column c: the bits of columns c - 1 .. c + 1 on the grid
   std::vector<std::vector<int>> curves_;   // pixel indices (row * grid + col) per curve
   std::vector<int> starts_;                // scratch: candidate distractor starts
   const std::vector<int> empty_;           // no pixels yet
