@@ -21,6 +21,7 @@
 // versions are Moro, Tolboom, Khayat & Roelfsema 2010, J Neurosci 30:16293.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -380,6 +381,7 @@ class CurveGenerator {
   // distance 2, 3, ... from the fixation point) that has one; -1 if none
   int near_start(Rng& rng, int remaining) {
     const int fr = fp_ / g_, fc = fp_ % g_;
+    if (contact_ == Contact::kNone) return near_start_apart(rng, fr, fc);
     for (int ring = 2; ring < g_; ++ring) {
       starts_.clear();
       // row by row: the whole first and last rows of the ring, its two ends on the rows between
@@ -389,6 +391,40 @@ class CurveGenerator {
           if (col >= 0 && col < g_ && allowed(r * g_ + col, empty_, remaining)) starts_.push_back(r * g_ + col);
       }
       if (!starts_.empty()) return starts_[rng.below(starts_.size())];
+    }
+    return -1;
+  }
+
+  // near_start() for contact = none, on the bit board: a pixel of a ring (two or more pixels from the
+  // FP, so search_trace's rule about the FP's neighbours never applies) is allowed when no curve's
+  // pixel is in the 3 x 3 around it, so a row of the ring's free pixels is a word of near_others_
+  // masked; the same count, draw and row-major order as the pixel-by-pixel scan
+  int near_start_apart(Rng& rng, int fr, int fc) const {
+    for (int ring = 2; ring < g_; ++ring) {
+      const int r0 = std::max(fr - ring, 0), r1 = std::min(fr + ring, g_ - 1);
+      // the first and last rows of the ring span its columns, the rows between hold its two ends
+      const std::uint64_t span = (std::uint64_t{2} << std::min(fc + ring, g_ - 1)) - bit(std::max(fc - ring, 0));
+      const std::uint64_t ends = (fc - ring >= 0 ? bit(fc - ring) : 0) | (fc + ring < g_ ? bit(fc + ring) : 0);
+      auto edge = [&](int r) { return r == fr - ring || r == fr + ring; };
+      auto free_in = [&](int r) { return ~near_others_[static_cast<std::size_t>(r + 1)] & (edge(r) ? span : ends); };
+      int count = 0;
+      for (int r = r0; r <= r1; ++r) {
+        const std::uint64_t f = free_in(r);
+        // (a row between holds at most two bits: counted without std::popcount, a library call
+        // on the baseline x86-64 target)
+        count += edge(r) ? std::popcount(f) : (f != 0) + ((f & (f - 1)) != 0);
+      }
+      if (count == 0) continue;
+      auto k = static_cast<int>(rng.below(static_cast<std::uint64_t>(count)));
+      for (int r = r0;; ++r) {
+        std::uint64_t f = free_in(r);
+        const int in_row = std::popcount(f);
+        if (k < in_row) {
+          for (; k > 0; --k) f &= f - 1;  // drop the k lowest columns
+          return r * g_ + std::countr_zero(f);
+        }
+        k -= in_row;
+      }
     }
     return -1;
   }

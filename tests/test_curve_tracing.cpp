@@ -659,3 +659,29 @@ TEST_CASE("CurveTracing: shortcut scores (measurement)", "[curve_tracing][.measu
       std::fflush(stdout);
     }
 }
+
+TEST_CASE("CurveTracing: steps with random actions (measurement)", "[curve_tracing][.measure]") {
+  // The cost of a trial's stimulus (issue 17 item 2): with random actions nearly every step breaks
+  // fixation, which ends the episode, so nearly every step is followed by a reset. SGYM_CT_STEPS steps
+  // (default 100,000) of uniform random pixels with the default options; prints steps/s. For
+  // instruction counts run it under `valgrind --tool=callgrind` with two step counts and divide the
+  // difference (the set-up cancels out).
+  const char* steps_env = std::getenv("SGYM_CT_STEPS");
+  const long steps = steps_env ? std::stol(steps_env) : 100000;
+  auto env = make_env("CurveTracing-v0");
+  Rng rng(3);
+  const auto n = static_cast<std::uint64_t>(env->action_space().n());
+  env->reset(1);
+  long resets = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (long i = 0; i < steps; ++i) {
+    const StepResult r = env->step(Action::discrete(static_cast<std::int64_t>(rng.below(n))));
+    if (r.terminated || r.truncated) {
+      env->reset();
+      ++resets;
+    }
+  }
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("CurveTracing-v0, random actions: %ld steps, %ld resets, %.0f steps/s\n", steps, resets, static_cast<double>(steps) / s);
+  CHECK(resets > steps / 2);  // the measurement is of resets: most steps end the episode
+}
