@@ -21,7 +21,9 @@
 // versions are Moro, Tolboom, Khayat & Roelfsema 2010, J Neurosci 30:16293.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -114,7 +116,24 @@ class CurveGenerator {
       : cfg_(c), g_(c.grid_px),
         contact_(c.contact == "none" ? Contact::kNone : c.contact == "touch" ? Contact::kTouch : Contact::kCross),
         balance_(c.balance == "ranks"), routine_(routine_of(c.routine)),
-        owner_(static_cast<std::size_t>(g_ * g_), -1), second_(static_cast<std::size_t>(g_ * g_), -1) {
+        owner_(static_cast<std::size_t>(g_ * g_), -1), second_(static_cast<std::size_t>(g_ * g_), -1),
+        at_(static_cast<std::size_t>(g_ * g_), -1), row_(static_cast<std::size_t>(g_ * g_)), col_(row_.size()),
+        nb4_(4 * row_.size(), -1), nb8_(8 * row_.size(), -1), hypot_(row_.size()),
+        near_others_(static_cast<std::size_t>(g_ + 2), 0), near_old_(near_others_.size(), 0), around_(static_cast<std::size_t>(g_)) {
+    if (g_ > 64) throw std::logic_error(std::string(kId) + ": the bit boards hold rows of up to 64 pixels, grid_px = " + std::to_string(g_));
+    for (int col = 0; col < g_; ++col)
+      for (int cc = std::max(col - 1, 0); cc <= std::min(col + 1, g_ - 1); ++cc) around_[static_cast<std::size_t>(col)] |= bit(cc);
+    for (int p = 0; p < g_ * g_; ++p) {
+      const auto ps = static_cast<std::size_t>(p);
+      row_[ps] = p / g_;
+      col_[ps] = p % g_;
+      // |dr| = row, |dc| = col: hypot of integer offsets (exactly std::hypot's value; it ignores signs)
+      hypot_[ps] = std::hypot(static_cast<double>(p / g_), static_cast<double>(p % g_));
+      for (std::size_t i = 0; i < 4; ++i)
+        nb4_[4 * ps + i] = neighbour(p, kStep4[i][0], kStep4[i][1]);
+      for (std::size_t i = 0; i < 8; ++i)
+        nb8_[8 * ps + i] = neighbour(p, kStep8[i][0], kStep8[i][1]);
+    }
     curves_.resize(static_cast<std::size_t>(c.n_distractors + 1));
     for (auto& cv : curves_) cv.reserve(static_cast<std::size_t>(c.max_length_px));
     lengths_.resize(curves_.size());
@@ -123,7 +142,7 @@ class CurveGenerator {
     targets_.reserve(curves_.size());
     starts_.reserve(static_cast<std::size_t>(g_ * g_));
     colour_.resize(curves_.size());
-
+    written_.reserve(curves_.size() * static_cast<std::size_t>(c.max_length_px));
   }
 
   /// Layouts tried for one stimulus before giving up (construction probes the hardest ranks with
@@ -167,8 +186,9 @@ class CurveGenerator {
   /// Lays out the current plan: up to `attempts` geometries (FP and every curve redrawn each time).
   bool layout(Rng& rng, int attempts) {
     for (int attempt = 0; attempt < attempts; ++attempt) {
-      std::fill(owner_.begin(), owner_.end(), -1);
-      std::fill(second_.begin(), second_.end(), -1);
+      for (int p : written_) owner_[static_cast<std::size_t>(p)] = second_[static_cast<std::size_t>(p)] = -1;
+      written_.clear();
+      std::fill(near_others_.begin(), near_others_.end(), 0);
       // the fixation point, at least two pixels from the border so that curves can start around it
       const int margin = std::min(2, (g_ - 1) / 2);
       fp_ = (margin + static_cast<int>(rng.below(static_cast<std::uint64_t>(g_ - 2 * margin)))) * g_ + margin +
@@ -214,34 +234,32 @@ class CurveGenerator {
     auto& cv = curves_[static_cast<std::size_t>(c)];
     const int length = lengths_[static_cast<std::size_t>(c)];
     for (int tries = 0; tries < 40; ++tries) {
-      cv.clear();
-      const int start = c == 0 && routine_ != Routine::kSearchTrace ? fp_ : near_start(rng, length - 1);
-      if (start < 0 || !allowed(start, cv, length - 1)) continue;
-      cv.push_back(start);
+      restart(cv);
+      const bool at_fp = c == 0 && routine_ != Routine::kSearchTrace;
+      const int start = at_fp ? fp_ : near_start(rng, length - 1);
+      // (near_start returns an allowed pixel)
+      if (start < 0 || (at_fp && !allowed(start, cv, length - 1))) continue;
+      extend(cv, start);
       while (static_cast<int>(cv.size()) < length) {
-        const int last = cv.back(), r = last / g_, col = last % g_;
+        const int last = cv.back();
         const int remaining = length - static_cast<int>(cv.size()) - 1;
         std::array<int, 4> cand{};
         int n = 0;
-        const int ahead = pending_crossing(last, cv);
         if (owner_[static_cast<std::size_t>(last)] >= 0) {
           // the last pixel crosses another curve: the only way on is straight ahead
           const int straight = 2 * last - cv[cv.size() - 2];
           if (allowed(straight, cv, remaining)) cand[static_cast<std::size_t>(n++)] = straight;
-        } else if (ahead >= 0) {
+        } else if (const int ahead = contact_ == Contact::kCross ? pending_crossing(last) : -1; ahead >= 0) {
           // the last pixel was admitted as the approach to a crossing: the crossing comes next
           if (allowed(ahead, cv, remaining)) cand[static_cast<std::size_t>(n++)] = ahead;
         } else {
           // with contact = cross, a step that leads into a crossing is taken whenever one is open
           // (a plain random walk would almost never line up with another curve to cross it)
-          const int nb[4][2] = {{0, 1}, {0, -1}, {1, 0}, {-1, 0}};
           bool into_crossing = false;
-          for (const auto& d : nb) {
-            const int rr = r + d[0], cc = col + d[1];
-            if (rr < 0 || rr >= g_ || cc < 0 || cc >= g_) continue;
-            const int p = rr * g_ + cc;
-            if (!allowed(p, cv, remaining)) continue;
-            const bool leads = contact_ == Contact::kCross && pending_crossing(p, cv) >= 0;
+          for (std::size_t i = 0; i < 4; ++i) {
+            const int p = nb4_[4 * static_cast<std::size_t>(last) + i];
+            if (p < 0 || !allowed(p, cv, remaining)) continue;
+            const bool leads = contact_ == Contact::kCross && pending_crossing(p) >= 0;
             if (leads && !into_crossing) n = 0;
             if (leads || !into_crossing) cand[static_cast<std::size_t>(n++)] = p;
             into_crossing = into_crossing || leads;
@@ -252,10 +270,10 @@ class CurveGenerator {
         const int straight = cv.size() >= 2 ? 2 * last - cv[cv.size() - 2] : -1;
         if (n > 1 && cfg_.straightness > 0.0 && std::find(cand.begin(), cand.begin() + n, straight) != cand.begin() + n &&
             rng.bernoulli(cfg_.straightness)) {
-          cv.push_back(straight);
+          extend(cv, straight);
           continue;
         }
-        cv.push_back(cand[rng.below(static_cast<std::uint64_t>(n))]);
+        extend(cv, cand[rng.below(static_cast<std::uint64_t>(n))]);
       }
       if (static_cast<int>(cv.size()) < length) continue;
       if (c > 0 && balance_ && !ranked(c)) continue;
@@ -266,31 +284,80 @@ class CurveGenerator {
       for (int p : cv) {
         auto& own = owner_[static_cast<std::size_t>(p)];
         (own < 0 ? own : second_[static_cast<std::size_t>(p)]) = c;
+        written_.push_back(p);
+        mark_around(near_others_, p);
       }
+      forget(cv);
       return true;
     }
+    restart(cv);
     return false;
   }
 
+  // the curve being drawn: at_ holds the index in cv of each of its pixels (-1 elsewhere), so that
+  // "is q on the curve, and where" is one look-up, and near_old_ marks the pixels next to or on its
+  // pixels but the last two. extend() appends p, forget() clears both, restart() also empties cv
+  void extend(std::vector<int>& cv, int p) {
+    at_[static_cast<std::size_t>(p)] = static_cast<int>(cv.size());
+    cv.push_back(p);
+    if (cv.size() >= 3) mark_around(near_old_, cv[cv.size() - 3]);
+  }
+  void forget(const std::vector<int>& cv) {
+    for (int p : cv) {
+      at_[static_cast<std::size_t>(p)] = -1;
+      // near_old_ holds only what the pixels of cv marked: the rows around each
+      const auto r = static_cast<std::size_t>(row_[static_cast<std::size_t>(p)]);
+      near_old_[r] = near_old_[r + 1] = near_old_[r + 2] = 0;
+    }
+  }
+  // marks on a bit board the 3 x 3 pixels around p (those on the grid)
+  void mark_around(std::vector<std::uint64_t>& board, int p) const {
+    const auto ps = static_cast<std::size_t>(p), r = static_cast<std::size_t>(row_[ps]);
+    const std::uint64_t m = around_[static_cast<std::size_t>(col_[ps])];
+    board[r] |= m;
+    board[r + 1] |= m;
+    board[r + 2] |= m;
+  }
+  void restart(std::vector<int>& cv) {
+    forget(cv);
+    cv.clear();
+  }
+  static std::uint64_t bit(int col) { return std::uint64_t{1} << col; }
+
+  // the pixel at offset (dr, dc) from p, -1 off the grid
+  int neighbour(int p, int dr, int dc) const {
+    const int r = p / g_ + dr, col = p % g_ + dc;
+    return r < 0 || r >= g_ || col < 0 || col >= g_ ? -1 : r * g_ + col;
+  }
+  // the offsets of the 4-neighbours in the order the walk lists its candidates, and of the
+  // 8-neighbours in row-major order (the 4-neighbours among them are those with dr == 0 or dc == 0)
+  static constexpr int kStep4[4][2] = {{0, 1}, {0, -1}, {1, 0}, {-1, 0}};
+  static constexpr int kStep8[8][2] = {{-1, -1}, {-1, 0}, {-1, 1}, {0, -1}, {0, 1}, {1, -1}, {1, 0}, {1, 1}};
+  static constexpr bool kFour8[8] = {false, true, false, true, true, false, true, false};
+
   // Euclidean distance of pixel p from the FP, and the cosine between its direction from the FP
   // and the direction in which the target curve leaves the FP
-  double anchor_distance(int p) const {
-    const int a = curves_[0][0];
-    return std::hypot(p / g_ - a / g_, p % g_ - a % g_);
-  }
+  double anchor_distance(int p) const { return distance(p, curves_[0][0]); }
   double alignment(int p) const {
     const auto& tc = curves_[0];
     const int a = tc[0];
-    const double ur = tc[1] / g_ - a / g_, uc = tc[1] % g_ - a % g_;
-    const double pr = p / g_ - a / g_, pc = p % g_ - a % g_;
-    return (ur * pr + uc * pc) / std::hypot(pr, pc);
+    const double ur = row_[static_cast<std::size_t>(tc[1])] - row_[static_cast<std::size_t>(a)],
+                 uc = col_[static_cast<std::size_t>(tc[1])] - col_[static_cast<std::size_t>(a)];
+    const double pr = row_[static_cast<std::size_t>(p)] - row_[static_cast<std::size_t>(a)],
+                 pc = col_[static_cast<std::size_t>(p)] - col_[static_cast<std::size_t>(a)];
+    return (ur * pr + uc * pc) / distance(p, a);
+  }
+  // std::hypot of the row and column offsets of p from a, from the table
+  double distance(int p, int a) const {
+    const auto ps = static_cast<std::size_t>(p), as = static_cast<std::size_t>(a);
+    return hypot_[static_cast<std::size_t>(std::abs(row_[ps] - row_[as]) * g_ + std::abs(col_[ps] - col_[as]))];
   }
 
   // the second ranked feature of a target (higher = `aligned_`): its alignment; in search_trace,
   // where no curve leaves the FP, its nearness to the FP (the eye), which the cued marker's curve
   // would otherwise win (it is laid out first)
   double second(int p) const {
-    return routine_ == Routine::kSearchTrace ? -std::hypot(p / g_ - fp_ / g_, p % g_ - fp_ % g_) : alignment(p);
+    return routine_ == Routine::kSearchTrace ? -distance(p, fp_) : alignment(p);
   }
 
   // flags 1..distractors: k of them 1, a uniformly drawn subset
@@ -314,14 +381,50 @@ class CurveGenerator {
   // distance 2, 3, ... from the fixation point) that has one; -1 if none
   int near_start(Rng& rng, int remaining) {
     const int fr = fp_ / g_, fc = fp_ % g_;
+    if (contact_ == Contact::kNone) return near_start_apart(rng, fr, fc);
     for (int ring = 2; ring < g_; ++ring) {
       starts_.clear();
-      for (int r = fr - ring; r <= fr + ring; ++r)
-        for (int col = fc - ring; col <= fc + ring; ++col) {
-          if (r < 0 || r >= g_ || col < 0 || col >= g_ || std::max(std::abs(r - fr), std::abs(col - fc)) != ring) continue;
-          if (allowed(r * g_ + col, empty_, remaining)) starts_.push_back(r * g_ + col);
-        }
+      // row by row: the whole first and last rows of the ring, its two ends on the rows between
+      for (int r = std::max(fr - ring, 0); r <= std::min(fr + ring, g_ - 1); ++r) {
+        const int stride = r == fr - ring || r == fr + ring ? 1 : 2 * ring;
+        for (int col = fc - ring; col <= fc + ring; col += stride)
+          if (col >= 0 && col < g_ && allowed(r * g_ + col, empty_, remaining)) starts_.push_back(r * g_ + col);
+      }
       if (!starts_.empty()) return starts_[rng.below(starts_.size())];
+    }
+    return -1;
+  }
+
+  // near_start() for contact = none, on the bit board: a pixel of a ring (two or more pixels from the
+  // FP, so search_trace's rule about the FP's neighbours never applies) is allowed when no curve's
+  // pixel is in the 3 x 3 around it, so a row of the ring's free pixels is a word of near_others_
+  // masked; the same count, draw and row-major order as the pixel-by-pixel scan
+  int near_start_apart(Rng& rng, int fr, int fc) const {
+    for (int ring = 2; ring < g_; ++ring) {
+      const int r0 = std::max(fr - ring, 0), r1 = std::min(fr + ring, g_ - 1);
+      // the first and last rows of the ring span its columns, the rows between hold its two ends
+      const std::uint64_t span = (std::uint64_t{2} << std::min(fc + ring, g_ - 1)) - bit(std::max(fc - ring, 0));
+      const std::uint64_t ends = (fc - ring >= 0 ? bit(fc - ring) : 0) | (fc + ring < g_ ? bit(fc + ring) : 0);
+      auto edge = [&](int r) { return r == fr - ring || r == fr + ring; };
+      auto free_in = [&](int r) { return ~near_others_[static_cast<std::size_t>(r + 1)] & (edge(r) ? span : ends); };
+      int count = 0;
+      for (int r = r0; r <= r1; ++r) {
+        const std::uint64_t f = free_in(r);
+        // (a row between holds at most two bits: counted without std::popcount, a library call
+        // on the baseline x86-64 target)
+        count += edge(r) ? std::popcount(f) : (f != 0) + ((f & (f - 1)) != 0);
+      }
+      if (count == 0) continue;
+      auto k = static_cast<int>(rng.below(static_cast<std::uint64_t>(count)));
+      for (int r = r0;; ++r) {
+        std::uint64_t f = free_in(r);
+        const int in_row = std::popcount(f);
+        if (k < in_row) {
+          for (; k > 0; --k) f &= f - 1;  // drop the k lowest columns
+          return r * g_ + std::countr_zero(f);
+        }
+        k -= in_row;
+      }
     }
     return -1;
   }
@@ -355,15 +458,12 @@ class CurveGenerator {
   // is pixel p on the curve cv?
   static bool contains(const std::vector<int>& cv, int p) { return std::find(cv.begin(), cv.end(), p) != cv.end(); }
 
-  // the 4-neighbour of p (the last pixel of cv) that belongs to another curve, -1 if none
-  int pending_crossing(int p, const std::vector<int>& cv) const {
-    const int r = p / g_, col = p % g_;
-    const int nb[4][2] = {{0, 1}, {0, -1}, {1, 0}, {-1, 0}};
-    for (const auto& d : nb) {
-      const int rr = r + d[0], cc = col + d[1];
-      if (rr < 0 || rr >= g_ || cc < 0 || cc >= g_) continue;
-      const int q = rr * g_ + cc;
-      if (owner_[static_cast<std::size_t>(q)] >= 0 && !contains(cv, q)) return q;
+  // the 4-neighbour of p (the last pixel of the curve being drawn, or a candidate for the next)
+  // that belongs to another curve, -1 if none
+  int pending_crossing(int p) const {
+    for (std::size_t i = 0; i < 4; ++i) {
+      const int q = nb4_[4 * static_cast<std::size_t>(p) + i];
+      if (q >= 0 && owner_[static_cast<std::size_t>(q)] >= 0 && at_[static_cast<std::size_t>(q)] < 0) return q;
     }
     return -1;
   }
@@ -377,46 +477,66 @@ class CurveGenerator {
   //          crossing are the only pixels that neighbour the other curve side by side.
   // So every 4-connected group of curve pixels is one curve, except that a crossing pixel joins two
   // curves that both run straight through it at right angles.
+  // cv is the curve being drawn (at_ indexes it) or empty; p is a 4-neighbour of its last pixel.
   bool allowed(int p, const std::vector<int>& cv, int remaining) const {
-    const int r = p / g_, col = p % g_;
-    if (contains(cv, p)) return false;
+    const auto ps = static_cast<std::size_t>(p);
     // search_trace: no curve owns the FP, where the cue is shown; none comes near it either
-    if (routine_ == Routine::kSearchTrace && std::max(std::abs(r - fp_ / g_), std::abs(col - fp_ % g_)) <= 1) return false;
-    const bool crossing = owner_[static_cast<std::size_t>(p)] >= 0;
+    if (routine_ == Routine::kSearchTrace &&
+        std::max(std::abs(row_[ps] - row_[static_cast<std::size_t>(fp_)]), std::abs(col_[ps] - col_[static_cast<std::size_t>(fp_)])) <= 1)
+      return false;
+    return contact_ == Contact::kNone ? apart(p, cv) : allowed_contact(p, cv, remaining);
+  }
+
+  // allowed() for contact = touch or cross (kept out of line: allowed() stays small for the walk)
+  [[gnu::noinline]] bool allowed_contact(int p, const std::vector<int>& cv, int remaining) const {
+    const auto ps = static_cast<std::size_t>(p);
+    if (on_curve(p, cv)) return false;
+    const bool crossing = owner_[ps] >= 0;
     if (crossing && (cv.empty() || !crosses(p, cv.back(), static_cast<int>(cv.size()), remaining, cv))) return false;
-    const std::size_t n = cv.size();
+    const int n = static_cast<int>(cv.size());
     int pending = 0;
-    for (int dr = -1; dr <= 1; ++dr)
-      for (int dc = -1; dc <= 1; ++dc) {
-        if (dr == 0 && dc == 0) continue;
-        const int rr = r + dr, cc = col + dc;
-        if (rr < 0 || rr >= g_ || cc < 0 || cc >= g_) continue;
-        const int q = rr * g_ + cc;
-        const bool four = dr == 0 || dc == 0;
-        const auto qs = static_cast<std::size_t>(q);
-        bool mine = false;
-        for (std::size_t k = 0; k < n && !mine; ++k) {
-          if (cv[k] != q) continue;
-          mine = true;
-          // the corners of a crossing stay empty, also of the curve's own crossings
-          if (!four && owner_[qs] >= 0) return false;
-          if (k + 1 == n) continue;
-          if (k + 2 == n && !four) continue;
-          return false;
-        }
-        if (mine || owner_[qs] < 0) continue;
-        if (contact_ == Contact::kNone) return false;
-        if (!four) {
-          if (second_[qs] >= 0) return false;  // the corners of a crossing stay empty
-          continue;
-        }
-        // a crossing pixel's 4-neighbours are the crossed curve's (checked in crosses()), the
-        // previous pixel and the free pixel straight ahead. Elsewhere another curve's pixel may be a
-        // 4-neighbour only as the crossing that p leads into next (at most one)
-        if (crossing) continue;
-        if (cv.empty() || ++pending > 1 || !crosses(q, p, static_cast<int>(n) + 1, remaining - 1, cv)) return false;
+    for (std::size_t i = 0; i < 8; ++i) {
+      const int q = nb8_[8 * ps + i];
+      if (q < 0) continue;
+      const bool four = kFour8[i];
+      const auto qs = static_cast<std::size_t>(q);
+      if (on_curve(q, cv)) {
+        // the corners of a crossing stay empty, also of the curve's own crossings
+        if (!four && owner_[qs] >= 0) return false;
+        const int k = at_[qs];
+        if (k + 1 == n) continue;
+        if (k + 2 == n && !four) continue;
+        return false;
       }
+      if (owner_[qs] < 0) continue;
+      if (contact_ == Contact::kNone) return false;
+      if (!four) {
+        if (second_[qs] >= 0) return false;  // the corners of a crossing stay empty
+        continue;
+      }
+      // a crossing pixel's 4-neighbours are the crossed curve's (checked in crosses()), the
+      // previous pixel and the free pixel straight ahead. Elsewhere another curve's pixel may be a
+      // 4-neighbour only as the crossing that p leads into next (at most one)
+      if (crossing) continue;
+      if (cv.empty() || ++pending > 1 || !crosses(q, p, n + 1, remaining - 1, cv)) return false;
+    }
     return true;
+  }
+
+  // allowed() for contact = none, where p is a 4-neighbour of the last pixel of cv (or cv is empty),
+  // on the bit boards: no pixel of another curve in the 3 x 3 pixels around p (near_others_), and
+  // of cv's pixels only the last and the one before it (near_old_ marks around the others), which
+  // must not be p itself: being a 4-neighbour of the last pixel as p is, it is p or two pixels from
+  // p, in line or diagonally, so never a 4-neighbour of p
+  bool apart(int p, const std::vector<int>& cv) const {
+    const auto ps = static_cast<std::size_t>(p), r = static_cast<std::size_t>(row_[ps] + 1);
+    return ((near_others_[r] | near_old_[r]) & bit(col_[ps])) == 0 && (cv.size() < 2 || p != cv[cv.size() - 2]);
+  }
+
+  // is pixel q on cv, the curve being drawn (or empty)?
+  bool on_curve(int q, const std::vector<int>& cv) const {
+    const int k = at_[static_cast<std::size_t>(q)];
+    return k >= 0 && k < static_cast<int>(cv.size());
   }
 
   // may the curve being placed (pixels cv, then prev) cross, at p, the curve that already owns p?
@@ -445,7 +565,7 @@ class CurveGenerator {
     for (int dr : {-1, 1})
       for (int dc : {-1, 1}) {
         const int q = (r + dr) * g_ + col + dc;
-        if (owner_[static_cast<std::size_t>(q)] >= 0 || contains(cv, q)) return false;
+        if (owner_[static_cast<std::size_t>(q)] >= 0 || on_curve(q, cv)) return false;
       }
     return true;
   }
@@ -459,6 +579,16 @@ class CurveGenerator {
   std::vector<int> colour_;                // colour of each curve
   std::vector<int> owner_;                 // curve that first claimed each pixel, -1 = empty
   std::vector<int> second_;                // the second curve through a crossing pixel, -1 = none
+  std::vector<int> written_;               // pixels claimed in this layout (owner_ / second_ to clear)
+  std::vector<int> at_;                    // index of each pixel in the curve being drawn, -1 = not on it
+  std::vector<int> row_, col_;             // row and column of each pixel
+  std::vector<int> nb4_, nb8_;             // per pixel: its 4-neighbours (kStep4) and 8-neighbours (kStep8), -1 off the grid
+  std::vector<double> hypot_;              // std::hypot(dr, dc) at dr * grid + dc (dr, dc >= 0)
+  // bit boards of the pixels on or next to (8-neighbourhood) a set of pixels, one word per row
+  // (bit = column) with an extra row above and below the grid
+  std::vector<std::uint64_t> near_others_;  // around the curves laid out so far
+  std::vector<std::uint64_t> near_old_;     // around the curve being drawn but its last two pixels
+  std::vector<std::uint64_t> around_;      // per column c: the bits of columns c - 1 .. c + 1 on the grid
   std::vector<std::vector<int>> curves_;   // pixel indices (row * grid + col) per curve
   std::vector<int> starts_;                // scratch: candidate distractor starts
   const std::vector<int> empty_;           // no pixels yet

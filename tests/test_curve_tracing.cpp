@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -550,6 +551,48 @@ TEST_CASE("CurveTracing: the composite routines show the cue, markers and colour
   }
 }
 
+TEST_CASE("CurveTracing: the stimulus stream is pinned over every kind of layout", "[curve_tracing]") {
+  // Any change to a stimulus or to the random draws that make it shows here (the golden hash sees
+  // only a few stimuli of the defaults). With fixate_ms = 0 a trial's first frame shows its curves,
+  // FP, targets and colours; looking at pixel 0 (never the FP) aborts the trial, so the next frame
+  // is the next stimulus. Hashes pinned from the generator before its speed-up (issue 17 item 2),
+  // which kept every stimulus and every draw.
+  struct Case {
+    KeyValues options;
+    int stimuli;
+    std::uint64_t hash;
+  };
+  const std::vector<Case> cases = {
+      {{}, 3000, 0x0e329eae0f008aea},
+      {{{"n_distractors", "3"}, {"contact", "cross"}, {"straightness", "0.7"}}, 200, 0xc2e7e21687442c0a},
+      {{{"n_distractors", "3"}, {"contact", "touch"}}, 200, 0x945f9210586ecec3},
+      {{{"routine", "trace_search"}, {"n_distractors", "2"}, {"contact", "touch"}}, 500, 0x866fd82c0ae2eef3},
+      {{{"routine", "search_trace"}, {"n_distractors", "2"}, {"min_length_px", "9"}}, 500, 0x3998b10a6fdaec0a},
+      {{{"split", "heldout"}, {"contact", "cross"}, {"straightness", "0.7"}, {"grid_px", "9"}, {"max_length_px", "6"}}, 1000, 0x5a5700827773b70a},
+      {{{"balance", "none"}, {"n_distractors", "10"}, {"min_length_px", "2"}, {"max_length_px", "6"}}, 1000, 0xa6894e84f3023103},
+  };
+  for (const auto& c : cases) {
+    KeyValues kv = c.options;
+    kv.push_back({"fixate_ms", "0"});
+    kv.push_back({"trials_per_episode", "100000"});
+    auto env = make_env("CurveTracing-v0", kv);
+    std::span<const float> obs = env->reset(7).obs;
+    std::uint64_t h = 1469598103934665603ull;  // FNV-1a over the frames' bytes
+    for (int i = 0; i < c.stimuli; ++i) {
+      for (const float v : obs) {
+        unsigned char bytes[sizeof v];
+        std::memcpy(bytes, &v, sizeof v);
+        for (const unsigned char byte : bytes) h = (h ^ byte) * 1099511628211ull;
+      }
+      obs = env->step(Action::discrete(0)).obs;
+    }
+    std::string opts;
+    for (const auto& [k, v] : c.options) opts += k + "=" + v + " ";
+    INFO("options: " << opts << "hash 0x" << std::hex << h);
+    CHECK(h == c.hash);
+  }
+}
+
 TEST_CASE("CurveTracing: shortcut scores (measurement)", "[curve_tracing][.measure]") {
   // every routine, distractor count and length on the given grid (SGYM_CT_GRID, default 15);
   // settings the env refuses are printed as such
@@ -615,4 +658,30 @@ TEST_CASE("CurveTracing: shortcut scores (measurement)", "[curve_tracing][.measu
       std::printf("\n");
       std::fflush(stdout);
     }
+}
+
+TEST_CASE("CurveTracing: steps with random actions (measurement)", "[curve_tracing][.measure]") {
+  // The cost of a trial's stimulus (issue 17 item 2): with random actions nearly every step breaks
+  // fixation, which ends the episode, so nearly every step is followed by a reset. SGYM_CT_STEPS steps
+  // (default 100,000) of uniform random pixels with the default options; prints steps/s. For
+  // instruction counts run it under `valgrind --tool=callgrind` with two step counts and divide the
+  // difference (the set-up cancels out).
+  const char* steps_env = std::getenv("SGYM_CT_STEPS");
+  const long steps = steps_env ? std::stol(steps_env) : 100000;
+  auto env = make_env("CurveTracing-v0");
+  Rng rng(3);
+  const auto n = static_cast<std::uint64_t>(env->action_space().n());
+  env->reset(1);
+  long resets = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (long i = 0; i < steps; ++i) {
+    const StepResult r = env->step(Action::discrete(static_cast<std::int64_t>(rng.below(n))));
+    if (r.terminated || r.truncated) {
+      env->reset();
+      ++resets;
+    }
+  }
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("CurveTracing-v0, random actions: %ld steps, %ld resets, %.0f steps/s\n", steps, resets, static_cast<double>(steps) / s);
+  CHECK(resets > steps / 2);  // the measurement is of resets: most steps end the episode
 }
