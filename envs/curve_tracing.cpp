@@ -721,7 +721,7 @@ class CurveTracing final : public Env {
     }
     // the trial ended: info describes it; the observation is the next trial's first frame
     fill_info();
-    info_.set(info_keys::kGroundTruth, std::int64_t{-1});
+    info_.set(f_.core.ground_truth, -1);
     last_outcome_ = outcome_;
     const bool done = trial_ >= cfg_.trials_per_episode;
     if (!done) {
@@ -736,6 +736,7 @@ class CurveTracing final : public Env {
   void start_trial() {
     ++trial_;
     t_ = 0;
+    maps_stale_ = true;
     if (!gen_.generate(rng_))
       throw std::runtime_error(std::string(kId) + ": could not lay out a stimulus in " +
                                std::to_string(CurveGenerator::kMaxAttempts) +
@@ -792,24 +793,46 @@ class CurveTracing final : public Env {
   }
 
   void fill_info() {
-    info_.set(info_keys::kEpoch, epoch_);
-    info_.set(info_keys::kGroundTruth, std::int64_t{epoch_ == "go" ? target_ : fp_});
-    info_.set(info_keys::kTrial, std::int64_t{trial_ - 1});  // 0-based index; trial_ counts trials started
-    info_.set(info_keys::kTrialOutcome, outcome_);
-    info_.set("condition", condition_);
-    info_.set("split", cfg_.split);
-    info_.set("routine", cfg_.routine);
-    info_.set("cued_colour", std::int64_t{routine_ == Routine::kTrace ? -1 : gen_.colour(0)});
-    info_.set("fixation_point", std::int64_t{fp_});
-    info_.set("target", std::int64_t{target_});
-    info_.set("target_length", std::int64_t{static_cast<std::int64_t>(gen_.curve(0).size())});
-    info_.set("gaze", std::int64_t{gaze_});
-    info_.set("target_mask", mask_);
-    info_.set("target_curve_index", along_);
-    info_.set("curve_pixels", curve_pixels_);
+    info_.set(f_.core.epoch, epoch_);
+    info_.set(f_.core.ground_truth, epoch_ == "go" ? target_ : fp_);
+    info_.set(f_.core.trial, trial_ - 1);  // 0-based index; trial_ counts trials started
+    info_.set(f_.core.outcome, outcome_);
+    info_.set(f_.condition, condition_);
+    info_.set(f_.split, cfg_.split);
+    info_.set(f_.routine, cfg_.routine);
+    info_.set(f_.cued_colour, routine_ == Routine::kTrace ? -1 : gen_.colour(0));
+    info_.set(f_.fixation_point, fp_);
+    info_.set(f_.target, target_);
+    info_.set(f_.target_length, static_cast<std::int64_t>(gen_.curve(0).size()));
+    info_.set(f_.gaze, gaze_);
+    // the trial's pixel maps are copied once per trial (the first step after start_trial), not
+    // every step: the ending step's info still holds the ended trial's maps
+    if (maps_stale_) {
+      info_.set(f_.target_mask, mask_);
+      info_.set(f_.target_curve_index, along_);
+      info_.set(f_.curve_pixels, curve_pixels_);
+      maps_stale_ = false;
+    }
   }
 
+  // the info fields, declared once in the order they are written
+  struct Fields {
+    explicit Fields(Info& i)
+        : core(i), condition(i.declare<std::string>("condition")), split(i.declare<std::string>("split")),
+          routine(i.declare<std::string>("routine")), cued_colour(i.declare<std::int64_t>("cued_colour")),
+          fixation_point(i.declare<std::int64_t>("fixation_point")), target(i.declare<std::int64_t>("target")),
+          target_length(i.declare<std::int64_t>("target_length")), gaze(i.declare<std::int64_t>("gaze")),
+          target_mask(i.declare<std::vector<float>>("target_mask")),
+          target_curve_index(i.declare<std::vector<float>>("target_curve_index")),
+          curve_pixels(i.declare<std::vector<float>>("curve_pixels")) {}
+    trial::TrialFields core;  // epoch, ground_truth, trial, trial_outcome
+    InfoField<std::string> condition, split, routine;
+    InfoField<std::int64_t> cued_colour, fixation_point, target, target_length, gaze;
+    InfoField<std::vector<float>> target_mask, target_curve_index, curve_pixels;
+  };
+
   CurveTracingConfig cfg_;
+  Fields f_{info_};
   int g_;
   trial::EpochSchedule schedule_;
   CurveGenerator gen_;
@@ -819,6 +842,7 @@ class CurveTracing final : public Env {
   int go_start_;                  // first step of the go epoch
   Routine routine_;
   int t_ = 0, trial_ = 0, fp_ = 0, target_ = 0, gaze_ = -1;
+  bool maps_stale_ = true;  // the trial's pixel maps are not yet in the info
   std::string_view epoch_ = "fixate";
   const char* outcome_ = "";
   std::string last_outcome_;
