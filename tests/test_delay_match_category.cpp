@@ -245,3 +245,43 @@ TEST_CASE("DelayMatchCategory: a category of a single direction is refused", "[d
                       Catch::Matchers::Contains("at least 2"));
   REQUIRE_NOTHROW(make_env("DelayMatchCategory-v0", {{"n_directions", "4"}, {"boundary_deg", "45"}}));
 }
+
+// The golden trajectory of the conformance harness steps with random actions, which break fixation
+// within a few steps and never show a stimulus, so it does not see the input noise. This pins the
+// noise: a subject that holds fixation through 40 trials sees every sample and test; the noise has
+// the documented sd (noise_sd / sqrt(dt_ms)) around the noiseless tuning, and its stream is pinned
+// (a changed generator must be a deliberate change, named like a golden hash).
+TEST_CASE("DelayMatchCategory: the input noise seen through sample and test, sd and stream pinned", "[dmc]") {
+  auto env = make_env("DelayMatchCategory-v0");  // 16 units, kappa 2, noise_sd 1, dt 50 ms
+  env->reset(11);
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the observations' bytes
+  double sum = 0, sq = 0;
+  long n = 0;
+  for (int step = 0; step < 40 * 56; ++step) {
+    const StepResult r = env->step(Action::discrete(kFix));
+    for (const float x : r.obs) {
+      const auto* bytes = reinterpret_cast<const unsigned char*>(&x);
+      for (std::size_t k = 0; k < sizeof(float); ++k) h = (h ^ bytes[k]) * 1099511628211ULL;
+    }
+    // a step that shows a stimulus (not the ending step, whose observation is the next trial's)
+    const std::string epoch = r.info.get_string("epoch");
+    if (r.info.get_string("trial_outcome").empty() && (epoch == "sample" || epoch == "test")) {
+      const double theta = r.info.get_double(epoch == "sample" ? "sample_deg" : "test_deg");
+      for (int i = 0; i < 16; ++i) {
+        const double clean = std::exp(2.0 * (std::cos((theta - 360.0 * i / 16) * 3.141592653589793 / 180.0) - 1.0));
+        const double d = r.obs[static_cast<std::size_t>(1 + i)] - clean;
+        sum += d;
+        sq += d * d;
+        ++n;
+      }
+    }
+    if (r.terminated || r.truncated) env->reset();
+  }
+  REQUIRE(n > 10000);
+  const double expected_sd = 1.0 / std::sqrt(50.0);
+  CHECK(sum / n == Approx(0.0).margin(4 * expected_sd / std::sqrt(static_cast<double>(n))));
+  CHECK(std::sqrt(sq / n) == Approx(expected_sd).epsilon(0.03));
+  // the stream of the ziggurat normals (trial::add_noise) since 2026-12-07
+  INFO("stream hash " << h);
+  CHECK(h == 17447374428957398990ULL);
+}
