@@ -43,9 +43,11 @@ class DelayMatchCategoryOracle final : public Agent {
   static constexpr int kFixate = 0, kMatch = 1, kNonMatch = 2;
 
   DelayMatchCategoryOracle(const Space& obs, const Space& act, const DmcOracleConfig& c, std::uint64_t seed)
-      : Agent("delay-match-category-oracle", obs, act, seed), cfg_(c), action_(Action::discrete(kFixate)) {
+      : Agent("delay-match-category-oracle", obs, act, seed), cfg_(c), action_(Action::discrete(kFixate)),
+        fixation_(obs.slice("fixation", 1, "delay-match-category-oracle").offset),
+        direction_(obs.slice("direction", 0, "delay-match-category-oracle").offset) {
     // unit i prefers direction 360·i/n (the env's population layout)
-    const int n = static_cast<int>(obs.flat_size()) - 1;
+    const int n = static_cast<int>(obs.slice("direction", 0, "delay-match-category-oracle").size);
     cos_.resize(n);
     sin_.resize(n);
     for (int i = 0; i < n; ++i) {
@@ -58,12 +60,12 @@ class DelayMatchCategoryOracle final : public Agent {
   void begin_episode() override { forget(); }
 
   const Action& act(std::span<const float> obs) override {
-    const bool fixation_on = obs[0] > 0.5f;
+    const bool fixation_on = obs[fixation_] > 0.5f;
     if (fixation_on && in_test_) forget();  // the fixation point is back: a new trial
     double x = 0.0, y = 0.0;
     for (std::size_t i = 0; i < cos_.size(); ++i) {
-      x += obs[i + 1] * cos_[i];
-      y += obs[i + 1] * sin_[i];
+      x += obs[direction_ + i] * cos_[i];
+      y += obs[direction_ + i] * sin_[i];
     }
     action_.index = kFixate;
     if (fixation_on) {
@@ -104,6 +106,7 @@ class DelayMatchCategoryOracle final : public Agent {
 
   DmcOracleConfig cfg_;
   Action action_;
+  std::size_t fixation_, direction_;  // offsets of the observation's slices
   std::vector<double> cos_, sin_;
   double sample_x_ = 0, sample_y_ = 0, test_x_ = 0, test_y_ = 0;
   int test_count_ = 0;
@@ -120,10 +123,15 @@ AgentEntry delay_match_category_oracle_entry() {
           options().docs(),
           [](const Space& obs, const Space& act) -> std::string {
             const float inf = std::numeric_limits<float>::infinity();
-            if (!obs.is_box() || obs.shape().size() != 1 || obs.flat_size() < 4)
-              return "needs a 1-D Box observation: a fixation input followed by >= 3 direction units";
-            if (obs.low()[0] != 0.0f || obs.high()[0] != 1.0f || obs.low()[1] != -inf)
-              return "needs DelayMatchCategory-v0's layout: a fixation input in [0, 1], then unbounded (noisy) direction units";
+            if (!obs.is_box()) return "needs DelayMatchCategory-v0's Box observation";
+            for (const char* s : {"fixation", "direction"})
+              if (std::string why = obs.why_no_slice(s, s[0] == 'f' ? 1 : 0); !why.empty())
+                return "needs DelayMatchCategory-v0's observation slices fixation and direction: " + why;
+            const ObsSlice& f = *obs.find_slice("fixation");
+            const ObsSlice& d = *obs.find_slice("direction");
+            if (d.size < 3) return "needs >= 3 direction units";
+            if (obs.low()[f.offset] != 0.0f || obs.high()[f.offset] != 1.0f || obs.low()[d.offset] != -inf)
+              return "needs DelayMatchCategory-v0's layout: a fixation input in [0, 1], unbounded (noisy) direction units";
             if (!act.is_discrete() || act.n() != 3) return "needs Discrete(3) actions {fixate, match, non-match}";
             return "";
           },

@@ -48,20 +48,22 @@ class DmcShortcut final : public ShortcutSubject {
   DmcShortcut(const std::string& id, const Space& obs, const Space& act, const DmcShortcutConfig& c, Uses uses,
               std::uint64_t seed)
       : ShortcutSubject(id, obs, act, seed), cfg_(c), uses_(uses), action_(Action::discrete(kFixate)),
-        sample_(static_cast<int>(obs.flat_size()) - 1, 360.0), test_(static_cast<int>(obs.flat_size()) - 1, 360.0) {}
+        fixation_(obs.slice("fixation", 1, id).offset), direction_(obs.slice("direction", 0, id)),
+        sample_(static_cast<int>(direction_.size), 360.0), test_(static_cast<int>(direction_.size), 360.0) {}
 
   void begin_episode() override { forget(); }
 
   const Action& act(std::span<const float> obs) override {
-    const bool fixation_on = obs[0] > 0.5f;
+    const bool fixation_on = obs[fixation_] > 0.5f;
     if (fixation_on && in_test_) forget();  // the fixation point is back: a new trial
     action_.index = kFixate;
+    const auto units = obs.subspan(direction_.offset, direction_.size);
     if (fixation_on) {
-      sample_.add(obs.subspan(1));
+      sample_.add(units);
       return action_;
     }
     in_test_ = true;
-    test_.add(obs.subspan(1));
+    test_.add(units);
     if (++test_count_ < cfg_.test_steps) return action_;
     const double s = sample_.decoded_deg(), t = test_.decoded_deg();
     bool match = false;
@@ -90,6 +92,8 @@ class DmcShortcut final : public ShortcutSubject {
   DmcShortcutConfig cfg_;
   Uses uses_;
   Action action_;
+  std::size_t fixation_;  // the observation's fixation input
+  ObsSlice direction_;    // and its direction units
   PopulationVector sample_, test_;
   int test_count_ = 0;
   bool in_test_ = false;

@@ -32,16 +32,18 @@ class OrientationDiscriminationOracle final : public Agent {
 
   OrientationDiscriminationOracle(const Space& obs, const Space& act, const OdOracleConfig& c, std::uint64_t seed)
       : Agent("orientation-discrimination-oracle", obs, act, seed), cfg_(c), action_(Action::discrete(kFixate)),
-        n_((obs.flat_size() - 1) / 2), trained_(static_cast<int>(n_), 180.0) {}
+        fixation_(obs.slice("fixation", 1, "orientation-discrimination-oracle").offset),
+        trained_at_(obs.slice("trained_location", 0, "orientation-discrimination-oracle")),
+        trained_(static_cast<int>(trained_at_.size), 180.0) {}
 
   void begin_episode() override { forget(); }
 
   const Action& act(std::span<const float> obs) override {
-    const bool fixation_on = obs[0] > 0.5f;
+    const bool fixation_on = obs[fixation_] > 0.5f;
     action_.index = kFixate;
     if (fixation_on) {
       if (responded_) forget();  // the fixation point is back: a new trial
-      trained_.add(obs.subspan(1, n_));  // trained-location unit i prefers 180·i/n degrees
+      trained_.add(obs.subspan(trained_at_.offset, trained_at_.size));  // unit i prefers 180·i/n degrees
       return action_;
     }
     // relative orientation in (-90, 90]: positive = anticlockwise of the reference
@@ -64,7 +66,8 @@ class OrientationDiscriminationOracle final : public Agent {
 
   OdOracleConfig cfg_;
   Action action_;
-  std::size_t n_;
+  std::size_t fixation_;   // the observation's fixation input
+  ObsSlice trained_at_;    // and its trained-location units
   PopulationVector trained_;  // summed population vector of the trained location while fixating
   bool responded_ = false;
 };
@@ -79,10 +82,16 @@ AgentEntry orientation_discrimination_oracle_entry() {
           options().docs(),
           [](const Space& obs, const Space& act) -> std::string {
             const float inf = std::numeric_limits<float>::infinity();
-            if (!obs.is_box() || obs.shape().size() != 1 || obs.flat_size() < 7 || obs.flat_size() % 2 == 0)
-              return "needs a 1-D Box observation: a fixation input followed by two equal populations of >= 3 units";
-            if (obs.low()[0] != 0.0f || obs.high()[0] != 1.0f || obs.low()[1] != -inf)
-              return "needs OrientationDiscrimination-v0's layout: a fixation input in [0, 1], then unbounded (noisy) units";
+            if (!obs.is_box()) return "needs OrientationDiscrimination-v0's Box observation";
+            for (const char* s : {"fixation", "trained_location", "other_location"})
+              if (std::string why = obs.why_no_slice(s, s[0] == 'f' ? 1 : 0); !why.empty())
+                return "needs OrientationDiscrimination-v0's observation slices fixation, trained_location and other_location: " + why;
+            const ObsSlice& f = *obs.find_slice("fixation");
+            const ObsSlice& t = *obs.find_slice("trained_location");
+            if (t.size < 3 || obs.find_slice("other_location")->size != t.size)
+              return "needs two equal populations of >= 3 units (trained_location, other_location)";
+            if (obs.low()[f.offset] != 0.0f || obs.high()[f.offset] != 1.0f || obs.low()[t.offset] != -inf)
+              return "needs OrientationDiscrimination-v0's layout: a fixation input in [0, 1], unbounded (noisy) units";
             if (!act.is_discrete() || act.n() != 3) return "needs Discrete(3) actions {fixate, clockwise, anticlockwise}";
             return "";
           },

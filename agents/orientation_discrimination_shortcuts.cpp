@@ -33,17 +33,18 @@ class OdShortcut final : public ShortcutSubject {
   OdShortcut(const std::string& id, const Space& obs, const Space& act, const OdShortcutConfig& c, Uses uses,
              std::uint64_t seed)
       : ShortcutSubject(id, obs, act, seed), cfg_(c), uses_(uses), action_(Action::discrete(kFixate)),
-        n_((obs.flat_size() - 1) / 2), other_(static_cast<int>(n_), 180.0) {}
+        fixation_(obs.slice("fixation", 1, id).offset), trained_at_(obs.slice("trained_location", 0, id)),
+        other_at_(obs.slice("other_location", 0, id)), other_(static_cast<int>(other_at_.size), 180.0) {}
 
   void begin_episode() override { forget(); }
 
   const Action& act(std::span<const float> obs) override {
-    const bool fixation_on = obs[0] > 0.5f;
+    const bool fixation_on = obs[fixation_] > 0.5f;
     action_.index = kFixate;
     if (fixation_on) {
       if (responded_) forget();  // the fixation point is back: a new trial
-      other_.add(obs.subspan(1 + n_, n_));
-      for (std::size_t i = 0; i < n_; ++i) energy_ += obs[1 + i];
+      other_.add(obs.subspan(other_at_.offset, other_at_.size));
+      for (std::size_t i = 0; i < trained_at_.size; ++i) energy_ += obs[trained_at_.offset + i];
       return action_;
     }
     bool anticlockwise = false;
@@ -84,7 +85,8 @@ class OdShortcut final : public ShortcutSubject {
   OdShortcutConfig cfg_;
   Uses uses_;
   Action action_;
-  std::size_t n_;
+  std::size_t fixation_;             // the observation's fixation input
+  ObsSlice trained_at_, other_at_;   // and its two populations
   PopulationVector other_;
   double energy_ = 0.0;      // summed trained-location activity this trial
   double energy_sum_ = 0.0;  // over the trials reported so far (the subject's running reference)
