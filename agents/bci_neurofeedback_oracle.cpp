@@ -23,7 +23,9 @@ class BciNeurofeedbackOracle final : public Agent {
  public:
   BciNeurofeedbackOracle(const Space& obs, const Space& act, std::uint64_t seed)
       : Agent("bci-neurofeedback-oracle", obs, act, seed),
-        m_(obs.flat_size() - 2),
+        grating_(obs.slice("grating", 0, "bci-neurofeedback-oracle").offset),
+        m_(obs.slice("grating", 0, "bci-neurofeedback-oracle").size),
+        black_(obs.slice("black_screen", 1, "bci-neurofeedback-oracle").offset),
         n_(static_cast<int>(act.flat_size())),
         sign_(static_cast<std::size_t>(n_), 0),
         action_(Action::box(std::vector<float>(static_cast<std::size_t>(n_), 0.0f))) {}
@@ -33,7 +35,7 @@ class BciNeurofeedbackOracle final : public Agent {
   const Action& act(std::span<const float> obs) override {
     auto& a = action_.values;
     // black screen: the trial is over, forget it
-    if (obs[m_ + 1] > 0.5f) {
+    if (obs[black_] > 0.5f) {
       forget();
       std::fill(a.begin(), a.end(), 0.0f);
       return action_;
@@ -73,15 +75,17 @@ class BciNeurofeedbackOracle final : public Agent {
     double s = 0, c = 0;
     for (std::size_t i = 0; i < m_; ++i) {
       const double phi = 2.0 * 3.141592653589793 * static_cast<double>(i) / static_cast<double>(m_);
-      s += obs[i] * std::sin(phi);
-      c += obs[i] * std::cos(phi);
+      s += obs[grating_ + i] * std::sin(phi);
+      c += obs[grating_ + i] * std::cos(phi);
     }
     double deg = 0.5 * std::atan2(s, c) * 180.0 / 3.141592653589793;
     if (deg < -45.0) deg += 180.0;
     return deg;
   }
 
+  std::size_t grating_;          // the observation's grating units start here
   std::size_t m_;                // angle units
+  std::size_t black_;            // the black-screen flag
   int n_;                        // own units
   int probe_ = -2;               // -2: nothing sent this trial; -1: reference sent; i: unit i probed
   double ref_angle_ = 0.0;       // angle with all units silent
@@ -102,8 +106,11 @@ AgentEntry bci_neurofeedback_oracle_entry() {
           "1-D Box observation (orientation units + reward flag + black-screen flag); Box(0, 1, (N,)) activity action",
           options().docs(),
           [](const Space& obs, const Space& act) -> std::string {
-            if (!obs.is_box() || obs.shape().size() != 1 || obs.flat_size() < 4)
-              return "needs a 1-D Box observation: orientation units, reward flag, black-screen flag";
+            if (!obs.is_box()) return "needs BCINeurofeedback-v0's Box observation";
+            for (const char* s : {"grating", "black_screen"})
+              if (std::string why = obs.why_no_slice(s, s[0] == 'b' ? 1 : 0); !why.empty())
+                return "needs BCINeurofeedback-v0's observation slices grating and black_screen: " + why;
+            if (obs.find_slice("grating")->size < 2) return "needs >= 2 grating units";
             if (!act.is_box() || act.shape().size() != 1 || act.flat_size() < 2)
               return "needs a 1-D Box action: the activity of its own units";
             for (std::size_t i = 0; i < act.flat_size(); ++i)

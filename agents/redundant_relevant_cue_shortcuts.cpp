@@ -9,16 +9,16 @@
 //                 location's index (mod the number of responses), regardless of the value shown.
 // Each scores 1 / responses unless location, presence or salience predict the correct response.
 #include <algorithm>
+#include <string>
 #include <tuple>
 #include <utility>
 
+#include "redundant_relevant_cue_layout.hpp"
 #include "shortcut.hpp"
 
 namespace sgym {
 
 AgentEntry redundant_relevant_cue_oracle_entry();
-/// (cues, responses) of the RedundantRelevantCue-v0 layout of these spaces (the oracle's file).
-std::pair<int, int> redundant_relevant_cue_layout(const Space& obs, const Space& act);
 
 namespace {
 
@@ -27,16 +27,15 @@ enum class Uses { kFixedCue, kMostSalient };
 class RrcShortcut final : public ShortcutSubject {
  public:
   RrcShortcut(const std::string& id, const Space& obs, const Space& act, const NoOptions&, Uses uses, std::uint64_t seed)
-      : ShortcutSubject(id, obs, act, seed), uses_(uses), action_(Action::discrete(0)) {
-    std::tie(k_, r_) = redundant_relevant_cue_layout(obs, act);
-  }
+      : ShortcutSubject(id, obs, act, seed), uses_(uses), action_(Action::discrete(0)), l_(redundant_relevant_cue_layout(obs, act)) {}
 
   const Action& act(std::span<const float> obs) override {
-    const auto K = static_cast<std::size_t>(k_), R = static_cast<std::size_t>(r_);
-    auto contrast = [&](std::size_t k) { return obs[K + 2 + k * (1 + R)]; };
+    const auto K = static_cast<std::size_t>(l_.k), R = static_cast<std::size_t>(l_.r);
+    auto contrast = [&](std::size_t k) { return obs[l_.cue[k]]; };
     action_.index = 0;
-    if (obs[K + 1] > 0.5f) return action_;  // fixation point on: look at the centre
-    const auto gaze = static_cast<std::size_t>(std::max_element(obs.begin(), obs.begin() + static_cast<long>(K + 1)) - obs.begin());
+    if (obs[l_.fixation] > 0.5f) return action_;  // fixation point on: look at the centre
+    const auto g0 = obs.begin() + static_cast<long>(l_.gaze);
+    const auto gaze = static_cast<std::size_t>(std::max_element(g0, g0 + static_cast<long>(K + 1)) - g0);
     if (gaze == 0) {
       // choose a location: always the first (fixed-cue) or the most salient
       std::size_t look = 0;
@@ -56,7 +55,7 @@ class RrcShortcut final : public ShortcutSubject {
  private:
   Uses uses_;
   Action action_;
-  int k_ = 0, r_ = 0;
+  RrcLayout l_;
 };
 
 }  // namespace
