@@ -21,11 +21,11 @@ class CurveTracingOracle final : public Agent {
  public:
   CurveTracingOracle(const Space& obs, const Space& act, std::uint64_t seed)
       : Agent("curve-tracing-oracle", obs, act, seed),
-        g_(static_cast<int>(obs.shape()[1])),
+        ch_(curve_retina::channels(obs)),
         action_(Action::discrete(0)) {}
 
   const Action& act(std::span<const float> obs) override {
-    const curve_retina::Frame f{obs, g_};
+    const curve_retina::Frame f{obs, ch_};
     // while the fixation point is on: look at it
     if (const int fp = f.first(1); fp >= 0) {
       action_.index = fp;
@@ -60,7 +60,7 @@ class CurveTracingOracle final : public Agent {
   void observe(double, std::span<const float>, bool, bool) override {}
 
  private:
-  int g_;
+  curve_retina::Channels ch_;  // where each channel of the retina starts
   Action action_;
 };
 
@@ -77,8 +77,9 @@ AgentEntry curve_tracing_oracle_entry() {
           "Box observation of shape (4 + colours, g, g) (curves, fixation point, targets, gaze, colours); action Discrete(g*g) (gaze pixel)",
           options().docs(),
           [](const Space& obs, const Space& act) -> std::string {
-            if (!obs.is_box() || obs.shape().size() != 3 || obs.shape()[0] < 4 || obs.shape()[1] != obs.shape()[2])
-              return "needs a (4 + colours, g, g) retinal observation: curves, fixation point, targets, gaze, colours";
+            std::string why;
+            if (curve_retina::channels(obs, &why).g == 0)
+              return "needs CurveTracing-v0's retina (slices curves, fixation_point, targets, gaze, colour_k): " + why;
             if (!act.is_discrete() || act.n() != obs.shape()[1] * obs.shape()[2])
               return "needs a Discrete(g*g) gaze action";
             return "";

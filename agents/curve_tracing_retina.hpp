@@ -1,5 +1,6 @@
 // Reading CurveTracing-v0's retina (channels: 0 curve pixels, 1 fixation point, 2 saccade targets,
-// 3 gaze, then one channel per colour in the composite variants), shared by its scripted subjects:
+// 3 gaze, then one channel per colour in the composite variants, each found by its slice name:
+// curves, fixation_point, targets, gaze, colour_0, colour_1, ...), shared by its scripted subjects:
 // the oracle (agents/curve_tracing_oracle.cpp) and the shortcut subjects
 // (agents/curve_tracing_shortcuts.cpp). Everything here reads the current frame only.
 #pragma once
@@ -7,18 +8,54 @@
 #include <cmath>
 #include <cstddef>
 #include <span>
+#include <string>
 #include <vector>
 
+#include "sgym/space.hpp"
+
 namespace sgym::curve_retina {
+
+/// Where each channel starts in the observation: curves, fixation_point, targets, gaze, then the
+/// colours; and the retina's side g.
+struct Channels {
+  std::vector<std::size_t> at;
+  int g = 0;
+};
+
+/// The channels of a CurveTracing-v0 observation space, by slice name; "" or why not in `why`
+/// (then g = 0).
+inline Channels channels(const Space& obs, std::string* why = nullptr) {
+  Channels c;
+  auto fail = [&](std::string reason) {
+    if (why != nullptr) *why = std::move(reason);
+    return Channels{};
+  };
+  if (!obs.is_box() || obs.shape().size() != 3 || obs.shape()[1] != obs.shape()[2])
+    return fail("needs a (4 + colours, g, g) retinal observation");
+  const auto n = static_cast<std::size_t>(obs.shape()[1] * obs.shape()[2]);
+  for (const char* s : {"curves", "fixation_point", "targets", "gaze"}) {
+    if (std::string w = obs.why_no_slice(s, n); !w.empty()) return fail(w);
+    c.at.push_back(obs.find_slice(s)->offset);
+  }
+  for (int k = 0;; ++k) {
+    const ObsSlice* colour = obs.find_slice("colour_" + std::to_string(k));
+    if (colour == nullptr) break;
+    if (colour->size != n) return fail("slice colour_" + std::to_string(k) + " is not one retina of g*g pixels");
+    c.at.push_back(colour->offset);
+  }
+  c.g = static_cast<int>(obs.shape()[1]);
+  return c;
+}
 
 /// One frame of the retina of side g.
 struct Frame {
   std::span<const float> obs;
-  int g = 0;
+  const Channels& ch;
+  int g = ch.g;
 
   std::size_t n() const { return static_cast<std::size_t>(g * g); }
-  /// Is pixel p on in channel ch?
-  bool on(int ch, int p) const { return obs[static_cast<std::size_t>(ch) * n() + static_cast<std::size_t>(p)] > 0.5f; }
+  /// Is pixel p on in channel c?
+  bool on(int c, int p) const { return obs[ch.at[static_cast<std::size_t>(c)] + static_cast<std::size_t>(p)] > 0.5f; }
   bool curve(int p) const { return on(0, p); }
   bool target(int p) const { return on(2, p); }
   /// The first pixel that is on in channel ch, -1 if none.
@@ -35,7 +72,7 @@ struct Frame {
     return out;
   }
   /// Number of colour channels after the four fixed ones (0 in the plain trace task).
-  int colours() const { return static_cast<int>(obs.size() / n()) - 4; }
+  int colours() const { return static_cast<int>(ch.at.size()) - 4; }
   /// The colour of pixel p (index among the colour channels), -1 if it has none.
   int colour(int p) const {
     for (int c = 0; c < colours(); ++c)

@@ -46,11 +46,11 @@ enum class Rule { kNearest, kFarthest, kNearEnd, kLongest, kShortest, kDirection
 class CurveTracingShortcut final : public ShortcutSubject {
  public:
   CurveTracingShortcut(std::string id, const Space& obs, const Space& act, const NoOptions&, Rule rule, std::uint64_t seed)
-      : ShortcutSubject(std::move(id), obs, act, seed), rule_(rule), g_(static_cast<int>(obs.shape()[1])),
+      : ShortcutSubject(std::move(id), obs, act, seed), rule_(rule), ch_(curve_retina::channels(obs)), g_(ch_.g),
         action_(Action::discrete(0)) {}
 
   const Action& act(std::span<const float> obs) override {
-    const Frame f{obs, g_};
+    const Frame f{obs, ch_};
     // fixate while the fixation point is on
     if (const int fp = f.first(1); fp >= 0) {
       action_.index = fp;
@@ -158,6 +158,7 @@ class CurveTracingShortcut final : public ShortcutSubject {
   }
 
   Rule rule_;
+  curve_retina::Channels ch_;  // where each channel of the retina starts
   int g_;
   Action action_;
 };
