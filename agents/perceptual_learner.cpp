@@ -83,9 +83,12 @@ class PerceptualLearner final : public Agent {
   PerceptualLearner(const Space& obs, const Space& act, const PerceptualLearnerConfig& c, std::uint64_t seed)
       : Agent("perceptual-learner", obs, act, seed),
         cfg_(c),
-        n_(static_cast<Eigen::Index>((obs.flat_size() - 1) / 2)),
+        n_(static_cast<Eigen::Index>(obs.slice("trained_location", 0, "perceptual-learner").size)),
         m_(c.n_units),
-        offset_(c.attend == "trained" ? 1 : 1 + n_),
+        offset_(static_cast<Eigen::Index>(
+            obs.slice(c.attend == "trained" ? "trained_location" : "other_location", static_cast<std::size_t>(n_), "perceptual-learner").offset)),
+        fixation_(obs.slice("fixation", 1, "perceptual-learner").offset),
+        loc_(c.attend == "trained" ? 0 : 1),
         w_{Eigen::MatrixXd(m_, n_), Eigen::MatrixXd(m_, n_)},
         v_{Eigen::MatrixXd(2, m_), Eigen::MatrixXd(2, m_)},
         sum_(Eigen::VectorXd::Zero(n_)),
@@ -125,7 +128,7 @@ class PerceptualLearner final : public Agent {
   void trial_ended(std::string_view) override { trial_over_ = true; }
 
   const Action& act(std::span<const float> obs) override {
-    if (obs[0] > 0.5f) {
+    if (obs[fixation_] > 0.5f) {
       // fixation point on: hold fixation and integrate the attended population
       const auto pop = Eigen::Map<const Eigen::VectorXf>(obs.data() + offset_, n_).cast<double>();
       if (pop.cwiseAbs().maxCoeff() > 0.0) {
@@ -203,7 +206,7 @@ class PerceptualLearner final : public Agent {
     v_[loc()].row(choice_) += (cfg_.beta * rpe_) * y_.transpose();
   }
 
-  int loc() const { return offset_ == 1 ? 0 : 1; }
+  int loc() const { return loc_; }
   void clear_trial() {
     sum_.setZero();
     samples_ = 0;
@@ -211,7 +214,9 @@ class PerceptualLearner final : public Agent {
   }
 
   PerceptualLearnerConfig cfg_;
-  Eigen::Index n_, m_, offset_;
+  Eigen::Index n_, m_, offset_;  // units per location, plastic units, where the attended population starts
+  std::size_t fixation_;         // the observation's fixation input
+  int loc_;                      // the attended location: 0 trained, 1 the other
   std::array<Eigen::MatrixXd, 2> w_, v_;  // per location: read-in (M × n) and readout (2 × M)
   Eigen::VectorXd sum_, x_, a_, y_, gate_, fb_;
   Eigen::Vector2d z_ = Eigen::Vector2d::Zero(), p_ = Eigen::Vector2d::Zero();
@@ -231,8 +236,12 @@ AgentEntry perceptual_learner_entry() {
           "OrientationDiscrimination-v0's observation (fixation + two tuned populations); Discrete(3)",
           options().docs(),
           [](const Space& obs, const Space& act) -> std::string {
-            if (!obs.is_box() || obs.shape().size() != 1 || obs.flat_size() < 3 || obs.flat_size() % 2 == 0)
-              return "needs OrientationDiscrimination-v0's observation: 1 + 2n floats";
+            if (!obs.is_box()) return "needs OrientationDiscrimination-v0's Box observation";
+            for (const char* s : {"fixation", "trained_location", "other_location"})
+              if (std::string why = obs.why_no_slice(s, s[0] == 'f' ? 1 : 0); !why.empty())
+                return "needs OrientationDiscrimination-v0's observation slices fixation, trained_location and other_location: " + why;
+            if (obs.find_slice("other_location")->size != obs.find_slice("trained_location")->size)
+              return "needs two populations of the same size (trained_location, other_location)";
             if (!act.is_discrete() || act.n() != 3) return "needs Discrete(3) actions (fixate, clockwise, anticlockwise)";
             return "";
           },
