@@ -1,14 +1,16 @@
 # Strip plot of every network: single unattended-cue probe accuracy (left) and training accuracy
 # (right) per learner and unattended gain, with a box of the quartiles (whiskers: min and max).
-# Input: the --networks file of sgym_rrc_attention (columns: gain arm seed train_acc attend_share
-# acc_attended acc_unattended follows_attended strength_attended strength_unattended looks_other).
-#   gnuplot -e "data='rrc-networks.dat'; out='benchmarks/results/augment-rrc.svg'" benchmarks/plot_rrc_attention.gp
-if (!exists("data")) data = 'rrc-networks.dat'
+# Input: networks.csv of `sgym experiment augment-rrc` (columns: gain arm network seed train_acc
+# attend_share acc_attended acc_unattended follows_attended strength_attended strength_unattended
+# looks_other; a header line first).
+#   gnuplot -e "data='DIR/networks.csv'; out='benchmarks/results/augment-rrc.svg'" benchmarks/plot_rrc_attention.gp
+if (!exists("data")) data = 'networks.csv'
 if (!exists("out")) out = 'augment-rrc.svg'
 set terminal svg size 1200,480 dynamic font 'Helvetica,11' background '#ffffff'
 set output out
 set termoption noenhanced
-# x position: 3 learners per gain cluster, clusters 3 apart; points jittered by seed
+set datafile separator ','
+# x position: 3 learners per gain cluster, clusters 3 apart; points jittered by network
 gi(g) = (g > 0.9 ? 0 : (g > 0.6 ? 1 : 2))
 x(g, arm) = 3 * gi(g) + arm
 jit(s) = 0.4 * ((int(s) * 7919) % 97 / 97.0 - 0.5)
@@ -28,10 +30,10 @@ set label 3 "gain 0.5" at 7,1.07 center
 set multiplot layout 1,2 title "AuGMEnT on RedundantRelevantCue-v0, one point per network (gated: attention_map; control: attention_gate=false; FB=1: gate=false)"
 set title "single unattended-cue probe accuracy (chance 0.5)"
 set arrow 3 from -0.6,0.5 to 8.6,0.5 nohead dt 2 lc rgb '#666666'
-plot for [k=0:8] data using (k):(x($1, $2) == k ? $7 : 1/0):(0.6) with boxplot lc rgb '#444444' notitle, \
-     data using (x($1, $2) + jit($3)):7:(colour($2)) with points pt 7 ps 0.35 lc rgb variable notitle
+plot for [k=0:8] data every ::1 using (k):(x($1, $2) == k ? $8 : 1/0):(0.6) with boxplot lc rgb '#444444' notitle, \
+     data every ::1 using (x($1, $2) + jit($3)):8:(colour($2)) with points pt 7 ps 0.35 lc rgb variable notitle
 set title "training accuracy, last 10 % of training (exploring)"
 unset arrow 3
-plot for [k=0:8] data using (k):(x($1, $2) == k ? $4 : 1/0):(0.6) with boxplot lc rgb '#444444' notitle, \
-     data using (x($1, $2) + jit($3)):4:(colour($2)) with points pt 7 ps 0.35 lc rgb variable notitle
+plot for [k=0:8] data every ::1 using (k):(x($1, $2) == k ? $5 : 1/0):(0.6) with boxplot lc rgb '#444444' notitle, \
+     data every ::1 using (x($1, $2) + jit($3)):5:(colour($2)) with points pt 7 ps 0.35 lc rgb variable notitle
 unset multiplot

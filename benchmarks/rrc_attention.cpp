@@ -4,25 +4,35 @@
 // differ only in that gate (option attention_gate): both select attention actions with the same
 // rule and keep AuGMEnT's association-level gate. Each network is trained on redundant trials, then
 // tested with learning off on forced-choice single-cue and conflict probes. Per network the attended
-// cue is the location it attended most over the last 10 % of training. Prints markdown tables of the
+// cue is the location it attended most over the last 10 % of training. Reports markdown tables of the
 // median [interquartile range] over networks and the full distribution (min, quartiles, max) of the
-// unattended-cue and training accuracy; --data writes a summary and --networks a per-network
-// whitespace table for gnuplot.
-#include <CLI/CLI.hpp>
+// unattended-cue and training accuracy.
+//
+//   sgym experiment augment-rrc [--quick] [--jobs 2] [--seed 1001] [--out DIR] [--set networks=50
+//        --set train_trials=10000 --set test_trials=600 --set gains="1.0 0.8 0.5"
+//        --set env_options="fixation_reward=0.2 abort_reward=-0.2"]
+// Network i uses mix_seed(seed, i) (the same network seed in every arm and gain). Writes networks.csv
+// (one row per gain x learner x network, every measure; benchmarks/plot_rrc_attention.gp draws the
+// strip plot of the results page from it) and summary.md; sgym plot draws the single-cue accuracies
+// against the unattended gain.
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <variant>
-#include <cstdio>
-#include <fstream>
-#include <utility>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <sstream>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
+#include "experiment.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
-#include "sgym/rng.hpp"
+#include "sgym/error.hpp"
 #include "sgym/interact.hpp"
+#include "sgym/rng.hpp"
 
 namespace {
 
@@ -31,15 +41,8 @@ struct Quartiles {
   double q1, median, q3;
 };
 
-Quartiles quartiles(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  auto q = [&](double p) {
-    const double h = p * static_cast<double>(v.size() - 1);
-    const auto lo = static_cast<std::size_t>(h);
-    const std::size_t hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
-  };
-  return {q(0.25), q(0.5), q(0.75)};
+Quartiles quartiles(const std::vector<double>& v) {
+  return {sgym::quantile(v, 0.25), sgym::quantile(v, 0.5), sgym::quantile(v, 0.75)};
 }
 
 struct Arm {
@@ -66,7 +69,7 @@ using Result = std::array<double, kMeasures>;
 std::string attention_map(const sgym::Space& obs, int cues) {
   std::string s;
   for (int k = 0; k < cues; ++k) {
-    const sgym::ObsSlice& c = obs.slice("cue_" + std::to_string(k), 0, "sgym_rrc_attention");
+    const sgym::ObsSlice& c = obs.slice("cue_" + std::to_string(k), 0, "experiment augment-rrc");
     s += (k ? "," : "") + std::to_string(1 + k) + ":" + std::to_string(c.offset) + "-" + std::to_string(c.offset + c.size - 1);
   }
   return s;
@@ -74,14 +77,16 @@ std::string attention_map(const sgym::Space& obs, int cues) {
 
 constexpr int kCues = 2, kResponses = 2;
 
-Result run_network(const Arm& arm, const sgym::KeyValues& env_opts, int seed, int train_trials, int test_trials) {
+// one network: `seed` seeds its weights (mix_seed(seed, 7)), its training trials (seed) and its probes
+// (seed + 1000)
+Result run_network(const Arm& arm, const sgym::KeyValues& env_opts, std::uint64_t seed, int train_trials, int test_trials) {
   using namespace sgym;
   KeyValues train_opts = env_opts, test_opts = env_opts;
   test_opts.emplace_back("schedule", "test");
   auto train = make_env("RedundantRelevantCue-v0", train_opts);
   auto test = make_env("RedundantRelevantCue-v0", test_opts);
   auto agent = make_agent("augment", train->observation_space(), train->action_space(), arm.options,
-                          mix_seed(static_cast<std::uint64_t>(seed), 7));
+                          mix_seed(seed, 7));
   std::vector<float> obs;
   // one trial per episode; returns what the trial's last step told
   struct TrialEnd {
@@ -98,7 +103,7 @@ Result run_network(const Arm& arm, const sgym::KeyValues& env_opts, int seed, in
       }
       return true;
     };
-    play_episode(env, *agent, first ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(seed)) : std::nullopt, obs, hooks);
+    play_episode(env, *agent, first ? std::optional<std::uint64_t>(seed) : std::nullopt, obs, hooks);
     return end;
   };
   const int late = std::max(1, train_trials / 10);
@@ -167,7 +172,7 @@ Result run_network(const Arm& arm, const sgym::KeyValues& env_opts, int seed, in
       pr.ok = true;
       return true;
     };
-    play_episode(env, *agent, first ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(seed) + 1000) : std::nullopt,
+    play_episode(env, *agent, first ? std::optional<std::uint64_t>(seed + 1000) : std::nullopt,
                  obs, hooks);
     return pr;
   };
@@ -243,108 +248,188 @@ double spearman(const std::vector<double>& a, const std::vector<double>& b) {
   return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0.0;
 }
 
-}  // namespace
+/// The experiment's parameters (sgym experiment describe augment-rrc).
+struct Params {
+  int networks = 50, train_trials = 10000, test_trials = 600;
+  std::string gains = "1.0 0.8 0.5", env_options = "fixation_reward=0.2 abort_reward=-0.2";
+};
 
-int main(int argc, char** argv) {
-  CLI::App app{"AuGMEnT with and without the attention gate on plasticity, on RedundantRelevantCue-v0: single-cue test accuracy"};
-  int seeds = 30, first_seed = 1001, train_trials = 3000, test_trials = 600;
-  std::vector<std::string> gains = {"0.8"};
-  std::string data, networks;
-  std::vector<std::string> extra = {"fixation_reward=0.2", "abort_reward=-0.2"};
-  app.add_option("--seeds", seeds, "networks per arm")->check(CLI::PositiveNumber);
-  app.add_option("--first-seed", first_seed, "seed of the first network (networks use first-seed, first-seed + 1, ...; the tests use 1-6)")->check(CLI::NonNegativeNumber);
-  app.add_option("--train", train_trials, "training trials (redundant cues)")->check(CLI::PositiveNumber);
-  app.add_option("--test", test_trials, "probe trials with learning off (single cues and conflicts, equally likely)")->check(CLI::PositiveNumber);
-  app.add_option("--gain", gains, "peripheral_acuity of the env: gain of the unattended cue (one run per value; the env's default is 0.8)");
-  app.add_option("--env-opt", extra, "further RedundantRelevantCue-v0 options, key=value (default: fixation_reward=0.2, the fixation reward of the AuGMEnT saccade task, and abort_reward=-0.2, without which about half the networks never learn to fixate)");
-  app.add_option("--data", data, "write a gnuplot summary file (one row per gain x arm: quartiles)");
-  app.add_option("--networks", networks, "write a gnuplot file with one row per network (gain, arm, seed, every measure)");
-  CLI11_PARSE(app, argc, argv);
+const sgym::OptionSet<Params>& params() {
+  static const sgym::OptionSet<Params> set = [] {
+    sgym::OptionSet<Params> o("experiment augment-rrc");
+    o.add("networks", &Params::networks, "", "networks per learner and gain; network i uses mix_seed(seed, i) in every learner and gain", 1, 1000000)
+        .add("train_trials", &Params::train_trials, "trials", "training trials (redundant cues, learning and exploration on)", 1, 100000000)
+        .add("test_trials", &Params::test_trials, "trials",
+             "probe trials with learning off (single cues and conflicts, equally likely; plus a third as many redundant probes)", 1, 100000000)
+        .add_text("gains", &Params::gains, "", "numbers separated by spaces",
+                  "peripheral_acuity of the env, the gain of the unattended cue: one run of every learner per value (the env's default is 0.8)")
+        .add_text("env_options", &Params::env_options, "", "key=value ...",
+                  "further RedundantRelevantCue-v0 options (default: fixation_reward=0.2, the fixation reward of the AuGMEnT saccade task, "
+                  "and abort_reward=-0.2, without which about half the networks never learn to fixate)");
+    return o;
+  }();
+  return set;
+}
+
+/// The gains of the `gains` parameter, as written (they label the tables and the data).
+std::vector<std::string> gain_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string g; in >> g;) {
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(g, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != g.size() || !(v >= 0.0 && v <= 1.0))
+      throw sgym::UsageError("experiment augment-rrc: gains: '" + g + "' is not a number in [0, 1] (e.g. gains=\"1.0 0.8 0.5\")");
+    out.push_back(g);
+  }
+  if (out.empty()) throw sgym::UsageError("experiment augment-rrc: gains: give at least one number in [0, 1] (e.g. gains=\"0.8\")");
+  return out;
+}
+
+// the gated learner and its control differ in attention_gate only; the third arm is the rule without
+// any feedback gate (FB_j = 1, no attention map), for reference
+std::vector<Arm> arms() {
   const std::string map = attention_map(
       sgym::make_env("RedundantRelevantCue-v0", {{"n_cues", std::to_string(kCues)}, {"n_responses", std::to_string(kResponses)}})
           ->observation_space(),
       kCues);
-  // the gated learner and its control differ in attention_gate only; the third arm is the rule
-  // without any feedback gate (FB_j = 1, no attention map), for reference
-  const std::vector<Arm> arms = {
+  return {
       {"attention-gated", {{"attention_map", map}}},
       {"un-gated control (attention_gate=false)", {{"attention_map", map}, {"attention_gate", "false"}}},
       {"no feedback gate (gate=false, no map)", {{"gate", "false"}}},
   };
-  std::ofstream out, per;
-  if (!data.empty()) {
-    out.open(data + ".tmp");
-    out << "# gain arm att_q1 att_med att_q3 un_q1 un_med un_q3 conf_q1 conf_med conf_q3 satt_q1 satt_med satt_q3 sun_q1 sun_med sun_q3\n";
-  }
-  if (!networks.empty()) {
-    per.open(networks + ".tmp");
-    per << "# gain arm seed train_acc attend_share acc_attended acc_unattended follows_attended strength_attended strength_unattended looks_other\n";
-  }
+}
+
+constexpr const char* kColumns =
+    "gain,arm,network,seed,train_acc,attend_share,acc_attended,acc_unattended,follows_attended,strength_attended,"
+    "strength_unattended,looks_other";
+
+void run(const sgym::experiment::Context& ctx) {
+  using sgym::experiment::say;
+  const Params prm = params().parse(ctx.params);
+  const std::vector<std::string> gains = gain_list(prm.gains);
+  const sgym::KeyValues extra = sgym::experiment::key_values(prm.env_options, "env_options");
+  for (const auto& [k, v] : extra)
+    if (k == "n_cues" || k == "n_responses" || k == "peripheral_acuity" || k == "schedule")
+      throw sgym::UsageError("experiment augment-rrc: env_options " + k +
+                             " is set by the experiment (2 cues x 2 responses, peripheral_acuity from gains, training then test schedule)");
+  const std::vector<Arm> arm = arms();
+  std::vector<sgym::KeyValues> env_opts;
   for (const std::string& g : gains) {
-    sgym::KeyValues env_opts = {{"n_cues", std::to_string(kCues)}, {"n_responses", std::to_string(kResponses)},
-                                {"peripheral_acuity", g}};
-    for (const std::string& kv : extra) {
-      const auto eq = kv.find('=');
-      if (eq == std::string::npos) {
-        std::fprintf(stderr, "--env-opt %s: expected key=value\n", kv.c_str());
-        return 2;
+    sgym::KeyValues o = {{"n_cues", std::to_string(kCues)}, {"n_responses", std::to_string(kResponses)}, {"peripheral_acuity", g}};
+    o.insert(o.end(), extra.begin(), extra.end());
+    sgym::make_env("RedundantRelevantCue-v0", o);  // validate the options once before starting threads
+    env_opts.push_back(std::move(o));
+  }
+  const int n = prm.networks;
+  const std::size_t per_gain = arm.size() * static_cast<std::size_t>(n);
+  auto net_seed = [&](int i) { return sgym::mix_seed(ctx.seed, static_cast<std::uint64_t>(i)); };
+  // slot (gain, arm, network), in that order
+  std::vector<Result> results(gains.size() * per_gain);
+  sgym::experiment::parallel_for(static_cast<int>(results.size()), ctx.jobs, [&](int k) {
+    const auto slot = static_cast<std::size_t>(k);
+    const std::size_t g = slot / per_gain, a = slot % per_gain / static_cast<std::size_t>(n);
+    const int i = static_cast<int>(slot % static_cast<std::size_t>(n));
+    results[slot] = run_network(arm[a], env_opts[g], net_seed(i), prm.train_trials, prm.test_trials);
+  });
+
+  std::ostream& md = ctx.md();
+  std::ostringstream csv;
+  csv << kColumns << "\n";
+  for (std::size_t g = 0; g < gains.size(); ++g) {
+    std::vector<std::vector<std::vector<double>>> all(arm.size(), std::vector<std::vector<double>>(kMeasures));
+    for (std::size_t a = 0; a < arm.size(); ++a)
+      for (int i = 0; i < n; ++i) {
+        const Result& r = results[g * per_gain + a * static_cast<std::size_t>(n) + static_cast<std::size_t>(i)];
+        for (std::size_t m = 0; m < kMeasures; ++m) all[a][m].push_back(r[m]);
+        csv << gains[g] << ',' << a << ',' << i << ',' << net_seed(i);
+        for (const double x : r) csv << ',' << x;
+        csv << '\n';
       }
-      env_opts.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    }
-    std::vector<std::vector<std::vector<double>>> all(arms.size());
-    for (std::size_t a = 0; a < arms.size(); ++a) {
-      all[a].assign(kMeasures, {});
-      for (int s = first_seed; s < first_seed + seeds; ++s) {
-        const Result r = run_network(arms[a], env_opts, s, train_trials, test_trials);
-        for (std::size_t i = 0; i < kMeasures; ++i) all[a][i].push_back(r[i]);
-        if (per) {
-          per << g << " " << a << " " << s;
-          for (const double x : r) per << " " << x;
-          per << "\n";
-        }
-      }
-    }
-    std::printf("\n### unattended gain (peripheral_acuity) = %s\n\n", g.c_str());
-    std::printf("| learner | training accuracy (last 10 %%) | attends one location | single attended cue | single unattended cue | conflict: follows attended | strength: attended / compound | strength: unattended / compound | training trials attending the other location |\n");
-    std::printf("|---|---|---|---|---|---|---|---|---|\n");
-    for (std::size_t a = 0; a < arms.size(); ++a) {
-      std::printf("| %s", arms[a].name.c_str());
-      std::vector<Quartiles> q;
+    say(md, "\n### unattended gain (peripheral_acuity) = %s\n\n", gains[g].c_str());
+    say(md, "| learner | training accuracy (last 10 %%) | attends one location | single attended cue | single unattended cue | conflict: follows attended | strength: attended / compound | strength: unattended / compound | training trials attending the other location |\n");
+    say(md, "|---|---|---|---|---|---|---|---|---|\n");
+    for (std::size_t a = 0; a < arm.size(); ++a) {
+      say(md, "| %s", arm[a].name.c_str());
       for (const auto& v : all[a]) {
-        q.push_back(quartiles(v));
-        std::printf(" | %.3f [%.3f, %.3f]", q.back().median, q.back().q1, q.back().q3);
+        const Quartiles q = quartiles(v);
+        say(md, " | %.3f [%.3f, %.3f]", q.median, q.q1, q.q3);
       }
-      std::printf(" |\n");
-      if (out) {
-        out << g << " " << a;
-        for (const std::size_t i : {kAccAttended, kAccUnattended, kFollowAttended, kStrengthAttended, kStrengthUnattended}) out << " " << q[i].q1 << " " << q[i].median << " " << q[i].q3;
-        out << "\n";
-      }
+      say(md, " |\n");
     }
-    std::printf("\nFull distribution over the %d networks (min, lower quartile, median, upper quartile, max):\n\n", seeds);
-    std::printf("| learner | measure | min | Q1 | median | Q3 | max |\n|---|---|---|---|---|---|---|\n");
-    for (std::size_t a = 0; a < arms.size(); ++a)
-      for (const auto& [i, what] : {std::pair{kAccUnattended, "single unattended cue"}, std::pair{kTrainAcc, "training accuracy"}}) {
-        const Spread d = spread(all[a][i]);
-        std::printf("| %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f |\n", arms[a].name.c_str(), what, d.min, d.q1, d.median, d.q3, d.max);
+    say(md, "\nFull distribution over the %d networks (min, lower quartile, median, upper quartile, max):\n\n", n);
+    say(md, "| learner | measure | min | Q1 | median | Q3 | max |\n|---|---|---|---|---|---|---|\n");
+    for (std::size_t a = 0; a < arm.size(); ++a)
+      for (const auto& [m, what] : {std::pair{kAccUnattended, "single unattended cue"}, std::pair{kTrainAcc, "training accuracy"}}) {
+        const Spread d = spread(all[a][m]);
+        say(md, "| %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f |\n", arm[a].name.c_str(), what, d.min, d.q1, d.median, d.q3, d.max);
       }
-    std::printf("\nSpearman correlation over networks of the single unattended-cue accuracy with the share of training trials that attended the other location:");
-    for (std::size_t a = 0; a < arms.size(); ++a)
-      std::printf(" %s %.2f%s", arms[a].name.c_str(), spearman(all[a][kAccUnattended], all[a][kLooksOther]), a + 1 < arms.size() ? ";" : "\n");
-  }
-  // the files appear whole or not at all
-  for (auto [f, path] : {std::pair{&out, &data}, std::pair{&per, &networks}}) {
-    if (path->empty()) continue;
-    f->close();
-    if (!*f || std::rename((*path + ".tmp").c_str(), path->c_str()) != 0) {
-      std::fprintf(stderr, "could not write %s\n", path->c_str());
-      return 1;
+    say(md, "\nNetworks with single unattended-cue accuracy above 0.6:");
+    for (std::size_t a = 0; a < arm.size(); ++a) {
+      const auto above = std::count_if(all[a][kAccUnattended].begin(), all[a][kAccUnattended].end(), [](double x) { return x > 0.6; });
+      say(md, " %s %td of %d%s", arm[a].name.c_str(), above, n, a + 1 < arm.size() ? ";" : "\n");
     }
+    say(md, "\nSpearman correlation over networks of the single unattended-cue accuracy with the share of training trials that attended the other location:");
+    for (std::size_t a = 0; a < arm.size(); ++a)
+      say(md, " %s %.2f%s", arm[a].name.c_str(), spearman(all[a][kAccUnattended], all[a][kLooksOther]), a + 1 < arm.size() ? ";" : "\n");
   }
-  std::printf("\n%d networks per arm (seeds %d-%d); %d training trials (redundant cues, exploring), then %d probe trials (single cues and conflicts, equally likely; plus a third as many redundant probes) with learning off; "
-              "RedundantRelevantCue-v0 n_cues=%d n_responses=%d",
-              seeds, first_seed, first_seed + seeds - 1, train_trials, test_trials, kCues, kResponses);
-  for (const std::string& kv : extra) std::printf(" %s", kv.c_str());
-  std::printf(", other options default; augment defaults plus the arm's options\n");
-  return 0;
+  ctx.write("networks.csv", csv.str());
+  say(md, "\n%d networks per learner and gain (network i: seed mix_seed(%llu, i)); %d training trials (redundant cues, exploring), then %d probe trials (single cues and conflicts, equally likely; plus a third as many redundant probes) with learning off; "
+          "RedundantRelevantCue-v0 n_cues=%d n_responses=%d",
+      n, static_cast<unsigned long long>(ctx.seed), prm.train_trials, prm.test_trials, kCues, kResponses);
+  for (const auto& [k, v] : extra) say(md, " %s=%s", k.c_str(), v.c_str());
+  say(md, ", other options default; augment defaults plus the learner's options\n");
+}
+
+/// Figure: single-cue probe accuracy (attended and unattended cue) of each learner against the
+/// unattended gain, median and IQR over networks (the strip plot of every network is
+/// benchmarks/plot_rrc_attention.gp's).
+std::vector<sgym::experiment::Figure> figures(const std::filesystem::path& dir) {
+  const auto rows = sgym::experiment::read_csv(dir / "networks.csv");
+  const std::size_t n_arms = arms().size();
+  std::map<int, sgym::TrialTable> per_net;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    if (rows[r].size() < 12) continue;
+    const auto a = static_cast<std::size_t>(std::stoi(rows[r][1]));
+    if (a >= n_arms) continue;
+    sgym::TrialTable& t = per_net[std::stoi(rows[r][2])];
+    if (t.columns.empty())
+      t.columns = {"gated, unattended", "control, unattended", "FB=1, unattended", "gated, attended", "control, attended", "FB=1, attended"};
+    auto& row = t.rows[std::stod(rows[r][0])];
+    row.resize(2 * n_arms, std::nan(""));
+    row[a] = std::stod(rows[r][7]);
+    row[n_arms + a] = std::stod(rows[r][6]);
+  }
+  sgym::experiment::Figure f{"single-cue-accuracy", {}, {}};
+  for (auto& [net, t] : per_net) f.seeds.push_back(std::move(t));
+  f.spec.title = "AuGMEnT, redundant relevant cues: single-cue probe accuracy";
+  f.spec.xlabel = "gain of the unattended cue (the env option peripheral acuity)";
+  f.spec.ylabel = "forced-choice accuracy (chance 0.5)";
+  f.spec.yrange = std::array<double, 2>{0.0, 1.05};
+  f.spec.legend = "bottom right";
+  f.spec.series = {{0, "gated (attention_map): unattended cue", "#3070c0"},
+                   {1, "control (attention_gate=false): unattended cue", "#e08020"},
+                   {2, "FB=1 (gate=false): unattended cue", "#60a060"},
+                   {3, "gated: attended cue", "#3070c0", sgym::FigureSeries::Style::kDashed, false}};
+  return {f};
+}
+
+}  // namespace
+
+sgym::experiment::Entry augment_rrc_experiment() {
+  sgym::experiment::Entry e;
+  e.name = "augment-rrc";
+  e.reproduces = "Roelfsema & Holtmaat 2018 (Nat Rev Neurosci 19:166), redundant relevant cues: subjects learn only about the attended cue; AuGMEnT with and without the attention gate on plasticity";
+  e.results = "benchmarks/results/augment-rrc.md";
+  e.description = "AuGMEnT on RedundantRelevantCue-v0: single-cue accuracy of the attended and the unattended cue, gated vs un-gated, per unattended gain";
+  e.params = params().docs();
+  e.quick = {{"networks", "3"}, {"train_trials", "3000"}, {"test_trials", "60"}, {"gains", "0.8"}};
+  e.run = run;
+  e.figures = figures;
+  return e;
 }

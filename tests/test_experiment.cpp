@@ -13,6 +13,7 @@
 #include "plot.hpp"
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
+#include "sgym/rng.hpp"
 
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
@@ -112,6 +113,49 @@ TEST_CASE("experiment: figures are drawn with the parameters the run was made wi
   // the x axis ends at the run's trial cap (the quick value), not at the default 25,000
   CHECK(figures[0].seeds[0].rows.rbegin()->first == 10000);
   CHECK_THAT(figures[0].spec.series[0].title, Contains("shaping on"));
+}
+
+TEST_CASE("experiment augment-rrc: the quick budget writes one row per gain, learner and network", "[experiment]") {
+  const fs::path a = scratch("rrc-j1"), b = scratch("rrc-j2"), c = scratch("rrc-s8");
+  run_quick("augment-rrc", a, 1);
+  const std::string summary = sgym::read_file(a / "summary.md");
+  for (const char* learner : {"| attention-gated |", "| un-gated control (attention_gate=false) |", "| no feedback gate (gate=false, no map) |"})
+    CHECK_THAT(summary, Contains(learner));
+  CHECK_THAT(summary, Contains("unattended gain (peripheral_acuity) = 0.8") && Contains("mix_seed(7, i)"));
+  const auto rows = ex::read_csv(a / "networks.csv");
+  REQUIRE(rows.size() == 1 + 3 * 3);  // header, then 1 gain x 3 learners x 3 networks
+  CHECK(rows[0].size() == 12);
+  CHECK(rows[1][3] == std::to_string(sgym::mix_seed(7, 0)));  // network i uses mix_seed(seed, i)
+  CHECK(rows[2][3] == std::to_string(sgym::mix_seed(7, 1)));
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    REQUIRE(rows[r].size() == 12);
+    CHECK(rows[r][0] == "0.8");
+    for (std::size_t k = 4; k < 9; ++k) {  // accuracies and shares are fractions
+      CHECK(std::stod(rows[r][k]) >= 0.0);
+      CHECK(std::stod(rows[r][k]) <= 1.0);
+    }
+  }
+  // results do not depend on --jobs, and depend on --seed
+  run_quick("augment-rrc", b, 2);
+  run_quick("augment-rrc", c, 1, 8);
+  CHECK(sgym::read_file(a / "networks.csv") == sgym::read_file(b / "networks.csv"));
+  CHECK(sgym::read_file(a / "networks.csv") != sgym::read_file(c / "networks.csv"));
+  const auto figures = ex::figures_of(a);
+  REQUIRE(figures.size() == 1);
+  CHECK(figures[0].seeds.size() == 3);  // one table per network
+  // bad gains and options set by the experiment are refused before any work
+  ex::Invocation inv;
+  inv.name = "augment-rrc";
+  inv.quick = true;
+  inv.out = scratch("rrc-refused");
+  std::ostringstream report;
+  inv.set = {{"gains", "0.8 high"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("gains") && Contains("high"));
+  inv.set = {{"gains", "1.5"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("[0, 1]"));
+  inv.set = {{"env_options", "n_cues=3"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("n_cues") && Contains("set by the experiment"));
+  CHECK_FALSE(fs::exists(inv.out));
 }
 
 TEST_CASE("experiment: bad input is refused before any work, nothing is overwritten", "[experiment]") {
