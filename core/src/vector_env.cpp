@@ -421,8 +421,12 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   }
   // the split rule (see Split): c and s are moving averages of measured costs; inline batches are
   // timed for the first 8 and then one in 16, split ones always; while the rule says inline, a
-  // probe batch is split now and then (after 64 batches, the gap doubling up to 4096) so that s
-  // follows the machine
+  // probe is split now and then (after 64 batches, the gap doubling up to 4096) so that s follows
+  // the machine. A probe is two split batches and s learns only from a split batch that follows
+  // another: the first wakes workers that slept through the inline stretch, which costs ~100 µs
+  // once and says nothing of a split batch's cost while splitting (measured: with that wake-up in
+  // s, cheap envs at 256 members were never split although splitting made them 1.3-1.7x faster).
+  // A single sample (a preemption) moves s by at most 4x its current value.
   const double n = static_cast<double>(envs_.size());
   const double part = static_cast<double>(slices_[0].hi - slices_[0].lo);
   const double longest = static_cast<double>(slices_.back().hi - slices_.back().lo);
@@ -432,12 +436,18 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
     split = c > 0 && (longest * c + stats_.sync_ns) * 1.1 < n * c;
     if (split) {
       probe_gap_ = 64;
+    } else if (probe_second_) {
+      split = true;
     } else if (c > 0 && batches_ >= next_probe_) {
       split = true;
+      probe_second_ = true;
       next_probe_ = batches_ + probe_gap_;
       probe_gap_ = std::min<std::int64_t>(2 * probe_gap_, 4096);
     }
+    if (split && last_split_) probe_second_ = false;
   }
+  const bool warm = last_split_;
+  last_split_ = split;
   ++batches_;
   job.timed = split || stats_.inline_batches < 8 || (batches_ & 15) == 0;
   const auto t0 = job.timed ? Clock::now() : Clock::time_point{};
@@ -449,7 +459,10 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   if (split) {
     const double caller_ns = slices_[0].ns;
     average(stats_.member_ns, caller_ns / part);
-    average(stats_.sync_ns, std::max(0.0, wall - caller_ns));
+    if (warm) {
+      const double x = std::max(0.0, wall - caller_ns);
+      average(stats_.sync_ns, stats_.sync_ns > 0 ? std::min(x, 4.0 * stats_.sync_ns) : x);
+    }
   } else {
     average(stats_.member_ns, wall / n);
   }

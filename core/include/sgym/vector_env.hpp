@@ -118,6 +118,8 @@ class VectorEnv {
   Split split_ = Split::kAuto;
   Stats stats_;
   std::int64_t batches_ = 0, next_probe_ = 0, probe_gap_ = 64;
+  bool probe_second_ = false;  // a probe's second split batch is due (the first woke the workers)
+  bool last_split_ = false;    // the previous batch was split (its workers are awake)
   std::unique_ptr<ThreadPool> pool_;
 };
 
