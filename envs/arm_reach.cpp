@@ -424,28 +424,49 @@ class ArmReach final : public Env {
   void fill_info(const char* outcome) {
     const bool ended = *outcome != '\0';
     const Phase ph = ended ? ended_phase_ : phase_;
-    info_.set(info_keys::kEpoch, in_target_ ? "hold" : "reach");
-    info_.set(info_keys::kGroundTruth, std::int64_t{-1});
-    info_.set(info_keys::kTrial, std::int64_t{trial_});
-    info_.set(info_keys::kTrialOutcome, outcome);
-    info_.set("condition", kPhaseNames[static_cast<int>(ph)]);
-    info_.set("phase", kPhaseNames[static_cast<int>(ph)]);
-    info_.set("target", std::int64_t{target_});
-    info_.set("t_ms", t_ * cfg_.dt_ms);
-    info_.set("rotation_deg", rotation_ / kDeg);
-    info_.set("curl_gain", field_.curl_gain);
-    info_.set("clamped", clamped_);
+    info_.set(f_.core.epoch, in_target_ ? "hold" : "reach");
+    info_.set(f_.core.ground_truth, -1);
+    info_.set(f_.core.trial, trial_);
+    info_.set(f_.core.outcome, outcome);
+    info_.set(f_.condition, kPhaseNames[static_cast<std::size_t>(ph)]);
+    info_.set(f_.phase, kPhaseNames[static_cast<std::size_t>(ph)]);
+    info_.set(f_.target, target_);
+    info_.set(f_.t_ms, t_ * cfg_.dt_ms);
+    info_.set(f_.rotation_deg, rotation_ / kDeg);
+    info_.set(f_.curl_gain, field_.curl_gain);
+    info_.set(f_.clamped, clamped_);
     // per-trial measures: meaningful on the step where trial_outcome is set, 0 before
-    info_.set("direction_error_deg", ended ? direction_error_ : 0.0);
-    info_.set("hand_direction_error_deg", ended ? hand_direction_error_ : 0.0);
-    info_.set("lateral_deviation_m", ended ? lateral_deviation_ : 0.0);
-    info_.set("endpoint_error_m", ended ? endpoint_error_ : 0.0);
-    info_.set("movement_time_ms", ended ? movement_time_ : 0.0);
-    info_.set("peak_speed_m_s", ended ? peak_speed_ : 0.0);
-    info_.set("channel_force_n", ended ? channel_force_ : 0.0);
+    info_.set(f_.direction_error_deg, ended ? direction_error_ : 0.0);
+    info_.set(f_.hand_direction_error_deg, ended ? hand_direction_error_ : 0.0);
+    info_.set(f_.lateral_deviation_m, ended ? lateral_deviation_ : 0.0);
+    info_.set(f_.endpoint_error_m, ended ? endpoint_error_ : 0.0);
+    info_.set(f_.movement_time_ms, ended ? movement_time_ : 0.0);
+    info_.set(f_.peak_speed_m_s, ended ? peak_speed_ : 0.0);
+    info_.set(f_.channel_force_n, ended ? channel_force_ : 0.0);
   }
 
+  // the info fields, declared once in the order they are written
+  struct Fields {
+    explicit Fields(Info& i)
+        : core(i), condition(i.declare<std::string>("condition")), phase(i.declare<std::string>("phase")),
+          target(i.declare<std::int64_t>("target")), t_ms(i.declare<double>("t_ms")),
+          rotation_deg(i.declare<double>("rotation_deg")), curl_gain(i.declare<double>("curl_gain")),
+          clamped(i.declare<bool>("clamped")), direction_error_deg(i.declare<double>("direction_error_deg")),
+          hand_direction_error_deg(i.declare<double>("hand_direction_error_deg")),
+          lateral_deviation_m(i.declare<double>("lateral_deviation_m")), endpoint_error_m(i.declare<double>("endpoint_error_m")),
+          movement_time_ms(i.declare<double>("movement_time_ms")), peak_speed_m_s(i.declare<double>("peak_speed_m_s")),
+          channel_force_n(i.declare<double>("channel_force_n")) {}
+    trial::TrialFields core;  // epoch, ground_truth, trial, trial_outcome
+    InfoField<std::string> condition, phase;
+    InfoField<std::int64_t> target;
+    InfoField<double> t_ms, rotation_deg, curl_gain;
+    InfoField<bool> clamped;
+    InfoField<double> direction_error_deg, hand_direction_error_deg, lateral_deviation_m, endpoint_error_m,
+        movement_time_ms, peak_speed_m_s, channel_force_n;
+  };
+
   ArmReachConfig cfg_;
+  Fields f_{info_};
   std::vector<PhaseBlock> schedule_;
   int substeps_, hold_steps_, timeout_steps_;
   // what the subject sees, per step of the trial: a ring of visual_delay_ms / dt_ms + 1 entries
@@ -459,7 +480,7 @@ class ArmReach final : public Env {
   arm::V2 start_, dir_, target_pos_, cursor_;
   arm::HandField field_;
   std::vector<int> order_;
-  long long trial_ = 0;
+  std::int64_t trial_ = 0;
   int trials_in_episode_ = 0;
   int target_ = 0, t_ = 0, hold_ = 0, entered_step_ = 0;
   Phase phase_ = Phase::kBaseline, ended_phase_ = Phase::kBaseline;
