@@ -107,9 +107,8 @@ AgentEntry bci_neurofeedback_oracle_entry() {
           options().docs(),
           [](const Space& obs, const Space& act) -> std::string {
             if (!obs.is_box()) return "needs BCINeurofeedback-v0's Box observation";
-            for (const char* s : {"grating", "black_screen"})
-              if (std::string why = obs.why_no_slice(s, s[0] == 'b' ? 1 : 0); !why.empty())
-                return "needs BCINeurofeedback-v0's observation slices grating and black_screen: " + why;
+            if (std::string why = obs.why_no_slices({{"grating", 0}, {"black_screen", 1}}); !why.empty())
+              return "needs BCINeurofeedback-v0's observation slices grating and black_screen: " + why;
             if (obs.find_slice("grating")->size < 2) return "needs >= 2 grating units";
             if (!act.is_box() || act.shape().size() != 1 || act.flat_size() < 2)
               return "needs a 1-D Box action: the activity of its own units";

@@ -47,7 +47,7 @@ class DelayMatchCategoryOracle final : public Agent {
         fixation_(obs.slice("fixation", 1, "delay-match-category-oracle").offset),
         direction_(obs.slice("direction", 0, "delay-match-category-oracle").offset) {
     // unit i prefers direction 360·i/n (the env's population layout)
-    const int n = static_cast<int>(obs.slice("direction", 0, "delay-match-category-oracle").size);
+    const int n = static_cast<int>(obs.find_slice("direction")->size);  // found by direction_ above
     cos_.resize(n);
     sin_.resize(n);
     for (int i = 0; i < n; ++i) {
@@ -124,9 +124,8 @@ AgentEntry delay_match_category_oracle_entry() {
           [](const Space& obs, const Space& act) -> std::string {
             const float inf = std::numeric_limits<float>::infinity();
             if (!obs.is_box()) return "needs DelayMatchCategory-v0's Box observation";
-            for (const char* s : {"fixation", "direction"})
-              if (std::string why = obs.why_no_slice(s, s[0] == 'f' ? 1 : 0); !why.empty())
-                return "needs DelayMatchCategory-v0's observation slices fixation and direction: " + why;
+            if (std::string why = obs.why_no_slices({{"fixation", 1}, {"direction", 0}}); !why.empty())
+              return "needs DelayMatchCategory-v0's observation slices fixation and direction: " + why;
             const ObsSlice& f = *obs.find_slice("fixation");
             const ObsSlice& d = *obs.find_slice("direction");
             if (d.size < 3) return "needs >= 3 direction units";

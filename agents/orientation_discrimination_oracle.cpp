@@ -83,9 +83,8 @@ AgentEntry orientation_discrimination_oracle_entry() {
           [](const Space& obs, const Space& act) -> std::string {
             const float inf = std::numeric_limits<float>::infinity();
             if (!obs.is_box()) return "needs OrientationDiscrimination-v0's Box observation";
-            for (const char* s : {"fixation", "trained_location", "other_location"})
-              if (std::string why = obs.why_no_slice(s, s[0] == 'f' ? 1 : 0); !why.empty())
-                return "needs OrientationDiscrimination-v0's observation slices fixation, trained_location and other_location: " + why;
+            if (std::string why = obs.why_no_slices({{"fixation", 1}, {"trained_location", 0}, {"other_location", 0}}); !why.empty())
+              return "needs OrientationDiscrimination-v0's observation slices fixation, trained_location and other_location: " + why;
             const ObsSlice& f = *obs.find_slice("fixation");
             const ObsSlice& t = *obs.find_slice("trained_location");
             if (t.size < 3 || obs.find_slice("other_location")->size != t.size)

@@ -237,9 +237,8 @@ AgentEntry perceptual_learner_entry() {
           options().docs(),
           [](const Space& obs, const Space& act) -> std::string {
             if (!obs.is_box()) return "needs OrientationDiscrimination-v0's Box observation";
-            for (const char* s : {"fixation", "trained_location", "other_location"})
-              if (std::string why = obs.why_no_slice(s, s[0] == 'f' ? 1 : 0); !why.empty())
-                return "needs OrientationDiscrimination-v0's observation slices fixation, trained_location and other_location: " + why;
+            if (std::string why = obs.why_no_slices({{"fixation", 1}, {"trained_location", 0}, {"other_location", 0}}); !why.empty())
+              return "needs OrientationDiscrimination-v0's observation slices fixation, trained_location and other_location: " + why;
             if (obs.find_slice("other_location")->size != obs.find_slice("trained_location")->size)
               return "needs two populations of the same size (trained_location, other_location)";
             if (!act.is_discrete() || act.n() != 3) return "needs Discrete(3) actions (fixate, clockwise, anticlockwise)";

@@ -24,8 +24,7 @@ RrcLayout layout(const Space& obs, const Space& act, std::string* why = nullptr)
     return RrcLayout{};
   };
   if (!obs.is_box() || !act.is_discrete()) return fail("needs a Box observation and Discrete actions");
-  for (const char* s : {"gaze", "fixation_point", "cue_0"})
-    if (std::string w = obs.why_no_slice(s, s[0] == 'f' ? 1 : 0); !w.empty()) return fail(w);
+  if (std::string w = obs.why_no_slices({{"gaze", 0}, {"fixation_point", 1}, {"cue_0", 0}}); !w.empty()) return fail(w);
   l.k = static_cast<int>(obs.find_slice("gaze")->size) - 1;
   l.r = static_cast<int>(obs.find_slice("cue_0")->size) - 1;
   if (l.k < 1 || l.r < 2 || act.n() != 1 + l.k + l.r)

@@ -71,9 +71,7 @@ class SaccadeAntisaccadeOracle final : public Agent {
 constexpr std::array<const char*, 4> kSaccadeSlices = {"fixation_pro", "fixation_anti", "cue_left", "cue_right"};
 
 std::string saccade_slices_missing(const Space& obs) {
-  for (const char* s : kSaccadeSlices)
-    if (std::string why = obs.why_no_slice(s, 1); !why.empty()) return why;
-  return "";
+  return obs.why_no_slices({{kSaccadeSlices[0], 1}, {kSaccadeSlices[1], 1}, {kSaccadeSlices[2], 1}, {kSaccadeSlices[3], 1}});
 }
 
 std::array<std::size_t, 4> saccade_slices(const Space& obs, std::string_view who) {

@@ -21,6 +21,10 @@ TEST_CASE("Space slices: declared within the space, unique, found by name", "[co
   REQUIRE(s.slice("b", 3).size == 3);
   REQUIRE(s.find_slice("c") == nullptr);
   REQUIRE(s.why_no_slice("a", 2).empty());
+  // several at once: "" when all are there, else the first reason
+  REQUIRE(s.why_no_slices({{"a", 2}, {"b", 0}}).empty());
+  REQUIRE_THAT(s.why_no_slices({{"a", 2}, {"c", 0}, {"b", 9}}), Contains("'c'"));
+  REQUIRE_THAT(s.why_no_slices({{"b", 9}, {"c", 0}}), Contains("'b'") && Contains("9 elements"));
   // a set is a set: names do not change equality or the description
   REQUIRE(s == box);
   REQUIRE(s.describe() == box.describe());

@@ -198,6 +198,12 @@ std::string Space::why_no_slice(std::string_view name, std::size_t size) const {
   return "";
 }
 
+std::string Space::why_no_slices(std::initializer_list<std::pair<std::string_view, std::size_t>> wanted) const {
+  for (const auto& [name, size] : wanted)
+    if (std::string why = why_no_slice(name, size); !why.empty()) return why;
+  return "";
+}
+
 const ObsSlice& Space::slice(std::string_view name, std::size_t size, std::string_view who) const {
   const std::string why = why_no_slice(name, size);
   if (!why.empty()) throw UsageError((who.empty() ? std::string() : std::string(who) + ": ") + why);

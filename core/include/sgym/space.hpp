@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sgym/rng.hpp"
@@ -97,6 +99,8 @@ class Space {
   /// "" when the space has a slice called `name` of `size` elements (size 0: any size), else why
   /// not, naming the slices it has.
   std::string why_no_slice(std::string_view name, std::size_t size = 0) const;
+  /// The same for several (name, size) slices: "" when the space has them all, else the first reason.
+  std::string why_no_slices(std::initializer_list<std::pair<std::string_view, std::size_t>> wanted) const;
   /// The slice called `name` (of `size` elements unless size is 0); throws UsageError with
   /// why_no_slice's reason, prefixed by `who` (e.g. the agent id).
   const ObsSlice& slice(std::string_view name, std::size_t size = 0, std::string_view who = "") const;
