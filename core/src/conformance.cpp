@@ -403,7 +403,7 @@ double SubjectScore::completed() const {
 }
 
 SubjectScore score_subject(const AgentEntry& agent_entry, const EnvEntry& env_entry, const KeyValues& options,
-                           int min_judged, std::uint64_t env_seed) {
+                           int min_judged, std::uint64_t env_seed, bool hash_trajectory) {
   auto env = make_env(env_entry, options);
   auto agent = make_agent(agent_entry, env->observation_space(), env->action_space(), {}, 1, {env->spec().dt_ms});
   agent->set_training(false);
@@ -417,13 +417,16 @@ SubjectScore score_subject(const AgentEntry& agent_entry, const EnvEntry& env_en
   };
   std::vector<float> obs;
   bool first = true;
+  std::uint64_t h = 0xcbf29ce484222325ULL;
   while (s.correct + s.wrong < min_judged && s.trials() < 2LL * min_judged) {
     ResetResult r0 = first ? env->reset(env_seed) : env->reset();
     first = false;
+    if (hash_trajectory) h = hash_reset(r0, h);
     obs.assign(r0.obs.begin(), r0.obs.end());
     agent->begin_episode();
     for (;;) {
       const auto [a, r] = interact(*env, *agent, obs);
+      if (hash_trajectory) h = hash_step(r, h);
       const std::string_view outcome = r.info.string_or_empty(info_keys::kTrialOutcome);
       if (!outcome.empty()) count(outcome);
       else if (r.truncated) count("timeout");  // cut by the time limit inside a trial
@@ -431,6 +434,7 @@ SubjectScore score_subject(const AgentEntry& agent_entry, const EnvEntry& env_en
     }
     agent->end_episode();
   }
+  if (hash_trajectory) s.trajectory_hash = h;
   return s;
 }
 

@@ -10,6 +10,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "sgym/agents.hpp"
 #include "sgym/conformance.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/io.hpp"
@@ -22,6 +23,19 @@ std::string describe(const KeyValues& kv) {
   std::string s;
   for (const auto& [k, v] : kv) s += (s.empty() ? "" : " ") + k + "=" + v;
   return s.empty() ? "defaults" : s;
+}
+
+// compares `hash` with the one pinned in tests/golden/<file> (SGYM_UPDATE_GOLDEN=1 rewrites it)
+void require_pinned(const std::string& file, std::uint64_t hash) {
+  std::ostringstream hex;
+  hex << std::hex << std::setw(16) << std::setfill('0') << hash;
+  const std::filesystem::path golden = std::filesystem::path(SGYM_GOLDEN_DIR) / file;
+  if (std::getenv("SGYM_UPDATE_GOLDEN") != nullptr) write_file_atomic(golden, hex.str() + "\n");
+  INFO("pinned in " << golden.string() << " (rerun with SGYM_UPDATE_GOLDEN=1 after an intended change)");
+  REQUIRE(std::filesystem::exists(golden));
+  std::string pinned = read_file(golden);
+  pinned.erase(pinned.find_last_not_of(" \n") + 1);
+  REQUIRE(pinned == hex.str());
 }
 }  // namespace
 
@@ -40,17 +54,26 @@ TEST_CASE("Every registered env passes the conformance harness", "[conformance][
     }
     REQUIRE(report.checks.size() >= 10);
 
-    if (!options.empty()) continue;
-    std::ostringstream hex;
-    hex << std::hex << std::setw(16) << std::setfill('0') << report.golden_hash;
-    const std::filesystem::path golden = std::filesystem::path(SGYM_GOLDEN_DIR) / (entry.id + ".hash");
-    if (std::getenv("SGYM_UPDATE_GOLDEN") != nullptr) write_file_atomic(golden, hex.str() + "\n");
-    INFO("pinned in " << golden.string() << " (rerun with SGYM_UPDATE_GOLDEN=1 after an intended change)");
-    REQUIRE(std::filesystem::exists(golden));
-    std::string pinned = read_file(golden);
-    pinned.erase(pinned.find_last_not_of(" \n") + 1);
-    REQUIRE(pinned == hex.str());
+    if (options.empty()) require_pinned(entry.id + ".hash", report.golden_hash);
   }
+}
+
+// Random actions break fixation within a few steps, so the golden hash above never sees what a
+// trial task shows after its fixation epoch (stimuli, their noise, feedback). The oracle plays the
+// task as intended: its rollout, 40 judged trials at the defaults, is pinned too.
+TEST_CASE("Every choice task's oracle rollout matches its pinned hash", "[conformance][envs][golden]") {
+  int pinned = 0;
+  for (const EnvEntry& entry : env_registry()) {
+    if (!entry.chance) continue;
+    const std::string oracle_id = shortcut_stem(entry.id) + "-oracle";
+    INFO(entry.id << " played by " << oracle_id);
+    const SubjectScore s = score_subject(agent_entry(oracle_id), entry, {}, 40, kBatterySeed, true);
+    REQUIRE(s.correct + s.wrong >= 40);
+    REQUIRE(s.trajectory_hash != 0);
+    require_pinned(entry.id + ".oracle.hash", s.trajectory_hash);
+    ++pinned;
+  }
+  REQUIRE(pinned >= 6);
 }
 
 TEST_CASE("Every env's analyses read keys its trials really carry, and draw columns their tables have",

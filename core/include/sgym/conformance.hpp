@@ -77,6 +77,9 @@ struct SubjectScore {
   long long aborted = 0;  ///< broken fixation or a response out of its epoch
   long long timeout = 0;  ///< no response in time (an episode cut by its time limit counts here)
   long long other = 0;    ///< task-specific outcomes (e.g. conflict trials), neither right nor wrong
+  /// With `hash_trajectory`: FNV-1a over every reset and step the subject played (observations,
+  /// rewards, flags and info, bit for bit, as trajectory_hash); 0 otherwise.
+  std::uint64_t trajectory_hash = 0;
   long long trials() const { return correct + wrong + aborted + timeout + other; }
   /// correct / (correct + wrong); NaN before any judged trial.
   double accuracy() const;
@@ -95,8 +98,13 @@ struct BatteryScores {
 
 /// Runs `agent` (training off, seed 1) on fresh episodes of `env` at `options`, starting from
 /// reset(env_seed), until `min_judged` trials ended correct or wrong or 2 x min_judged trials ended.
+/// With `hash_trajectory` the score also carries the hash of everything the subject saw: the
+/// oracle's rollout is pinned beside the random-action golden hash (tests/golden/<id>.oracle.hash),
+/// because random actions break fixation within a few steps and so never reach the stimulus, the
+/// noise or the feedback of a task whose stimulus follows a fixation epoch.
 SubjectScore score_subject(const AgentEntry& agent, const EnvEntry& env, const KeyValues& options,
-                           int min_judged = kBatteryTrials, std::uint64_t env_seed = kBatterySeed);
+                           int min_judged = kBatteryTrials, std::uint64_t env_seed = kBatterySeed,
+                           bool hash_trajectory = false);
 
 /// The battery of a choice task: chance, oracle and every registered shortcut subject of `env`
 /// (found among `agents` by id) at each of its battery option sets. Throws std::invalid_argument
