@@ -158,6 +158,47 @@ TEST_CASE("experiment augment-rrc: the quick budget writes one row per gain, lea
   CHECK_FALSE(fs::exists(inv.out));
 }
 
+TEST_CASE("experiment bg-cerebellum-walker: one row per episode, delayed-only conditions skipped at D = 0", "[experiment]") {
+  const fs::path a = scratch("walker-j1"), b = scratch("walker-j2"), c = scratch("walker-s8");
+  run_quick("bg-cerebellum-walker", a, 1);
+  const auto train = ex::read_csv(a / "train.csv"), eval = ex::read_csv(a / "eval.csv");
+  // quick: 2 walkers, 2 training and 1 evaluation episodes; delays 0 and 2; initial, full,
+  // correct-role (the last only at D = 2; initial trains nothing)
+  CHECK(train.size() == 1 + 2 * 2 * 3);  // (D0 full, D2 full, D2 correct-role) x 2 walkers x 2 episodes
+  REQUIRE(eval.size() == 1 + 2 * 5);     // 5 arms x 2 walkers x 1 episode
+  CHECK(train[0].size() == 8);
+  for (std::size_t r = 1; r < eval.size(); ++r) {
+    REQUIRE(eval[r].size() == 8);
+    CHECK_FALSE((eval[r][0] == "0" && eval[r][1] == "correct-role"));
+    CHECK(eval[r][3] == std::to_string(sgym::mix_seed(7, std::stoull(eval[r][2]))));  // walker i: mix_seed(seed, i)
+    CHECK(std::stoi(eval[r][6]) >= 1);
+  }
+  const std::string summary = sgym::read_file(a / "summary.md");
+  CHECK_THAT(summary, Contains("observation delay 0 steps") && Contains("observation delay 2 steps") &&
+                          Contains("cerebellum corrects (cerebellum_role=correct)"));
+  run_quick("bg-cerebellum-walker", b, 2);
+  run_quick("bg-cerebellum-walker", c, 1, 8);
+  for (const char* f : {"train.csv", "eval.csv"}) {
+    CHECK(sgym::read_file(a / f) == sgym::read_file(b / f));
+    CHECK(sgym::read_file(a / f) != sgym::read_file(c / f));
+  }
+  CHECK(ex::figures_of(a).size() == 2);  // a learning curve per delay
+  ex::Invocation inv;
+  inv.name = "bg-cerebellum-walker";
+  inv.quick = true;
+  inv.out = scratch("walker-refused");
+  std::ostringstream report;
+  inv.set = {{"conditions", "full no-legs"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("no-legs") && Contains("no-cerebellum"));
+  inv.set = {{"delays", "0 -1"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("delays") && Contains("-1"));
+  inv.set = {{"agent_options", "cpg=false"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("cpg") && Contains("set by the experiment"));
+  inv.set = {{"env", "CurveTracing-v0"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("BipedalWalker-v3"));
+  CHECK_FALSE(fs::exists(inv.out));
+}
+
 TEST_CASE("experiment: bad input is refused before any work, nothing is overwritten", "[experiment]") {
   const fs::path out = scratch("refused");
   ex::Invocation inv;
