@@ -1,5 +1,6 @@
-// The curve-tracing protocol of benchmarks/results/curve-tracing.md, shared by the benchmark
-// program (benchmarks/curve_tracing.cpp) and its fast test (tests/test_augment_recurrent.cpp).
+// The curve-tracing protocol of benchmarks/results/curve-tracing.md, shared by the experiment
+// `sgym experiment augment-recurrent-curve-tracing` (benchmarks/curve_tracing.cpp) and its fast test
+// (tests/test_augment_recurrent.cpp).
 //
 // Curriculum on curve length (as RELEARNN, PLoS Comput Biol 2024, doi:10.1371/journal.pcbi.1012030:
 // trained on curves up to 9 px with a curriculum, tested up to 13 px): stage L trains on target and

@@ -199,6 +199,44 @@ TEST_CASE("experiment bg-cerebellum-walker: one row per episode, delayed-only co
   CHECK_FALSE(fs::exists(inv.out));
 }
 
+TEST_CASE("experiment augment-recurrent-curve-tracing: one row per arm and network, latency per distance", "[experiment]") {
+  const fs::path a = scratch("curve-j1"), b = scratch("curve-j2"), c = scratch("curve-s8");
+  run_quick("augment-recurrent-curve-tracing", a, 1);
+  const auto rows = ex::read_csv(a / "networks.csv");
+  REQUIRE(rows.size() == 1 + 3 * 2);  // relearnn, bptt, feedforward (relearnn) x 2 networks
+  CHECK(rows[1][1] == "relearnn");
+  CHECK(rows[3][1] == "bptt");
+  CHECK(rows[5][2] == "0");  // the feedforward control, under the first rule
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    REQUIRE(rows[r].size() == rows[0].size());
+    CHECK(rows[r][4] == std::to_string(sgym::mix_seed(7, std::stoull(rows[r][3]))));  // network i: mix_seed(seed, i)
+    for (std::size_t k = 8; k + 2 < rows[r].size(); ++k) {  // accuracies
+      CHECK(std::stod(rows[r][k]) >= 0.0);
+      CHECK(std::stod(rows[r][k]) <= 1.0);
+    }
+  }
+  CHECK(ex::read_csv(a / "latency.csv").size() == 1 + 3 * 13);  // every arm, distances 0..12
+  CHECK_THAT(sgym::read_file(a / "summary.md"), Contains("Modulation latency along the target curve: recurrent, relearnn"));
+  run_quick("augment-recurrent-curve-tracing", b, 2);
+  run_quick("augment-recurrent-curve-tracing", c, 1, 8);
+  CHECK(sgym::read_file(a / "networks.csv") == sgym::read_file(b / "networks.csv"));
+  CHECK(sgym::read_file(a / "latency.csv") == sgym::read_file(b / "latency.csv"));
+  CHECK(sgym::read_file(a / "networks.csv") != sgym::read_file(c / "networks.csv"));
+  CHECK(ex::figures_of(a).size() >= 1);
+  ex::Invocation inv;
+  inv.name = "augment-recurrent-curve-tracing";
+  inv.quick = true;
+  inv.out = scratch("curve-refused");
+  std::ostringstream report;
+  inv.set = {{"rules", "relearnn hebb"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("hebb") && Contains("bptt"));
+  inv.set = {{"agent_options", "lateral=false"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("lateral") && Contains("set by the experiment"));
+  inv.set = {{"last_length", "2"}, {"first_length", "5"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("last_length"));
+  CHECK_FALSE(fs::exists(inv.out));
+}
+
 TEST_CASE("experiment: bad input is refused before any work, nothing is overwritten", "[experiment]") {
   const fs::path out = scratch("refused");
   ex::Invocation inv;
