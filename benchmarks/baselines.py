@@ -553,7 +553,7 @@ def report(args) -> str:
         w(f"| CurveTracing-v0 (curriculum 2→9 px, 1 distractor) | PPO (no stack: the gaze channel makes the frame sufficient) | {len(rs)} | "
           f"completed {len(done)}/{len(rs)} (stage cap {rs[0]['stage_cap']:,} trials, {rs[0]['max_steps']:,} steps per run); stage reached: {reached}; training trials {med_iqr([r['trials'] for r in rs])} | "
           f"held-out shapes, {rs[0]['test_trials']} trials per length: {acc} (chance 50 %) | {steps(rs)} | {wall(rs)} | this page |")
-    w("| CurveTracing-v0 (same, stage cap 30,000) | augment-recurrent | 4 | completed 0/4 (stopped at 5, 5, 6, 7 px); training trials 45,674 [42,273 – 48,963] | 5 px 53.5 %, 9 px 48 %, 13 px 49 % | — | 173 s for the 8 networks | [curve-tracing.md](curve-tracing.md) |")
+    w("| CurveTracing-v0 (same, stage cap 30,000) | augment-recurrent (RELEARNN rule) | 16 | completed 13/16; training trials 10,744 [8,380 – 12,982] | held-out shapes, 100 trials per length: 5 px 98.0 [94.3 – 100] %, 9 px 97.0 [95.0 – 99.0] %, 13 px 97.5 [94.5 – 99.2] % | — | 636 s for the 48 networks of the experiment (2 threads) | [curve-tracing.md](curve-tracing.md) |")
     for algo, label in (("ppo", "PPO (zoo hyperparameters)"), ("sac", "SAC (zoo hyperparameters)")):
         rs = runs.get(("walker", algo), [])
         if rs:
