@@ -60,9 +60,17 @@ StepResult Env::step(const Action& action) {
   return r;
 }
 
+StepResult Env::advance(const Action& action) {
+  if (!started_ || needs_reset_) return step(action);  // the same errors as step()
+  StepResult r = do_step(action);
+  needs_reset_ = r.terminated || r.truncated;
+  return r;
+}
+
 Wrapper::Wrapper(std::unique_ptr<Env> inner)
     : Env(inner->spec(), inner->observation_space(), inner->action_space()),
-      inner_(std::move(inner)) {}
+      inner_(std::move(inner)),
+      same_action_space_(action_space() == inner_->action_space()) {}
 
 const Env& Wrapper::unwrapped() const {
   const Env* e = inner_.get();

@@ -315,7 +315,7 @@ void VectorEnv::run_slice(const Job& job, std::size_t w, bool split) {
     Env& e = *envs_[i];
     const bool reset = job.reset || m.needs_reset;
     if (!reset) {
-      const StepResult r = e.step(job.actions[i]);
+      const StepResult r = Env::step_checked(e, job.actions[i]);  // checked in step() for the whole batch
       *rows.rewards.row(i) = r.reward;
       *rows.terminated.row(i) = r.terminated;
       *rows.truncated.row(i) = r.truncated;

@@ -32,7 +32,7 @@ ResetResult TimeLimit::do_reset(std::optional<std::uint64_t> seed) {
 }
 
 StepResult TimeLimit::do_step(const Action& a) {
-  StepResult r = inner_->step(a);
+  StepResult r = step_inner(a);
   ++elapsed_;
   if (elapsed_ >= max_steps_) r.truncated = true;
   return r;
@@ -59,7 +59,7 @@ ResetResult EpisodeStatistics::do_reset(std::optional<std::uint64_t> seed) {
 }
 
 StepResult EpisodeStatistics::do_step(const Action& a) {
-  StepResult r = inner_->step(a);
+  StepResult r = step_inner(a);
   cur_.episode_return += r.reward;
   ++cur_.length;
   const std::string_view outcome = outcome_.string_or_empty(r.info);
@@ -138,7 +138,7 @@ ResetResult ObservationNoise::do_reset(std::optional<std::uint64_t> seed) {
 }
 
 StepResult ObservationNoise::do_step(const Action& a) {
-  StepResult r = inner_->step(a);
+  StepResult r = step_inner(a);
   add_noise(r.obs);
   return {obs_, r.reward, r.terminated, r.truncated, r.info};
 }
@@ -173,7 +173,7 @@ ResetResult ObservationDelay::do_reset(std::optional<std::uint64_t> seed) {
 }
 
 StepResult ObservationDelay::do_step(const Action& a) {
-  StepResult r = inner_->step(a);
+  StepResult r = step_inner(a);
   if (steps_ == 0) return r;
   // the ring holds the last steps + 1 observations; the one after the newest is `steps` old
   const std::size_t n = obs_.size();
@@ -287,7 +287,7 @@ ResetResult RecordTrajectory::do_reset(std::optional<std::uint64_t> seed) {
 }
 
 StepResult RecordTrajectory::do_step(const Action& a) {
-  StepResult r = inner_->step(a);
+  StepResult r = step_inner(a);
   ++step_;
   write(r.obs, &a, r.reward, r.terminated, r.truncated, r.info, nullptr);
   return r;

@@ -88,6 +88,12 @@ class Env {
   /// Env-specific step with an action already known to be valid.
   virtual StepResult do_step(const Action& action) = 0;
 
+  /// step() for an action the caller has already checked against an equal action space (a
+  /// wrapper, whose own step() checked it; VectorEnv, which checks a whole batch first): the same
+  /// call without checking the action again, so an action is validated once however deeply the
+  /// env is wrapped.
+  static StepResult step_checked(Env& env, const Action& action) { return env.advance(action); }
+
   /// Helpers for leaf envs that keep their observation in obs_ and info in info_.
   ResetResult reset_result() const { return {obs_, info_}; }
   StepResult step_result(double reward, bool terminated) const {
@@ -102,6 +108,9 @@ class Env {
   Info info_;
 
  private:
+  friend class VectorEnv;
+  StepResult advance(const Action& action);  // step() after the action check
+
   bool started_ = false;
   bool needs_reset_ = false;
   bool seeded_ = false;
@@ -119,8 +128,14 @@ class Wrapper : public Env {
 
  protected:
   ResetResult do_reset(std::optional<std::uint64_t> seed) override { return inner_->reset(seed); }
-  StepResult do_step(const Action& a) override { return inner_->step(a); }
+  StepResult do_step(const Action& a) override { return step_inner(a); }
+  /// Steps the wrapped env with an action this wrapper's step() has already checked (checked
+  /// again only if the wrapped env's action space differs from this wrapper's).
+  StepResult step_inner(const Action& a) { return same_action_space_ ? step_checked(*inner_, a) : inner_->step(a); }
   std::unique_ptr<Env> inner_;
+
+ private:
+  bool same_action_space_ = true;
 };
 
 }  // namespace sgym
