@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "experiment.hpp"
@@ -99,25 +100,27 @@ class ExtraTimeoutScreen final : public sgym::Wrapper {
 };
 
 std::unique_ptr<sgym::Env> make_task(const sgym::KeyValues& opts, bool extra_screen) {
-  if (!extra_screen) return sgym::make_env(kEnv, opts);
-  // no time limit: the extra screen can make a trial one step longer than the env's own limit
-  return std::make_unique<ExtraTimeoutScreen>(sgym::make_env(kEnv, opts, false));
+  // no TimeLimit wrapper: its limit (max_episode_steps) is the longest trial, whose last step ends
+  // it anyway (the go epoch times out), so it would only mark that step truncated as well, which
+  // neither the agent nor this loop reads after a termination (one wrapper step less per env step);
+  // with the extra screen a trial can even be one step longer than that limit
+  auto env = sgym::make_env(kEnv, opts, false);
+  if (!extra_screen) return env;
+  return std::make_unique<ExtraTimeoutScreen>(std::move(env));
 }
 
-/// Plays trials (= episodes) and reads each one's type and outcome from the info of its ending step.
-/// The hook is built once per network: a std::function holding this lambda allocates.
+/// Plays trials (= episodes) and reads each one's type and outcome from the info of its ending step
+/// (the on_end hook: no call at the other steps). The hook is built once per network: a
+/// std::function holding this lambda allocates.
 class TrialRunner {
  public:
   TrialRunner() {
-    hooks_.on_step = [this](const sgym::EpisodeStep& st) {
-      if (st.result.terminated || st.result.truncated) {
-        // the info of the ending step describes the trial that ended
-        const std::string& cond = st.result.info.get_string("condition");
-        type_ = static_cast<int>(std::find(kTypes.begin(), kTypes.end(), cond) - kTypes.begin());
-        const std::string& o = st.result.info.get_string(sgym::info_keys::kTrialOutcome);
-        outcome_ = static_cast<int>(std::find(kOutcomes.begin(), kOutcomes.end(), o) - kOutcomes.begin());
-      }
-      return true;
+    hooks_.on_end = [this](const sgym::EpisodeStep& st) {
+      // the info of the ending step describes the trial that ended
+      const std::string& cond = st.result.info.get_string("condition");
+      type_ = static_cast<int>(std::find(kTypes.begin(), kTypes.end(), cond) - kTypes.begin());
+      const std::string& o = st.result.info.get_string(sgym::info_keys::kTrialOutcome);
+      outcome_ = static_cast<int>(std::find(kOutcomes.begin(), kOutcomes.end(), o) - kOutcomes.begin());
     };
   }
   TrialRunner(const TrialRunner&) = delete;

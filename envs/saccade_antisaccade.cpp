@@ -26,6 +26,8 @@
 // here every shown step is judged (10 and 8), which is what "up to 10 / 8 steps" says.
 #include <algorithm>
 #include <array>
+#include <string>
+#include <string_view>
 
 #include "common/trial.hpp"
 #include "sgym/envs.hpp"
@@ -87,8 +89,9 @@ constexpr int kFixate = 0, kLeft = 1, kRight = 2;
 constexpr float kTargetDeg = 10.0f;
 
 enum class Epoch { kBlank, kWait, kHold, kCue, kDelay, kGo };
-constexpr std::array<const char*, 6> kEpochNames = {"blank", "wait", "hold", "cue", "delay", "go"};
-constexpr std::array<const char*, 4> kConditions = {"pro_left", "pro_right", "anti_left", "anti_right"};
+// string views: the info is written every step, and a view knows its length (no strlen)
+constexpr std::array<std::string_view, 6> kEpochNames = {"blank", "wait", "hold", "cue", "delay", "go"};
+constexpr std::array<std::string_view, 4> kConditions = {"pro_left", "pro_right", "anti_left", "anti_right"};
 
 class SaccadeAntisaccade final : public Env {
  public:
@@ -141,7 +144,7 @@ class SaccadeAntisaccade final : public Env {
       const float gx = last_action_ == kLeft ? -kTargetDeg : last_action_ == kRight ? kTargetDeg : 0.0f;
       out.circles.push_back({{gx, 0.0f}, 0.4f, {0, 0, 0, 0}, {60, 200, 255, 255}, 0.15f});
     }
-    out.texts.push_back({{-14.5f, 9.0f}, std::string(kConditions[condition_]) + "  " + kEpochNames[static_cast<int>(epoch_)], 0.8f, {220, 220, 220, 255}});
+    out.texts.push_back({{-14.5f, 9.0f}, std::string(kConditions[condition_]) + "  " + std::string(kEpochNames[static_cast<int>(epoch_)]), 0.8f, {220, 220, 220, 255}});
     if (!last_outcome_.empty()) out.texts.push_back({{-14.5f, -9.0f}, "last trial: " + last_outcome_, 0.8f, {220, 220, 220, 255}});
   }
 
@@ -151,7 +154,7 @@ class SaccadeAntisaccade final : public Env {
     last_outcome_.clear();
     last_action_ = -1;
     start_trial();
-    fill("");
+    fill({});
     return reset_result();
   }
 
@@ -160,7 +163,7 @@ class SaccadeAntisaccade final : public Env {
     last_action_ = act;
     ++t_;
     double reward = 0.0;
-    const char* outcome = "";
+    std::string_view outcome;
     switch (epoch_) {
       case Epoch::kBlank:
         if (++epoch_t_ >= cfg_.blank_steps) reward += enter(Epoch::kWait);
@@ -181,7 +184,7 @@ class SaccadeAntisaccade final : public Env {
         break;
     }
     bool terminated = false;
-    if (*outcome != '\0') {
+    if (!outcome.empty()) {
       const std::string_view o = outcome;
       reward += o == "correct" ? cfg_.correct_reward : o == "wrong" ? cfg_.wrong_reward
               : o == "aborted" ? cfg_.abort_reward : cfg_.timeout_reward;
@@ -200,8 +203,9 @@ class SaccadeAntisaccade final : public Env {
       info_.set(f_.target, ended_target);
       info_.set(f_.core.trial, ended_trial);
       info_.set(f_.t, ended_t);
+      info_condition_ = ended_condition;
     } else {
-      fill("");
+      fill({});
     }
     return step_result(reward, terminated);
   }
@@ -249,19 +253,30 @@ class SaccadeAntisaccade final : public Env {
     enter(Epoch::kBlank);
   }
 
-  // observation and info for the current state
-  void fill(const char* outcome) {
+  // observation and info for the current state; the strings are rewritten only when they change
+  // (info_epoch_, info_condition_, info_outcome_ remember what the info holds; only this env
+  // writes its info)
+  void fill(std::string_view outcome) {
     const bool mark = epoch_ == Epoch::kWait || epoch_ == Epoch::kHold || epoch_ == Epoch::kCue || epoch_ == Epoch::kDelay;
     obs_[0] = mark && pro_ ? 1.0f : 0.0f;
     obs_[1] = mark && !pro_ ? 1.0f : 0.0f;
     obs_[2] = epoch_ == Epoch::kCue && cue_left_ ? 1.0f : 0.0f;
     obs_[3] = epoch_ == Epoch::kCue && !cue_left_ ? 1.0f : 0.0f;
-    info_.set(f_.core.epoch, kEpochNames[static_cast<std::size_t>(epoch_)]);
+    if (epoch_ != info_epoch_) {
+      info_.set(f_.core.epoch, kEpochNames[static_cast<std::size_t>(epoch_)]);
+      info_epoch_ = epoch_;
+    }
     const int gt = epoch_ == Epoch::kBlank ? -1 : epoch_ == Epoch::kGo ? target_ : kFixate;
     info_.set(f_.core.ground_truth, gt);
     info_.set(f_.core.trial, trial_);
-    info_.set(f_.core.outcome, outcome);
-    info_.set(f_.condition, kConditions[static_cast<std::size_t>(condition_)]);
+    if (!outcome.empty() || info_outcome_) {
+      info_.set(f_.core.outcome, outcome);
+      info_outcome_ = !outcome.empty();
+    }
+    if (condition_ != info_condition_) {
+      info_.set(f_.condition, kConditions[static_cast<std::size_t>(condition_)]);
+      info_condition_ = condition_;
+    }
     info_.set(f_.target, target_);
     info_.set(f_.t, t_);
   }
@@ -278,6 +293,10 @@ class SaccadeAntisaccade final : public Env {
 
   SaccadeAntisaccadeConfig cfg_;
   Fields f_{info_};
+  // what the info's strings hold now (declared fields start empty: no epoch, no condition)
+  Epoch info_epoch_ = static_cast<Epoch>(-1);
+  int info_condition_ = -1;
+  bool info_outcome_ = false;  // trial_outcome is not ""
   int fixed_condition_ = -1;
   int condition_ = 0;
   bool pro_ = true, cue_left_ = true;

@@ -3,7 +3,10 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -247,6 +250,83 @@ TEST_CASE("AuGMEnT: the dynamic-size network computes what the fixed-size one do
   REQUIRE((fixed.w_regular() - dyn.w_regular()).norm() < 1e-12);
   REQUIRE((fixed.w_memory() - dyn.w_memory()).norm() < 1e-12);
   REQUIRE(fixed.w_memory().norm() > 0.0);
+}
+
+TEST_CASE("AuGMEnT: the saccade network's hand-written kernel computes what Eigen does, bit for bit", "[augment]") {
+  // the 4-3+4-3 network (the saccade/antisaccade benchmark) runs a hand-written kernel that must
+  // keep every sum in Eigen's order and Eigen's exp: same seed, same trajectory. Both networks see
+  // the same inputs (held 0/1 screens, as in the task, and arbitrary values), actions, rewards,
+  // trial ends and cuts; every weight, tag, q and δ must match to the bit.
+  using Fast = learning::AugmentNetwork<4, 3, 4, 3>;
+  using Ref = learning::AugmentNetwork<4, 3, 4, 3, false>;
+  if (!learning::detail::kSaccadeKernel) {
+    WARN("this build's Eigen does not evaluate with SSE2 packets of two doubles: the kernel is off, nothing to compare");
+    return;
+  }
+  auto same = [](const auto& a, const auto& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(double) * static_cast<std::size_t>(a.size())) == 0;
+  };
+  long long steps = 0;
+  for (int net = 0; net < 48; ++net) {
+    learning::AugmentParams p;
+    p.gate = net % 4 != 1;
+    p.random_feedback = net % 4 == 2;
+    p.theta = net % 3 == 0 ? 2.5 : 0.5 * (net % 7) - 1.0;
+    Fast fast(4, 3, 4, 3, p);
+    Ref ref(4, 3, 4, 3, p);
+    const bool gated = net % 4 == 3;
+    fast.set_input_gating(gated);
+    ref.set_input_gating(gated);
+    Rng r1(100 + static_cast<std::uint64_t>(net)), r2(100 + static_cast<std::uint64_t>(net)), drive(7 + static_cast<std::uint64_t>(net));
+    const double range = net % 2 == 0 ? 0.25 : 3.0;  // larger weights reach saturated sigmoids
+    fast.randomize(range, r1);
+    ref.randomize(range, r2);
+    std::array<float, 4> x{};
+    for (int t = 0; t < 3000; ++t, ++steps) {
+      const double u = drive.uniform();
+      if (u < 0.3) {  // a new 0/1 screen; otherwise the screen is held (no transient)
+        for (float& xi : x) xi = drive.uniform() < 0.4 ? 1.0f : 0.0f;
+      } else if (u < 0.35) {
+        for (float& xi : x) xi = static_cast<float>(drive.uniform(-2.0, 2.0));
+      }
+      if (gated && u > 0.9)
+        for (Eigen::Index i = 0; i < 4; ++i) fast.input_gate()(i) = ref.input_gate()(i) = drive.uniform() < 0.5 ? 0.0 : drive.uniform();
+      fast.forward(x);
+      ref.forward(x);
+      REQUIRE(same(fast.q(), ref.q()));
+      REQUIRE(same(fast.memory(), ref.memory()));
+      const int a = static_cast<int>(drive.below(3));
+      const double reward = drive.uniform() < 0.2 ? drive.uniform(-1.0, 2.0) : 0.0;
+      const bool learn = drive.uniform() < 0.95;
+      const double end = drive.uniform();
+      if (end < 0.08) {
+        REQUIRE(std::bit_cast<std::uint64_t>(fast.terminal(reward, learn)) == std::bit_cast<std::uint64_t>(ref.terminal(reward, learn)));
+        fast.reset_trial();
+        ref.reset_trial();
+      } else if (end < 0.1) {
+        REQUIRE(std::bit_cast<std::uint64_t>(fast.truncated(a, reward, learn)) == std::bit_cast<std::uint64_t>(ref.truncated(a, reward, learn)));
+        fast.reset_trial();
+        ref.reset_trial();
+      } else {
+        REQUIRE(std::bit_cast<std::uint64_t>(fast.step(a, reward, learn)) == std::bit_cast<std::uint64_t>(ref.step(a, reward, learn)));
+      }
+      REQUIRE(same(fast.tag_v_regular(), ref.tag_v_regular()));
+      REQUIRE(same(fast.tag_v_memory(), ref.tag_v_memory()));
+      REQUIRE(same(fast.tag_w_regular(), ref.tag_w_regular()));
+      REQUIRE(same(fast.tag_w_memory(), ref.tag_w_memory()));
+    }
+    REQUIRE(same(fast.v_regular(), ref.v_regular()));
+    REQUIRE(same(fast.v_memory(), ref.v_memory()));
+    REQUIRE(same(fast.w_regular(), ref.w_regular()));
+    REQUIRE(same(fast.w_memory(), ref.w_memory()));
+    // the weights moved: the comparison covered learning, not a frozen network
+    Ref untouched(4, 3, 4, 3, p);
+    Rng r3(100 + static_cast<std::uint64_t>(net));
+    untouched.randomize(range, r3);
+    REQUIRE(!same(fast.v_memory(), untouched.v_memory()));
+    REQUIRE(!same(fast.v_regular(), untouched.v_regular()));
+  }
+  REQUIRE(steps == 48 * 3000);
 }
 
 TEST_CASE("augment: the former option names regular_units, memory_units, weight_range still work", "[augment][options]") {

@@ -70,6 +70,42 @@ TEST_CASE("interact: act, step, trial_ended (when a trial ended), observe; obs b
                       [](const std::string& s) { return s.rfind("trial_ended:", 0) == 0; }) == 3);
 }
 
+TEST_CASE("play_episode: on_end runs once, after the ending step, and not when on_step stopped the episode",
+          "[interact]") {
+  auto env = make_env("SaccadeAntisaccade-v0", {{"condition", "pro_left"}});
+  CallLog agent(env->observation_space(), env->action_space());
+  std::vector<float> obs;
+  int ends = 0, steps_seen = 0;
+  std::string outcome;
+  EpisodeHooks hooks;
+  hooks.on_step = [&](const EpisodeStep& st) {
+    steps_seen = st.step;
+    return true;
+  };
+  hooks.on_end = [&](const EpisodeStep& st) {
+    ++ends;
+    REQUIRE(st.action == nullptr);
+    REQUIRE((st.result.terminated || st.result.truncated));
+    REQUIRE(st.step == steps_seen);  // after on_step of the same step
+    REQUIRE(agent.log.back() == "observe:end");  // the agent has observed, end_episode not yet called
+    outcome = st.result.info.get_string(info_keys::kTrialOutcome);
+  };
+  const EpisodeEnd e = play_episode(*env, agent, 1, obs, hooks);
+  REQUIRE(ends == 1);
+  REQUIRE(e.steps == steps_seen);
+  REQUIRE(outcome == "timeout");  // always fixating: the go epoch times out
+  // on_step stops the episode at its second step: it did not end, so no on_end
+  hooks.on_step = [](const EpisodeStep& st) { return st.step < 2; };
+  const EpisodeEnd stopped = play_episode(*env, agent, 2, obs, hooks);
+  REQUIRE(stopped.stopped);
+  REQUIRE(stopped.steps == 2);
+  REQUIRE(ends == 1);
+  // on_end alone (no on_step)
+  hooks.on_step = nullptr;
+  play_episode(*env, agent, 3, obs, hooks);
+  REQUIRE(ends == 2);
+}
+
 TEST_CASE("augment starts every trial of a multi-trial episode afresh: memory units and traces reset",
           "[augment][interact]") {
   auto env = make_env("SaccadeAntisaccade-v0", {{"trials_per_episode", "4"}});

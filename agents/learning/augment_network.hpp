@@ -25,6 +25,18 @@
 //
 // Sizes are template parameters so that small networks use Eigen fixed-size storage; Eigen::Dynamic
 // gives a network sized at construction. Nothing allocates after construction.
+//
+// The saccade/antisaccade network (4 inputs, 3 regular + 4 memory units, 3 actions; the
+// 10,000-network experiment of benchmarks/results/augment-saccade.md) has a hand-written kernel
+// (the *_kernel methods) that computes exactly what the Eigen expressions compute, bit for bit, in
+// fewer instructions (benchmarks/results/throughput.md, "AuGMEnT's 10,000-network experiment"):
+// Eigen evaluates these small fixed-size products coefficient-wise, rows 0-1 as one SSE2 packet of
+// two doubles summed in input order, the odd last row of a 3-row product as a pairwise tree
+// (Eigen's unrolled redux), and the sigmoids with its vectorised exp on packets and std::exp on the
+// unaligned first regular unit. The kernel keeps every such sum's order and calls the same exp;
+// only elementwise updates are fused (tag decay with the new tag, one pass each). It is used only
+// where that evaluation is what Eigen does (SSE2 without AVX or FMA: see kSaccadeKernel), and
+// tests/test_augment.cpp checks it against the Eigen path bit for bit.
 #pragma once
 
 #include <Eigen/Core>
@@ -51,13 +63,39 @@ struct AugmentParams {
 namespace detail {
 constexpr int plus(int n, int k) { return n == Eigen::Dynamic ? Eigen::Dynamic : n + k; }
 constexpr int times(int n, int k) { return n == Eigen::Dynamic ? Eigen::Dynamic : n * k; }
+
+/// True when Eigen evaluates the 4-3+4-3 network's expressions with SSE2 packets of two doubles and
+/// separate multiply and add (no AVX packets of four, no fused multiply-add): the evaluation the
+/// hand-written kernel reproduces. Elsewhere the network stays on the Eigen expressions.
+#if defined(EIGEN_VECTORIZE_SSE2) && !defined(EIGEN_VECTORIZE_AVX) && !defined(EIGEN_VECTORIZE_FMA) && \
+    !defined(EIGEN_DONT_VECTORIZE)
+inline constexpr bool kSaccadeKernel = true;
+#else
+inline constexpr bool kSaccadeKernel = false;
+#endif
+
+/// Eigen's unrolled sum of p[S] .. p[S+L-1]: halves split recursively (redux_novec_unroller), so
+/// five terms sum as (p0 + p1) + (p2 + (p3 + p4)).
+template <int S, int L>
+inline double tree_sum(const double* p) {
+  if constexpr (L == 1) {
+    return p[S];
+  } else {
+    return tree_sum<S, L / 2>(p) + tree_sum<S + L / 2, L - L / 2>(p);
+  }
+}
 }  // namespace detail
 
 /// An AuGMEnT network with NI inputs, NR regular and NM memory association units and NA Q units
 /// (any of them Eigen::Dynamic). Parameters (weights, feedback weights) and per-trial state
-/// (memory, traces, tags, last activities) are kept apart.
-template <int NI, int NR, int NM, int NA>
+/// (memory, traces, tags, last activities) are kept apart. Kernel: the hand-written kernel of the
+/// 4-3+4-3 network (on by default where it reproduces Eigen; false = the Eigen expressions).
+template <int NI, int NR, int NM, int NA,
+          bool Kernel = detail::kSaccadeKernel && NI == 4 && NR == 3 && NM == 4 && NA == 3>
 class AugmentNetwork {
+  static_assert(!Kernel || (NI == 4 && NR == 3 && NM == 4 && NA == 3),
+                "the hand-written kernel is the 4-input, 3 + 4 unit, 3-action network's");
+
  public:
   using VecI = Eigen::Matrix<double, NI, 1>;
   using VecI1 = Eigen::Matrix<double, detail::plus(NI, 1), 1>;   // input with its bias unit
@@ -123,6 +161,10 @@ class AugmentNetwork {
   /// Clears the per-trial state: memory, traces, tags, transient history, the previous q. The last δ
   /// stays readable (the RPE at the trial's outcome) until the next step.
   void reset_trial() {
+    // the agent resets at a trial's end, at the episode's end and at the next one's start: the
+    // state is cleared once, the later calls find it clear (nothing ran since) and return
+    if (trial_clear_) return;
+    trial_clear_ = true;
     tag_v_r_.setZero();
     tag_v_m_.setZero();
     tag_w_r_.setZero();
@@ -136,6 +178,8 @@ class AugmentNetwork {
 
   /// Feedforward pass on a new input: transient units, memory integration, regular units, q.
   const VecA& forward(std::span<const float> in) {
+    trial_clear_ = false;
+    if constexpr (Kernel) return forward_kernel(in);
     const Eigen::Index n = ni_;
     x_(0) = 1.0;
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -168,6 +212,7 @@ class AugmentNetwork {
   /// with `learn`, w ← w + β δ Tag, then the tags take in this step's activities gated by the
   /// feedback from Q unit a. Returns δ.
   double step(int a, double reward, bool learn) {
+    trial_clear_ = false;
     const double qa = q_(a);
     delta_ = has_prev_ ? reward + p_.gamma * qa - q_prev_ : 0.0;
     if (learn) {
@@ -239,6 +284,7 @@ class AugmentNetwork {
   }
 
   void apply_delta() {
+    if constexpr (Kernel) return apply_delta_kernel();
     const double g = p_.beta * delta_;
     v_r_ += g * tag_v_r_;
     v_m_ += g * tag_v_m_;
@@ -247,6 +293,7 @@ class AugmentNetwork {
   }
 
   void update_tags(int a) {
+    if constexpr (Kernel) return update_tags_kernel(a);
     const double decay = p_.lambda * p_.gamma;
     // hidden → Q: only the selected Q unit (z_a = 1) tags its synapses
     tag_w_r_ *= decay;
@@ -286,6 +333,207 @@ class AugmentNetwork {
     tag_v_m_.noalias() += fb_m_ * sg_.transpose();
   }
 
+
+  // ---- the hand-written kernel of the 4-3+4-3 network (Kernel = true) ----
+  // Matrices are column-major: element (r, c) of an R-row matrix is data()[r + R * c]. Packets are
+  // Eigen's SSE2 packets of two doubles (Eigen::internal::Packet2d) and its own packet functions.
+  // Eigen aligns a fixed-size member to 16 bytes when its size is a multiple of 16 bytes: every one
+  // used here except the 3 x 5 v_r and its tags (120 bytes) and x (5 doubles), which are read and
+  // written with unaligned packets (ploadu, pstoreu).
+  using Packet = Eigen::internal::Packet2d;
+  static_assert(!Kernel || (sizeof(MatMT) % 16 == 0 && sizeof(MatAR) % 16 == 0 && sizeof(MatAM) % 16 == 0 &&
+                            sizeof(VecT) % 16 == 0 && sizeof(VecM) % 16 == 0 && sizeof(VecR1) % 16 == 0),
+                "the kernel's aligned packets need these sizes to be multiples of 16 bytes");
+
+  // σ(a) = 1 / (1 + exp(θ − a)) of two units at once, with Eigen's packet exp (Eigen's packet path)
+  static Packet sigmoid2(Packet theta, Packet a) {
+    using namespace Eigen::internal;
+    const Packet one = pset1<Packet>(1.0);
+    return pdiv(one, padd(one, pexp(psub(theta, a))));
+  }
+
+  const VecA& forward_kernel(std::span<const float> in) {
+    using namespace Eigen::internal;
+    double* x = x_.data();
+    double* xp = x_prev_.data();
+    double* xt = xt_.data();
+    // x' on = max(x − x(t−1), 0), off = max(x(t−1) − x, 0): Eigen's pmax(a, b) is std::max(a, b)
+    // lane by lane, NaN and signed zeros included (maxpd with the operands reversed)
+    const Packet zero = pset1<Packet>(0.0);
+    alignas(16) double xd[4] = {in[0], in[1], in[2], in[3]};
+    const Packet xa = pload<Packet>(xd), xb = pload<Packet>(xd + 2);
+    const Packet pa = pload<Packet>(xp), pb = pload<Packet>(xp + 2);
+    const Packet on_a = pmax(psub(xa, pa), zero), on_b = pmax(psub(xb, pb), zero);
+    const Packet off_a = pmax(psub(pa, xa), zero), off_b = pmax(psub(pb, xb), zero);
+    pstore(xt, on_a);
+    pstore(xt + 2, on_b);
+    pstore(xt + 4, off_a);
+    pstore(xt + 6, off_b);
+    pstore(xp, xa);
+    pstore(xp + 2, xb);
+    x[0] = 1.0;
+    pstoreu(x + 1, xa);
+    pstoreu(x + 3, xb);
+    // a transient unit fired (a lane != 0, NaN included)
+    const bool moved = _mm_movemask_pd(_mm_or_pd(_mm_or_pd(_mm_cmpneq_pd(on_a, zero), _mm_cmpneq_pd(on_b, zero)),
+                                                 _mm_or_pd(_mm_cmpneq_pd(off_a, zero), _mm_cmpneq_pd(off_b, zero)))) != 0;
+    const Packet theta = pset1<Packet>(p_.theta);
+    // a_r = v_r x (3 x 5): rows 0-1 a packet summed in input order, row 2 a pairwise tree; then
+    // y_r: y_r(0) is the bias, unit 0 sits at an odd (unaligned) index, so Eigen computes it with
+    // std::exp, and units 1-2 as one aligned packet
+    const double* v = v_r_.data();
+    Packet s = pmul(ploadu<Packet>(v), pset1<Packet>(x[0]));
+    for (int c = 1; c < 5; ++c) s = padd(pmul(ploadu<Packet>(v + 3 * c), pset1<Packet>(x[c])), s);
+    const double a2 = (v[2] * x[0] + v[5] * x[1]) + (v[8] * x[2] + (v[11] * x[3] + v[14] * x[4]));
+    double* ar = a_r_.data();
+    pstoreu(ar, s);
+    ar[2] = a2;
+    double* yr = y_r_.data();
+    yr[0] = 1.0;
+    yr[1] = 1.0 / (1.0 + std::exp(p_.theta - ar[0]));
+    pstore(yr + 2, sigmoid2(theta, ploadu<Packet>(ar + 1)));
+    // m += v_m xt (4 x 8, two packets summed in input order); without a transient every product is
+    // ±0 and m (never −0: it starts at +0 and a sum is −0 only when both terms are) is unchanged
+    double* m = m_.data();
+    if (moved) {
+      const double* vm = v_m_.data();
+      Packet lo = pmul(pload<Packet>(vm), pset1<Packet>(xt[0]));
+      Packet hi = pmul(pload<Packet>(vm + 2), pset1<Packet>(xt[0]));
+      for (int c = 1; c < 8; ++c) {
+        const Packet f = pset1<Packet>(xt[c]);
+        lo = padd(pmul(pload<Packet>(vm + 4 * c), f), lo);
+        hi = padd(pmul(pload<Packet>(vm + 4 * c + 2), f), hi);
+      }
+      pstore(m, padd(pload<Packet>(m), lo));
+      pstore(m + 2, padd(pload<Packet>(m + 2), hi));
+    }
+    double* ms = m_seen_.data();
+    double* ym = y_m_.data();
+    if (!y_m_fresh_ || std::memcmp(m, ms, 4 * sizeof(double)) != 0) {
+      // every trial starts at m = +0, where σ(m) is the same four values each time: computed once
+      static constexpr double kZeros[4] = {0.0, 0.0, 0.0, 0.0};
+      const bool at_zero = std::memcmp(m, kZeros, 4 * sizeof(double)) == 0;
+      if (at_zero && y_m_zero_ready_) {
+        pstore(ym, pload<Packet>(y_m_zero_));
+        pstore(ym + 2, pload<Packet>(y_m_zero_ + 2));
+      } else {
+        pstore(ym, sigmoid2(theta, pload<Packet>(m)));
+        pstore(ym + 2, sigmoid2(theta, pload<Packet>(m + 2)));
+        if (at_zero) {
+          std::memcpy(y_m_zero_, ym, 4 * sizeof(double));
+          y_m_zero_ready_ = true;
+        }
+      }
+      std::memcpy(ms, m, 4 * sizeof(double));
+      y_m_fresh_ = true;
+    }
+    // q = w_r y_r, then q += w_m y_m (3 x 4 each): rows 0-1 a packet in order, row 2 a pairwise tree
+    const double* wr = w_r_.data();
+    const double* wm = w_m_.data();
+    Packet qr = pmul(pload<Packet>(wr), pset1<Packet>(yr[0]));
+    Packet qm = pmul(pload<Packet>(wm), pset1<Packet>(ym[0]));
+    for (int c = 1; c < 4; ++c) {
+      qr = padd(pmul(ploadu<Packet>(wr + 3 * c), pset1<Packet>(yr[c])), qr);
+      qm = padd(pmul(ploadu<Packet>(wm + 3 * c), pset1<Packet>(ym[c])), qm);
+    }
+    double* q = q_.data();
+    pstoreu(q, padd(qr, qm));
+    q[2] = ((wr[2] * yr[0] + wr[5] * yr[1]) + (wr[8] * yr[2] + wr[11] * yr[3])) +
+           ((wm[2] * ym[0] + wm[5] * ym[1]) + (wm[8] * ym[2] + wm[11] * ym[3]));
+    return q_;
+  }
+
+  // w ← w + g t over n doubles (n even; both 16-byte aligned when Aligned)
+  template <bool Aligned>
+  static void add_scaled(double* w, const double* t, Packet g, int n) {
+    using namespace Eigen::internal;
+    for (int i = 0; i < n; i += 2) {
+      if constexpr (Aligned) pstore(w + i, padd(pload<Packet>(w + i), pmul(g, pload<Packet>(t + i))));
+      else pstoreu(w + i, padd(ploadu<Packet>(w + i), pmul(g, ploadu<Packet>(t + i))));
+    }
+  }
+
+  void apply_delta_kernel() {
+    using namespace Eigen::internal;
+    const double g = p_.beta * delta_;
+    const Packet gp = pset1<Packet>(g);
+    double* v = v_r_.data();
+    const double* t = tag_v_r_.data();
+    add_scaled<false>(v, t, gp, 14);
+    v[14] = v[14] + g * t[14];
+    add_scaled<true>(v_m_.data(), tag_v_m_.data(), gp, 32);
+    add_scaled<true>(w_r_.data(), tag_w_r_.data(), gp, 12);
+    add_scaled<true>(w_m_.data(), tag_w_m_.data(), gp, 12);
+  }
+
+  void update_tags_kernel(int a) {
+    using namespace Eigen::internal;
+    const double decay = p_.lambda * p_.gamma;
+    const Packet dp = pset1<Packet>(decay);
+    const double* yr = y_r_.data();
+    const double* ym = y_m_.data();
+    // hidden → Q: every tag decays, the selected Q unit's row (z_a = 1) takes in the activities
+    double* twr = tag_w_r_.data();
+    double* twm = tag_w_m_.data();
+    for (int i = 0; i < 12; i += 2) {
+      pstore(twr + i, pmul(pload<Packet>(twr + i), dp));
+      pstore(twm + i, pmul(pload<Packet>(twm + i), dp));
+    }
+    for (int c = 0; c < 12; c += 3) {
+      twr[a + c] = twr[a + c] + yr[c / 3];
+      twm[a + c] = twm[a + c] + ym[c / 3];
+    }
+    // feedback from the selected Q unit (or fixed random, or 1 with the gate off; rows of a 3-row
+    // matrix: stride 3), times σ'(y) = y (1 − y)
+    static constexpr double kOnes[12] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    const double* src_r = !p_.gate ? kOnes : p_.random_feedback ? b_r_.data() + a : w_r_.data() + 3 + a;
+    const double* src_m = !p_.gate ? kOnes : p_.random_feedback ? b_m_.data() + a : w_m_.data() + a;
+    const double fr0 = src_r[0] * (yr[1] * (1.0 - yr[1]));
+    const double fr1 = src_r[3] * (yr[2] * (1.0 - yr[2]));
+    const double fr2 = src_r[6] * (yr[3] * (1.0 - yr[3]));
+    double fm[4];
+    for (int j = 0; j < 4; ++j) fm[j] = src_m[3 * j] * (ym[j] * (1.0 - ym[j]));
+    // memory synapses: the presynaptic trace sums the transient input over the trial, no decay
+    double* st = s_trace_.data();
+    const double* xt = xt_.data();
+    for (int i = 0; i < 8; i += 2) pstore(st + i, padd(pload<Packet>(st + i), pload<Packet>(xt + i)));
+    // presynaptic factors, gated by attention at the sensory layer (not the bias unit) when on
+    const double* pre_r = x_.data();
+    const double* pre_m = st;
+    if (input_gated_) {
+      const double* x = x_.data();
+      const double* g = a_in_.data();
+      double* xg = xg_.data();
+      double* sg = sg_.data();
+      xg[0] = x[0];
+      for (int i = 0; i < 4; ++i) {
+        xg[i + 1] = x[i + 1] * g[i];
+        sg[i] = st[i] * g[i];
+        sg[4 + i] = st[4 + i] * g[i];
+      }
+      pre_r = xg;
+      pre_m = sg;
+    }
+    // input → association: Tag ← λγ Tag + FB σ'(y) x (Eigen: decay, then the outer product added)
+    double* tvr = tag_v_r_.data();
+    alignas(16) const double fr01a[2] = {fr0, fr1};
+    const Packet fr01 = pload<Packet>(fr01a);
+    for (int c = 0; c < 5; ++c) {
+      double* col = tvr + 3 * c;
+      const double pc = pre_r[c];
+      pstoreu(col, padd(pmul(ploadu<Packet>(col), dp), pmul(pset1<Packet>(pc), fr01)));
+      col[2] = col[2] * decay + pc * fr2;
+    }
+    double* tvm = tag_v_m_.data();
+    const Packet flo = ploadu<Packet>(fm), fhi = ploadu<Packet>(fm + 2);
+    for (int c = 0; c < 8; ++c) {
+      const Packet p = pset1<Packet>(pre_m[c]);
+      double* col = tvm + 4 * c;
+      pstore(col, padd(pmul(pload<Packet>(col), dp), pmul(p, flo)));
+      pstore(col + 2, padd(pmul(pload<Packet>(col + 2), dp), pmul(p, fhi)));
+    }
+  }
+
   AugmentParams p_;
   Eigen::Index ni_ = 0;
   // parameters
@@ -308,6 +556,8 @@ class AugmentNetwork {
   VecM m_, y_m_;
   VecM m_seen_;              // the m that y_m = σ(m) was computed from (valid when y_m_fresh_)
   bool y_m_fresh_ = false;
+  alignas(16) double y_m_zero_[4] = {};  // the kernel's σ(m) at m = +0 (valid when y_m_zero_ready_)
+  bool y_m_zero_ready_ = false;
   VecA q_;
   VecR fb_r_;
   VecM fb_m_;
@@ -317,6 +567,7 @@ class AugmentNetwork {
   bool input_gated_ = false;
   double q_prev_ = 0.0, delta_ = 0.0;
   bool has_prev_ = false;
+  bool trial_clear_ = false;  // reset_trial() ran and neither forward() nor step() since
 };
 
 }  // namespace sgym::learning

@@ -46,7 +46,10 @@ EpisodeEnd play_episode(Env& env, Agent& agent, std::optional<std::uint64_t> see
     end.episode_return += r.reward;
     ++end.steps;
     go = !hooks.on_step || hooks.on_step(EpisodeStep{r, &sent, end.steps});
-    if (r.terminated || r.truncated) break;
+    if (r.terminated || r.truncated) {
+      if (hooks.on_end) hooks.on_end(EpisodeStep{r, nullptr, end.steps});
+      break;
+    }
   }
   end.stopped = !go;
   agent.end_episode();

@@ -42,6 +42,11 @@ struct EpisodeHooks {
   /// the agent's (an experimenter's forced choice), or nullptr to keep the agent's. `step` counts
   /// the steps taken before this one.
   std::function<const Action*(const Action& chosen, int step)> on_act;
+  /// Once, after the step that ended the episode (terminated or truncated; the agent has observed,
+  /// on_step has run), before end_episode: for callers that read only how an episode ended, without
+  /// a call at every step. Its EpisodeStep's action is nullptr. Not called when on_step stopped the
+  /// episode before it ended.
+  std::function<void(const EpisodeStep&)> on_end;
 };
 
 /// How an episode went.
