@@ -1,6 +1,7 @@
 // The motor-adaptation protocol on ArmReach-v0, run through the C++ API so that the per-trial
 // measures in the env's info (direction errors at peak speed) can be read: episodes.jsonl of
-// `sgym run` has only returns and outcomes. Used by the arm-adaptation benchmark tool and the tests.
+// `sgym run` has only returns and outcomes. Used by `sgym experiment cerebellar-reach-adaptation`
+// (benchmarks/arm_adaptation.cpp) and the tests.
 //
 // Per trial it records the hand and cursor direction errors and turns them into the adaptation x
 // (degrees, positive = compensating the perturbation) and the error e = f − x of the two-state model

@@ -3,6 +3,7 @@
 // figures sgym plot draws from an experiment directory.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -25,6 +26,15 @@ fs::path scratch(const std::string& name) {
   auto p = fs::temp_directory_path() / ("sgym-experiment-" + std::to_string(::getpid())) / name;
   fs::remove_all(p);
   return p;
+}
+
+/// The invocation of an experiment's quick budget into out (for inputs that must be refused).
+ex::Invocation quick_invocation(const std::string& name, const fs::path& out) {
+  ex::Invocation inv;
+  inv.name = name;
+  inv.quick = true;
+  inv.out = out;
+  return inv;
 }
 
 fs::path run_quick(const std::string& name, const fs::path& out, int jobs, std::uint64_t seed = 7) {
@@ -83,7 +93,7 @@ TEST_CASE("experiment: every experiment's quick budget runs, writes the layout a
 }
 
 TEST_CASE("experiment: results do not depend on --jobs, and depend on --seed", "[experiment]") {
-  for (const std::string name : {"augment-dmc", "perceptual-learner-orientation"}) {
+  for (const std::string name : {"augment-dmc", "perceptual-learner-orientation", "np-actor-critic-bci", "cerebellar-reach-adaptation"}) {
     INFO(name);
     const fs::path a = scratch(name + "-j1"), b = scratch(name + "-j2"), c = scratch(name + "-s8");
     run_quick(name, a, 1);
@@ -285,4 +295,84 @@ TEST_CASE("sgym plot draws an experiment directory's figures", "[experiment][plo
   CHECK(names.count("threshold-per-session") == 1);
   CHECK(names.count("slope-change-by-preference") == 1);
   CHECK_THROWS_WITH(sgym::plot::plot_dir(out, out / "p2", "png", {}, {}), Contains("experiment"));
+}
+
+TEST_CASE("experiment np-actor-critic-bci: the quick budget writes one row per subject and session", "[experiment]") {
+  const fs::path a = scratch("bci");
+  run_quick("np-actor-critic-bci", a, 1);
+  const std::string summary = sgym::read_file(a / "summary.md");
+  CHECK_THAT(summary, Contains("| session | accuracy | rewards/min | P+ | P- | P0 | P0 matched |") && Contains("| P+ - P- |") &&
+                          Contains("mix_seed(7, i)") && Contains("noise_sd=0.8 activity_cost=0"));
+  const auto rows = ex::read_csv(a / "sessions.csv");
+  REQUIRE(rows.size() == 1 + 2 * 2);  // header, then 2 subjects x 2 sessions
+  CHECK(rows[1][1] == std::to_string(sgym::mix_seed(7, 0)));  // subject i uses mix_seed(seed, i)
+  CHECK(rows[3][1] == std::to_string(sgym::mix_seed(7, 1)));
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    REQUIRE(rows[r].size() == 9);
+    CHECK(std::stod(rows[r][3]) >= 0.0);  // accuracy
+    CHECK(std::stod(rows[r][3]) <= 1.0);
+    if (rows[r][2] == "1")  // activity is normalised to session 1
+      for (std::size_t k = 5; k < 9; ++k) CHECK(std::stod(rows[r][k]) == 1.0);
+  }
+  CHECK(ex::read_csv(a / "subjects.csv").size() == 1 + 2);  // one calibration per subject
+  // (results do not depend on --jobs and depend on --seed: the test of every experiment above)
+  const auto figures = ex::figures_of(a);
+  REQUIRE(figures.size() == 1);
+  CHECK(figures[0].seeds.size() == 2);  // one table per subject
+  // a bad env option is refused before any work
+  ex::Invocation inv = quick_invocation("np-actor-critic-bci", scratch("bci-refused"));
+  std::ostringstream report;
+  inv.set = {{"env_options", "n_unitz=64"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("n_unitz"));
+  inv.set = {{"noise_sd", "-1"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("noise_sd"));
+  CHECK_FALSE(fs::exists(inv.out));
+}
+
+TEST_CASE("experiment cerebellar-reach-adaptation: the quick budget runs every protocol", "[experiment]") {
+  const fs::path a = scratch("arm");
+  run_quick("cerebellar-reach-adaptation", a, 2);
+  const std::string summary = sgym::read_file(a / "summary.md");
+  for (const char* section : {"## rotation\n", "## curl\n", "## rotation, learning off (control)", "## curl, learning off (control)",
+                              "## rotation, desired-state mossy input", "## curl, desired-state mossy input", "## curl, channel clamps"})
+    CHECK_THAT(summary, Contains(section));
+  CHECK_THAT(summary, Contains("| median [IQR] |") && Contains("| clamp trials | channel force (N)") && Contains("| washout | 17-22 |") &&
+                          Contains("mix_seed(7, i)") && Contains("visual_delay_ms=120"));
+  const char* protocols[] = {"rotation", "curl", "rotation-off", "curl-off", "rotation-state", "curl-state", "curl-channel"};
+  for (const char* p : protocols) {
+    INFO(p);
+    const auto rows = ex::read_csv(a / (std::string(p) + ".csv"));
+    REQUIRE(rows.size() == 1 + 2 * 39);  // header, then 2 seeds x the 39 trials of the quick schedule
+    CHECK(rows[0].size() == 14);
+    CHECK(rows[1][0] == std::to_string(sgym::mix_seed(7, 0)));  // seed i uses mix_seed(seed, i)
+    CHECK(rows[40][0] == std::to_string(sgym::mix_seed(7, 1)));
+  }
+  // learning off: the adaptation x over the rotated trials is the online correction only (< 2 deg, as
+  // the test of cerebellar-reach's control), learning on it grows
+  auto mean_x = [&](const char* p, const char* phase) {
+    double s = 0;
+    int n = 0;
+    for (const auto& r : ex::read_csv(a / (std::string(p) + ".csv")))
+      if (r.size() == 14 && r[2] == phase) s += std::stod(r[9]), ++n;
+    return s / n;
+  };
+  CHECK(std::fabs(mean_x("rotation-off", "rotation")) < 2.0);
+  CHECK(mean_x("rotation", "rotation") > 5.0);
+  // channel clamps: x is not measured in the clamp, the channel force is
+  for (const auto& r : ex::read_csv(a / "curl-channel.csv"))
+    if (r.size() == 14 && r[2] == "clamp") CHECK(r[9] == "nan");
+  const auto figures = ex::figures_of(a);
+  REQUIRE(figures.size() == 2);  // rotation and curl
+  CHECK(figures[0].seeds.size() == 2);
+  CHECK(figures[0].seeds[0].rows.size() == 39);
+  // unknown protocols and options set by the experiment are refused before any work
+  ex::Invocation inv = quick_invocation("cerebellar-reach-adaptation", scratch("arm-refused"));
+  std::ostringstream report;
+  inv.set = {{"protocols", "rotation curl-of"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("curl-of") && Contains("curl-off"));
+  inv.set = {{"env_options", "clamp=channel"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("clamp") && Contains("set by the experiment"));
+  inv.set = {{"desired_state_options", "mossy_inputt=desired_state"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("mossy_inputt"));
+  CHECK_FALSE(fs::exists(inv.out));
 }
