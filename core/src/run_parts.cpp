@@ -168,33 +168,39 @@ void EpisodeWriter::trial(int ep, int step, const Info& info) {
 
 void EpisodeWriter::hand_over(bool flush) {
   std::unique_lock lock(mutex_);
-  cv_.wait(lock, [this] { return !busy_; });
+  cv_.wait(lock, [this] { return queue_.size() < kMaxQueued || error_; });
   if (error_) std::rethrow_exception(error_);
-  std::swap(filling_, writing_);
-  writing_.flush = flush;
-  filling_.clear();
-  last_layout_ = 0;  // the new batch holds no layout yet
-  busy_ = true;
+  filling_.flush = flush;
+  queue_.push_back(std::move(filling_));
+  if (spare_.empty()) {
+    filling_ = Batch{};
+  } else {
+    filling_ = std::move(spare_.back());
+    spare_.pop_back();
+  }
   lock.unlock();
   cv_.notify_all();
+  filling_.clear();
+  last_layout_ = 0;  // the new batch holds no layout yet
 }
 
 void EpisodeWriter::wait_idle() {
   std::unique_lock lock(mutex_);
-  cv_.wait(lock, [this] { return !busy_; });
+  cv_.wait(lock, [this] { return queue_.empty() || error_; });
   if (error_) std::rethrow_exception(error_);
 }
 
 void EpisodeWriter::work() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    cv_.wait(lock, [this] { return busy_ || stop_; });
-    if (!busy_) return;  // stopped, nothing left to write
+    cv_.wait(lock, [this] { return !queue_.empty() || stop_; });
+    if (queue_.empty() || error_) return;  // stopped with nothing left to write, or failed
+    Batch& b = queue_.front();
     lock.unlock();
     std::exception_ptr error;
     try {
-      format(writing_);
-      if (writing_.flush) {
+      format(b);
+      if (b.flush) {
         jsonl_.flush();
         csv_.flush();
         if (trials_) trials_->flush();
@@ -203,10 +209,10 @@ void EpisodeWriter::work() {
       error = std::current_exception();
     }
     lock.lock();
-    if (error && !error_) error_ = error;
-    busy_ = false;
+    if (error) error_ = error;  // nothing more is written after an error
+    spare_.push_back(std::move(queue_.front()));
+    queue_.pop_front();
     cv_.notify_all();
-    if (error_) stop_ = true;  // nothing more is written after an error
   }
 }
 

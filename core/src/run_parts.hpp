@@ -65,7 +65,7 @@ double from_bits(std::uint64_t b);
 /// The records are formatted and written by a thread of the writer's own, so that the stepping
 /// thread only copies their values: episode() and trial() append plain values to a batch (an
 /// info's values, its strings and vectors into two arenas; its keys once per batch and layout),
-/// which the thread takes over when it is full or at flush(). The files hold the same bytes as
+/// which is queued for the thread when it is full or at flush(). The files hold the same bytes as
 /// when each record was formatted as it came (the thread formats the batches in order).
 class EpisodeWriter {
  public:
@@ -122,21 +122,28 @@ class EpisodeWriter {
     void clear();  // keeps the capacity
   };
   static constexpr std::size_t kBatchRecords = 1024;
+  // batches handed over and not yet written, at most: the stepping thread waits only beyond this
+  // (or at a flush that waits), so a writer thread that waits for a core does not stop it
+  static constexpr std::size_t kMaxQueued = 16;
 
   std::uint32_t layout_index(const Info& info);
-  void hand_over(bool flush);  // waits while the thread is busy with the previous batch
-  void wait_idle();            // and rethrows the thread's error
+  void hand_over(bool flush);  // waits while kMaxQueued batches are queued
+  void wait_idle();            // until the queue is written; rethrows the thread's error
   void work();                 // the thread's loop
   void format(const Batch& b);
 
   RecordLog jsonl_, csv_;
   std::optional<RecordLog> trials_;
-  Batch filling_, writing_;  // the stepping thread's, the writer thread's (while busy_)
+  Batch filling_;  // the stepping thread's
+  // handed over, in order; the writer thread formats the front one and pops it when written (a
+  // deque keeps its elements in place as others are pushed)
+  std::deque<Batch> queue_;
+  std::vector<Batch> spare_;  // written batches, kept for their capacity
   std::uint64_t last_layout_ = 0;
   std::uint32_t last_layout_index_ = 0;
   std::mutex mutex_;
   std::condition_variable cv_;
-  bool busy_ = false, stop_ = false;
+  bool stop_ = false;
   std::exception_ptr error_;
   std::thread thread_;  // last: starts when everything it uses exists
 };
