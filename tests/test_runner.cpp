@@ -2,7 +2,9 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <variant>
 
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
@@ -300,4 +302,121 @@ TEST_CASE("Observation delay and noise in a run: the agent senses the env late o
   bad.obs_noise_sd = -0.1;
   REQUIRE_THROWS_WITH(run(bad, env_entry(bad.env_id), agent_entry(bad.agent_id)), Contains("obs_noise_sd"));
   REQUIRE_FALSE(std::filesystem::exists(bad.out_dir));
+}
+
+namespace {
+
+// A trial-based env whose info is random: keys with quotes, escapes and UTF-8, values of every type
+// (a key may change type), keys added mid-episode and the whole info cleared at some resets (a new
+// layout), NaN and infinities; a trial ends on about half the steps
+class RandomInfoEnv final : public Env {
+ public:
+  RandomInfoEnv() : Env(make_spec(), Space::box(0.0f, 1.0f, {1}), Space::discrete(2)) {}
+  void draw(DrawList&) const override {}
+
+ protected:
+  ResetResult do_reset(std::optional<std::uint64_t>) override {
+    if (rng_.uniform() < 0.2) info_.clear();
+    length_ = 1 + static_cast<int>(rng_.below(6));
+    t_ = 0;
+    fill();
+    info_.set("trial_outcome", "");
+    return reset_result();
+  }
+  StepResult do_step(const Action& a) override {
+    ++t_;
+    fill();
+    const char* outcomes[] = {"", "correct", "wrong", "timeout", "baseline"};
+    info_.set("trial_outcome", outcomes[rng_.below(std::size(outcomes))]);
+    obs_[0] = static_cast<float>(rng_.uniform());
+    return step_result(a.index == 1 ? rng_.uniform(-1, 1) : 0.0, t_ >= length_);
+  }
+
+ private:
+  static EnvSpec make_spec() {
+    EnvSpec s;
+    s.id = "RandomInfo-v0";
+    s.trial_based = true;
+    return s;
+  }
+  void fill() {
+    const char* words[] = {"", "correct", "a\"quote", "back\\slash", "tab\there", "new\nline", "\x01ctl", "del\x7f",
+                           "caf\xc3\xa9", "Zeta", "_under", "a longer string than the short string buffer holds"};
+    const double doubles[] = {0.0, -0.0, 0.1, 1e21, 4.9e-324, 1.0 / 3.0, std::numeric_limits<double>::infinity(),
+                              std::numeric_limits<double>::quiet_NaN()};
+    const int n = static_cast<int>(rng_.below(6));
+    for (int k = 0; k < n; ++k) {
+      const std::string key = words[rng_.below(std::size(words))] + std::to_string(rng_.below(3));
+      switch (rng_.below(5)) {
+        case 0: info_.set(key, rng_.uniform() < 0.5); break;
+        case 1: info_.set(key, static_cast<std::int64_t>(rng_.next_u64())); break;
+        case 2: info_.set(key, doubles[rng_.below(std::size(doubles))]); break;
+        case 3: info_.set(key, std::string_view(words[rng_.below(std::size(words))])); break;
+        default: {
+          std::vector<float> v(rng_.below(4));
+          for (float& x : v) x = static_cast<float>(rng_.uniform(-1e3, 1e3));
+          info_.set(key, v);
+        }
+      }
+    }
+  }
+  int length_ = 1, t_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("The run's logs, formatted on the writer's thread, are each record as dump() writes it", "[runner][resume]") {
+  // episode() and trial() copy the values into batches that a thread of the writer's own formats:
+  // over many batches, changing layouts, awkward keys and values, checkpoints (which wait for the
+  // thread) and a stop and resume, trials.jsonl holds exactly each trial's info as nlohmann's dump()
+  // writes it, and the resumed run's files are the uninterrupted run's
+  EnvEntry entry;
+  entry.id = "RandomInfo-v0";
+  entry.make = [](const KeyValues&) { return std::make_unique<RandomInfoEnv>(); };
+  auto dumped = [](const Info& info) {
+    json j = json::object();
+    for (const auto& item : info.items()) std::visit([&](const auto& x) { j[item.first] = x; }, item.second);
+    return j.dump();
+  };
+  RunConfig c;
+  c.env_id = entry.id;
+  c.agent_id = "random";
+  c.episodes = 1500;
+  c.seed = 4;
+  c.eval_every = 100;
+  c.eval_episodes = 3;
+  c.checkpoint_every = 170;
+  c.out_dir = out_dir("random-info");
+  std::string expected;
+  long long trial_steps = 0;
+  c.observer = [&](const StepView& v) {
+    const InfoValue* o = v.result.info.find("trial_outcome");
+    if (v.training && v.action != nullptr && o != nullptr && !std::get<std::string>(*o).empty()) {
+      expected += "{\"episode\":" + std::to_string(v.episode) + ",\"step\":" + std::to_string(v.step) +
+                  ",\"info\":" + dumped(v.result.info) + "}\n";
+      ++trial_steps;
+    }
+    return true;
+  };
+  const RunSummary s = run(c, entry, agent_entry(c.agent_id));
+  REQUIRE(trial_steps > 2500);  // more than two batches of records
+  const std::string trials = read_file(c.out_dir / "trials.jsonl");
+  REQUIRE(trials == expected);
+  const std::string episodes = read_file(c.out_dir / "episodes.jsonl");
+  REQUIRE(std::count(episodes.begin(), episodes.end(), '\n') == 1500 + 15 * 3);
+  for (std::size_t a = 0, b; (b = episodes.find('\n', a)) != std::string::npos; a = b + 1)
+    REQUIRE(json::parse(episodes.substr(a, b - a)).dump() == episodes.substr(a, b - a));
+
+  // stopped mid-batch after several checkpoints, then resumed: the same files
+  RunConfig r = c;
+  r.out_dir = out_dir("random-info-resumed");
+  r.observer = [](const StepView& v) { return !(v.training && v.episode == 1111 && v.step == 1); };
+  REQUIRE(run(r, entry, agent_entry(r.agent_id)).stopped_early);
+  r.observer = nullptr;
+  r.resume = true;
+  const RunSummary rs = run(r, entry, agent_entry(r.agent_id));
+  REQUIRE(rs.resumed_from == 1020);
+  REQUIRE(rs.total_trials == s.total_trials);
+  for (const char* f : {"trials.jsonl", "episodes.jsonl", "episodes.csv", "agent.sgym"})
+    REQUIRE(read_file(r.out_dir / f) == read_file(c.out_dir / f));
 }

@@ -106,6 +106,31 @@ void Info::set_value(std::size_t index, const InfoValue& v) {
   }, v);
 }
 
+void Info::set_values(const Info& other) {
+  const auto& from = other.items_;
+  for (std::size_t i = 0; i < from.size(); ++i) {
+    const InfoValue& v = from[i].second;
+    InfoValue& s = items_[i].second;
+    // set_value() without its call and visit per value: scalars are stored, a string equal to the
+    // one held (an epoch or condition name) is not copied again
+    if (s.index() == v.index()) {
+      switch (v.index()) {
+        case 0: *std::get_if<bool>(&s) = *std::get_if<bool>(&v); continue;
+        case 1: *std::get_if<std::int64_t>(&s) = *std::get_if<std::int64_t>(&v); continue;
+        case 2: *std::get_if<double>(&s) = *std::get_if<double>(&v); continue;
+        case 3: {
+          auto& dst = *std::get_if<std::string>(&s);
+          const auto& src = *std::get_if<std::string>(&v);
+          if (dst != src) dst.assign(src);
+          continue;
+        }
+        default: break;
+      }
+    }
+    set_value(i, v);
+  }
+}
+
 void Info::merge(const Info& other) {
   for (const auto& [k, v] : other.items_) {
     slot(k);

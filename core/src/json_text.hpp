@@ -92,41 +92,56 @@ inline bool key_less(const std::string& a, const std::string& b) {
   return a.size() < b.size();
 }
 
+/// The order in which a JSON object writes the keys of an Info (std::map order, as a nlohmann::json
+/// object holds them) and the text before each value (`{"key":` for the first, `,"key":` after).
+struct JsonKeyOrder {
+  std::vector<std::uint32_t> order;  ///< order[i]: the position in the Info of the i-th key written
+  std::vector<std::string> keys;     ///< keys[i]: the i-th key written
+  std::vector<std::string> prefixes;
+
+  /// Built from n keys; key(i) gives the i-th in the Info's order.
+  template <class Key>
+  void build(std::size_t n, Key key) {
+    order.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t j = i;
+      for (; j > 0 && key_less(key(i), key(order[j - 1])); --j) order[j] = order[j - 1];
+      order[j] = static_cast<std::uint32_t>(i);
+    }
+    keys.resize(n);
+    prefixes.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      keys[i] = key(order[i]);
+      prefixes[i] = i == 0 ? "{" : ",";
+      json_key(prefixes[i], keys[i]);
+    }
+  }
+
+  /// The object: prefixes[i] then value(order[i]) for each key, then '}' ("{}" when there is none).
+  template <class Value>
+  void write(std::string& out, Value value) const {
+    const std::size_t n = order.size();
+    if (n == 0) out += '{';
+    for (std::size_t i = 0; i < n; ++i) {
+      out += prefixes[i];
+      value(out, order[i]);
+    }
+    out += '}';
+  }
+};
+
 /// An Info as a JSON object, keys in std::map order (as a nlohmann::json object holds them).
 inline void json_info(std::string& out, const Info& info) {
   const auto& items = info.items();
   const std::size_t n = items.size();
-  // the key order and the keys' text (`{"key":` or `,"key":`) of the last info written on this
-  // thread are reused when its keys are the same: an env writes the same keys trial after trial,
-  // and comparing n keys costs a fraction of sorting and escaping them
-  struct Layout {
-    std::vector<std::uint32_t> order;
-    std::vector<std::string> keys, prefixes;
-  };
-  thread_local Layout last;
+  // the key order and the keys' text of the last info written on this thread are reused when its
+  // keys are the same: an env writes the same keys trial after trial, and comparing n keys costs a
+  // fraction of sorting and escaping them
+  thread_local JsonKeyOrder last;
   bool same = last.order.size() == n;
   for (std::size_t i = 0; same && i < n; ++i) same = items[last.order[i]].first == last.keys[i];
-  if (!same) {
-    last.order.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      std::size_t j = i;
-      for (; j > 0 && key_less(items[i].first, items[last.order[j - 1]].first); --j) last.order[j] = last.order[j - 1];
-      last.order[j] = static_cast<std::uint32_t>(i);
-    }
-    last.keys.resize(n);
-    last.prefixes.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      last.keys[i] = items[last.order[i]].first;
-      last.prefixes[i] = i == 0 ? "{" : ",";
-      json_key(last.prefixes[i], last.keys[i]);
-    }
-  }
-  if (n == 0) out += '{';
-  for (std::size_t i = 0; i < n; ++i) {
-    out += last.prefixes[i];
-    json_value(out, items[last.order[i]].second);
-  }
-  out += '}';
+  if (!same) last.build(n, [&](std::size_t i) -> const std::string& { return items[i].first; });
+  last.write(out, [&](std::string& o, std::size_t i) { json_value(o, items[i].second); });
 }
 
 }  // namespace sgym::detail

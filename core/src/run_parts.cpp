@@ -88,65 +88,215 @@ EpisodeWriter::EpisodeWriter(const std::filesystem::path& dir, bool trial_based,
       csv_(dir / "episodes.csv", offset_of(offsets, "episodes.csv")) {
   if (trial_based) trials_.emplace(dir / "trials.jsonl", offset_of(offsets, "trials.jsonl"));
   if (csv_.empty()) csv_.buffer() += "episode,phase,return,length,trials,accuracy\n";
+  thread_ = std::thread([this] { work(); });
+}
+
+EpisodeWriter::~EpisodeWriter() {
+  {
+    const std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void EpisodeWriter::Batch::clear() {
+  episodes.clear();
+  trials.clear();
+  values.clear();
+  text.clear();
+  floats.clear();
+  layouts.clear();
+  flush = false;
 }
 
 void EpisodeWriter::episode(int ep, const char* phase, const EpisodeStats& st, int after_train_episodes) {
-  const auto acc = st.accuracy();
-  // episodes.jsonl: the record as a nlohmann::json object would dump it (keys in alphabetical order)
-  std::string& j = jsonl_.buffer();
-  j += "{\"accuracy\":";
-  if (acc) json_double(j, *acc);
-  else j += "null";
-  if (after_train_episodes >= 0) {
-    j += ",\"after_train_episodes\":";
-    json_int(j, after_train_episodes);
+  filling_.episodes.push_back({ep, phase, st, after_train_episodes});
+  if (filling_.records() >= kBatchRecords) hand_over(false);
+}
+
+// the batch's index of the info's keys, added to the batch at the first record of that layout
+std::uint32_t EpisodeWriter::layout_index(const Info& info) {
+  const std::uint64_t id = info.layout();
+  if (id == last_layout_) return last_layout_index_;
+  std::vector<Layout>& layouts = filling_.layouts;
+  std::uint32_t k = 0;
+  while (k < layouts.size() && layouts[k].id != id) ++k;
+  if (k == layouts.size()) {
+    Layout& l = layouts.emplace_back();
+    l.id = id;
+    for (const auto& item : info.items()) l.keys.push_back(item.first);
   }
-  j += ",\"episode\":";
-  json_int(j, ep);
-  j += ",\"length\":";
-  json_int(j, st.length);
-  j += ",\"phase\":";
-  json_string(j, phase);
-  j += ",\"return\":";
-  json_double(j, st.episode_return);
-  if (st.success) {
-    j += ",\"success\":";
-    json_bool(j, *st.success);
-  }
-  j += ",\"trials\":";
-  json_int(j, st.trials);
-  j += "}\n";
-  std::string& c = csv_.buffer();
-  json_int(c, ep);
-  c += ',';
-  c += phase;
-  c += ',';
-  append_number(c, st.episode_return);
-  c += ',';
-  json_int(c, st.length);
-  c += ',';
-  json_int(c, st.trials);
-  c += ',';
-  if (acc) append_number(c, *acc);
-  c += '\n';
+  last_layout_ = id;
+  last_layout_index_ = k;
+  return k;
 }
 
 void EpisodeWriter::trial(int ep, int step, const Info& info) {
   if (!trials_) return;
-  std::string& o = trials_->buffer();
-  o += "{\"episode\":";
-  json_int(o, ep);
-  o += ",\"step\":";
-  json_int(o, step);
-  o += ",\"info\":";
-  json_info(o, info);
-  o += "}\n";
+  Batch& b = filling_;
+  const auto& items = info.items();
+  const std::size_t first = b.values.size();
+  b.trials.push_back({ep, step, layout_index(info), static_cast<std::uint32_t>(first)});
+  b.values.resize(first + items.size());
+  Value* out = b.values.data() + first;
+  for (const auto& item : items) {
+    const InfoValue& v = item.second;
+    Value& x = *out++;
+    x.type = static_cast<std::uint32_t>(v.index());
+    switch (v.index()) {
+      case 0: x.i = *std::get_if<bool>(&v); break;
+      case 1: x.i = *std::get_if<std::int64_t>(&v); break;
+      case 2: x.d = *std::get_if<double>(&v); break;
+      case 3: {
+        const std::string& s = *std::get_if<std::string>(&v);
+        x.at = static_cast<std::uint32_t>(b.text.size());
+        x.i = static_cast<std::int64_t>(s.size());
+        b.text += s;
+        break;
+      }
+      default: {
+        const std::vector<float>& f = *std::get_if<std::vector<float>>(&v);
+        x.at = static_cast<std::uint32_t>(b.floats.size());
+        x.i = static_cast<std::int64_t>(f.size());
+        b.floats.insert(b.floats.end(), f.begin(), f.end());
+      }
+    }
+  }
+  if (b.records() >= kBatchRecords) hand_over(false);
 }
 
-void EpisodeWriter::flush() {
-  jsonl_.flush();
-  csv_.flush();
-  if (trials_) trials_->flush();
+void EpisodeWriter::hand_over(bool flush) {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [this] { return queue_.size() < kMaxQueued || error_; });
+  if (error_) std::rethrow_exception(error_);
+  filling_.flush = flush;
+  queue_.push_back(std::move(filling_));
+  if (spare_.empty()) {
+    filling_ = Batch{};
+  } else {
+    filling_ = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  lock.unlock();
+  cv_.notify_all();
+  filling_.clear();
+  last_layout_ = 0;  // the new batch holds no layout yet
+}
+
+void EpisodeWriter::wait_idle() {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [this] { return queue_.empty() || error_; });
+  if (error_) std::rethrow_exception(error_);
+}
+
+void EpisodeWriter::work() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    cv_.wait(lock, [this] { return !queue_.empty() || stop_; });
+    if (queue_.empty() || error_) return;  // stopped with nothing left to write, or failed
+    Batch& b = queue_.front();
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      format(b);
+      if (b.flush) {
+        jsonl_.flush();
+        csv_.flush();
+        if (trials_) trials_->flush();
+      }
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+    if (error) error_ = error;  // nothing more is written after an error
+    spare_.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+    cv_.notify_all();
+  }
+}
+
+void EpisodeWriter::format(const Batch& b) {
+  // episodes.jsonl: each record as a nlohmann::json object would dump it (keys in alphabetical order)
+  std::string& j = jsonl_.buffer();
+  std::string& c = csv_.buffer();
+  for (const EpisodeRecord& r : b.episodes) {
+    const EpisodeStats& st = r.st;
+    const auto acc = st.accuracy();
+    j += "{\"accuracy\":";
+    if (acc) json_double(j, *acc);
+    else j += "null";
+    if (r.after_train_episodes >= 0) {
+      j += ",\"after_train_episodes\":";
+      json_int(j, r.after_train_episodes);
+    }
+    j += ",\"episode\":";
+    json_int(j, r.ep);
+    j += ",\"length\":";
+    json_int(j, st.length);
+    j += ",\"phase\":";
+    json_string(j, r.phase);
+    j += ",\"return\":";
+    json_double(j, st.episode_return);
+    if (st.success) {
+      j += ",\"success\":";
+      json_bool(j, *st.success);
+    }
+    j += ",\"trials\":";
+    json_int(j, st.trials);
+    j += "}\n";
+    json_int(c, r.ep);
+    c += ',';
+    c += r.phase;
+    c += ',';
+    append_number(c, st.episode_return);
+    c += ',';
+    json_int(c, st.length);
+    c += ',';
+    json_int(c, st.trials);
+    c += ',';
+    if (acc) append_number(c, *acc);
+    c += '\n';
+  }
+  if (!trials_ || b.trials.empty()) return;
+  // trials.jsonl: {"episode":E,"step":S,"info":{...}} with the info's keys as json_info orders them
+  std::vector<JsonKeyOrder> orders(b.layouts.size());
+  for (std::size_t k = 0; k < b.layouts.size(); ++k) {
+    const auto& keys = b.layouts[k].keys;
+    orders[k].build(keys.size(), [&](std::size_t i) -> const std::string& { return keys[i]; });
+  }
+  auto value = [&](std::string& o, const Value& x) {
+    switch (x.type) {
+      case 0: json_bool(o, x.i != 0); break;
+      case 1: json_int(o, x.i); break;
+      case 2: json_double(o, x.d); break;
+      case 3: json_string(o, std::string_view(b.text).substr(x.at, static_cast<std::size_t>(x.i))); break;
+      default: {
+        // floats widen to double, as nlohmann stores them
+        o += '[';
+        for (std::int64_t k = 0; k < x.i; ++k) {
+          if (k > 0) o += ',';
+          json_double(o, static_cast<double>(b.floats[x.at + static_cast<std::size_t>(k)]));
+        }
+        o += ']';
+      }
+    }
+  };
+  std::string& o = trials_->buffer();
+  for (const TrialRecord& r : b.trials) {
+    o += "{\"episode\":";
+    json_int(o, r.ep);
+    o += ",\"step\":";
+    json_int(o, r.step);
+    o += ",\"info\":";
+    orders[r.layout].write(o, [&](std::string& out, std::size_t i) { value(out, b.values[r.first + i]); });
+    o += "}\n";
+  }
+}
+
+void EpisodeWriter::flush(bool wait) {
+  hand_over(true);
+  if (wait) wait_idle();
 }
 
 json EpisodeWriter::offsets() const {
@@ -156,6 +306,7 @@ json EpisodeWriter::offsets() const {
 }
 
 void EpisodeWriter::commit() {
+  flush(true);
   jsonl_.commit();
   csv_.commit();
   if (trials_) trials_->commit();
@@ -296,7 +447,8 @@ void CriterionTracker::restore(const json& j) {
 ActionLog::ActionLog(std::filesystem::path path, const Space& action_space, std::optional<std::uint64_t> keep)
     : log_(std::move(path), keep), discrete_(action_space.is_discrete()) {}
 
-void ActionLog::append(const Action& a) {
+void ActionLog::append_slow(const Action& a) {
+  unstage();
   std::string& b = log_.buffer();
   if (discrete_) b.append(reinterpret_cast<const char*>(&a.index), sizeof a.index);
   else b.append(reinterpret_cast<const char*>(a.values.data()), a.values.size() * sizeof(float));

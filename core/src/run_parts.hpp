@@ -3,14 +3,20 @@
 // restore it, so that a resumed run continues bit for bit.
 #pragma once
 
+#include <array>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <deque>
+#include <exception>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -55,19 +61,91 @@ double from_bits(std::uint64_t b);
 
 /// episodes.jsonl and episodes.csv (one record per finished episode, training or evaluation) and
 /// trials.jsonl (every trial's full info on the step that ended it, for per-trial analyses).
+///
+/// The records are formatted and written by a thread of the writer's own, so that the stepping
+/// thread only copies their values: episode() and trial() append plain values to a batch (an
+/// info's values, its strings and vectors into two arenas; its keys once per batch and layout),
+/// which is queued for the thread when it is full or at flush(). The files hold the same bytes as
+/// when each record was formatted as it came (the thread formats the batches in order).
 class EpisodeWriter {
  public:
   EpisodeWriter(const std::filesystem::path& dir, bool trial_based, const json* offsets);
+  /// Stops the thread; records not yet flushed are dropped (as a killed run drops them: a resume
+  /// starts from the checkpoint's offsets).
+  ~EpisodeWriter();
+  EpisodeWriter(const EpisodeWriter&) = delete;
+  EpisodeWriter& operator=(const EpisodeWriter&) = delete;
+
   void episode(int ep, const char* phase, const EpisodeStats& st, int after_train_episodes);
   void trial(int ep, int step, const Info& info);
-  void flush();
-  json offsets() const;
+  /// Every record so far goes to the thread, which writes them to the files after formatting them;
+  /// with `wait`, returns once they are written (then offsets() counts them). An error of the
+  /// thread's (a full disk) is thrown here or at the next record.
+  void flush(bool wait);
+  json offsets() const;  ///< after flush(true)
   void commit();
   std::vector<std::string> files() const;  ///< in the summary's order, without agent and summary
 
  private:
+  struct EpisodeRecord {
+    int ep;
+    const char* phase;  // a string literal ("train", "eval")
+    EpisodeStats st;
+    int after_train_episodes;
+  };
+  // one info value: its InfoValue index; bool and integer in i, double in d; a string's or a vector's
+  // position in the batch's text or floats in at, its length in i
+  struct Value {
+    std::uint32_t type;
+    std::uint32_t at;
+    std::int64_t i;
+    double d;
+  };
+  struct TrialRecord {
+    int ep, step;
+    std::uint32_t layout;  // index into Batch::layouts
+    std::uint32_t first;   // its values: Batch::values[first, first + number of keys)
+  };
+  struct Layout {
+    std::uint64_t id;               // Info::layout()
+    std::vector<std::string> keys;  // in the info's order
+  };
+  struct Batch {
+    std::vector<EpisodeRecord> episodes;
+    std::vector<TrialRecord> trials;
+    std::vector<Value> values;
+    std::string text;
+    std::vector<float> floats;
+    std::vector<Layout> layouts;
+    bool flush = false;
+    std::size_t records() const { return episodes.size() + trials.size(); }
+    void clear();  // keeps the capacity
+  };
+  static constexpr std::size_t kBatchRecords = 1024;
+  // batches handed over and not yet written, at most: the stepping thread waits only beyond this
+  // (or at a flush that waits), so a writer thread that waits for a core does not stop it
+  static constexpr std::size_t kMaxQueued = 16;
+
+  std::uint32_t layout_index(const Info& info);
+  void hand_over(bool flush);  // waits while kMaxQueued batches are queued
+  void wait_idle();            // until the queue is written; rethrows the thread's error
+  void work();                 // the thread's loop
+  void format(const Batch& b);
+
   RecordLog jsonl_, csv_;
   std::optional<RecordLog> trials_;
+  Batch filling_;  // the stepping thread's
+  // handed over, in order; the writer thread formats the front one and pops it when written (a
+  // deque keeps its elements in place as others are pushed)
+  std::deque<Batch> queue_;
+  std::vector<Batch> spare_;  // written batches, kept for their capacity
+  std::uint64_t last_layout_ = 0;
+  std::uint32_t last_layout_index_ = 0;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: starts when everything it uses exists
 };
 
 /// signals.csv (the chosen agent signals at every training step) and the mean of each scalar
@@ -117,9 +195,21 @@ class CriterionTracker {
 class ActionLog {
  public:
   ActionLog(std::filesystem::path path, const Space& action_space, std::optional<std::uint64_t> keep);
-  void append(const Action& a);
-  void flush() { log_.flush(); }
-  std::uint64_t bytes() const { return log_.bytes(); }
+  /// Once a step: a discrete action is copied into a small stage (no call), which goes to the log
+  /// when full or at flush().
+  void append(const Action& a) {
+    if (discrete_ && staged_ + sizeof a.index <= stage_.size()) {
+      std::memcpy(stage_.data() + staged_, &a.index, sizeof a.index);
+      staged_ += sizeof a.index;
+      return;
+    }
+    append_slow(a);
+  }
+  void flush() {
+    unstage();
+    log_.flush();
+  }
+  std::uint64_t bytes() const { return log_.bytes() + staged_; }
   /// Replays `episodes` episodes of `env` (the first reset with `first_seed`) from the first
   /// `bytes` of the file at `path`; throws FileFormatError when the log ends early or the env
   /// does not end its episodes where the log says.
@@ -127,8 +217,15 @@ class ActionLog {
                           std::uint64_t first_seed);
 
  private:
+  void append_slow(const Action& a);
+  void unstage() {
+    log_.buffer().append(stage_.data(), staged_);
+    staged_ = 0;
+  }
   RecordLog log_;
   bool discrete_;
+  std::array<char, 4096> stage_;
+  std::size_t staged_ = 0;
 };
 
 }  // namespace sgym::detail

@@ -368,42 +368,55 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
     criterion.trial(ok, s.total_trials);
   };
 
-  // one episode of `e`; records trials, signals and criterion progress when training; false when
-  // the observer (or a stop request) stopped the run during it
-  auto play = [&](EpisodeStatistics& e, std::optional<std::uint64_t> seed, int ep, bool train) {
-    const bool early = train && ep < tail;
-    const bool late = train && ep >= cfg.episodes - tail;
-    std::optional<detail::ActionLog>& actions = train ? train_actions : eval_actions;
-    EpisodeHooks hooks;
-    hooks.on_step = [&](const EpisodeStep& st) {
-      if (st.action != nullptr) {
-        ++s.total_steps;
-        if (actions) actions->append(*st.action);
-      }
-      if (train && st.action != nullptr) {
-        const std::string& outcome = e.last_trial_outcome();
-        if (!outcome.empty()) {
-          // a block the env marks as not a trial (calibration, baseline) is logged, not counted
-          if (EpisodeStatistics::counts_as_trial(outcome)) {
-            ++s.total_trials;
-            if (EpisodeStatistics::is_scored_outcome(outcome)) score(outcome == "correct", late);
-          }
-          writer.trial(ep, st.step, st.result.info);
+  // what the step hook needs to know of the episode in progress (set by play())
+  struct Playing {
+    EpisodeStatistics* env = nullptr;
+    std::optional<detail::ActionLog>* actions = nullptr;
+    int ep = 0;
+    bool train = false, early = false, late = false;
+  } cur;
+  // records trials, signals and criterion progress when training; built once (a std::function of a
+  // lambda with this many captures allocates)
+  EpisodeHooks hooks;
+  hooks.on_step = [&](const EpisodeStep& st) {
+    if (st.action != nullptr) {
+      ++s.total_steps;
+      if (*cur.actions) (*cur.actions)->append(*st.action);
+    }
+    if (cur.train && st.action != nullptr) {
+      const std::string& outcome = cur.env->last_trial_outcome();
+      if (!outcome.empty()) {
+        // a block the env marks as not a trial (calibration, baseline) is logged, not counted
+        if (EpisodeStatistics::counts_as_trial(outcome)) {
+          ++s.total_trials;
+          if (EpisodeStatistics::is_scored_outcome(outcome)) score(outcome == "correct", cur.late);
         }
-        if (signals) signals->step(*agent, st.result.info, ep, st.step, early, late);
+        writer.trial(cur.ep, st.step, st.result.info);
       }
-      const bool go = (!cfg.observer || cfg.observer(StepView{e, *agent, st.result, st.action, ep, st.step,
-                                                              s.total_steps, train})) &&
-                      !(cfg.stop != nullptr && cfg.stop->load());
-      if (!go) s.stopped_early = true;
-      return go;
-    };
+      if (signals) signals->step(*agent, st.result.info, cur.ep, st.step, cur.early, cur.late);
+    }
+    const bool go = (!cfg.observer || cfg.observer(StepView{*cur.env, *agent, st.result, st.action, cur.ep, st.step,
+                                                            s.total_steps, cur.train})) &&
+                    !(cfg.stop != nullptr && cfg.stop->load());
+    if (!go) s.stopped_early = true;
+    return go;
+  };
+
+  // one episode of `e`; false when the observer (or a stop request) stopped the run during it
+  auto play = [&](EpisodeStatistics& e, std::optional<std::uint64_t> seed, int ep, bool train) {
+    cur.env = &e;
+    cur.actions = train ? &train_actions : &eval_actions;
+    cur.ep = ep;
+    cur.train = train;
+    cur.early = train && ep < tail;
+    cur.late = train && ep >= cfg.episodes - tail;
     return !play_episode(e, *agent, seed, obs, hooks).stopped;
   };
 
-  // every log written so far reaches its file (whole records)
-  auto flush_all = [&] {
-    writer.flush();
+  // every log written so far reaches its file (whole records); the episode and trial records
+  // without `wait` only once the writer's thread has formatted them
+  auto flush_all = [&](bool wait) {
+    writer.flush(wait);
     if (signals) signals->flush();
     if (train_actions) train_actions->flush();
     if (eval_actions) eval_actions->flush();
@@ -413,7 +426,7 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
   // the state at the boundary after `done` training episodes: the agent under a new name, then
   // the checkpoint naming it (atomic), then the old agent file goes
   auto checkpoint = [&](int done) {
-    flush_all();
+    flush_all(true);  // the offsets below count every record so far
     const std::string file = "agent-" + std::to_string(done) + ".sgym";
     agent->save(ck_dir / file);
     json st = {{"episodes_completed", done},
@@ -478,7 +491,7 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
                                   : now - last_checkpoint >= std::chrono::duration<double>(RunConfig::kAutoCheckpointSeconds)))
       checkpoint(ep + 1);
     else if (now - last_flush > std::chrono::seconds(1))
-      flush_all();
+      flush_all(false);
     if (cfg.progress && (now - last_draw > std::chrono::milliseconds(100) || ep + 1 == cfg.episodes)) {
       draw_progress(ep + 1, cfg.episodes, s.total_steps, std::chrono::duration<double>(now - t0).count());
       last_draw = now;

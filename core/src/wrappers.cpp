@@ -92,15 +92,19 @@ StepResult EpisodeStatistics::do_step(const Action& a) {
     for (std::size_t i = 0; same && i < n_end; ++i) same = have[in.size() + i].first == kEnd[i];
   }
   if (same) {
-    for (std::size_t i = 0; i < in.size(); ++i) end_info_.set_value(i, in[i].second);
+    end_info_.set_values(r.info);
   } else {
     end_info_.clear();
     end_info_.merge(r.info);
+    end_return_ = end_info_.declare<double>(kEnd[0]);
+    end_length_ = end_info_.declare<std::int64_t>(kEnd[1]);
+    end_trials_ = end_info_.declare<std::int64_t>(kEnd[2]);
+    if (acc) end_accuracy_ = end_info_.declare<double>(kEnd[3]);
   }
-  end_info_.set(kEnd[0], last_.episode_return);
-  end_info_.set(kEnd[1], last_.length);
-  end_info_.set(kEnd[2], last_.trials);
-  if (acc) end_info_.set(kEnd[3], *acc);
+  end_info_.set(end_return_, last_.episode_return);
+  end_info_.set(end_length_, last_.length);
+  end_info_.set(end_trials_, last_.trials);
+  if (acc) end_info_.set(end_accuracy_, *acc);
   merged_from_ = r.info.layout();
   merged_to_ = end_info_.layout();
   return {r.obs, r.reward, r.terminated, r.truncated, end_info_};

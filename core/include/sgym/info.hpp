@@ -113,6 +113,9 @@ class Info {
   void set_value(std::size_t index, const InfoValue& v);
   /// Copies every item of `other` into this map (overwriting equal keys).
   void merge(const Info& other);
+  /// Overwrites the first other.items().size() values with other's, in place, as set_value() would
+  /// (for a map whose first keys are other's keys, in other's order: the caller knows they are).
+  void set_values(const Info& other);
 
  private:
   InfoValue& slot(std::string_view key);

@@ -81,6 +81,9 @@ class EpisodeStatistics final : public Wrapper {
   // the layouts of the env's info and of end_info_ when end_info_ was last built from it: while both
   // hold, the end info is overwritten value by value
   std::uint64_t merged_from_ = 0, merged_to_ = 0;
+  // the episode figures' fields in end_info_, declared when it was last built
+  InfoField<double> end_return_, end_accuracy_;
+  InfoField<std::int64_t> end_length_, end_trials_;
 };
 
 /// Adds Gaussian noise of standard deviation `sd` to every observation element. The observation
