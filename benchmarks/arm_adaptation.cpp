@@ -325,11 +325,9 @@ void run(const sgym::experiment::Context& ctx) {
   const std::vector<const ProtocolDef*> chosen = chosen_protocols(prm.protocols);
   const sgym::KeyValues env_opts = sgym::experiment::key_values(prm.env_options, "env_options");
   const sgym::KeyValues state_opts = sgym::experiment::key_values(prm.desired_state_options, "desired_state_options");
-  for (const auto& [k, v] : env_opts)
-    if (k == "schedule" || k == "clamp" || k == "target_order")
-      throw sgym::UsageError("experiment cerebellar-reach-adaptation: env_options " + k +
-                             " is set by the experiment (schedule from rotation_schedule / curl_schedule, clamp=channel in curl-channel only, "
-                             "target_order by the curl protocols' naive reaches)");
+  sgym::experiment::refuse_keys(env_opts, {"schedule", "clamp", "target_order"}, "cerebellar-reach-adaptation", "env_options",
+                                "schedule from rotation_schedule / curl_schedule, clamp=channel in curl-channel only, "
+                                "target_order by the curl protocols' naive reaches");
   // validate every protocol's env and agent once before starting threads
   for (const ProtocolDef* d : chosen) {
     const aa::Protocol p = protocol_of(*d, prm, env_opts, state_opts);

@@ -184,9 +184,7 @@ void run(const ex::Context& ctx) {
   p.fixate_ms = prm.fixate_ms;
   p.curves_ms = prm.curves_ms;
   p.agent_options = ex::key_values(prm.agent_options, "agent_options");
-  for (const auto& [k, v] : p.agent_options)
-    if (k == "rule" || k == "lateral")
-      throw sgym::UsageError("experiment augment-recurrent-curve-tracing: agent_options " + k + " is set by the experiment (rules, feedforward)");
+  ex::refuse_keys(p.agent_options, {"rule", "lateral"}, "augment-recurrent-curve-tracing", "agent_options", "rules, feedforward");
   {  // validate the agent options once before the threads start
     auto probe = make_curve_env(p, {});
     sgym::make_agent("augment-recurrent", probe->observation_space(), probe->action_space(), p.agent_options, 1);

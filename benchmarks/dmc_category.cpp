@@ -344,9 +344,8 @@ void run(const sgym::experiment::Context& ctx) {
   {
     s.env_opts = sgym::experiment::key_values(prm.env_options, "env_options");
     s.agent_opts = sgym::experiment::key_values(prm.agent_options, "agent_options");
-    for (const auto& [k, v] : s.env_opts)
-      if (k == "boundary_deg" || k == "retrain_boundary_deg" || k == "retrain_after_trials" || k == "n_directions" || k == "trials_per_episode")
-        throw sgym::UsageError("experiment augment-dmc: env_options " + k + " is set by the experiment (12 directions, boundaries 45° then 135°, one trial per episode)");
+    sgym::experiment::refuse_keys(s.env_opts, {"boundary_deg", "retrain_boundary_deg", "retrain_after_trials", "n_directions", "trials_per_episode"},
+                                  "augment-dmc", "env_options", "12 directions, boundaries 45° then 135°, one trial per episode");
     if (s.train_trials % s.probe_every != 0 || s.retrain_trials % s.probe_every != 0)
       throw sgym::UsageError("experiment augment-dmc: train_trials and retrain_trials must be multiples of probe_every");
     // validate the options once before starting threads

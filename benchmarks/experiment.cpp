@@ -217,6 +217,13 @@ KeyValues key_values(const std::string& text, const std::string& param) {
   return parse_key_values(items, param);
 }
 
+void refuse_keys(const KeyValues& kv, std::initializer_list<std::string_view> reserved, const std::string& experiment,
+                 const std::string& param, const std::string& why) {
+  for (const auto& [k, v] : kv)
+    for (const std::string_view r : reserved)
+      if (k == r) throw UsageError("experiment " + experiment + ": " + param + " " + k + " is set by the experiment (" + why + ")");
+}
+
 std::vector<std::vector<std::string>> read_csv(const fs::path& path) {
   std::ifstream in(path);
   if (!in) throw UsageError("experiment: cannot read " + path.string());

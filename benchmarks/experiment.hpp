@@ -13,8 +13,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sgym/analysis.hpp"
@@ -90,6 +92,11 @@ void say(std::ostream& o, const char* format, ...) __attribute__((format(printf,
 /// "key=value key=value ..." (a text parameter holding env or agent options) as KeyValues;
 /// UsageError naming the parameter for an item without '='.
 KeyValues key_values(const std::string& text, const std::string& param);
+
+/// Refuses options the experiment sets itself: UsageError "experiment NAME: PARAM KEY is set by the
+/// experiment (WHY)" for the first key of `kv` among `reserved`.
+void refuse_keys(const KeyValues& kv, std::initializer_list<std::string_view> reserved, const std::string& experiment,
+                 const std::string& param, const std::string& why);
 
 /// The lines of a CSV file split at commas (header first); UsageError naming the file when missing.
 std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& path);

@@ -314,10 +314,8 @@ void run(const sgym::experiment::Context& ctx) {
   const Params prm = params().parse(ctx.params);
   const std::vector<std::string> gains = gain_list(prm.gains);
   const sgym::KeyValues extra = sgym::experiment::key_values(prm.env_options, "env_options");
-  for (const auto& [k, v] : extra)
-    if (k == "n_cues" || k == "n_responses" || k == "peripheral_acuity" || k == "schedule")
-      throw sgym::UsageError("experiment augment-rrc: env_options " + k +
-                             " is set by the experiment (2 cues x 2 responses, peripheral_acuity from gains, training then test schedule)");
+  sgym::experiment::refuse_keys(extra, {"n_cues", "n_responses", "peripheral_acuity", "schedule"}, "augment-rrc", "env_options",
+                                "2 cues x 2 responses, peripheral_acuity from gains, training then test schedule");
   const std::vector<Arm> arm = arms();
   std::vector<sgym::KeyValues> env_opts;
   for (const std::string& g : gains) {

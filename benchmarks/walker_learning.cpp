@@ -209,9 +209,8 @@ void run(const ex::Context& ctx) {
   const sgym::KeyValues extra = ex::key_values(prm.agent_options, "agent_options");
   if (prm.env != "BipedalWalker-v3" && prm.env != "BipedalWalkerHardcore-v3")
     throw sgym::UsageError("experiment bg-cerebellum-walker: env \"" + prm.env + "\": choose BipedalWalker-v3 or BipedalWalkerHardcore-v3");
-  for (const auto& [k, v] : extra)
-    if (k == "feedback_delay_ms" || k == "cerebellum" || k == "cpg" || k == "cerebellum_role" || k == "estimate_contacts")
-      throw sgym::UsageError("experiment bg-cerebellum-walker: agent_options " + k + " is set by the experiment (delays, conditions)");
+  ex::refuse_keys(extra, {"feedback_delay_ms", "cerebellum", "cpg", "cerebellum_role", "estimate_contacts"}, "bg-cerebellum-walker",
+                  "agent_options", "delays, conditions");
 
   // the (delay, condition) arms, in report order; options validated once before the threads start
   struct Arm {
