@@ -610,7 +610,10 @@ std::vector<fs::path> plot_dir(const fs::path& dir, const fs::path& out, const s
   Plotter pl(out, format);
   if (is_experiment) {
     if (!experiment_figures) throw UsageError("plot: " + dir.string() + " is an experiment directory; this build cannot draw experiments");
-    plot_tables(pl, experiment_figures(dir), dir.filename().string());
+    const auto figures = experiment_figures(dir);
+    if (figures.empty())
+      throw UsageError("plot: " + dir.string() + " is an experiment that draws no figures; its results are summary.md and its CSV files");
+    plot_tables(pl, figures, dir.filename().string());
   } else if (is_run) {
     plot_run_curves(pl, dir, "");
     plot_signals(pl, dir, "");

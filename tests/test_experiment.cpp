@@ -12,6 +12,9 @@
 
 #include "experiment.hpp"
 #include "plot.hpp"
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/interact.hpp"
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
 #include "sgym/rng.hpp"
@@ -206,6 +209,47 @@ TEST_CASE("experiment bg-cerebellum-walker: one row per episode, delayed-only co
   CHECK_THROWS_WITH(ex::run(inv, report), Contains("cpg") && Contains("set by the experiment"));
   inv.set = {{"env", "CurveTracing-v0"}};
   CHECK_THROWS_WITH(ex::run(inv, report), Contains("BipedalWalker-v3"));
+  CHECK_FALSE(fs::exists(inv.out));
+}
+
+TEST_CASE("experiment biped-heuristic: episode i of each walker is reset(seed = mix_seed(seed, i))", "[experiment]") {
+  const fs::path a = scratch("biped-j1"), b = scratch("biped-j2"), c = scratch("biped-s8");
+  run_quick("biped-heuristic", a, 1);
+  const auto rows = ex::read_csv(a / "episodes.csv");
+  REQUIRE(rows.size() == 1 + 2 * 2);  // quick: 2 episodes on each of the two walkers
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    INFO(r);
+    REQUIRE(rows[r].size() == 6);
+    const std::uint64_t seed = sgym::mix_seed(7, std::stoull(rows[r][1]));
+    CHECK(rows[r][2] == std::to_string(seed));
+    // the same episode played directly: a fresh env and agent, the env reset with that seed
+    auto env = sgym::make_env(rows[r][0]);
+    auto agent = sgym::make_agent("biped-heuristic", env->observation_space(), env->action_space(), {}, seed);
+    std::vector<float> obs;
+    const auto end = sgym::play_episode(*env, *agent, seed, obs);
+    CHECK_THAT(std::stod(rows[r][3]), Catch::Matchers::WithinRel(end.episode_return, 1e-5));
+    CHECK(std::stoi(rows[r][4]) == end.steps);
+    CHECK((rows[r][5] == "finished" || rows[r][5] == "fell" || rows[r][5] == "time-limit"));
+    CHECK((rows[r][5] == "time-limit") == (end.steps == env->spec().max_episode_steps));
+  }
+  run_quick("biped-heuristic", b, 2);
+  run_quick("biped-heuristic", c, 1, 8);
+  CHECK(sgym::read_file(a / "episodes.csv") == sgym::read_file(b / "episodes.csv"));
+  CHECK(sgym::read_file(a / "episodes.csv") != sgym::read_file(c / "episodes.csv"));
+  // the figure: each walker's sorted returns; a reference CSV beside them adds its columns
+  REQUIRE(ex::figures_of(a).size() == 1);
+  CHECK(ex::figures_of(a)[0].seeds[0].columns.size() == 2);
+  sgym::write_file_atomic(a / "gymnasium.csv", sgym::read_file(a / "episodes.csv"));
+  CHECK(ex::figures_of(a)[0].seeds[0].columns.size() == 4);
+  CHECK(ex::figures_of(a)[0].spec.series.size() == 4);
+  ex::Invocation inv = quick_invocation("biped-heuristic", scratch("biped-refused"));
+  std::ostringstream report;
+  inv.set = {{"envs", "BipedalWalker-v3 BipedalWalker-v3"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("given twice"));
+  inv.set = {{"envs", "CurveTracing-v0"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("biped-heuristic"));
+  inv.set = {{"envs", "Walker-v9"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("Walker-v9") && Contains("BipedalWalker-v3"));
   CHECK_FALSE(fs::exists(inv.out));
 }
 

@@ -71,7 +71,9 @@ void add_experiment_command(CLI::App& app) {
     inv.set = key_values(o->set, "--set");
     inv.command = command;
     const auto dir = experiment::run(inv, std::cout);
-    std::cerr << "sgym experiment: wrote " << dir.string() << " (sgym plot " << dir.string() << " draws its figures)\n";
+    std::cerr << "sgym experiment: wrote " << dir.string();
+    if (experiment::find(inv.name).figures) std::cerr << " (sgym plot " << dir.string() << " draws its figures)";
+    std::cerr << "\n";
     return 0;
   });
 }
