@@ -200,11 +200,12 @@ void EpisodeWriter::work() {
     std::exception_ptr error;
     try {
       format(b);
-      if (b.flush) {
-        jsonl_.flush();
-        csv_.flush();
-        if (trials_) trials_->flush();
-      }
+      // at a flush everything is written; between flushes whatever exceeds kBufferBytes (whole
+      // records either way: a batch is formatted whole before its logs are written)
+      const std::size_t keep = b.flush ? 0 : kBufferBytes;
+      jsonl_.flush_over(keep);
+      csv_.flush_over(keep);
+      if (trials_) trials_->flush_over(keep);
     } catch (...) {
       error = std::current_exception();
     }

@@ -43,6 +43,11 @@ class RecordLog {
 
   std::string& buffer() { return buf_; }  ///< append whole records only
   void flush();
+  /// flush() once the buffer holds more than `bytes`: a long stretch between flushes then reuses one
+  /// buffer instead of growing it (and touching fresh memory) to the size of the whole stretch.
+  void flush_over(std::size_t bytes) {
+    if (buf_.size() > bytes) flush();
+  }
   std::uint64_t bytes() const { return written_ + buf_.size(); }  ///< flushed or not
   bool empty() const { return bytes() == 0; }
   void commit();
@@ -125,6 +130,8 @@ class EpisodeWriter {
   // batches handed over and not yet written, at most: the stepping thread waits only beyond this
   // (or at a flush that waits), so a writer thread that waits for a core does not stop it
   static constexpr std::size_t kMaxQueued = 16;
+  // a log's formatted text is written once it exceeds this between flushes
+  static constexpr std::size_t kBufferBytes = std::size_t{1} << 20;
 
   std::uint32_t layout_index(const Info& info);
   void hand_over(bool flush);  // waits while kMaxQueued batches are queued
