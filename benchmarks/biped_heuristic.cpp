@@ -23,6 +23,7 @@
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/interact.hpp"
+#include "sgym/registry.hpp"
 #include "sgym/rng.hpp"
 
 namespace {
@@ -54,7 +55,10 @@ std::vector<std::string> env_list(const std::string& text) {
     if (std::find(out.begin(), out.end(), id) != out.end())
       throw sgym::UsageError("experiment biped-heuristic: envs: " + id + " is given twice");
     auto env = sgym::make_env(id);  // an unknown id: UsageError listing the registered ones
-    sgym::make_agent("biped-heuristic", env->observation_space(), env->action_space(), {}, 1);
+    if (const std::string why = sgym::agent_env_mismatch(sgym::agent_entry("biped-heuristic"), id, env->observation_space(),
+                                                         env->action_space());
+        !why.empty())
+      throw sgym::UsageError("experiment biped-heuristic: envs: " + id + ": biped-heuristic " + why);
     out.push_back(id);
   }
   if (out.empty()) throw sgym::UsageError("experiment biped-heuristic: envs is empty; give e.g. \"BipedalWalker-v3\"");
@@ -74,16 +78,19 @@ Episode play(const std::string& env_id, std::uint64_t seed) {
   auto env = sgym::make_env(env_id);
   auto agent = sgym::make_agent("biped-heuristic", env->observation_space(), env->action_space(), {}, seed);
   std::vector<float> obs;
-  bool terminated = false;
+  bool terminated = false, fell = false;
   sgym::EpisodeHooks hooks;
-  hooks.on_end = [&](const sgym::EpisodeStep& st) { terminated = st.result.terminated; };
+  hooks.on_end = [&](const sgym::EpisodeStep& st) {
+    terminated = st.result.terminated;
+    // the env's own account of the end: its walker fell (game_over: the hull touched the ground) or
+    // left the world on the left (hull_x < 0); any other termination is passing the finish
+    fell = st.result.info.get_bool("game_over") || st.result.info.get_double("hull_x") < 0.0;
+  };
   const sgym::EpisodeEnd end = sgym::play_episode(*env, *agent, seed, obs, hooks);
   Episode e;
   e.ret = end.episode_return;
   e.length = end.steps;
-  // an episode the env ended either reached the finish (the course pays about 364 minus the torque
-  // cost) or fell (its -100 is in the return); otherwise the time limit cut it
-  e.end = !terminated ? End::time_limit : end.episode_return > 200 ? End::finished : End::fell;
+  e.end = !terminated ? End::time_limit : fell ? End::fell : End::finished;
   return e;
 }
 
@@ -135,8 +142,8 @@ void run(const ex::Context& ctx) {
         pct(count[1]), pct(count[2]));
   }
   say(md, "\nEpisode i: a fresh env and agent, env.reset(seed = mix_seed(%llu, i)); sd over episodes as NumPy's np.std; "
-          "\"reached the finish\": ended before the time limit with return > 200, \"fell\": ended before the limit otherwise "
-          "(hull contact or x < 0, reward -100), \"time limit\": truncated.\n",
+          "\"reached the finish\": the hull passed the end of the course, \"fell\": the hull touched the ground or left the world "
+          "on the left (the env's info game_over, hull_x < 0; reward -100), \"time limit\": truncated.\n",
       static_cast<unsigned long long>(ctx.seed));
 }
 

@@ -32,7 +32,11 @@ def episode(env, seed):
         s, r, terminated, truncated, _ = env.step(a)
         ret, length = ret + r, length + 1
         if terminated or truncated:
-            end = "time-limit" if not terminated else ("finished" if ret > 200 else "fell")
+            # as the experiment classifies its episodes: a fall is the walker's game_over (hull on the
+            # ground) or leaving the world on the left; any other termination is passing the finish
+            w = env.unwrapped
+            fell = w.game_over or w.hull.position[0] < 0
+            end = "time-limit" if not terminated else ("fell" if fell else "finished")
             return ret, length, end
         a = heuristics.step_heuristic(s)
 

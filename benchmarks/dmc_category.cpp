@@ -349,7 +349,10 @@ void run(const sgym::experiment::Context& ctx) {
     if (s.train_trials % s.probe_every != 0 || s.retrain_trials % s.probe_every != 0)
       throw sgym::UsageError("experiment augment-dmc: train_trials and retrain_trials must be multiples of probe_every");
     // validate the options once before starting threads
-    sgym::make_agent("augment", sgym::make_env(kEnv, s.env_opts)->observation_space(), sgym::Space::discrete(3), s.agent_opts, 0);
+    {
+      const auto env = sgym::make_env(kEnv, s.env_opts);
+      sgym::make_agent("augment", env->observation_space(), env->action_space(), s.agent_opts, 0);
+    }
 
     std::vector<Network> results(static_cast<std::size_t>(networks));
     const auto t0 = std::chrono::steady_clock::now();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "fuzz_common.hpp"
+#include "sgym/interact.hpp"
 
 // With SGYM_FUZZ_SEED_DIR set, libFuzzer's start writes one valid checkpoint per registered agent
 // there (its index byte + the bytes of a fresh agent), the seed corpus scripts/fuzz.sh starts from.
@@ -39,14 +40,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const FileFormatError&) {
     return 0;
   }
-  const ResetResult r0 = env->reset(1);
-  std::vector<float> obs(r0.obs.begin(), r0.obs.end());
-  agent->begin_episode();
-  for (int t = 0; t < 4; ++t) {
-    const StepResult r = env->step(agent->act(obs));
-    obs.assign(r.obs.begin(), r.obs.end());
-    agent->observe(r.reward, obs, r.terminated, r.truncated);
-    if (r.terminated || r.truncated) break;
-  }
+  // the restored agent plays the first 4 steps of an episode through the one loop
+  std::vector<float> obs;
+  EpisodeHooks hooks;
+  hooks.on_step = [](const EpisodeStep& st) { return st.step < 4; };
+  play_episode(*env, *agent, 1, obs, hooks);
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fuzz_common.hpp"
+#include "sgym/interact.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace sgym;
@@ -31,12 +32,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       auto env = fuzz::env_for(a);
       if (!env) return 0;
       auto agent = make_agent(a, env->observation_space(), env->action_space(), kv, 1);
-      const ResetResult r0 = env->reset(1);
-      std::vector<float> obs(r0.obs.begin(), r0.obs.end());
-      agent->begin_episode();
-      const StepResult r = env->step(agent->act(obs));
-      obs.assign(r.obs.begin(), r.obs.end());
-      agent->observe(r.reward, obs, r.terminated, r.truncated);
+      // one step of an episode through the one loop
+      std::vector<float> obs;
+      EpisodeHooks hooks;
+      hooks.on_step = [](const EpisodeStep& st) { return st.step < 1; };
+      play_episode(*env, *agent, 1, obs, hooks);
     }
   } catch (const UsageError&) {
   }
