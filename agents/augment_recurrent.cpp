@@ -14,6 +14,7 @@
 // the same network without the horizontal connections: the feedforward comparison.
 //
 // Tags are reset at every trial end (trial_ended, also inside a multi-trial episode) and episode start.
+#include <algorithm>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -28,6 +29,11 @@ namespace {
 
 constexpr const char* kId = "augment-recurrent";
 
+// how the gate, readout and context options name a channel of the (channels, g, g) observation
+constexpr const char* kChannelValues =
+    "a slice name of the observation (one retina of g*g elements, e.g. curves, targets, fixation_point), a channel number, or "
+    "none (readout and context only; -1 also means none)";
+
 /// Every option and its default.
 struct AugmentRecurrentConfig {
   double beta = 0.05;         // learning rate [choice: tried 0.02, 0.05, 0.15 on CurveTracing-v0; 0.15 makes q oscillate, a shared weight's tag sums over positions]
@@ -40,18 +46,20 @@ struct AugmentRecurrentConfig {
   int n_accessory_iterations = 20; // accessory iterations N [choice: the authors' code runs 7 of a two-layer loop; here one pixel per iteration, so N bounds how far back credit reaches]
   double init_range = 0.25;   // initial weights U(−r, r) (Rombouts et al. 2015: 0.25)
   int n_iterations = 40;      // recurrent iterations per env step [choice: a front of ~1 px per iteration reaches 13 px well within it; with BPTT and sigmoid units 20 were too few]
-  int neighbours = 4;         // lateral neighbourhood: 4 or 8 [choice: curves are 4-connected; 8 was worse at 9 px and beyond]
+  int n_neighbours = 4;       // lateral neighbourhood: 4 or 8 [choice: curves are 4-connected; 8 was worse at 9 px and beyond]
   std::string unit = "clip";  // map units: clip, [z − θ] clipped to [0, 1] (rectified, as RELEARNN's units), or sigmoid σ(z) = 1/(1+exp(θ−z))
   double clip_slope = 0.1;    // with unit = clip: the slope the tags use where a unit is flat (pseudo-derivative) [choice]
   double noise_sd = 0.3;      // sd of Gaussian noise in every map unit's drive, each step [choice: 0, 0.1, 0.3, 0.5 tried; without noise a vanishing enhancement sufficed]
   bool isotropic = true;      // one lateral weight for all side neighbours (one for all corners) [choice]
   bool excitatory = true;     // the map's input and lateral weights kept >= 0, its bias free [choice]
   bool lateral = true;        // horizontal connections on; off = the feedforward comparison
-  int gate_channel = 0;       // observation channel gating the map (CurveTracing-v0: 0 = curve pixels)
-  int readout_channel = 2;    // channel gating the map's input to the Q units (CurveTracing-v0: 2 = targets); -1 = none
+  std::string gate = "curves";      // the observation slice (one retina) gating the map
+  std::string readout = "targets";  // the slice gating the map's input to the Q units; none = the map everywhere
   bool fixed_readout = true;  // the map's weight onto the Q units is fixed at 1, not learned [choice]
   bool normalise = true;      // Q units read the map relative to its mean over the targets (competition) [choice]
-  int context_channel = 1;    // channel whose presence anywhere drives the global context unit (CurveTracing-v0: 1 = FP); -1 = none
+  std::string context = "fixation_point";  // the slice whose presence anywhere drives the global context unit; none = no unit
+  // the three as channel numbers of the observation (resolved by make(), not options)
+  int gate_channel = 0, readout_channel = -1, context_channel = -1;
 };
 
 const OptionSet<AugmentRecurrentConfig>& options() {
@@ -71,7 +79,8 @@ const OptionSet<AugmentRecurrentConfig>& options() {
         .deprecated_alias("weight_range")
         .add("n_iterations", &C::n_iterations, "iterations", "recurrent iterations K of the map per env step; activity spreads at most one pixel per iteration (the learned front: about one pixel per iteration with RELEARNN and clip units, one per 2-3 with BPTT and sigmoid units), so K bounds the longest curve that can be traced [choice: 20 was too few for 13 px]", 1, 1000)
         .deprecated_alias("iterations")
-        .add("neighbours", &C::neighbours, "", "lateral neighbourhood of a map unit: 4 (sides) or 8 (sides and corners) [choice]", 4, 8)
+        .add("n_neighbours", &C::n_neighbours, "", "lateral neighbourhood of a map unit: 4 (sides) or 8 (sides and corners) [choice]", 4, 8)
+        .deprecated_alias("neighbours")
         .add_choice("unit", &C::unit, {"sigmoid", "clip"},
                     "map units: clip, [z − θ] clipped to [0, 1] (rectified and piecewise linear: silent unless driven, as the rectified units of RELEARNN's network in the authors' code; the feedback does not shrink through the iterations), or sigmoid σ(z) = 1/(1+exp(θ−z)) as AuGMEnT's association units [choice: sigmoid was the default before RELEARNN; with it neither rule learned the balanced stimuli]")
         .add("clip_slope", &C::clip_slope, "", "with unit = clip: the slope the tags use where a unit is silent or saturated, a pseudo-derivative so that silent units can still learn (0 = the exact derivative) [choice]", 0.0, 1.0)
@@ -80,11 +89,17 @@ const OptionSet<AugmentRecurrentConfig>& options() {
         .add("isotropic", &C::isotropic, "one lateral weight shared by the side neighbours (and one by the corners): the spread does not depend on the direction a curve takes, so curves of any shape and the same length are traced alike; false = one weight per direction [choice]")
         .add("excitatory", &C::excitatory, "the map's input and lateral weights (self included) are kept >= 0 and initialised |U(−r, r)|, its bias is free: the seed at the FP/gaze and the horizontal connections excite, so enhanced activity can only spread, not alternate in sign (without: an inverted code that does not propagate) [choice]")
         .add("lateral", &C::lateral, "horizontal connections between neighbouring positions; false = the same network without them (feedforward comparison)")
-        .add("gate_channel", &C::gate_channel, "", "observation channel whose value gates each map unit (CurveTracing-v0: 0, the curve pixels)", 0, 1000)
-        .add("readout_channel", &C::readout_channel, "", "observation channel that gates the map's input to the Q unit at each position (CurveTracing-v0: 2, the saccade targets: a Q unit reads the map where there is something to look at); -1 = the map everywhere [choice]", -1, 1000)
+        .add_text("gate", &C::gate, "", kChannelValues,
+                  "the observation channel whose value gates each map unit: the curve pixels")
+        .deprecated_alias("gate_channel")
+        .add_text("readout", &C::readout, "", kChannelValues,
+                  "the observation channel that gates the map's input to the Q unit at each position: the saccade targets (a Q unit reads the map where there is something to look at); none = the map everywhere [choice]")
+        .deprecated_alias("readout_channel")
         .add("fixed_readout", &C::fixed_readout, "the map's weight onto the Q units is fixed at 1 (each map unit drives the Q unit at its position one-to-one, like a topographic projection); false = learned, kept >= 0 when excitatory [choice: a learned weight can reach 0 and then no feedback reaches the map]")
         .add("normalise", &C::normalise, "the Q units read the map relative to its mean over the readout-gated positions (the targets compete); removes the common-mode drift of the map [choice]")
-        .add("context_channel", &C::context_channel, "", "observation channel whose maximum over the retina is a global context unit F that scales a second set of readout weights (CurveTracing-v0: 1, 'the fixation point is on'); -1 = no context unit", -1, 1000);
+        .add_text("context", &C::context, "", kChannelValues,
+                  "the observation channel whose maximum over the retina is a global context unit F that scales a second set of readout weights: 'the fixation point is on'; none = no context unit")
+        .deprecated_alias("context_channel");
     return s;
   }();
   return set;
@@ -209,7 +224,7 @@ class AugmentRecurrent final : public Agent {
     p.rule = c.rule == "bptt" ? learning::CreditRule::bptt : learning::CreditRule::relearnn;
     p.accessory_iterations = c.n_accessory_iterations;
     p.iterations = c.n_iterations;
-    p.neighbours = c.neighbours;
+    p.neighbours = c.n_neighbours;
     p.lateral = c.lateral;
     p.gate_channel = c.gate_channel;
     p.context_channel = c.context_channel;
@@ -247,19 +262,34 @@ std::string incompatibility(const Space& obs, const Space& act) {
   return "";
 }
 
+// The channel an option names (see kChannelValues); -1 for none where allowed.
+int channel_of(const Space& obs, const std::string& option, const std::string& value, bool none_allowed) {
+  const auto channels = obs.shape()[0];
+  const auto n = static_cast<std::size_t>(obs.shape()[1] * obs.shape()[2]);
+  std::string names;
+  for (const ObsSlice& s : obs.slices())
+    if (s.size == n && s.offset % n == 0) names += (names.empty() ? "" : ", ") + s.name;
+  const std::string valid = "a slice of one retina (" + (names.empty() ? std::string("this observation has none") : names) +
+                            "), a channel number below " + std::to_string(channels) + (none_allowed ? " or none" : "");
+  if (none_allowed && (value == "none" || value == "-1")) return -1;
+  if (!value.empty() && std::all_of(value.begin(), value.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    if (value.size() > 6 || std::stoi(value) >= channels)
+      throw UsageError(std::string(kId) + ": " + option + " = " + value + " must be " + valid);
+    return std::stoi(value);
+  }
+  const ObsSlice* s = obs.find_slice(value);
+  if (s == nullptr || s->size != n || s->offset % n != 0)
+    throw UsageError(std::string(kId) + ": " + option + " = \"" + value + "\" must be " + valid);
+  return static_cast<int>(s->offset / n);
+}
+
 std::unique_ptr<Agent> make(const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) {
-  const AugmentRecurrentConfig c = options().parse(kv);
-  if (c.neighbours != 4 && c.neighbours != 8)
-    throw UsageError(std::string(kId) + ": neighbours = " + std::to_string(c.neighbours) + " must be 4 or 8");
-  if (c.gate_channel >= obs.shape()[0])
-    throw UsageError(std::string(kId) + ": gate_channel = " + std::to_string(c.gate_channel) +
-                     " must be below the number of observation channels, " + std::to_string(obs.shape()[0]));
-  if (c.readout_channel >= obs.shape()[0])
-    throw UsageError(std::string(kId) + ": readout_channel = " + std::to_string(c.readout_channel) +
-                     " must be -1 or below the number of observation channels, " + std::to_string(obs.shape()[0]));
-  if (c.context_channel >= obs.shape()[0])
-    throw UsageError(std::string(kId) + ": context_channel = " + std::to_string(c.context_channel) +
-                     " must be -1 or below the number of observation channels, " + std::to_string(obs.shape()[0]));
+  AugmentRecurrentConfig c = options().parse(kv);
+  if (c.n_neighbours != 4 && c.n_neighbours != 8)
+    throw UsageError(std::string(kId) + ": n_neighbours = " + std::to_string(c.n_neighbours) + " must be 4 or 8");
+  c.gate_channel = channel_of(obs, "gate", c.gate, false);
+  c.readout_channel = channel_of(obs, "readout", c.readout, true);
+  c.context_channel = channel_of(obs, "context", c.context, true);
   return std::make_unique<AugmentRecurrent>(obs, act, c, seed);
 }
 
@@ -268,7 +298,7 @@ std::unique_ptr<Agent> make(const Space& obs, const Space& act, const KeyValues&
 AgentEntry augment_recurrent_entry() {
   return {kId,
           "AuGMEnT with a retinotopic map and gated horizontal connections (curve tracing): activity spreads along the curve; RPE-steered, attention-gated tags carried to the map by RELEARNN's accessory network (or, rule = bptt, backpropagation through the iterations)",
-          "Box observation (channels, g, g) with the curve pixels in gate_channel; action Discrete(g*g) (a saccade to a position)",
+          "Box observation (channels, g, g) whose channels gate, readout and context name (by default its slices curves, targets and fixation_point); action Discrete(g*g) (a saccade to a position)",
           options().docs(),
           incompatibility,
           make,

@@ -7,10 +7,13 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "../benchmarks/curve_tracing.hpp"
 #include "learning/lateral_map.hpp"
 #include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
+#include "sgym/interact.hpp"
 
 using namespace sgym;
 
@@ -267,4 +270,33 @@ TEST_CASE("augment-recurrent: a time-limit truncation bootstraps from the select
   REQUIRE(q[static_cast<std::size_t>(low)] < *std::max_element(q.begin(), q.end()));
   const double delta = net.truncated(low, 0.5, false);
   REQUIRE(delta == Approx(0.5 + p.gamma * q[static_cast<std::size_t>(low)] - q_prev));
+}
+
+TEST_CASE("augment-recurrent: its gate, readout and context channels are the observation's slices by name", "[augment-recurrent]") {
+  auto env = make_env("CurveTracing-v0");
+  const Space& obs = env->observation_space();
+  const Space& act = env->action_space();
+  // the same agent by slice name (the defaults), by channel number and through the former options:
+  // the same choices and, after learning, the same weights
+  auto play = [&](const KeyValues& kv) {
+    auto agent = make_agent("augment-recurrent", obs, act, kv, 5);
+    std::vector<float> o;
+    std::string trace;
+    EpisodeHooks hooks;
+    hooks.on_step = [&](const EpisodeStep& st) {
+      if (st.action != nullptr) trace += std::to_string(st.action->index) + ",";
+      return true;
+    };
+    for (int e = 0; e < 300; ++e) play_episode(*env, *agent, e == 0 ? std::optional<std::uint64_t>(9) : std::nullopt, o, hooks);
+    return trace + agent->to_bytes();
+  };
+  const auto by_name = play({});
+  CHECK(play({{"gate", "0"}, {"readout", "2"}, {"context", "1"}}) == by_name);
+  CHECK(play({{"gate_channel", "0"}, {"readout_channel", "2"}, {"context_channel", "1"}}) == by_name);
+  CHECK(play({{"context", "none"}}) != by_name);
+  // a name that is no retina of the observation, or a channel beyond it, is refused naming the valid ones
+  CHECK_THROWS_WITH(make_agent("augment-recurrent", obs, act, {{"gate", "curve"}}, 1),
+                    Catch::Contains("gate") && Catch::Contains("curves") && Catch::Contains("fixation_point"));
+  CHECK_THROWS_WITH(make_agent("augment-recurrent", obs, act, {{"context", "9"}}, 1), Catch::Contains("below 4"));
+  CHECK_THROWS_WITH(make_agent("augment-recurrent", obs, act, {{"gate", "none"}}, 1), Catch::Contains("gate"));
 }

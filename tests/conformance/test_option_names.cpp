@@ -41,7 +41,7 @@ const std::set<std::string> kCountUnits = {"units", "cells", "curves", "location
 // plural nouns that make an int option a count whatever its unit column says
 const std::set<std::string> kCountNouns = {"units", "cells", "bins", "curves", "cues", "locations", "iterations",
                                            "features", "directions", "targets", "bumps", "neurons", "distractors",
-                                           "responses", "levels", "reversals"};
+                                           "responses", "levels", "reversals", "neighbours"};
 // tokens the vocabulary replaces: token -> what to use instead
 const std::map<std::string, std::string> kBannedTokens = {
     {"penalty", "<event>_reward (signed: a penalty is a negative reward)"},
