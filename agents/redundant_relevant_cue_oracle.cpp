@@ -47,7 +47,7 @@ class RedundantRelevantCueOracle final : public Agent {
   const Action& act(std::span<const float> obs) override {
     const auto K = static_cast<std::size_t>(l_.k), R = static_cast<std::size_t>(l_.r);
     // fixation point on: look at the centre
-    action_.index = 0;
+    action_.index = RrcLayout::fixate_action();
     if (obs[l_.fixation] > 0.5f) return action_;
     const auto g0 = obs.begin() + static_cast<long>(l_.gaze);
     const auto gaze = static_cast<std::size_t>(std::max_element(g0, g0 + static_cast<long>(K + 1)) - g0);
@@ -56,14 +56,14 @@ class RedundantRelevantCueOracle final : public Agent {
       std::size_t best = 0;
       for (std::size_t k = 1; k < K; ++k)
         if (obs[l_.cue[k]] > obs[l_.cue[best]]) best = k;
-      action_.index = static_cast<std::int64_t>(1 + best);
+      action_.index = RrcLayout::look_action(best);
       return action_;
     }
     // looking at a cue: respond with the value seen there
     const std::size_t base = l_.cue[gaze - 1] + 1;
     const auto v = std::max_element(obs.begin() + static_cast<long>(base), obs.begin() + static_cast<long>(base + R)) -
                    (obs.begin() + static_cast<long>(base));
-    action_.index = static_cast<std::int64_t>(1 + K) + v;
+    action_.index = l_.response_action(static_cast<std::size_t>(v));
     return action_;
   }
 

@@ -32,7 +32,7 @@ class RrcShortcut final : public ShortcutSubject {
   const Action& act(std::span<const float> obs) override {
     const auto K = static_cast<std::size_t>(l_.k), R = static_cast<std::size_t>(l_.r);
     auto contrast = [&](std::size_t k) { return obs[l_.cue[k]]; };
-    action_.index = 0;
+    action_.index = RrcLayout::fixate_action();
     if (obs[l_.fixation] > 0.5f) return action_;  // fixation point on: look at the centre
     const auto g0 = obs.begin() + static_cast<long>(l_.gaze);
     const auto gaze = static_cast<std::size_t>(std::max_element(g0, g0 + static_cast<long>(K + 1)) - g0);
@@ -42,13 +42,13 @@ class RrcShortcut final : public ShortcutSubject {
       if (uses_ == Uses::kMostSalient)
         for (std::size_t k = 1; k < K; ++k)
           if (contrast(k) > contrast(look)) look = k;
-      action_.index = static_cast<std::int64_t>(1 + look);
+      action_.index = RrcLayout::look_action(look);
       return action_;
     }
     // respond from the location, never from the feature units
     const std::size_t where = gaze - 1;
     const std::size_t response = uses_ == Uses::kFixedCue ? (contrast(where) > 0.0f ? 0 : 1) : where % R;
-    action_.index = static_cast<std::int64_t>(1 + K + response);
+    action_.index = l_.response_action(response);
     return action_;
   }
 

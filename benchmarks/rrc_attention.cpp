@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "experiment.hpp"
+#include "redundant_relevant_cue_layout.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
@@ -64,14 +65,20 @@ enum Measure : std::size_t {
 };
 using Result = std::array<double, kMeasures>;
 
-// the attention map for augment: action 1 + k attends the observation slice the env names cue_k
-// (RedundantRelevantCue-v0's layout, looked up by name so that the layout stays in the env's file)
-std::string attention_map(const sgym::Space& obs, int cues) {
+// The task's layout: its observation slices and actions (the one description its scripted subjects
+// use too, agents/redundant_relevant_cue_layout.hpp)
+sgym::RrcLayout layout_of(const sgym::Env& env) {
+  const sgym::RrcLayout l = sgym::redundant_relevant_cue_layout(env.observation_space(), env.action_space());
+  if (l.k == 0) throw std::logic_error("experiment augment-rrc: RedundantRelevantCue-v0 has no cue layout");
+  return l;
+}
+
+// the attention map for augment: looking at cue location k attends that cue's observation units
+std::string attention_map(const sgym::RrcLayout& l) {
   std::string s;
-  for (int k = 0; k < cues; ++k) {
-    const sgym::ObsSlice& c = obs.slice("cue_" + std::to_string(k), 0, "experiment augment-rrc");
-    s += (k ? "," : "") + std::to_string(1 + k) + ":" + std::to_string(c.offset) + "-" + std::to_string(c.offset + c.size - 1);
-  }
+  for (std::size_t k = 0; k < l.cue.size(); ++k)
+    s += (k ? "," : "") + std::to_string(sgym::RrcLayout::look_action(k)) + ":" + std::to_string(l.cue[k]) + "-" +
+         std::to_string(l.cue[k] + static_cast<std::size_t>(l.r));
   return s;
 }
 
@@ -128,7 +135,8 @@ Result run_network(const Arm& arm, const sgym::KeyValues& env_opts, std::uint64_
   // training), then reads the network's q over the response actions on the first respond step: the
   // forced choice is their argmax, the associative strength q(correct) - q(other response)
   agent->set_training(false);
-  const int first_response = static_cast<int>(test->action_space().n()) - kResponses;
+  const RrcLayout lay = layout_of(*test);
+  const auto first_response = static_cast<int>(lay.response_action(0));
   struct Probe {
     bool ok = false;
     int choice = -1;
@@ -139,25 +147,27 @@ Result run_network(const Arm& arm, const sgym::KeyValues& env_opts, std::uint64_
   };
   auto probe = [&](Env& env, bool first) {
     Probe pr;
-    int look = dominant;
+    bool single = false;       // a single-cue probe: look where the env says the cue is
+    std::int64_t truth = -1;   // the env's correct action of the current step
     std::string epoch;
     int stage = 0;  // 0: holding fixation, 1: looked at a cue, 2: responded
     Action forced;
     EpisodeHooks hooks;
     hooks.on_act = [&](const Action&, int) {
-      if (stage == 0 && epoch == "fixation") forced = Action::discrete(0);
-      else if (stage == 0) { forced = Action::discrete(1 + look); stage = 1; }
+      if (stage == 0 && epoch == "fixation") forced = Action::discrete(RrcLayout::fixate_action());
+      else if (stage == 0) { forced = Action::discrete(single ? truth : RrcLayout::look_action(static_cast<std::size_t>(dominant))); stage = 1; }
       else { forced = Action::discrete(first_response + pr.choice); stage = 2; }
       return &forced;
     };
     hooks.on_step = [&](const EpisodeStep& st) {
       const Info& info = st.result.info;
       epoch = info.get_string("epoch");
+      truth = info.get_int("ground_truth");
       if (st.step == 0) {
         pr.condition = info.get_string("condition");
         pr.correct = info.get_int("correct_response");
         pr.values = std::get<std::vector<float>>(*info.find("cue_values"));
-        if (pr.condition.rfind("single_", 0) == 0) look = pr.condition.back() - '0';
+        single = pr.condition.rfind("single_", 0) == 0;
         return true;
       }
       if (st.result.terminated || st.result.truncated || stage == 0) return true;
@@ -295,9 +305,7 @@ std::vector<std::string> gain_list(const std::string& text) {
 // any feedback gate (FB_j = 1, no attention map), for reference
 std::vector<Arm> arms() {
   const std::string map = attention_map(
-      sgym::make_env("RedundantRelevantCue-v0", {{"n_cues", std::to_string(kCues)}, {"n_responses", std::to_string(kResponses)}})
-          ->observation_space(),
-      kCues);
+      layout_of(*sgym::make_env("RedundantRelevantCue-v0", {{"n_cues", std::to_string(kCues)}, {"n_responses", std::to_string(kResponses)}})));
   return {
       {"attention-gated", {{"attention_map", map}}},
       {"un-gated control (attention_gate=false)", {{"attention_map", map}, {"attention_gate", "false"}}},
