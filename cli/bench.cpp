@@ -171,10 +171,10 @@ fs::path job_dir(const fs::path& out, const std::string& run, std::uint64_t seed
 
 std::pair<int, int> parse_shard(const std::string& text) {
   const auto slash = text.find('/');
-  if (slash == std::string::npos) throw UsageError("--shard: expected i/N with 0 <= i < N, got '" + text + "'");
-  const int i = static_cast<int>(detail::parse_int("--shard", "i", text.substr(0, slash), 0, 1000000, ">= 0"));
-  const int n = static_cast<int>(detail::parse_int("--shard", "N", text.substr(slash + 1), 1, 1000000, ">= 1"));
-  if (i >= n) throw UsageError("--shard: need i < N, got " + text);
+  if (slash == std::string::npos) throw UsageError("shard: expected i/N with 0 <= i < N, got '" + text + "'");
+  const int i = static_cast<int>(detail::parse_int("shard", "i", text.substr(0, slash), 0, 1000000, ">= 0"));
+  const int n = static_cast<int>(detail::parse_int("shard", "N", text.substr(slash + 1), 1, 1000000, ">= 1"));
+  if (i >= n) throw UsageError("shard: need i < N, got " + text);
   return {i, n};
 }
 
@@ -279,10 +279,10 @@ int run_suite(const Suite& suite, const BenchOptions& o) {
   const fs::path marker = o.out_dir / "suite.json";
   if (fs::exists(o.out_dir) && !fs::is_empty(o.out_dir)) {
     if (!o.resume)
-      throw UsageError("bench: " + o.out_dir.string() + " already holds results; add --resume to continue it, "
-                       "or choose another --out");
+      throw UsageError("bench: out_dir " + o.out_dir.string() + " already holds results; set resume to continue it, "
+                       "or choose another out_dir");
     if (!fs::exists(marker) || read_file(marker) != suite.canonical + "\n")
-      throw UsageError("bench: " + o.out_dir.string() + " holds another suite or budget; --resume needs the same suite file and budget");
+      throw UsageError("bench: " + o.out_dir.string() + " holds another suite or budget; resume needs the same suite file and budget");
   }
   fs::create_directories(o.out_dir);
   write_file_atomic(marker, suite.canonical + "\n");
@@ -373,7 +373,7 @@ void aggregate(const fs::path& dir, const std::string& command) {
           auto j = usable_summary(seed.path() / "summary.json", why);
           if (!j)
             throw UsageError("bench: " + (seed.path() / "summary.json").string() + " is damaged (" + why +
-                             "); rerun that seed with --resume, or delete its folder");
+                             "); rerun that seed's bench with resume set, or delete its folder");
           groups[run.path().filename().string()].push_back(std::move(*j));
           if (std::find(order.begin(), order.end(), run.path().filename().string()) == order.end())
             order.push_back(run.path().filename().string());

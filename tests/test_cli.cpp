@@ -75,6 +75,10 @@ TEST_CASE("sgym run", "[cli]") {
   REQUIRE(r.out.find("ETA") == std::string::npos);  // no progress bar when not a terminal
   REQUIRE(std::filesystem::exists(out + "/summary.json"));
   REQUIRE_THAT(sgym::read_file(out + "/summary.json"), Contains("--record rpe,value"));
+  // the runner's message names the configuration's fields; the command line adds their flags
+  r = run_sgym("run --env Pavlovian-v0 --agent td-critic --episodes 5 --out " + out);
+  REQUIRE(r.code == 2);
+  REQUIRE_THAT(r.out, Contains("out_dir: ") && Contains("(on the command line: out_dir is --out, resume is --resume, overwrite is --overwrite)"));
 
   SECTION("usage errors exit 2 and name the valid choices") {
     r = run_sgym("run --env Pavlovian-v0 --agent td --episodes 5 --out " + tmp("e1"));
@@ -124,7 +128,8 @@ TEST_CASE("sgym bench", "[cli][bench]") {
   REQUIRE_THAT(r.out, Contains("| td0 | Pavlovian-v0 | td-critic | 4 |") && Contains("| td0 | rpe | omission | us |"));
   r = run_sgym("bench " + suite + " --quick --out " + out);
   REQUIRE(r.code == 2);
-  REQUIRE_THAT(r.out, Contains("--resume"));
+  // the bench's message names its fields; the command line adds the flags that set them
+  REQUIRE_THAT(r.out, Contains("set resume") && Contains("resume is --resume") && Contains("out_dir is --out"));
   r = run_sgym("bench " + suite + " --quick --resume --out " + out);
   REQUIRE(r.code == 0);
   REQUIRE_THAT(r.out, Contains("ran 0 runs now"));

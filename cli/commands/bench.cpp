@@ -5,6 +5,7 @@
 
 #include "bench.hpp"
 #include "commands.hpp"
+#include "field_flags.hpp"
 #include "common.hpp"
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
@@ -23,6 +24,9 @@ struct BenchCommandOptions {
   std::string merge_out;
 };
 
+// the flags of the bench options' fields that the bench's messages name
+const FieldFlags kBenchFlags = {{"out_dir", "--out"}, {"resume", "--resume"}, {"shard", "--shard"}};
+
 int bench_command(BenchCommandOptions& o, const std::string& command) {
   bench::BenchOptions& opts = o.bench;
   load_plugins(o.plugins);
@@ -37,11 +41,11 @@ int bench_command(BenchCommandOptions& o, const std::string& command) {
   }
   if (o.suite_path.empty()) throw UsageError("bench: name a suite file (see benchmarks/suites/)");
   const bench::Suite suite = bench::load_suite(o.suite_path, o.quick ? "quick" : "full");
-  std::tie(opts.shard_index, opts.shard_count) = bench::parse_shard(o.shard);
+  std::tie(opts.shard_index, opts.shard_count) = naming_flags(kBenchFlags, [&] { return bench::parse_shard(o.shard); });
   if (opts.out_dir.empty()) opts.out_dir = "runs/bench/" + suite.name + "-" + suite.budget;
   opts.progress = ::isatty(fileno(stderr));
   opts.command = command;
-  const int ran = bench::run_suite(suite, opts);
+  const int ran = naming_flags(kBenchFlags, [&] { return bench::run_suite(suite, opts); });
   std::cout << "ran " << ran << " runs now\n\n" << read_file(opts.out_dir / "summary.md");
   return 0;
 }
@@ -69,7 +73,7 @@ void add_bench_command(CLI::App& app) {
   merge_cmd->add_option("--out", o->merge_out, "where to write the merged result")->required();
   bench_cmd->require_subcommand(0, 1);
   on_chosen(*merge_cmd, [o](const std::string& command) {
-    bench::merge({o->merge_dirs.begin(), o->merge_dirs.end()}, o->merge_out, command);
+    naming_flags(kBenchFlags, [&] { bench::merge({o->merge_dirs.begin(), o->merge_dirs.end()}, o->merge_out, command); });
     std::cout << read_file(std::filesystem::path(o->merge_out) / "summary.md");
     return 0;
   });

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "field_flags.hpp"
 #include "common.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
@@ -100,6 +101,9 @@ RunSummary run_rendered(RunOptions& o, const EnvEntry& e, const AgentEntry& a) {
 #endif
 }
 
+// the flags of the run configuration's fields that the runner's messages name
+const FieldFlags kRunFlags = {{"out_dir", "--out"}, {"resume", "--resume"}, {"overwrite", "--overwrite"}};
+
 int run_command(RunOptions& o, const std::string& command) {
   RunConfig& cfg = o.cfg;
   load_plugins(o.plugins);
@@ -121,7 +125,7 @@ int run_command(RunOptions& o, const std::string& command) {
     throw UsageError("--render-out is written by --render rgb; --render human shows a window and writes no frames");
   if (o.render_mode.empty() && !o.overlay_signals.empty())
     throw UsageError("--overlay-signals is drawn by --render human or --render rgb; add one of them");
-  const RunSummary s = o.render_mode.empty() ? sgym::run(cfg, e, a) : run_rendered(o, e, a);
+  const RunSummary s = naming_flags(kRunFlags, [&] { return o.render_mode.empty() ? sgym::run(cfg, e, a) : run_rendered(o, e, a); });
   print_summary(s, cfg.out_dir);
   if (signals.signal() != 0) {
     std::cout << "stopped by signal " << signals.signal() << "; continue with the same command and --resume\n";

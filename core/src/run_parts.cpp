@@ -25,7 +25,7 @@ RecordLog::RecordLog(std::filesystem::path path, std::optional<std::uint64_t> ke
     // an interrupted run left the log under ".partial" (killed) or its name (stopped early)
     if (!fs::exists(partial_) && fs::exists(path_)) fs::rename(path_, partial_);
     if (!fs::exists(partial_) || fs::file_size(partial_) < *keep)
-      throw FileFormatError("--resume: " + partial_.string() + " is missing or shorter than the checkpoint says (" +
+      throw FileFormatError("resume: " + partial_.string() + " is missing or shorter than the checkpoint says (" +
                             std::to_string(*keep) + " bytes); the run cannot be resumed");
     fs::resize_file(partial_, *keep);
     written_ = *keep;
@@ -460,7 +460,7 @@ long long ActionLog::replay(Env& env, const std::filesystem::path& path, std::ui
   const std::filesystem::path partial = path.string() + ".partial";
   std::string data = read_file(partial);
   if (data.size() < bytes)
-    throw FileFormatError("--resume: " + partial.string() + " holds " + std::to_string(data.size()) +
+    throw FileFormatError("resume: " + partial.string() + " holds " + std::to_string(data.size()) +
                           " bytes, the checkpoint needs " + std::to_string(bytes));
   data.resize(bytes);
   const bool discrete = env.action_space().is_discrete();
@@ -473,7 +473,7 @@ long long ActionLog::replay(Env& env, const std::filesystem::path& path, std::ui
     env.reset(e == 0 ? std::optional<std::uint64_t>(first_seed) : std::nullopt);
     for (;;) {
       if (pos + size > data.size())
-        throw FileFormatError("--resume: " + partial.string() + " ends in episode " + std::to_string(e) +
+        throw FileFormatError("resume: " + partial.string() + " ends in episode " + std::to_string(e) +
                               " of " + std::to_string(episodes) + "; the run cannot be resumed");
       if (discrete) std::memcpy(&a.index, data.data() + pos, size);
       else std::memcpy(a.values.data(), data.data() + pos, size);
@@ -484,7 +484,7 @@ long long ActionLog::replay(Env& env, const std::filesystem::path& path, std::ui
     }
   }
   if (pos != data.size())
-    throw FileFormatError("--resume: replaying " + partial.string() + " left " + std::to_string(data.size() - pos) +
+    throw FileFormatError("resume: replaying " + partial.string() + " left " + std::to_string(data.size() - pos) +
                           " bytes unused: the env ends its episodes elsewhere than when it was run (another build?)");
   return steps;
 }

@@ -103,15 +103,15 @@ const std::vector<std::string> kRunFiles = {"episodes.jsonl", "episodes.csv", "s
 void prepare_out_dir(const RunConfig& cfg) {
   namespace fs = std::filesystem;
   const fs::path& dir = cfg.out_dir;
-  if (fs::exists(dir) && !fs::is_directory(dir)) throw UsageError("--out: " + dir.string() + " is not a directory");
+  if (fs::exists(dir) && !fs::is_directory(dir)) throw UsageError("out_dir: " + dir.string() + " is not a directory");
   if (fs::exists(dir) && !fs::is_empty(dir) && !cfg.resume) {
     if (!cfg.overwrite) {
       std::string some;
       int n = 0;
       for (const auto& e : fs::directory_iterator(dir))
         if (n++ < 3) some += (some.empty() ? "" : ", ") + e.path().filename().string();
-      throw UsageError("--out: " + dir.string() + " is not empty (" + some + (n > 3 ? ", ..." : "") +
-                       "); pass --resume to continue the run in it, --overwrite to replace it, or choose another directory");
+      throw UsageError("out_dir: " + dir.string() + " is not empty (" + some + (n > 3 ? ", ..." : "") +
+                       "); set resume to continue the run in it, overwrite to replace it, or choose another out_dir");
     }
     for (const auto& f : kRunFiles) {
       fs::remove_all(dir / f);
@@ -156,9 +156,9 @@ json read_checkpoint(const RunConfig& cfg, const json& key) {
         stopped = json::parse(read_file(summary)).value("stopped_early", true);
       } catch (const json::exception&) {
       }
-      if (!stopped) throw UsageError("--resume: " + cfg.out_dir.string() + " holds a finished run; nothing to resume");
+      if (!stopped) throw UsageError("resume: " + cfg.out_dir.string() + " holds a finished run; nothing to resume");
     }
-    std::fprintf(stderr, "sgym: --resume: no checkpoint in %s yet; the run starts again from episode 0\n",
+    std::fprintf(stderr, "sgym: resume: no checkpoint in %s yet; the run starts again from episode 0\n",
                  cfg.out_dir.string().c_str());
     for (const auto& f : kRunFiles) {
       fs::remove_all(cfg.out_dir / f);
@@ -170,14 +170,14 @@ json read_checkpoint(const RunConfig& cfg, const json& key) {
   try {
     ck = json::parse(read_file(path));
   } catch (const json::exception& e) {
-    throw FileFormatError("--resume: " + path.string() + ": " + e.what());
+    throw FileFormatError("resume: " + path.string() + ": " + e.what());
   }
   if (ck.value("format", "") != "sgym-run-checkpoint" || ck.value("version", 0) != 1)
-    throw FileFormatError("--resume: " + path.string() + " is not an sgym run checkpoint (version 1)");
+    throw FileFormatError("resume: " + path.string() + " is not an sgym run checkpoint (version 1)");
   const json& was = ck.at("config");
   for (const auto& [k, v] : key.items())
     if (!was.contains(k) || was.at(k) != v)
-      throw UsageError("--resume: " + k + " is " + v.dump() + " but the checkpoint in " + cfg.out_dir.string() +
+      throw UsageError("resume: " + k + " is " + v.dump() + " but the checkpoint in " + cfg.out_dir.string() +
                        " was written with " + (was.contains(k) ? was.at(k).dump() : "none") +
                        "; resume with the same configuration");
   fs::remove(summary);  // the stopped run's summary no longer describes the directory

@@ -138,10 +138,13 @@ class _Factory:
 def run(env: str, agent: str, out: str | os.PathLike, *, episodes: int = 100, seed: int = 0,
         env_options: dict[str, Any] | None = None, agent_options: dict[str, Any] | None = None,
         eval_every: int = 0, eval_episodes: int = 10, obs_noise: float = 0.0, obs_delay: int = 0,
-        record: list[str] | None = None, criterion: str | None = None, command: str = "") -> dict:
+        record: list[str] | None = None, criterion: str | None = None, command: str = "",
+        resume: bool = False, overwrite: bool = False) -> dict:
     """The C++ runner of ``sgym run`` with a built-in agent id or a Python agent ``py:module:Class``:
     the same output files (summary.json, episodes.jsonl/csv, trials.jsonl, signals.csv,
-    agent.sgym) under ``out``; returns the summary's main figures."""
+    agent.sgym) under ``out``; returns the summary's main figures. An ``out`` that holds files is
+    refused unless ``resume`` (continue the run from its last checkpoint, bit for bit) or
+    ``overwrite`` (replace the run's files)."""
     config = {
         "env": env, "agent": agent, "out": os.fspath(out), "episodes": int(episodes), "seed": int(seed),
         "env_options": option_strings(env, env_options or {}),
@@ -149,6 +152,7 @@ def run(env: str, agent: str, out: str | os.PathLike, *, episodes: int = 100, se
         "eval_every": int(eval_every), "eval_episodes": int(eval_episodes), "obs_noise": float(obs_noise),
         "obs_delay": int(obs_delay), "record": list(record or []), "criterion": criterion,
         "command": command or f"sgym.run({env!r}, {agent!r})",
+        "resume": bool(resume), "overwrite": bool(overwrite),
     }
     _register(agent)
     return _core.run(config)

@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--obs-delay", type=int, default=0, help="the agent senses each observation this many steps late")
     r.add_argument("--record", default="", help="agent signals to write per step, e.g. rpe,value")
     r.add_argument("--criterion", default=None, help="accuracy:THRESHOLD:WINDOW or return:THRESHOLD:WINDOW")
+    r.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
+    r.add_argument("--overwrite", action="store_true", help="replace the run's files in --out")
     b = sub.add_parser("bench", help="run a benchmark suite (TOML/JSON) whose agents may be py:module:Class")
     b.add_argument("suite", help="suite file, e.g. benchmarks/suites/pavlovian.toml")
     b.add_argument("--out", required=True, help="output directory")
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                       env_options=env_opts, agent_options=agent_opts, eval_every=args.eval_every,
                       eval_episodes=args.eval_episodes, obs_noise=args.obs_noise, obs_delay=args.obs_delay,
                       record=[s for s in args.record.split(",") if s], criterion=args.criterion,
-                      command="sgym-py " + shlex.join(argv))
+                      command="sgym-py " + shlex.join(argv), resume=args.resume, overwrite=args.overwrite)
     except (ValueError, ImportError) as e:
         print(f"sgym-py: {e}", file=sys.stderr)
         return 2

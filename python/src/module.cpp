@@ -559,6 +559,8 @@ RunSummary run_py(const py::dict& c) {
   cfg.record = c["record"].cast<std::vector<std::string>>();
   if (!c["criterion"].is_none()) cfg.criterion = Criterion::parse(c["criterion"].cast<std::string>());
   cfg.command = c["command"].cast<std::string>();
+  cfg.resume = c["resume"].cast<bool>();
+  cfg.overwrite = c["overwrite"].cast<bool>();
   if (cfg.episodes < 1) throw UsageError("episodes must be >= 1, got " + std::to_string(cfg.episodes));
   return sgym::run(cfg, env_entry(cfg.env_id), agent_entry(cfg.agent_id));
 }

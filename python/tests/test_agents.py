@@ -72,6 +72,17 @@ def test_python_agent_in_the_cpp_runner(tmp_path, monkeypatch):
     again = sgym.run("DelayMatchCategory-v0", "py:tabular_actor_critic:TabularActorCritic", tmp_path / "again",
                      episodes=3, seed=2, record=["rpe", "value"], agent_options={"alpha": 0.2})
     assert (tmp_path / "again" / "trials.jsonl").read_text() == (out / "trials.jsonl").read_text()
+    # a used directory is refused naming the run's fields (no command-line flags), unless overwrite or resume
+    with pytest.raises(ValueError, match=r"out_dir: .* is not empty .*set resume .* overwrite") as refused:
+        sgym.run("DelayMatchCategory-v0", "py:tabular_actor_critic:TabularActorCritic", out, episodes=3, seed=2)
+    assert "--" not in str(refused.value)
+    replaced = sgym.run("DelayMatchCategory-v0", "py:tabular_actor_critic:TabularActorCritic", out, episodes=3, seed=2,
+                        record=["rpe", "value"], agent_options={"alpha": 0.2}, overwrite=True)
+    assert replaced["episodes_completed"] == 3
+    assert (out / "trials.jsonl").read_text() == (tmp_path / "again" / "trials.jsonl").read_text()
+    with pytest.raises(ValueError, match="holds a finished run"):
+        sgym.run("DelayMatchCategory-v0", "py:tabular_actor_critic:TabularActorCritic", out, episodes=3, seed=2,
+                 record=["rpe", "value"], agent_options={"alpha": 0.2}, resume=True)
 
 
 def test_sgym_py_command(tmp_path):
