@@ -1,5 +1,5 @@
 // sgym bench SUITE | --throughput | merge DIRS: benchmark suites over seeds and cores (the engine is
-// cli/bench.cpp), the throughput table, and the merge of sharded outputs.
+// benchmarks/bench.cpp), the throughput table, and the merge of sharded outputs.
 #include <iostream>
 #include <unistd.h>
 

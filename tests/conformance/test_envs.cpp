@@ -119,28 +119,32 @@ TEST_CASE("Every env's analyses read keys its trials really carry, and draw colu
   }
 }
 
-TEST_CASE("The task-agnostic layers name no env: core, cli, render and the Python module", "[conformance][architecture]") {
+TEST_CASE("The task-agnostic layers name no env: core, cli, render, the bench engine and the Python module", "[conformance][architecture]") {
   namespace fs = std::filesystem;
   std::vector<std::string> ids;
   for (const auto& e : env_registry()) ids.push_back(e.id);
   int files = 0;
+  std::vector<fs::path> sources;
   for (const char* dir : {"core", "cli", "render", "python/src"}) {
     const fs::path root = fs::path(SGYM_SOURCE_DIR) / dir;
     if (!fs::exists(root)) continue;
-    for (const auto& f : fs::recursive_directory_iterator(root)) {
-      const std::string ext = f.path().extension().string();
-      if (!f.is_regular_file() || (ext != ".cpp" && ext != ".hpp")) continue;
-      ++files;
-      std::ifstream in(f.path());
-      std::string line;
-      for (int n = 1; std::getline(in, line); ++n) {
-        const auto start = line.find_first_not_of(" \t");
-        if (start == std::string::npos || line.compare(start, 2, "//") == 0) continue;  // comments may give examples
-        const std::string code = line.substr(0, line.find("//"));
-        for (const auto& id : ids) {
-          INFO(f.path().string() << ":" << n << ": " << line);
-          CHECK(code.find(id) == std::string::npos);
-        }
+    for (const auto& f : fs::recursive_directory_iterator(root)) sources.push_back(f.path());
+  }
+  for (const char* file : {"benchmarks/bench.cpp", "benchmarks/bench.hpp"}) sources.push_back(fs::path(SGYM_SOURCE_DIR) / file);
+  for (const fs::path& path : sources) {
+    const fs::directory_entry f(path);
+    const std::string ext = f.path().extension().string();
+    if (!f.is_regular_file() || (ext != ".cpp" && ext != ".hpp")) continue;
+    ++files;
+    std::ifstream in(f.path());
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      const auto start = line.find_first_not_of(" \t");
+      if (start == std::string::npos || line.compare(start, 2, "//") == 0) continue;  // comments may give examples
+      const std::string code = line.substr(0, line.find("//"));
+      for (const auto& id : ids) {
+        INFO(f.path().string() << ":" << n << ": " << line);
+        CHECK(code.find(id) == std::string::npos);
       }
     }
   }
