@@ -20,6 +20,7 @@
 #include "experiment.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/analysis.hpp"
+#include "sgym/bipedal_walker.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/interact.hpp"
@@ -65,32 +66,22 @@ std::vector<std::string> env_list(const std::string& text) {
   return out;
 }
 
-enum class End { finished, fell, time_limit };
-const char* end_name(End e) { return e == End::finished ? "finished" : e == End::fell ? "fell" : "time-limit"; }
-
 struct Episode {
   double ret = 0.0;
   long long length = 0;
-  End end = End::time_limit;
+  sgym::WalkerEnd end = sgym::WalkerEnd::running;
 };
 
 Episode play(const std::string& env_id, std::uint64_t seed) {
   auto env = sgym::make_env(env_id);
   auto agent = sgym::make_agent("biped-heuristic", env->observation_space(), env->action_space(), {}, seed);
   std::vector<float> obs;
-  bool terminated = false, fell = false;
-  sgym::EpisodeHooks hooks;
-  hooks.on_end = [&](const sgym::EpisodeStep& st) {
-    terminated = st.result.terminated;
-    // the env's own account of the end: its walker fell (game_over: the hull touched the ground) or
-    // left the world on the left (hull_x < 0); any other termination is passing the finish
-    fell = st.result.info.get_bool("game_over") || st.result.info.get_double("hull_x") < 0.0;
-  };
-  const sgym::EpisodeEnd end = sgym::play_episode(*env, *agent, seed, obs, hooks);
   Episode e;
+  sgym::EpisodeHooks hooks;
+  hooks.on_end = [&](const sgym::EpisodeStep& st) { e.end = sgym::walker_end(st.result); };  // the env's account
+  const sgym::EpisodeEnd end = sgym::play_episode(*env, *agent, seed, obs, hooks);
   e.ret = end.episode_return;
   e.length = end.steps;
-  e.end = !terminated ? End::time_limit : fell ? End::fell : End::finished;
   return e;
 }
 
@@ -116,7 +107,7 @@ void run(const ex::Context& ctx) {
   for (std::size_t k = 0; k < eps.size(); ++k) {
     const int i = static_cast<int>(k % static_cast<std::size_t>(n));
     csv << envs[k / static_cast<std::size_t>(n)] << ',' << i << ',' << episode_seed(i) << ',' << eps[k].ret << ','
-        << eps[k].length << ',' << end_name(eps[k].end) << '\n';
+        << eps[k].length << ',' << sgym::walker_end_name(eps[k].end) << '\n';
   }
   ctx.write("episodes.csv", csv.str());
 
@@ -125,12 +116,14 @@ void run(const ex::Context& ctx) {
   say(md, "|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (std::size_t e = 0; e < envs.size(); ++e) {
     std::vector<double> rets;
-    int positive = 0, count[3] = {0, 0, 0};
+    int positive = 0, finished = 0, fell = 0, cut = 0;
     for (int i = 0; i < n; ++i) {
       const Episode& ep = eps[e * static_cast<std::size_t>(n) + static_cast<std::size_t>(i)];
       rets.push_back(ep.ret);
       positive += ep.ret > 0;
-      ++count[static_cast<int>(ep.end)];
+      finished += ep.end == sgym::WalkerEnd::finished;
+      fell += ep.end == sgym::WalkerEnd::fell;
+      cut += ep.end == sgym::WalkerEnd::time_limit;
     }
     double m = 0;
     for (const double r : rets) m += r;
@@ -138,8 +131,8 @@ void run(const ex::Context& ctx) {
     const auto pct = [&](int c) { return 100.0 * c / n; };
     say(md, "| %s | %d | %.1f ± %.1f | %.1f | %.1f – %.1f | %.1f | %.1f | %.0f %% | %.0f %% | %.0f %% | %.0f %% |\n", envs[e].c_str(), n, m,
         pop_sd(rets, m), sgym::quantile(rets, 0.5), sgym::quantile(rets, 0.25), sgym::quantile(rets, 0.75),
-        *std::min_element(rets.begin(), rets.end()), *std::max_element(rets.begin(), rets.end()), pct(positive), pct(count[0]),
-        pct(count[1]), pct(count[2]));
+        *std::min_element(rets.begin(), rets.end()), *std::max_element(rets.begin(), rets.end()), pct(positive), pct(finished), pct(fell),
+        pct(cut));
   }
   say(md, "\nEpisode i: a fresh env and agent, env.reset(seed = mix_seed(%llu, i)); sd over episodes as NumPy's np.std; "
           "\"reached the finish\": the hull passed the end of the course, \"fell\": the hull touched the ground or left the world "

@@ -16,7 +16,7 @@
 //   sgym experiment bg-cerebellum-walker [--quick] [--jobs N] [--seed S] [--out DIR]
 //        [--set walkers=10 --set train=300 --set eval=100 --set delays=0
 //         --set conditions="initial full no-cerebellum no-cpg" --set env=BipedalWalker-v3 --set agent_options=...]
-// Writes train.csv and eval.csv (delay,condition,walker,seed,episode,return,length,hull_x) and
+// Writes train.csv and eval.csv (delay,condition,walker,seed,episode,return,length,hull_x,end) and
 // summary.md; `sgym plot DIR` draws the learning curves (one figure per delay).
 #include <algorithm>
 #include <cmath>
@@ -30,6 +30,7 @@
 
 #include "experiment.hpp"
 #include "sgym/agents.hpp"
+#include "sgym/bipedal_walker.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/interact.hpp"
@@ -133,6 +134,7 @@ struct Episode {
   double ret = 0.0;
   long long length = 0;
   double hull_x = 0.0;
+  sgym::WalkerEnd end = sgym::WalkerEnd::running;  // the env's account of how it ended
 };
 
 struct Run {
@@ -145,7 +147,10 @@ Episode play(sgym::Env& env, sgym::Agent& agent, std::optional<std::uint64_t> se
   Episode e;
   sgym::EpisodeHooks hooks;
   hooks.on_step = [&](const sgym::EpisodeStep& st) {
-    if (st.result.terminated || st.result.truncated) e.hull_x = st.result.info.get_double("hull_x");
+    if (st.result.terminated || st.result.truncated) {
+      e.hull_x = st.result.info.get_double("hull_x");
+      e.end = sgym::walker_end(st.result);
+    }
     return true;
   };
   const sgym::EpisodeEnd end = sgym::play_episode(env, agent, seed, obs, hooks);
@@ -201,7 +206,7 @@ double sd(const std::vector<double>& v) {
   return std::sqrt(ss / static_cast<double>(v.size() - 1));
 }
 
-constexpr const char* kColumns = "delay,condition,walker,seed,episode,return,length,hull_x";
+constexpr const char* kColumns = "delay,condition,walker,seed,episode,return,length,hull_x,end";
 
 void run(const ex::Context& ctx) {
   const Params prm = params().parse(ctx.params);
@@ -263,7 +268,7 @@ void run(const ex::Context& ctx) {
         const Episode& ep = (*eps)[e];
         steps += ep.length;
         *csv << a.delay << ',' << a.cond->name << ',' << i << ',' << walker_seed(i) << ',' << e + 1 << ','
-             << ep.ret << ',' << ep.length << ',' << ep.hull_x << '\n';
+             << ep.ret << ',' << ep.length << ',' << ep.hull_x << ',' << sgym::walker_end_name(ep.end) << '\n';
       }
   }
   ctx.write("train.csv", train_csv.str());
@@ -287,7 +292,8 @@ void run(const ex::Context& ctx) {
           rets.push_back(ep.ret);
           ++episodes;
           positive += ep.ret > 0;
-          if (ep.length < limit) (ep.ret > 200 ? finished : fell) += 1;
+          finished += ep.end == sgym::WalkerEnd::finished;
+          fell += ep.end == sgym::WalkerEnd::fell;
         }
         per_walker.push_back(mean(rets));
       }
@@ -337,8 +343,8 @@ void run(const ex::Context& ctx) {
     }
   }
   say(md, "\n%d walkers (walker i: seed mix_seed(%llu, i); evaluation env first reset with mix_seed(seed_i, 1)); %d training and %d evaluation "
-          "episodes per walker; %s (time limit %d steps); \"reached the finish\": ended before the limit with return > 200, "
-          "\"fell\": ended before the limit otherwise; %lld env steps in all",
+          "episodes per walker; %s (time limit %d steps); \"reached the finish\": the hull passed the end of the course, "
+          "\"fell\": the hull touched the ground or left the world on the left (the env's account, sgym::walker_end); %lld env steps in all",
       n, static_cast<unsigned long long>(ctx.seed), prm.train, prm.eval, prm.env.c_str(), limit, steps);
   for (const auto& [k, v] : extra) say(md, "; agent option %s=%s", k.c_str(), v.c_str());
   say(md, "\n");

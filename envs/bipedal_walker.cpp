@@ -14,6 +14,7 @@
 #include <numbers>
 
 #include "biped_physics.hpp"
+#include "sgym/bipedal_walker.hpp"
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 
@@ -211,6 +212,25 @@ EnvEntry entry(const char* id, bool hardcore, const char* description) {
 }
 
 }  // namespace
+
+WalkerEnd walker_end(const StepResult& step) {
+  if (step.terminated) {
+    // do_step's rules: a fall (game_over) or leaving the world on the left ends with -100; any other
+    // termination is passing the finish
+    return step.info.get_bool("game_over") || step.info.get_double("hull_x") < 0.0 ? WalkerEnd::fell : WalkerEnd::finished;
+  }
+  return step.truncated ? WalkerEnd::time_limit : WalkerEnd::running;
+}
+
+const char* walker_end_name(WalkerEnd end) {
+  switch (end) {
+    case WalkerEnd::finished: return "finished";
+    case WalkerEnd::fell: return "fell";
+    case WalkerEnd::time_limit: return "time-limit";
+    case WalkerEnd::running: break;
+  }
+  return "running";
+}
 
 EnvEntry bipedal_walker_entry() {
   return entry(kNormalId, false,

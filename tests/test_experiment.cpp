@@ -179,9 +179,10 @@ TEST_CASE("experiment bg-cerebellum-walker: one row per episode, delayed-only co
   // correct-role (the last only at D = 2; initial trains nothing)
   CHECK(train.size() == 1 + 2 * 2 * 3);  // (D0 full, D2 full, D2 correct-role) x 2 walkers x 2 episodes
   REQUIRE(eval.size() == 1 + 2 * 5);     // 5 arms x 2 walkers x 1 episode
-  CHECK(train[0].size() == 8);
+  CHECK(train[0].size() == 9);
   for (std::size_t r = 1; r < eval.size(); ++r) {
-    REQUIRE(eval[r].size() == 8);
+    REQUIRE(eval[r].size() == 9);
+    CHECK((eval[r][8] == "finished" || eval[r][8] == "fell" || eval[r][8] == "time-limit"));
     CHECK_FALSE((eval[r][0] == "0" && eval[r][1] == "correct-role"));
     CHECK(eval[r][3] == std::to_string(sgym::mix_seed(7, std::stoull(eval[r][2]))));  // walker i: mix_seed(seed, i)
     CHECK(std::stoi(eval[r][6]) >= 1);
