@@ -245,6 +245,7 @@ TEST_CASE("A renamed agent option given a non-default value under its old name a
   };
   const std::vector<Case> cases = {
       {"np-actor-critic", "ArmReach-v0", {}, "noise_sd", "perturbation_sd", "0.5"},
+      {"cerebellar-reach", "ArmReach-v0", {{"mossy_input", "desired_state"}}, "state_grid", "n_state_units_per_axis", "3"},
   };
   for (const Case& c : cases) {
     INFO(c.agent << ": " << c.old_key << "=" << c.value);
