@@ -62,7 +62,7 @@ def setup() -> None:
 SACCADE_OPTS = {"max_wait_steps": 9, "max_go_steps": 7}  # augment-saccade.md: the replication's judged counts
 SACCADE_TYPES = ("pro_left", "pro_right", "anti_left", "anti_right")
 DMC_OPTS = {"sigma": 0.0, "abort_reward": -1.0}  # augment-dmc.md: both differ from the env defaults
-CURVE_OPTS = {"grid_px": 15, "fixation_reward": 0.2, "abort_reward": -1.0, "fixate_ms": 0.0, "curves_ms": 50.0}
+CURVE_OPTS = {"grid_px": 15, "fixation_reward": 0.2, "abort_reward": -1.0, "fixation_ms": 0.0, "curves_ms": 50.0}
 
 # budgets: (full, quick)
 BUDGETS = {
@@ -602,7 +602,7 @@ torch thread, under `nice -n 19` on a 2-core machine shared with C++ builds: it 
   to 100,000 trials); cap 20,000 trials unless the row says otherwise. Final score: greedy accuracy over 1,200 held-out trials at the stop.
   The retraining phase (boundary 135°) and the category tuning index were not run for PPO.
 - **CurveTracing-v0** as [curve-tracing.md](curve-tracing.md) (benchmarks/curve_tracing.hpp): grid 15,
-  `fixate_ms=0 curves_ms=50 fixation_reward=0.2 abort_reward=-1`, one distractor, training shapes;
+  `fixation_ms=0 curves_ms=50 fixation_reward=0.2 abort_reward=-1`, one distractor, training shapes;
   stages L = 2..9 px (2..L px with `balance=none` below 5 px, 5..L px with `balance=ranks` from 5 px); a
   stage ends when >= 85 of the last 100 judged trials with a target curve of L px were correct and a greedy
   check of 100 trials of L px is >= 85 %; 30,000 trials in a stage fail the curriculum. A step budget per run

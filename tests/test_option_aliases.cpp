@@ -220,6 +220,7 @@ TEST_CASE("A renamed option given a non-default value under its old name acts as
       {"RedundantRelevantCue-v0", "responses", "n_responses", "3"},
       {"RedundantRelevantCue-v0", "abort_penalty", "abort_reward", "-0.5"},  // the same signed value
       {"ArmReach-v0", "reward_hit", "correct_reward", "2"},
+      {"CurveTracing-v0", "fixate_ms", "fixation_ms", "100"},
   };
   CaughtWarnings w;
   for (const auto& [id, old_key, new_key, value] : cases) {
