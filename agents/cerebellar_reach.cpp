@@ -70,7 +70,7 @@ struct CerebellarReachConfig {
   // (a motor program per direction); desired_state: the planned hand displacement, velocity and
   // acceleration (the desired state of Kawato's inverse-dynamics model)
   std::string mossy_input = "direction_time";
-  int state_grid = 5;               // desired_state: Gaussian units per axis of each 2-D state group
+  int n_state_units_per_axis = 5;   // desired_state: Gaussian units per axis of each 2-D state group
   double state_reach_m = 0.1;       // desired_state: the reach length the grids span (10 cm targets)
   int fan_in_state = 2;             // desired_state: fibres per granule cell from each state group
   int n_direction_units = 8;        // von Mises units over the aimed direction
@@ -99,7 +99,8 @@ const OptionSet<CerebellarReachConfig>& options() {
         .add("onset_m", &C::onset_m, "m", "movement onset threshold: the visual latency is measured each trial as the steps between the hand (proprioception) and the cursor (vision) first leaving the start by this distance", 0.0001, 0.05)
         .add("proprio_gain", &C::proprio_gain, "", "joint-space feedback around the planned path as a fraction of inverse-dynamics' stiffness and viscosity (Shadmehr & Mussa-Ivaldi 1994 [unverified]); stabilises, does not teach", 0.0, 10.0)
         .add_choice("mossy_input", &C::mossy_input, {"direction_time", "desired_state"}, "what the mossy fibres code: the aimed direction and the time since the go cue (a learned motor program per direction), or the planned hand displacement, velocity and acceleration (a state-dependent inverse-dynamics correction, as the cerebellar model of Kawato, Furukawa & Suzuki 1987)")
-        .add("state_grid", &C::state_grid, "", "desired_state: Gaussian units per axis of each 2-D state group (displacement, velocity, acceleration), spaced evenly over +-1.2 x the reach's peak value", 2, 20)
+        .add("n_state_units_per_axis", &C::n_state_units_per_axis, "", "desired_state: Gaussian units per axis of each 2-D state group (displacement, velocity, acceleration), spaced evenly over +-1.2 x the reach's peak value; a group has this number squared", 2, 20)
+        .deprecated_alias("state_grid")
         .add("state_reach_m", &C::state_reach_m, "m", "desired_state: the reach length the grids are scaled to (peak speed 1.875 L/T, peak acceleration 5.77 L/T^2 of a minimum-jerk reach)", 0.01, 1.0)
         .add("fan_in_state", &C::fan_in_state, "", "desired_state: mossy fibres per granule cell from each of the three state groups", 0, 400)
         .add("n_direction_units", &C::n_direction_units, "", "mossy fibres coding the aimed direction (von Mises tuning)", 2, 64)
@@ -281,7 +282,7 @@ class CerebellarReach final : public Agent {
   void build(std::uint64_t wiring_seed) {
     wiring_seed_ = wiring_seed;
     Rng wiring(wiring_seed);
-    const int g2 = cfg_.state_grid * cfg_.state_grid;
+    const int g2 = cfg_.n_state_units_per_axis * cfg_.n_state_units_per_axis;
     granule_ = state_input()
                    ? std::make_unique<learning::GranuleLayer>(std::vector<int>{g2, g2, g2},
                                                               std::vector<int>{cfg_.fan_in_state, cfg_.fan_in_state, cfg_.fan_in_state},
@@ -320,7 +321,7 @@ class CerebellarReach final : public Agent {
                             {disp_[0] * v / T, disp_[1] * v / T},
                             {disp_[0] * a / (T * T), disp_[1] * a / (T * T)}};
     const double peak[3] = {L, 1.875 * L / T, 5.7735 * L / (T * T)};
-    const int n = cfg_.state_grid;
+    const int n = cfg_.n_state_units_per_axis;
     Eigen::Index k = 0;
     for (int g = 0; g < 3; ++g) {
       const double span = 1.2 * peak[g], spacing = 2.0 * span / (n - 1);
@@ -409,9 +410,9 @@ AgentEntry cerebellar_reach_entry() {
                                std::to_string(c.n_time_bumps) + "; need fan_in_time <= n_time_bumps");
             if (c.mossy_input == "direction_time" && c.fan_in_direction + c.fan_in_time < 1)
               throw UsageError("cerebellar-reach: fan_in_direction + fan_in_time = 0; a granule cell needs at least one input");
-            if (c.mossy_input == "desired_state" && (c.fan_in_state < 1 || c.fan_in_state > c.state_grid * c.state_grid))
+            if (c.mossy_input == "desired_state" && (c.fan_in_state < 1 || c.fan_in_state > c.n_state_units_per_axis * c.n_state_units_per_axis))
               throw UsageError("cerebellar-reach: fan_in_state = " + std::to_string(c.fan_in_state) +
-                               " must be between 1 and state_grid^2 = " + std::to_string(c.state_grid * c.state_grid) +
+                               " must be between 1 and n_state_units_per_axis^2 = " + std::to_string(c.n_state_units_per_axis * c.n_state_units_per_axis) +
                                " (the units of one state group) with mossy_input=desired_state");
             return std::make_unique<CerebellarReach>(obs, act, c, seed);
           }};

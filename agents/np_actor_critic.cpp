@@ -35,7 +35,7 @@ struct NpActorCriticConfig {
   double lambda = 0.8;              // trace decay [choice]: the fallback without a dt
   double discount_ms = 0.0;         // discount time constant, γ = exp(−dt/τ); 0 = gamma per step (see docs: 2000 failed)
   double trace_ms = 0.0;            // eligibility time constant; 0 = lambda per step (1000 diverged on ArmReach-v0)
-  double noise_sd = 0.2;            // σ of the injected noise, as a fraction of the action half-range [choice]
+  double perturbation_sd = 0.2;     // σ of the node perturbation, as a fraction of the action half-range [choice]
   std::string encoding = "linear";  // linear, rbf or random features
   int n_features = 100;             // basis functions for rbf / random
   double width = 0.5;               // RBF width / random-feature length scale, in observation units
@@ -53,7 +53,8 @@ const OptionSet<NpActorCriticConfig>& options() {
         .add("lambda", &C::lambda, "per step", "eligibility-trace decay, traces decay by gamma*lambda per step; used instead of trace_ms when given, or when the env has no dt [choice]", 0.0, 1.0)
         .add("discount_ms", &C::discount_ms, "ms", "time constant of the critic's discount: gamma = exp(-dt/discount_ms) per env step; 0 = gamma per step (the default: 2000 ms with trace_ms 1000 broke learning, see the agent's docs)", 0.0, 1e7)
         .add("trace_ms", &C::trace_ms, "ms", "time constant of the eligibility traces: they decay by exp(-dt/trace_ms) per env step; synaptic tags last ~1 s (Yagishita et al. 2014; Gerstner et al. 2018), but 1000 ms broke learning here (see the agent's docs), so 0 = lambda per step is the default", 0.0, 1e7)
-        .add("noise_sd", &C::noise_sd, "", "sd of the Gaussian noise injected into each motor unit, as a fraction of the action half-range (Fiete & Seung 2006 node perturbation; > 0, the rule learns from the noise) [choice]", 1e-6, 10.0)
+        .add("perturbation_sd", &C::perturbation_sd, "", "sd of the Gaussian node perturbation injected into each motor unit, as a fraction of the action half-range (Fiete & Seung 2006 node perturbation; > 0, the rule learns from the perturbation) [choice]", 1e-6, 10.0)
+        .deprecated_alias("noise_sd")
         .add_choice("encoding", &C::encoding, {"linear", "rbf", "random"},
                     "state features: the observation + bias, Gaussian RBFs at random centres, or random Fourier features")
         .add("n_features", &C::n_features, "", "number of RBF / random features (encoding rbf or random)", 1, 100000)
@@ -115,7 +116,7 @@ class NpActorCritic final : public Agent {
     mu_.noalias() = w_ * phi_;
     mu_ = centre_ + half_.cwiseProduct(mu_);
     for (Eigen::Index i = 0; i < k_; ++i) {
-      const double noise = training() ? cfg_.noise_sd * rng_.normal() : 0.0;
+      const double noise = training() ? cfg_.perturbation_sd * rng_.normal() : 0.0;
       const double y = std::clamp(mu_(i) + half_(i) * noise, low_(i), high_(i));
       // the perturbation injected (before clipping): a saturated unit keeps its two-sided
       // eligibility, as the score of the Gaussian it drew from requires
@@ -139,7 +140,7 @@ class NpActorCritic final : public Agent {
       const double decay = decays_.trace;
       trace_v_.update(decay, phi_);
       // node perturbation's 1/σ² (Fiete & Seung 2006): ξ/σ² is ∇_μ log N(·; μ, σ²)
-      score_ = xi_ / (cfg_.noise_sd * cfg_.noise_sd);
+      score_ = xi_ / (cfg_.perturbation_sd * cfg_.perturbation_sd);
       trace_w_.update(decay, score_, phi_);
       // normalised steps (NLMS): the rates are per unit squared feature norm
       const double norm = cfg_.normalise ? 1.0 / phi_.squaredNorm() : 1.0;

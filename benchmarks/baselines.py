@@ -61,8 +61,8 @@ def setup() -> None:
 
 SACCADE_OPTS = {"max_wait_steps": 9, "max_go_steps": 7}  # augment-saccade.md: the replication's judged counts
 SACCADE_TYPES = ("pro_left", "pro_right", "anti_left", "anti_right")
-DMC_OPTS = {"sigma": 0.0, "abort_reward": -1.0}  # augment-dmc.md: both differ from the env defaults
-CURVE_OPTS = {"grid_px": 15, "fixation_reward": 0.2, "abort_reward": -1.0, "fixate_ms": 0.0, "curves_ms": 50.0}
+DMC_OPTS = {"noise_sd": 0.0, "abort_reward": -1.0}  # augment-dmc.md: both differ from the env defaults
+CURVE_OPTS = {"grid_px": 15, "fixation_reward": 0.2, "abort_reward": -1.0, "fixation_ms": 0.0, "curves_ms": 50.0}
 
 # budgets: (full, quick)
 BUDGETS = {
@@ -540,7 +540,7 @@ def report(args) -> str:
     for cap in sorted({r["cap"] for r in dmc}):  # one row per trial cap
         rs = [r for r in dmc if r["cap"] == cap]
         met = [r for r in rs if r["met_criterion"]]
-        w(f"| DelayMatchCategory-v0 (`sigma=0 abort_reward=-1`, boundary 45°) | PPO + trial frame stack ({rs[0]['frame_stack']}) | {len(rs)} | "
+        w(f"| DelayMatchCategory-v0 (`noise_sd=0 abort_reward=-1`, boundary 45°) | PPO + trial frame stack ({rs[0]['frame_stack']}) | {len(rs)} | "
           f"reached 90 % {len(met)}/{len(rs)} (cap {rs[0]['cap']:,} trials); trials to 90 % {med_iqr([r['trials_to_criterion'] for r in met])}, "
           f"env steps {med_iqr([r['steps_to_criterion'] for r in met])} | greedy accuracy at stop {med_iqr([100 * r['final_accuracy'] for r in rs], '{:.1f}')} % "
           f"({rs[0]['final_trials']} trials) | {steps(rs)} | {wall(rs)} | this page |")
@@ -596,13 +596,13 @@ torch thread, under `nice -n 19` on a 2-core machine shared with C++ builds: it 
   50 trials of each of the four types (each window starts as 50 failures); when all four are >= 90 %
   training stops and a greedy check plays one trial of each type: the run converged only if all four are
   correct. Cap 25,000 trials (AuGMEnT's) unless the row says otherwise. Final score: greedy accuracy over 1,000 held-out trials.
-- **DelayMatchCategory-v0** as [augment-dmc.md](augment-dmc.md): `sigma=0 abort_reward=-1`, boundary 45°,
+- **DelayMatchCategory-v0** as [augment-dmc.md](augment-dmc.md): `noise_sd=0 abort_reward=-1`, boundary 45°,
   one trial per episode. Every 1,000 training trials a greedy probe of 200 trials on a separate env with
   its own seed; trials to 90 % = the first probe >= 90 %. **Training stops at that probe** (AuGMEnT went on
   to 100,000 trials); cap 20,000 trials unless the row says otherwise. Final score: greedy accuracy over 1,200 held-out trials at the stop.
   The retraining phase (boundary 135°) and the category tuning index were not run for PPO.
 - **CurveTracing-v0** as [curve-tracing.md](curve-tracing.md) (benchmarks/curve_tracing.hpp): grid 15,
-  `fixate_ms=0 curves_ms=50 fixation_reward=0.2 abort_reward=-1`, one distractor, training shapes;
+  `fixation_ms=0 curves_ms=50 fixation_reward=0.2 abort_reward=-1`, one distractor, training shapes;
   stages L = 2..9 px (2..L px with `balance=none` below 5 px, 5..L px with `balance=ranks` from 5 px); a
   stage ends when >= 85 of the last 100 judged trials with a target curve of L px were correct and a greedy
   check of 100 trials of L px is >= 85 %; 30,000 trials in a stage fail the curriculum. A step budget per run

@@ -77,7 +77,7 @@ const sgym::OptionSet<Params>& params() {
     sgym::OptionSet<Params> o("experiment np-actor-critic-bci");
     o.add("subjects", &Params::subjects, "", "subjects (seeds); subject i uses mix_seed(seed, i): its own P+/P- draw, baseline block and calibration", 1, 1000000)
         .add("sessions", &Params::sessions, "", "task sessions per subject (the env's trials_per_session trials each)", 1, 100000)
-        .add("noise_sd", &Params::noise_sd, "", "np-actor-critic's noise_sd (its own default is 0.2; the results page uses 0.8)", 0.0, 1e6)
+        .add("noise_sd", &Params::noise_sd, "", "np-actor-critic's perturbation_sd (its own default is 0.2; the results page uses 0.8)", 0.0, 1e6)
         .add("activity_cost", &Params::activity_cost, "", "np-actor-critic's activity_cost kappa (0: none)", 0.0, 1e6)
         .add_text("env_options", &Params::env_options, "", "key=value ...", "BCINeurofeedback-v0 options (default: the env's defaults)");
     return o;
@@ -97,7 +97,7 @@ Subject run_subject(const Params& prm, const sgym::KeyValues& env_opts, std::uin
   auto env = sgym::make_env("BCINeurofeedback-v0", env_opts);
   const double dt_min = env->spec().dt_ms / 60000.0;
   auto agent = sgym::make_agent("np-actor-critic", env->observation_space(), env->action_space(),
-                                {{"noise_sd", option_value(prm.noise_sd)}, {"activity_cost", option_value(prm.activity_cost)}},
+                                {{"perturbation_sd", option_value(prm.noise_sd)}, {"activity_cost", option_value(prm.activity_cost)}},
                                 sgym::mix_seed(seed, 1), {env->spec().dt_ms});
   std::vector<float> obs;
   int session = 0;
@@ -218,7 +218,7 @@ void run(const sgym::experiment::Context& ctx) {
   }
   std::string opts;
   for (const auto& [k, v] : env_opts) opts += " " + k + "=" + v;
-  say(md, "\n%d subjects (subject i: seed mix_seed(%llu, i)), %d sessions, np-actor-critic noise_sd=%g activity_cost=%g (other options default), BCINeurofeedback-v0%s\n",
+  say(md, "\n%d subjects (subject i: seed mix_seed(%llu, i)), %d sessions, np-actor-critic perturbation_sd=%g activity_cost=%g (other options default), BCINeurofeedback-v0%s\n",
       n, static_cast<unsigned long long>(ctx.seed), sessions, prm.noise_sd, prm.activity_cost, opts.empty() ? " defaults" : opts.c_str());
 }
 

@@ -127,7 +127,7 @@ const sgym::OptionSet<Params>& params() {
         .add("stage_cap", &Params::stage_cap, "trials", "training trials per curriculum stage at most (the curriculum fails there)", 100, 100000000)
         .add("first_length", &Params::first_length, "px", "longest curve of the first curriculum stage", 2, 40)
         .add("last_length", &Params::last_length, "px", "longest curve of the last curriculum stage (RELEARNN: 9)", 2, 40)
-        .add("fixate_ms", &Params::fixate_ms, "ms", "env fixate_ms: the FP alone before the curves (env default 300)", 0.0, 10000.0)
+        .add("fixate_ms", &Params::fixate_ms, "ms", "the env's fixation_ms (formerly fixate_ms): the FP alone before the curves (env default 300)", 0.0, 10000.0)
         .add("curves_ms", &Params::curves_ms, "ms", "env curves_ms: the curves with the FP, fixation held (env default 600)", 50.0, 10000.0)
         .add("onset_ms", &Params::onset_ms, "ms",
              "latency given to the modulated pixel nearest the FP, ms after the curves appear (V1 tracing onset, about 130 ms: Roelfsema, Lamme & Spekreijse 1998)",
@@ -308,7 +308,7 @@ void run(const ex::Context& ctx) {
     if (m >= 2) say(md, "\nSlope (least squares, from distance %zu): %.2f iterations per pixel.\n", ref, (m * sxy - sx * sy) / (m * sxx - sx * sx));
   }
   say(md, "\n%d networks per arm (network i: seed mix_seed(%llu, i), the same in every arm); curriculum stages %d..%d px, at most %d trials each; "
-          "CurveTracing-v0 grid_px=15 fixate_ms=%g curves_ms=%g fixation_reward=0.2 abort_reward=-1 (benchmarks/curve_tracing.hpp)",
+          "CurveTracing-v0 grid_px=15 fixation_ms=%g curves_ms=%g fixation_reward=0.2 abort_reward=-1 (benchmarks/curve_tracing.hpp)",
       n, static_cast<unsigned long long>(ctx.seed), prm.first_length, prm.last_length, prm.stage_cap, prm.fixate_ms, prm.curves_ms);
   for (const auto& [k, v] : p.agent_options) say(md, "; agent option %s=%s", k.c_str(), v.c_str());
   say(md, "\n");

@@ -42,7 +42,7 @@ struct Protocol {
   int check_trials = 100;       // greedy check of a stage's criterion
   double fixation_reward = 0.2; // shaping reward at FP offset with fixation held (AuGMEnT's 0.2 on saccade/antisaccade)
   double abort_penalty = -1.0;  // reward for breaking fixation [choice]: with 225 actions the FP must beat every empty pixel
-  double fixate_ms = 0.0;       // FP alone before the curves [choice: shortened; the map is recomputed every step]
+  double fixate_ms = 0.0;       // the env's fixation_ms: FP alone before the curves [choice: shortened; the map is recomputed every step]
   double curves_ms = 50.0;      // curves with the FP: one step of fixation before the go signal [choice]
   KeyValues agent_options;      // options of augment-recurrent
 };
@@ -64,7 +64,7 @@ struct TrialResult {
 inline std::unique_ptr<Env> make_curve_env(const Protocol& p, KeyValues extra) {
   KeyValues kv = {{"grid_px", std::to_string(p.grid)}, {"fixation_reward", format_number(p.fixation_reward)},
                  {"abort_reward", format_number(p.abort_penalty)},
-                 {"fixate_ms", format_number(p.fixate_ms)}, {"curves_ms", format_number(p.curves_ms)}};
+                 {"fixation_ms", format_number(p.fixate_ms)}, {"curves_ms", format_number(p.curves_ms)}};
   for (auto& e : extra) kv.push_back(std::move(e));
   return make_env("CurveTracing-v0", kv);
 }

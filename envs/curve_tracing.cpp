@@ -41,7 +41,7 @@ constexpr const char* kId = "CurveTracing-v0";
 struct CurveTracingConfig {
   int grid_px = 15;                // retina side, pixels (issue default; a small RELEARNN-like grid)
   double dt_ms = 50.0;             // simulation step [unverified]
-  double fixate_ms = 300.0;        // fixation before the curves appear, ~300 ms (Roelfsema, Lamme & Spekreijse 1998) [unverified]
+  double fixation_ms = 300.0;      // fixation before the curves appear, ~300 ms (Roelfsema, Lamme & Spekreijse 1998) [unverified]
   double curves_ms = 600.0;        // curves shown while fixation is held, ~600 ms (Roelfsema, Lamme & Spekreijse 1998) [unverified]
   double response_ms = 500.0;      // window for the saccade after the FP goes off [unverified]
   int min_length_px = 5;           // shortest curve, pixels including both ends
@@ -68,9 +68,10 @@ const OptionSet<CurveTracingConfig>& options() {
     s.add("grid_px", &C::grid_px, "pixels", "retina side (grid_px x grid_px pixels)", 5, 64)
         .deprecated_alias("grid")
         .add("dt_ms", &C::dt_ms, "ms", "simulation step [unverified]", 1.0, 1000.0)
-        .add("fixate_ms", &C::fixate_ms, "ms", "fixation before the curves appear, ~300 ms as in the Roelfsema-lab task [unverified]", 0.0, 10000.0)
+        .add("fixation_ms", &C::fixation_ms, "ms", "fixation epoch (info epoch 'fixate'): the FP alone before the curves appear, ~300 ms as in the Roelfsema-lab task [unverified]", 0.0, 10000.0)
+        .deprecated_alias("fixate_ms")
         .add("curves_ms", &C::curves_ms, "ms", "curves shown while fixation is held, ~600 ms [unverified]", 0.0, 10000.0)
-        .add("response_ms", &C::response_ms, "ms", "window for the saccade after the FP goes off [unverified]", 1.0, 10000.0)
+        .add("response_ms", &C::response_ms, "ms", "response window (info epoch 'go'): time for the saccade after the FP goes off [unverified]", 1.0, 10000.0)
         .add("min_length_px", &C::min_length_px, "pixels", "shortest curve, pixels including both ends", 2, 200)
         .deprecated_alias("min_length")
         .add("max_length_px", &C::max_length_px, "pixels", "longest curve; RELEARNN (PLoS CB 2024) trained on curves up to 9 px", 2, 200)
@@ -858,7 +859,7 @@ std::unique_ptr<Env> make(const KeyValues& kv) {
     throw UsageError(std::string(kId) + ": split = " + c.split + " needs heldout_fraction in (0, 1), got " +
                      format_number(c.heldout_fraction));
   trial::EpochSchedule s;
-  s.add("fixate", trial::steps_of(kId, "fixate_ms", c.fixate_ms, c.dt_ms));
+  s.add("fixate", trial::steps_of(kId, "fixation_ms", c.fixation_ms, c.dt_ms));
   s.add("curves", trial::steps_of(kId, "curves_ms", c.curves_ms, c.dt_ms));
   s.add("go", trial::steps_of(kId, "response_ms", c.response_ms, c.dt_ms));
   if (s.end_of("curves") == s.start_of("curves"))

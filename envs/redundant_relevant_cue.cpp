@@ -58,7 +58,7 @@ const OptionSet<RedundantRelevantCueConfig>& options() {
         .add("dt_ms", &C::dt_ms, "ms", "simulation step [unverified]", 1.0, 1000.0)
         .add("fixation_ms", &C::fixation_ms, "ms", "central fixation before the cues appear [unverified]", 0.0, 10000.0)
         .add("attend_ms", &C::attend_ms, "ms", "window to choose a cue location to attend [unverified]", 1.0, 10000.0)
-        .add("response_ms", &C::response_ms, "ms", "window to respond after attending [unverified]", 1.0, 10000.0)
+        .add("response_ms", &C::response_ms, "ms", "response window (info epoch 'respond'): time to respond after attending [unverified]", 1.0, 10000.0)
         .add_choice("schedule", &C::schedule, {"train", "test", "train_then_test"},
                     "train: redundant cues; test: a test block; train_then_test: train_trials of training, then test (restarts at reset(seed))")
         .add("train_trials", &C::train_trials, "trials", "training trials before the test block (train_then_test) [choice]", 0, 100000000)

@@ -372,5 +372,5 @@ TEST_CASE("cerebellar-reach with desired-state mossy input (Kawato's inverse-dyn
   REQUIRE_THROWS_WITH(make_agent("cerebellar-reach", make_env("ArmReach-v0")->observation_space(),
                                  make_env("ArmReach-v0")->action_space(),
                                  {{"mossy_input", "desired_state"}, {"fan_in_state", "26"}}, 1),
-                      Contains("fan_in_state") && Contains("state_grid"));
+                      Contains("fan_in_state") && Contains("n_state_units_per_axis"));
 }

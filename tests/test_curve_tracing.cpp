@@ -379,7 +379,7 @@ struct Score {
 // env is driven by the first subject. Scores per subject.
 std::map<std::string, Score> scores(const std::vector<std::string>& ids, const KeyValues& env_options, int trials,
                                     std::uint64_t seed) {
-  KeyValues kv = {{"fixate_ms", "50"}, {"curves_ms", "50"}};
+  KeyValues kv = {{"fixation_ms", "50"}, {"curves_ms", "50"}};
   kv.insert(kv.end(), env_options.begin(), env_options.end());
   auto env = make_env("CurveTracing-v0", kv);
   std::vector<std::unique_ptr<Agent>> agents;
@@ -553,7 +553,7 @@ TEST_CASE("CurveTracing: the composite routines show the cue, markers and colour
 
 TEST_CASE("CurveTracing: the stimulus stream is pinned over every kind of layout", "[curve_tracing]") {
   // Any change to a stimulus or to the random draws that make it shows here (the golden hash sees
-  // only a few stimuli of the defaults). With fixate_ms = 0 a trial's first frame shows its curves,
+  // only a few stimuli of the defaults). With fixation_ms = 0 a trial's first frame shows its curves,
   // FP, targets and colours; looking at pixel 0 (never the FP) aborts the trial, so the next frame
   // is the next stimulus. Hashes pinned from the generator before its speed-up (issue 17 item 2),
   // which kept every stimulus and every draw.
@@ -573,7 +573,7 @@ TEST_CASE("CurveTracing: the stimulus stream is pinned over every kind of layout
   };
   for (const auto& c : cases) {
     KeyValues kv = c.options;
-    kv.push_back({"fixate_ms", "0"});
+    kv.push_back({"fixation_ms", "0"});
     kv.push_back({"trials_per_episode", "100000"});
     auto env = make_env("CurveTracing-v0", kv);
     std::span<const float> obs = env->reset(7).obs;

@@ -347,7 +347,7 @@ TEST_CASE("experiment np-actor-critic-bci: the quick budget writes one row per s
   run_quick("np-actor-critic-bci", a, 1);
   const std::string summary = sgym::read_file(a / "summary.md");
   CHECK_THAT(summary, Contains("| session | accuracy | rewards/min | P+ | P- | P0 | P0 matched |") && Contains("| P+ - P- |") &&
-                          Contains("mix_seed(7, i)") && Contains("noise_sd=0.8 activity_cost=0"));
+                          Contains("mix_seed(7, i)") && Contains("np-actor-critic perturbation_sd=0.8 activity_cost=0"));
   const auto rows = ex::read_csv(a / "sessions.csv");
   REQUIRE(rows.size() == 1 + 2 * 2);  // header, then 2 subjects x 2 sessions
   CHECK(rows[1][1] == std::to_string(sgym::mix_seed(7, 0)));  // subject i uses mix_seed(seed, i)

@@ -24,7 +24,7 @@ TEST_CASE("np-actor-critic: one node-perturbation update by hand on a 2-2 networ
   const bool normalized = GENERATE(false, true);
   const double norm = normalized ? 2.0 : 1.0;
   auto agent = make_agent("np-actor-critic", Space::box(0.0f, 1.0f, {2}), Space::box(-1.0f, 1.0f, {2}),
-                          {{"alpha_actor", "0.3"}, {"alpha_critic", "0.1"}, {"lambda", "0"}, {"noise_sd", "0.5"},
+                          {{"alpha_actor", "0.3"}, {"alpha_critic", "0.1"}, {"lambda", "0"}, {"perturbation_sd", "0.5"},
                            {"normalise", normalized ? "true" : "false"}},
                           4);
   const std::vector<float> x = {1.0f, 0.0f};
@@ -57,7 +57,7 @@ double mean_first_update(double sd, double (*reward)(double), int n) {
   for (int s = 1; s <= n; ++s) {
     auto agent = make_agent("np-actor-critic", Space::box(0.0f, 1.0f, {1}), Space::box(-1.0f, 1.0f, {1}),
                             {{"alpha_actor", format_number(alpha)}, {"alpha_critic", "0"}, {"lambda", "0"},
-                             {"noise_sd", format_number(sd)}, {"normalise", "false"}},
+                             {"perturbation_sd", format_number(sd)}, {"normalise", "false"}},
                             static_cast<std::uint64_t>(s));
     agent->begin_episode();
     const double y = agent->act(x).values[0];
@@ -91,7 +91,7 @@ TEST_CASE("np-actor-critic: a bad option is a usage error naming it", "[np_actor
                                {{"encoding", "tiles"}}),
                     UsageError);
   REQUIRE_THROWS_AS(make_agent("np-actor-critic", Space::box(0.0f, 1.0f, {2}), Space::box(-1.0f, 1.0f, {2}),
-                               {{"noise_sd", "0"}}),
+                               {{"perturbation_sd", "0"}}),
                     UsageError);
   REQUIRE_THROWS_AS(make_agent("np-actor-critic", Space::box(0.0f, 1.0f, {2}), Space::discrete(2)), UsageError);
 }
@@ -99,7 +99,7 @@ TEST_CASE("np-actor-critic: a bad option is a usage error naming it", "[np_actor
 TEST_CASE("np-actor-critic: rbf and random encodings learn the same one-step update", "[np_actor_critic]") {
   for (const char* enc : {"rbf", "random"}) {
     auto agent = make_agent("np-actor-critic", Space::box(0.0f, 1.0f, {2}), Space::box(-1.0f, 1.0f, {1}),
-                            {{"encoding", enc}, {"n_features", "8"}, {"alpha_actor", "0.125"}, {"noise_sd", "0.5"}}, 9);
+                            {{"encoding", enc}, {"n_features", "8"}, {"alpha_actor", "0.125"}, {"perturbation_sd", "0.5"}}, 9);
     const std::vector<float> x = {0.3f, 0.7f};
     // a target-following bandit: reward = -|y - 0.5|; the noiseless output moves towards 0.5
     agent->set_training(false);
@@ -119,7 +119,7 @@ TEST_CASE("np-actor-critic: rbf and random encodings learn the same one-step upd
 
 TEST_CASE("np-actor-critic: learns BCI neurofeedback; P- down-regulated, P+ not", "[np_actor_critic]") {
   auto env = make_env("BCINeurofeedback-v0");
-  auto agent = make_agent("np-actor-critic", env->observation_space(), env->action_space(), {{"noise_sd", "0.8"}}, 1);
+  auto agent = make_agent("np-actor-critic", env->observation_space(), env->action_space(), {{"perturbation_sd", "0.8"}}, 1);
   const int trials = 300, block = 100;
   int success_first = 0, success_last = 0;
   double p_plus[2] = {0, 0}, p_minus[2] = {0, 0}, p0[2] = {0, 0};

@@ -14,7 +14,7 @@ TEST_CASE("np-actor-critic: activity_cost enters the RPE as r - kappa * mean act
   // all weights 0: value 0, terminal step, so delta = r - kappa * mean_i (y_i - low) / (high - low)
   const double kappa = 0.4;
   auto agent = make_agent("np-actor-critic", Space::box(0.0f, 1.0f, {2}), Space::box(-1.0f, 1.0f, {3}),
-                          {{"noise_sd", "0.5"}, {"activity_cost", "0.4"}}, 9);
+                          {{"perturbation_sd", "0.5"}, {"activity_cost", "0.4"}}, 9);
   const std::vector<float> x = {1.0f, 0.0f};
   agent->begin_episode();
   const Action a = agent->act(x);

@@ -220,6 +220,7 @@ TEST_CASE("A renamed option given a non-default value under its old name acts as
       {"RedundantRelevantCue-v0", "responses", "n_responses", "3"},
       {"RedundantRelevantCue-v0", "abort_penalty", "abort_reward", "-0.5"},  // the same signed value
       {"ArmReach-v0", "reward_hit", "correct_reward", "2"},
+      {"CurveTracing-v0", "fixate_ms", "fixation_ms", "100"},
   };
   CaughtWarnings w;
   for (const auto& [id, old_key, new_key, value] : cases) {
@@ -234,6 +235,36 @@ TEST_CASE("A renamed option given a non-default value under its old name acts as
   auto pav = make_env("Pavlovian-v0", {{"reward", "2"}});
   const auto t = trajectory(*pav);
   REQUIRE(*std::max_element(t.begin(), t.end()) == 2.0);
+}
+
+TEST_CASE("A renamed agent option given a non-default value under its old name acts as under its new name",
+          "[options]") {
+  struct Case {
+    std::string agent, env;
+    KeyValues common;  // options both agents get
+    std::string old_key, new_key, value;
+  };
+  const std::vector<Case> cases = {
+      {"np-actor-critic", "ArmReach-v0", {}, "noise_sd", "perturbation_sd", "0.5"},
+      {"cerebellar-reach", "ArmReach-v0", {{"mossy_input", "desired_state"}}, "state_grid", "n_state_units_per_axis", "3"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.agent << ": " << c.old_key << "=" << c.value);
+    auto env_old = make_env(c.env), env_new = make_env(c.env), env_default = make_env(c.env);
+    const AgentContext ctx{env_old->spec().dt_ms};
+    KeyValues old_opts = c.common, new_opts = c.common;
+    old_opts.push_back({c.old_key, c.value});
+    new_opts.push_back({c.new_key, c.value});
+    CaughtWarnings w;
+    auto by_old = make_agent(c.agent, env_old->observation_space(), env_old->action_space(), old_opts, 3, ctx);
+    REQUIRE(w.messages.size() == 1);
+    REQUIRE(names(w.messages[0], c.old_key, c.new_key));
+    auto by_new = make_agent(c.agent, env_new->observation_space(), env_new->action_space(), new_opts, 3, ctx);
+    auto by_default = make_agent(c.agent, env_default->observation_space(), env_default->action_space(), c.common, 3, ctx);
+    const auto t = trajectory(*env_old, *by_old);
+    REQUIRE(t == trajectory(*env_new, *by_new));
+    REQUIRE(t != trajectory(*env_default, *by_default));  // the value took effect
+  }
 }
 
 TEST_CASE("An option replaced by one in other units keeps its meaning, warns, and is refused with its replacement",

@@ -1,6 +1,7 @@
 // Every option of every registered env and agent follows the vocabulary of docs/vocabulary.md: lower
 // snake case, the unit as a suffix, counts as n_<things>, rewards as <event>_reward, noise as
-// <what>_sd, British spelling. An option that does not is listed below with its reason, or marked
+// <what>_sd and node or weight perturbation as perturbation_sd, epoch durations as <epoch>_ms with one
+// spelling per kind of epoch, British spelling. An option that does not is listed below with its reason, or marked
 // "pending rename" with the name it is to get; an entry that no longer matches a violation fails, so
 // the list shrinks as renames land.
 #include <catch2/catch.hpp>
@@ -42,6 +43,21 @@ const std::set<std::string> kCountUnits = {"units", "cells", "curves", "location
 const std::set<std::string> kCountNouns = {"units", "cells", "bins", "curves", "cues", "locations", "iterations",
                                            "features", "directions", "targets", "bumps", "neurons", "distractors",
                                            "responses", "levels", "reversals", "neighbours"};
+// nouns of an arrangement whose int size is a count of its elements: the units along one side of a
+// grid are n_<things>_per_axis (a grid's side as a length is grid_px)
+const std::set<std::string> kArrangementNouns = {"grid", "lattice", "side", "axis"};
+// epochs: the duration of an epoch is <epoch>_ms with one spelling per kind of epoch, whatever the
+// env's own epoch label (info "epoch") says; spelling -> the option's name
+const std::map<std::string, std::string> kEpochSpellings = {
+    {"fixate", "fixation_ms"}, {"fix", "fixation_ms"}, {"fixating", "fixation_ms"},
+    {"respond", "response_ms"}, {"go", "response_ms"}, {"report", "response_ms"}, {"choice", "response_ms"},
+    {"resp", "response_ms"},
+};
+// an _ms option whose description opens with one of these times that kind of epoch
+const std::vector<std::pair<std::regex, std::string>> kEpochDocs = {
+    {std::regex("^([a-z]+ )?fixation (epoch|before|period)\\b", std::regex::icase), "fixation_ms"},
+    {std::regex("^([a-z]+ )?(response|report|choice) (window|epoch|period)\\b", std::regex::icase), "response_ms"},
+};
 // tokens the vocabulary replaces: token -> what to use instead
 const std::map<std::string, std::string> kBannedTokens = {
     {"penalty", "<event>_reward (signed: a penalty is a negative reward)"},
@@ -78,15 +94,29 @@ std::string violation(const OptionDoc& d) {
     const bool reward_timing = t.front() == "reward" && (ends_with(k, "_ms") || ends_with(k, "_s"));
     if (!event_reward && !reward_timing) return "a reward is named <event>_reward";
   }
-  // noise: <what>_sd
+  // noise: <what>_sd; node or weight perturbation (noise a learning rule correlates with the reward) is
+  // perturbation_sd, and its description says "perturbation"
   if (t.back() == "noise") return "noise is named by its sd: <what>_noise_sd or noise_sd";
+  if (t.back() == "sd" && d.doc.find("perturbation") != std::string::npos && !ends_with(k, "perturbation_sd"))
+    return "the description says perturbation: node or weight perturbation is perturbation_sd, noise_sd is noise no rule learns from";
+  if (ends_with(k, "perturbation_sd") && d.doc.find("perturbation") == std::string::npos)
+    return "perturbation_sd is node or weight perturbation, and its description says so; other noise is <what>_sd";
+  // epoch durations: one spelling per kind of epoch
+  if (ends_with(k, "_ms")) {
+    for (const auto& tok : t)
+      if (auto it = kEpochSpellings.find(tok); it != kEpochSpellings.end() && k != it->second)
+        return "epoch '" + tok + "': its duration is " + it->second;
+    for (const auto& [re, name] : kEpochDocs)
+      if (std::regex_search(d.doc, re) && k != name) return "the description times that epoch: its duration is " + name;
+  }
   const bool numeric = d.type == "float" || d.type == "int";
   if (numeric) {
     if (auto it = kUnitSuffix.find(d.unit); it != kUnitSuffix.end() && !ends_with(k, it->second))
       return "unit " + d.unit + ": the name ends in " + it->second;
     if (d.unit == "trials" && !ends_with(k, "_trials") && !starts_with(k, "trials_per_") && !ends_with(k, "_every"))
       return "unit trials: the name ends in _trials or _every, or reads trials_per_<x>";
-    const bool count = d.type == "int" && (kCountUnits.count(d.unit) > 0 || kCountNouns.count(t.back()) > 0);
+    const bool count = d.type == "int" && (kCountUnits.count(d.unit) > 0 || kCountNouns.count(t.back()) > 0 ||
+                                           kArrangementNouns.count(t.back()) > 0);
     if (count && !starts_with(k, "n_")) return "a count is named n_<things>";
   }
   // a unit suffix must agree with the unit column
@@ -218,6 +248,33 @@ TEST_CASE("The vocabulary check catches each kind of slip", "[conformance][optio
   CHECK_FALSE(why("num_targets", "int").empty());
   CHECK_FALSE(why("delay_sec").empty());
   CHECK_FALSE(why("delay_steps", "int", "steps").empty());  // allowed only as a listed exemption
+}
+
+TEST_CASE("The vocabulary check catches counts, perturbations and epochs named otherwise", "[conformance][options]") {
+  auto why = [](std::string key, std::string type, std::string unit, std::string doc) {
+    return violation(OptionDoc{std::move(key), std::move(type), "0", std::move(unit), "", std::move(doc)});
+  };
+  // a count of units along a grid's side (cerebellar-reach's former state_grid)
+  CHECK_FALSE(why("state_grid", "int", "", "Gaussian units per axis").empty());
+  CHECK(why("n_state_units_per_axis", "int", "", "Gaussian units per axis").empty());
+  CHECK(why("grid_px", "int", "pixels", "side of the square grid").empty());
+  // node perturbation named as noise (np-actor-critic's former noise_sd)
+  CHECK_FALSE(why("noise_sd", "float", "", "sd of the noise in each motor unit (node perturbation)").empty());
+  CHECK_FALSE(why("exploration_sd", "float", "", "weight perturbation").empty());
+  CHECK_FALSE(why("perturbation_sd", "float", "", "sd of the input noise").empty());
+  CHECK(why("perturbation_sd", "float", "", "sd of the node perturbation").empty());
+  CHECK(why("noise_sd", "float", "", "sd of the Gaussian noise on the feature units").empty());
+  // epochs (CurveTracing's former fixate_ms)
+  CHECK_FALSE(why("fixate_ms", "float", "ms", "the FP alone before the curves").empty());
+  CHECK_FALSE(why("respond_ms", "float", "ms", "time to respond").empty());
+  CHECK_FALSE(why("go_ms", "float", "ms", "time to saccade").empty());
+  CHECK_FALSE(why("hold_ms", "float", "ms", "fixation before the curves appear").empty());
+  CHECK_FALSE(why("window_ms", "float", "ms", "central fixation epoch").empty());
+  CHECK_FALSE(why("saccade_ms", "float", "ms", "response window after the FP goes off").empty());
+  CHECK(why("fixation_ms", "float", "ms", "fixation before the curves appear").empty());
+  CHECK(why("response_ms", "float", "ms", "report window after the fixation point goes off").empty());
+  CHECK(why("hold_ms", "float", "ms", "time the cursor must stay in the target").empty());
+  CHECK(why("fixation_reward", "float", "", "shaping reward for holding fixation").empty());
 }
 
 namespace {
