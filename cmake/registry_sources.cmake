@@ -20,18 +20,23 @@ function(sgym_listed_names out list_file macro)
   set(${out} ${names} PARENT_SCOPE)
 endfunction()
 
-# sgym_registry_check(DIR LIST_FILE MACRO TYPE): FATAL_ERROR naming the file and the line to add
-# when the `TYPE name()` definitions in DIR's sources and the MACRO(name) lines of LIST_FILE differ.
+# sgym_registry_check(DIR LIST_FILE MACRO TYPE [FILES_OUT]): FATAL_ERROR naming the file and the
+# line to add when the `TYPE name()` definitions in DIR's sources and the MACRO(name) lines of
+# LIST_FILE differ; FILES_OUT, when given, receives the sources that define at least one.
 function(sgym_registry_check dir list_file macro type)
   file(GLOB_RECURSE sources "${dir}/*.cpp")
   sgym_listed_names(listed_names "${list_file}" "${macro}")
   set(defined_names "")
+  set(defining_files "")
   set(problems "")
   foreach(src IN LISTS sources)
     # a definition `TYPE name() {` at the start of a line: optionally indented, optionally written
     # `sgym::TYPE`, the brace optionally on a following line (a declaration `TYPE name();` is not one)
     file(READ "${src}" text)
     string(REGEX MATCHALL "(^|\n)[ \t]*(sgym::)?${type}[ \t]+[A-Za-z0-9_]+[ \t]*\\([ \t]*\\)[ \t\r\n]*{" defs "${text}")
+    if(defs)
+      list(APPEND defining_files "${src}")
+    endif()
     foreach(def IN LISTS defs)
       string(REGEX REPLACE ".*${type}[ \t]+([A-Za-z0-9_]+).*" "\\1" name "${def}")
       list(APPEND defined_names "${name}")
@@ -49,6 +54,9 @@ function(sgym_registry_check dir list_file macro type)
   endforeach()
   if(problems)
     message(FATAL_ERROR "registry list out of step with the sources:${problems}")
+  endif()
+  if(ARGC GREATER 4)
+    set(${ARGV4} ${defining_files} PARENT_SCOPE)
   endif()
 endfunction()
 
