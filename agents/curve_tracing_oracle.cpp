@@ -72,7 +72,7 @@ const OptionSet<CurveTracingOracleConfig>& options() {
 }  // namespace
 
 AgentEntry curve_tracing_oracle_entry() {
-  return {"curve-tracing-oracle",
+  AgentEntry e{"curve-tracing-oracle",
           "scripted CurveTracing-v0 solver: fixates the FP, then traces the curve under the eye (straight on through crossings) to its target; in the composite routines searches the cued marker and traces from it, or traces to a marker and searches the target of its colour",
           "Box observation of shape (4 + colours, g, g) (curves, fixation point, targets, gaze, colours); action Discrete(g*g) (gaze pixel)",
           options().docs(),
@@ -89,6 +89,8 @@ AgentEntry curve_tracing_oracle_entry() {
             return std::make_unique<CurveTracingOracle>(obs, act, seed);
           },
           {"CurveTracing-v0"}};
+  e.allocates_per_act = kCurveTracingBatteryAllocates;
+  return e;
 }
 
 }  // namespace sgym

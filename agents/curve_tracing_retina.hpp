@@ -13,6 +13,15 @@
 
 #include "sgym/space.hpp"
 
+namespace sgym {
+/// Why the oracle and shortcut subjects of CurveTracing-v0 are exempt from the zero-allocation check
+/// (AgentEntry::allocates_per_act): scripted instruments, not learners, they still build small vectors
+/// per act until they are rewritten.
+inline constexpr const char* kCurveTracingBatteryAllocates =
+    "scripted CurveTracing-v0 battery subject (an instrument, not a learner): builds small vectors per act "
+    "until it is rewritten";
+}  // namespace sgym
+
 namespace sgym::curve_retina {
 
 /// Where each channel starts in the observation: curves, fixation_point, targets, gaze, then the

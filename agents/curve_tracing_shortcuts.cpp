@@ -164,8 +164,10 @@ class CurveTracingShortcut final : public ShortcutSubject {
 };
 
 AgentEntry entry(const std::string& name, Rule rule, const std::string& what) {
-  return shortcut_entry<CurveTracingShortcut>(
+  AgentEntry e = shortcut_entry<CurveTracingShortcut>(
       curve_tracing_oracle_entry(), name, "CurveTracing-v0 shortcut subject (must stay at chance): fixates, then saccades to " + what, rule);
+  e.allocates_per_act = kCurveTracingBatteryAllocates;
+  return e;
 }
 
 }  // namespace

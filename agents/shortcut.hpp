@@ -16,16 +16,14 @@ namespace sgym {
 /// Options of a shortcut subject that has none.
 struct NoOptions {};
 
-/// Base of a shortcut subject: scripted, nothing to learn and nothing to save (a subject that keeps
-/// state across trials overrides save_state/load_state).
+/// Base of a shortcut subject: scripted, nothing to learn and nothing to save (Agent's save_state /
+/// load_state write and read nothing; a subject that keeps state across trials overrides them).
 class ShortcutSubject : public Agent {
  public:
   void observe(double, std::span<const float>, bool, bool) override {}
 
  protected:
   using Agent::Agent;
-  void save_state(StateWriter&) const override {}
-  void load_state(StateReader&) override {}
 };
 
 /// The entry of `<stem>-shortcut-<name>`, where `oracle` is the task's oracle `<stem>-oracle`: the

@@ -547,8 +547,6 @@ class TimedAgent final : public Agent {
   void end_episode() override { inner_.end_episode(); }
 
  private:
-  void save_state(StateWriter&) const override {}
-  void load_state(StateReader&) override {}
   Agent& inner_;
 };
 

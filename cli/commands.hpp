@@ -1,5 +1,6 @@
 // The sgym subcommands: each file cli/commands/<name>.cpp adds one subcommand to the CLI11 app and says what
-// it does once the command line has parsed; main.cpp lists them once and reports errors.
+// it does once the command line has parsed; cli/commands/command_list.inc lists them once (main.cpp adds
+// them in that order and reports errors).
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>
@@ -19,16 +20,9 @@ void on_chosen(CLI::App& sub, Action action);
 /// The action chosen by the last parse (empty when none).
 const Action& chosen_action();
 
-void add_list_command(CLI::App& app);
-void add_describe_command(CLI::App& app);
-void add_check_command(CLI::App& app);
-void add_run_command(CLI::App& app);
-void add_bench_command(CLI::App& app);
-void add_record_command(CLI::App& app);
-void add_play_command(CLI::App& app);
-void add_replay_command(CLI::App& app);
-void add_gallery_command(CLI::App& app);
-void add_plot_command(CLI::App& app);
-void add_experiment_command(CLI::App& app);
+/// add_<name>_command(app) of cli/commands/<name>.cpp adds the subcommand <name> to `app`.
+#define SGYM_COMMAND(name) void add_##name##_command(CLI::App& app);
+#include "commands/command_list.inc"
+#undef SGYM_COMMAND
 
 }  // namespace sgym::cli

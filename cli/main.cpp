@@ -1,6 +1,7 @@
 // sgym: list, describe, run and check Synaptic Gym environments and agents.
 // Exit codes: 0 ok, 2 usage error (unknown id or option, bad value), 1 runtime failure.
-// Each subcommand lives in its own file (cli/commands/<name>.cpp) and registers itself here, once.
+// Each subcommand lives in its own file (cli/commands/<name>.cpp), listed once in
+// cli/commands/command_list.inc, which main() adds in its order.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -31,17 +32,9 @@ int main(int argc, char** argv) {
   using namespace sgym::cli;
   CLI::App app{"sgym: neuroscience tasks and biologically plausible learning agents"};
   app.require_subcommand(1);
-  add_list_command(app);
-  add_describe_command(app);
-  add_check_command(app);
-  add_run_command(app);
-  add_bench_command(app);
-  add_record_command(app);
-  add_play_command(app);
-  add_replay_command(app);
-  add_gallery_command(app);
-  add_plot_command(app);
-  add_experiment_command(app);
+#define SGYM_COMMAND(name) add_##name##_command(app);
+#include "commands/command_list.inc"
+#undef SGYM_COMMAND
 
   // a first word that is no subcommand: say so and list them (CLI11 would only say one is required)
   if (argc > 1 && argv[1][0] != '-') {

@@ -9,22 +9,36 @@
 # not listed in the .inc (silently never registered), or listed but defined nowhere. It runs at
 # configure time and as a test (cmake -P this file), so an entry added to an existing file is caught.
 
-# sgym_registry_check(DIR LIST_FILE MACRO TYPE): FATAL_ERROR naming the file and the line to add
-# when the `TYPE name()` definitions in DIR's sources and the MACRO(name) lines of LIST_FILE differ.
-function(sgym_registry_check dir list_file macro type)
-  file(GLOB_RECURSE sources "${dir}/*.cpp")
+# sgym_listed_names(OUT LIST_FILE MACRO): the names of the MACRO(name) lines of LIST_FILE, in order.
+function(sgym_listed_names out list_file macro)
   file(STRINGS "${list_file}" listed REGEX "^${macro}\\(")
-  set(listed_names "")
+  set(names "")
   foreach(line IN LISTS listed)
     string(REGEX REPLACE "^${macro}\\(([A-Za-z0-9_]+)\\).*" "\\1" name "${line}")
-    list(APPEND listed_names "${name}")
+    list(APPEND names "${name}")
   endforeach()
+  set(${out} ${names} PARENT_SCOPE)
+endfunction()
+
+# sgym_registry_check(DIR LIST_FILE MACRO TYPE [FILES_OUT]): FATAL_ERROR naming the file and the
+# line to add when the `TYPE name()` definitions in DIR's sources and the MACRO(name) lines of
+# LIST_FILE differ; FILES_OUT, when given, receives the sources that define at least one.
+function(sgym_registry_check dir list_file macro type)
+  file(GLOB_RECURSE sources "${dir}/*.cpp")
+  sgym_listed_names(listed_names "${list_file}" "${macro}")
   set(defined_names "")
+  set(defining_files "")
   set(problems "")
   foreach(src IN LISTS sources)
-    file(STRINGS "${src}" defs REGEX "^${type} [A-Za-z0-9_]+\\(\\) *{")
+    # a definition `TYPE name() {` at the start of a line: optionally indented, optionally written
+    # `sgym::TYPE`, the brace optionally on a following line (a declaration `TYPE name();` is not one)
+    file(READ "${src}" text)
+    string(REGEX MATCHALL "(^|\n)[ \t]*(sgym::)?${type}[ \t]+[A-Za-z0-9_]+[ \t]*\\([ \t]*\\)[ \t\r\n]*{" defs "${text}")
+    if(defs)
+      list(APPEND defining_files "${src}")
+    endif()
     foreach(def IN LISTS defs)
-      string(REGEX REPLACE "^${type} ([A-Za-z0-9_]+)\\(.*" "\\1" name "${def}")
+      string(REGEX REPLACE ".*${type}[ \t]+([A-Za-z0-9_]+).*" "\\1" name "${def}")
       list(APPEND defined_names "${name}")
       if(NOT name IN_LIST listed_names)
         file(RELATIVE_PATH rel "${dir}" "${src}")
@@ -34,11 +48,15 @@ function(sgym_registry_check dir list_file macro type)
   endforeach()
   foreach(name IN LISTS listed_names)
     if(NOT name IN_LIST defined_names)
-      string(APPEND problems "\n  ${list_file} lists ${macro}(${name}) but no .cpp under ${dir} defines ${type} ${name}()")
+      string(APPEND problems "\n  ${list_file} lists ${macro}(${name}) but no .cpp under ${dir} defines ${type} ${name}() "
+                             "(a definition starting a line: `${type} ${name}() {`)")
     endif()
   endforeach()
   if(problems)
     message(FATAL_ERROR "registry list out of step with the sources:${problems}")
+  endif()
+  if(ARGC GREATER 4)
+    set(${ARGV4} ${defining_files} PARENT_SCOPE)
   endif()
 endfunction()
 
@@ -51,7 +69,7 @@ function(sgym_registry_sources out list_file macro type)
 endfunction()
 
 # script mode (the ctest check): cmake -DDIR=... -DLIST=... -DMACRO=... -DTYPE=... -P registry_sources.cmake
-if(CMAKE_SCRIPT_MODE_FILE AND DIR)
+if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE AND DIR)
   sgym_registry_check("${DIR}" "${LIST}" "${MACRO}" "${TYPE}")
   message(STATUS "${LIST}: every ${TYPE} function under ${DIR} is listed, every line is defined")
 endif()

@@ -746,6 +746,9 @@ EnvEntry bci_neurofeedback_entry() {
           // calibration's sampling error (with the default 40 blocks a single subject's realised
           // chance has an sd of about 0.07)
           {{{"baseline_trials", "400"}}}};
+  // the calibration baseline opens every episode with the same black screen for every seed: keep it to
+  // one block and roll out past it for the same-seed/other-seed test
+  e.seed_rollout = {{{"baseline_trials", "1"}}, 1500};
   e.analyses = {{"bci-sessions", "accuracy and P+/P-/P0 activity per session, normalised to session 1", session_table, session_figure}};
   return e;
 }

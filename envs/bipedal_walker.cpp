@@ -239,8 +239,9 @@ EnvEntry bipedal_walker_entry() {
 }
 
 EnvEntry bipedal_walker_hardcore_entry() {
-  return entry(kHardcoreId, true,
-               "BipedalWalker with stumps, stairs and pits (Box2D), 2000-step limit");
+  EnvEntry e = entry(kHardcoreId, true, "BipedalWalker with stumps, stairs and pits (Box2D), 2000-step limit");
+  e.docs_page = kNormalId;  // one page describes both
+  return e;
 }
 
 }  // namespace sgym

@@ -199,10 +199,9 @@ TEST_CASE("Every env steps and resets without heap allocations after warm-up", "
 
 TEST_CASE("Every agent acts and learns without heap allocations after warm-up", "[alloc]") {
   for (const AgentEntry& agent : agent_registry()) {
-    // issue 17 asks this of every learning agent; the CurveTracing battery's scripted subjects (oracle
-    // and shortcuts: instruments, not learners) still build small vectors per act, so they are left out
-    // until they are rewritten (the other scripted agents are held to it)
-    if (agent.id.rfind("curve-tracing-", 0) == 0) continue;
+    // issue 17 asks this of every learning agent; an agent that declares a reason in its entry
+    // (AgentEntry::allocates_per_act, e.g. the CurveTracing battery's scripted subjects) is left out
+    if (!agent.allocates_per_act.empty()) continue;
     for (const auto& [entry, options] : env_variants()) {
       auto env = make_env(*entry, options);
       const Space obs_space = env->observation_space(), act_space = env->action_space();

@@ -28,10 +28,6 @@ class CallLog final : public Agent {
   }
   std::vector<std::string> log;
 
- protected:
-  void save_state(StateWriter&) const override {}
-  void load_state(StateReader&) override {}
-
  private:
   Action action_;
 };

@@ -633,6 +633,11 @@ PYBIND11_MODULE(_core, m) {
     d["description"] = e.description;
     d["source"] = e.source;
     d["options"] = option_docs(e.options);
+    py::dict rollout;
+    rollout["options"] = py::dict();
+    for (const auto& [key, value] : e.seed_rollout.options) rollout["options"][py::str(key)] = value;
+    rollout["steps"] = e.seed_rollout.steps;
+    d["seed_rollout"] = rollout;
     return d;
   });
   m.def("agent_ids", [] {
@@ -648,6 +653,7 @@ PYBIND11_MODULE(_core, m) {
     d["spaces"] = a.spaces;
     d["options"] = option_docs(a.options);
     d["envs"] = a.envs;
+    d["allocates_per_act"] = a.allocates_per_act;
     return d;
   });
   m.def("build_version", &build_version);

@@ -62,9 +62,10 @@ def rollout(env, seed, steps):
 
 
 def test_same_seed_same_trajectory_other_seed_other(env_id):
-    # BCINeurofeedback-v0 opens with a black calibration baseline (the same for every seed): keep it to
-    # one block and roll out past it
-    options, steps = ({"baseline_trials": 1}, 1500) if env_id == "BCINeurofeedback-v0" else ({}, 60)
+    # the env's entry names the options and length of a rollout in which seeds differ
+    # (EnvEntry::seed_rollout: the defaults and 60 steps, or past a seed-independent opening phase)
+    rollout_spec = sgym._core.env_doc(env_id)["seed_rollout"]
+    options, steps = rollout_spec["options"], rollout_spec["steps"]
     env = sgym.make(env_id, **options)
     a, b = rollout(env, 7, steps), rollout(env, 7, steps)
     assert all(np.array_equal(x, y) for x, y in zip(a, b))

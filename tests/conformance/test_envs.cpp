@@ -58,6 +58,17 @@ TEST_CASE("Every registered env passes the conformance harness", "[conformance][
   }
 }
 
+// README's "Add an environment or an agent": every env has its page, docs/envs/<id>.md, or the page
+// its entry names (EnvEntry::docs_page, for envs one page describes together).
+TEST_CASE("Every env has its documentation page in docs/envs/", "[conformance][envs][docs]") {
+  const std::filesystem::path dir = std::filesystem::path(SGYM_SOURCE_DIR) / "docs" / "envs";
+  for (const EnvEntry& entry : env_registry()) {
+    const std::string page = (entry.docs_page.empty() ? entry.id : entry.docs_page) + ".md";
+    INFO(entry.id << ": docs/envs/" << page << (entry.docs_page.empty() ? "" : " (EnvEntry::docs_page)"));
+    CHECK(std::filesystem::is_regular_file(dir / page));
+  }
+}
+
 // Random actions break fixation within a few steps, so the golden hash above never sees what a
 // trial task shows after its fixation epoch (stimuli, their noise, feedback). The oracle plays the
 // task as intended: its rollout, 40 judged trials at the defaults, is pinned too.

@@ -39,6 +39,18 @@ struct EnvEntry {
   /// The task's own analyses of a run's trials (sgym plot draws each; benchmarks compute the
   /// tables in-process). Empty = the generic figures only.
   std::vector<TaskAnalysis> analyses = {};
+  /// The stem of the env's page, docs/envs/<docs_page>.md; empty = its id. Set it when one page
+  /// describes several envs (BipedalWalkerHardcore-v3 shares BipedalWalker-v3's).
+  std::string docs_page = {};
+  /// The options and length of a random-action rollout in which two seeds must differ (the
+  /// same-seed/other-seed test of python/tests/test_envs.py). The defaults and 60 steps suit an env
+  /// whose first steps depend on the seed; one that opens with a seed-independent phase (a fixed
+  /// calibration block) names options and a length that reach past it.
+  struct SeedRollout {
+    KeyValues options = {};
+    int steps = 60;
+  };
+  SeedRollout seed_rollout = {};
 };
 
 /// One registered agent.
@@ -61,6 +73,10 @@ struct AgentEntry {
   std::function<std::unique_ptr<Agent>(const Space& obs, const Space& act, const KeyValues&,
                                        std::uint64_t seed, const AgentContext&)>
       make_in_context = {};
+  /// "" when act/observe/end_episode allocate nothing on the heap after warm-up (issue 17; held by
+  /// tests/test_allocations.cpp), else the reason the agent is exempt (e.g. a scripted instrument
+  /// not yet rewritten). A learning agent must leave it empty.
+  std::string allocates_per_act = {};
 };
 
 /// "" when `agent` may run on the env with this id and these spaces, else the reason it may not.
