@@ -11,7 +11,7 @@
 // The env's visual_delay_ms is 120 unless env_options sets it (arm_adaptation.hpp).
 //
 //   sgym experiment cerebellar-reach-adaptation [--quick] [--jobs 2] [--seed 1] [--out DIR]
-//        [--set seeds=10 --set protocols="rotation curl ..." --set rotation_schedule=... --set curl_schedule=...
+//        [--set n_seeds=10 --set protocols="rotation curl ..." --set rotation_schedule=... --set curl_schedule=...
 //         --set desired_state_options="..." --set env_options="..."]
 // Seed i (row i of every table) uses mix_seed(seed, i) for the agent and the env's first reset, the
 // same in every protocol. Writes PROTOCOL.csv per protocol (every trial of every seed, with the
@@ -126,7 +126,8 @@ struct Params {
 const sgym::OptionSet<Params>& params() {
   static const sgym::OptionSet<Params> set = [] {
     sgym::OptionSet<Params> o("experiment cerebellar-reach-adaptation");
-    o.add("seeds", &Params::seeds, "", "seeds per protocol; seed i uses mix_seed(seed, i) (agent and target order), the same in every protocol", 1, 100000)
+    o.add("n_seeds", &Params::seeds, "", "seeds per protocol; seed i uses mix_seed(seed, i) (agent and target order), the same in every protocol", 1, 100000)
+        .deprecated_alias("seeds")
         .add_text("protocols", &Params::protocols, "", "names separated by spaces",
                   "the protocols to run, reported in this order: " + protocol_names())
         .add_text("rotation_schedule", &Params::rotation_schedule, "", "phase:trials,...",
@@ -437,7 +438,7 @@ sgym::experiment::Entry cerebellar_reach_adaptation_experiment() {
   e.results = "benchmarks/results/arm_adaptation.md";
   e.description = "cerebellar-reach on ArmReach-v0: signatures and two-state fit per seed, adaptation curves, learning-off control, desired-state input, force channels";
   e.params = params().docs();
-  e.quick = {{"seeds", "2"},
+  e.quick = {{"n_seeds", "2"},
              {"rotation_schedule", "baseline:4,rotation:12,washout:6,rotation:6,counter_rotation:3,clamp:8"},
              {"curl_schedule", "baseline:4,curl:12,washout:6,curl:6,counter_curl:3,clamp:8"}};
   e.run = run;

@@ -8,8 +8,8 @@
 // P0) over subjects, on the last session and on the mean of sessions 2..S: median difference [IQR],
 // the number of subjects with the first larger, and a two-sided sign test.
 //
-//   sgym experiment np-actor-critic-bci [--quick] [--jobs 2] [--seed 1] [--out DIR] [--set subjects=20
-//        --set sessions=14 --set noise_sd=0.8 --set activity_cost=0 --set env_options="key=value ..."]
+//   sgym experiment np-actor-critic-bci [--quick] [--jobs 2] [--seed 1] [--out DIR] [--set n_seeds=20
+//        --set n_sessions=14 --set perturbation_sd=0.8 --set activity_cost=0 --set env_options="key=value ..."]
 // Subject i uses seed mix_seed(seed, i): the env's first reset (its P+/P- draw and noise) gets that
 // seed, the agent mix_seed(that seed, 1). Writes sessions.csv (one row per subject and session) and
 // subjects.csv (each subject's calibration); sgym plot draws the normalised activities per session.
@@ -75,9 +75,12 @@ struct Params {
 const sgym::OptionSet<Params>& params() {
   static const sgym::OptionSet<Params> set = [] {
     sgym::OptionSet<Params> o("experiment np-actor-critic-bci");
-    o.add("subjects", &Params::subjects, "", "subjects (seeds); subject i uses mix_seed(seed, i): its own P+/P- draw, baseline block and calibration", 1, 1000000)
-        .add("sessions", &Params::sessions, "", "task sessions per subject (the env's trials_per_session trials each)", 1, 100000)
-        .add("noise_sd", &Params::noise_sd, "", "np-actor-critic's perturbation_sd (its own default is 0.2; the results page uses 0.8)", 0.0, 1e6)
+    o.add("n_seeds", &Params::subjects, "", "subjects (seeds); subject i uses mix_seed(seed, i): its own P+/P- draw, baseline block and calibration", 1, 1000000)
+        .deprecated_alias("subjects")
+        .add("n_sessions", &Params::sessions, "", "task sessions per subject (the env's trials_per_session trials each)", 1, 100000)
+        .deprecated_alias("sessions")
+        .add("perturbation_sd", &Params::noise_sd, "", "np-actor-critic's perturbation_sd (its own default is 0.2; the results page uses 0.8)", 0.0, 1e6)
+        .deprecated_alias("noise_sd")
         .add("activity_cost", &Params::activity_cost, "", "np-actor-critic's activity_cost kappa (0: none)", 0.0, 1e6)
         .add_text("env_options", &Params::env_options, "", "key=value ...", "BCINeurofeedback-v0 options (default: the env's defaults)");
     return o;
@@ -261,7 +264,7 @@ sgym::experiment::Entry np_actor_critic_bci_experiment() {
   e.results = "benchmarks/results/np-actor-critic.md";
   e.description = "np-actor-critic on the calibrated BCINeurofeedback-v0: accuracy, rewards/min and P+/P-/P0 activity per session, pairwise sign tests over subjects";
   e.params = params().docs();
-  e.quick = {{"subjects", "2"}, {"sessions", "2"}};
+  e.quick = {{"n_seeds", "2"}, {"n_sessions", "2"}};
   e.run = run;
   e.figures = figures;
   return e;

@@ -7,7 +7,7 @@
 // the very same episodes on Gymnasium from this experiment's episodes.csv.
 //
 //   sgym experiment biped-heuristic [--quick] [--jobs N] [--seed S] [--out DIR]
-//        [--set episodes=100 --set envs="BipedalWalker-v3 BipedalWalkerHardcore-v3"]
+//        [--set n_seeds=100 --set envs="BipedalWalker-v3 BipedalWalkerHardcore-v3"]
 // Writes episodes.csv (env,episode,seed,return,length,end) and summary.md; `sgym plot DIR` draws each
 // env's returns sorted, with Gymnasium's beside them once the script has written gymnasium.csv.
 #include <algorithm>
@@ -40,7 +40,7 @@ struct Params {
 const sgym::OptionSet<Params>& params() {
   static const sgym::OptionSet<Params> set = [] {
     sgym::OptionSet<Params> o("experiment biped-heuristic");
-    o.add("episodes", &Params::episodes, "episodes", "episodes per env; episode i resets with seed mix_seed(seed, i)", 1, 1000000)
+    o.add("n_seeds", &Params::episodes, "episodes", "episodes per env; episode i resets with seed mix_seed(seed, i)", 1, 1000000)
         .add_text("envs", &Params::envs, "", "env ids separated by spaces",
                   "the walkers to play: BipedalWalker-v3 and/or BipedalWalkerHardcore-v3");
     return o;
@@ -193,7 +193,7 @@ sgym::experiment::Entry biped_heuristic_experiment() {
   e.results = "benchmarks/results/biped-heuristic.md";
   e.description = "biped-heuristic on BipedalWalker-v3 and BipedalWalkerHardcore-v3: return, finish and fall rates over seeded episodes";
   e.params = params().docs();
-  e.quick = {{"episodes", "2"}};
+  e.quick = {{"n_seeds", "2"}};
   e.run = run;
   e.figures = figures;
   return e;

@@ -7,8 +7,8 @@
 // Network i of every arm (rule x recurrent/feedforward) uses seed mix_seed(seed, i).
 //
 //   sgym experiment augment-recurrent-curve-tracing [--quick] [--jobs N] [--seed S] [--out DIR]
-//        [--set networks=16 --set rules="relearnn bptt" --set feedforward=true --set test_trials=100
-//         --set stage_cap=30000 --set max_test_length=15 --set agent_options="unit=sigmoid" ...]
+//        [--set n_seeds=16 --set rules="relearnn bptt" --set feedforward=true --set test_trials=100
+//         --set max_stage_trials=30000 --set max_test_length_px=15 --set agent_options="unit=sigmoid" ...]
 // Writes networks.csv (one row per arm and network: curriculum, accuracies, map activity),
 // latency.csv (per arm and distance along the target curve: modulation latency and enhancement,
 // summed over networks with counts) and summary.md; sgym plot draws accuracy against curve length
@@ -118,22 +118,29 @@ struct Params {
 const sgym::OptionSet<Params>& params() {
   static const sgym::OptionSet<Params> set = [] {
     sgym::OptionSet<Params> o("experiment augment-recurrent-curve-tracing");
-    o.add("networks", &Params::networks, "", "networks per arm; network i uses mix_seed(seed, i) in every arm", 1, 100000)
+    o.add("n_seeds", &Params::networks, "", "networks per arm; network i uses mix_seed(seed, i) in every arm", 1, 100000)
+        .deprecated_alias("networks")
         .add_text("rules", &Params::rules, "", "names separated by spaces",
                   "augment-recurrent's rule per recurrent arm: relearnn (the four-factor rule) and/or bptt (the non-local reference)")
         .add("feedforward", &Params::feedforward, "also train the feedforward control (lateral=false) under the first rule")
         .add("test_trials", &Params::test_trials, "trials", "greedy test trials per length and test (the mixed-length tests take twice as many)", 10, 1000000)
-        .add("max_test_length", &Params::max_test_length, "px", "longest target curve tested", 9, 40)
-        .add("stage_cap", &Params::stage_cap, "trials", "training trials per curriculum stage at most (the curriculum fails there)", 100, 100000000)
-        .add("first_length", &Params::first_length, "px", "longest curve of the first curriculum stage", 2, 40)
-        .add("last_length", &Params::last_length, "px", "longest curve of the last curriculum stage (RELEARNN: 9)", 2, 40)
-        .add("fixate_ms", &Params::fixate_ms, "ms", "the env's fixation_ms (formerly fixate_ms): the FP alone before the curves (env default 300)", 0.0, 10000.0)
+        .add("max_test_length_px", &Params::max_test_length, "px", "longest target curve tested", 9, 40)
+        .deprecated_alias("max_test_length")
+        .add("max_stage_trials", &Params::stage_cap, "trials", "training trials per curriculum stage at most (the curriculum fails there)", 100, 100000000)
+        .deprecated_alias("stage_cap")
+        .add("first_length_px", &Params::first_length, "px", "longest curve of the first curriculum stage", 2, 40)
+        .deprecated_alias("first_length")
+        .add("last_length_px", &Params::last_length, "px", "longest curve of the last curriculum stage (RELEARNN: 9)", 2, 40)
+        .deprecated_alias("last_length")
+        .add("fixation_ms", &Params::fixate_ms, "ms", "the env's fixation_ms (formerly fixate_ms): the FP alone before the curves (env default 300)", 0.0, 10000.0)
+        .deprecated_alias("fixate_ms")
         .add("curves_ms", &Params::curves_ms, "ms", "env curves_ms: the curves with the FP, fixation held (env default 600)", 50.0, 10000.0)
         .add("onset_ms", &Params::onset_ms, "ms",
              "latency given to the modulated pixel nearest the FP, ms after the curves appear (V1 tracing onset, about 130 ms: Roelfsema, Lamme & Spekreijse 1998)",
              0.0, 10000.0)
-        .add("ms_per_iteration", &Params::ms_per_iteration, "ms",
+        .add("iteration_ms", &Params::ms_per_iteration, "ms",
              "duration of one recurrent iteration [assumption: of the order of a cortical membrane time constant]", 0.01, 1000.0)
+        .deprecated_alias("ms_per_iteration")
         .add_text("agent_options", &Params::agent_options, "", "key=value ...", "augment-recurrent options for every arm (not rule or lateral)");
     return o;
   }();
@@ -172,10 +179,10 @@ std::string mq(const std::vector<double>& v, const char* fmt = "%.3f") {
 void run(const ex::Context& ctx) {
   const Params prm = params().parse(ctx.params);
   if (prm.last_length < prm.first_length)
-    throw sgym::UsageError("experiment augment-recurrent-curve-tracing: last_length " + std::to_string(prm.last_length) +
-                           " is below first_length " + std::to_string(prm.first_length));
+    throw sgym::UsageError("experiment augment-recurrent-curve-tracing: last_length_px " + std::to_string(prm.last_length) +
+                           " is below first_length_px " + std::to_string(prm.first_length));
   if (prm.max_test_length < 13)
-    throw sgym::UsageError("experiment augment-recurrent-curve-tracing: max_test_length must be >= 13 (the 3-distractor test uses 13-px curves)");
+    throw sgym::UsageError("experiment augment-recurrent-curve-tracing: max_test_length_px must be >= 13 (the 3-distractor test uses 13-px curves)");
   const std::vector<Arm> arms = arm_list(prm);
   Protocol p;
   p.stage_cap = prm.stage_cap;
@@ -352,7 +359,7 @@ std::vector<ex::Figure> figures(const std::filesystem::path& dir) {
   for (std::size_t a = 0; a < arm_names.size(); ++a) acc.spec.series.push_back({a, arm_names[a], colours[a % colours.size()]});
   int last = 9;
   for (const auto& [k, v] : ex::params_of(dir))
-    if (k == "last_length") last = std::stoi(v);
+    if (k == "last_length_px" || k == "last_length") last = std::stoi(v);  // (the former name in older directories)
   acc.spec.markers.push_back({static_cast<double>(last), "longest trained"});
   out.push_back(std::move(acc));
 
@@ -397,7 +404,7 @@ sgym::experiment::Entry augment_recurrent_curve_tracing_experiment() {
   e.results = "benchmarks/results/curve-tracing.md";
   e.description = "augment-recurrent on CurveTracing-v0: curriculum to 9 px, accuracy on never-trained lengths and distractors, latency along the curve; RELEARNN vs BPTT vs feedforward";
   e.params = params().docs();
-  e.quick = {{"networks", "2"}, {"test_trials", "10"}, {"stage_cap", "150"}, {"last_length", "3"}, {"max_test_length", "13"}};
+  e.quick = {{"n_seeds", "2"}, {"test_trials", "10"}, {"max_stage_trials", "150"}, {"last_length_px", "3"}, {"max_test_length_px", "13"}};
   e.run = run;
   e.figures = figures;
   return e;

@@ -19,7 +19,7 @@
 // benchmarks/results/augment-dmc.md. Networks run in parallel threads; results do not depend on the thread count.
 //
 //   sgym experiment augment-dmc [--quick] [--jobs N] [--seed S] [--out DIR]
-//        [--set networks=20 --set train_trials=100000 --set retrain_trials=100000 --set env_options=... ...]
+//        [--set n_seeds=20 --set train_trials=100000 --set retrain_trials=100000 --set env_options=... ...]
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -314,7 +314,8 @@ struct Params {
 const sgym::OptionSet<Params>& params() {
   static const sgym::OptionSet<Params> set = [] {
     sgym::OptionSet<Params> o("experiment augment-dmc");
-    o.add("networks", &Params::networks, "", "networks (seeds); network i uses mix_seed(seed, i)", 1, 1000000)
+    o.add("n_seeds", &Params::networks, "", "networks (seeds); network i uses mix_seed(seed, i)", 1, 1000000)
+        .deprecated_alias("networks")
         .add("train_trials", &Params::train_trials, "trials", "phase-1 trials (boundary 45°)", 1, 100000000)
         .add("retrain_trials", &Params::retrain_trials, "trials", "phase-2 trials (boundary 135°); 0 = no retraining", 0, 100000000)
         .add("probe_every", &Params::probe_every, "trials", "trials between greedy probes", 1, 100000000)
@@ -561,7 +562,7 @@ sgym::experiment::Entry augment_dmc_experiment() {
   e.results = "benchmarks/results/augment-dmc.md";
   e.description = "AuGMEnT on DelayMatchCategory-v0: learning, accuracy by distance, category tuning index, retraining";
   e.params = params().docs();
-  e.quick = {{"networks", "2"}, {"train_trials", "2000"}, {"retrain_trials", "1000"}, {"probe_every", "500"},
+  e.quick = {{"n_seeds", "2"}, {"train_trials", "2000"}, {"retrain_trials", "1000"}, {"probe_every", "500"},
              {"probe_trials", "50"}, {"final_trials", "120"}};
   e.run = run;
   e.figures = figures;

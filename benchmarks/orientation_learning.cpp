@@ -16,7 +16,7 @@
 // draws the thresholds per session and the slope change by preferred orientation.
 //
 //   sgym experiment perceptual-learner-orientation [--quick] [--jobs N] [--seed S] [--out DIR]
-//        [--set networks=10 --set sessions=12 --set trials=500 --set test_trials=500 --set probe_deg=1
+//        [--set n_seeds=10 --set n_sessions=12 --set trials_per_session=500 --set test_trials=500 --set probe_deg=1
 //         --set env_options="key=value ..." --set agent_options="key=value ..."]
 #include <algorithm>
 #include <cmath>
@@ -147,9 +147,12 @@ struct Params {
 const sgym::OptionSet<Params>& params() {
   static const sgym::OptionSet<Params> set = [] {
     sgym::OptionSet<Params> o("experiment perceptual-learner-orientation");
-    o.add("networks", &Params::networks, "", "networks (seeds); network i uses mix_seed(seed, i)", 1, 10000)
-        .add("sessions", &Params::sessions, "", "training sessions", 1, 1000)
-        .add("trials", &Params::trials, "trials", "training trials per session", 10, 10000000)
+    o.add("n_seeds", &Params::networks, "", "networks (seeds); network i uses mix_seed(seed, i)", 1, 10000)
+        .deprecated_alias("networks")
+        .add("n_sessions", &Params::sessions, "", "training sessions", 1, 1000)
+        .deprecated_alias("sessions")
+        .add("trials_per_session", &Params::trials, "trials", "training trials per session", 10, 10000000)
+        .deprecated_alias("trials")
         .add("test_trials", &Params::test_trials, "trials", "trials per test block (learning off)", 10, 10000000)
         .add("probe_deg", &Params::probe_deg, "deg", "tuning probe offset from the reference", 0.1, 20.0)
         .add_text("env_options", &Params::env_options, "", "key=value ...",
@@ -327,7 +330,7 @@ sgym::experiment::Entry perceptual_learner_orientation_experiment() {
   e.results = "benchmarks/results/orientation-learning.md";
   e.description = "perceptual-learner on OrientationDiscrimination-v0: thresholds per session, transfer, tuning slopes";
   e.params = params().docs();
-  e.quick = {{"networks", "2"}, {"sessions", "3"}, {"trials", "200"}, {"test_trials", "100"}};
+  e.quick = {{"n_seeds", "2"}, {"n_sessions", "3"}, {"trials_per_session", "200"}, {"test_trials", "100"}};
   e.run = run;
   e.figures = figures;
   return e;

@@ -8,7 +8,7 @@
 // median [interquartile range] over networks and the full distribution (min, quartiles, max) of the
 // unattended-cue and training accuracy.
 //
-//   sgym experiment augment-rrc [--quick] [--jobs 2] [--seed 1001] [--out DIR] [--set networks=50
+//   sgym experiment augment-rrc [--quick] [--jobs 2] [--seed 1001] [--out DIR] [--set n_seeds=50
 //        --set train_trials=10000 --set test_trials=600 --set gains="1.0 0.8 0.5"
 //        --set env_options="fixation_reward=0.2 abort_reward=-0.2"]
 // Network i uses mix_seed(seed, i) (the same network seed in every arm and gain). Writes networks.csv
@@ -267,7 +267,8 @@ struct Params {
 const sgym::OptionSet<Params>& params() {
   static const sgym::OptionSet<Params> set = [] {
     sgym::OptionSet<Params> o("experiment augment-rrc");
-    o.add("networks", &Params::networks, "", "networks per learner and gain; network i uses mix_seed(seed, i) in every learner and gain", 1, 1000000)
+    o.add("n_seeds", &Params::networks, "", "networks per learner and gain; network i uses mix_seed(seed, i) in every learner and gain", 1, 1000000)
+        .deprecated_alias("networks")
         .add("train_trials", &Params::train_trials, "trials", "training trials (redundant cues, learning and exploration on)", 1, 100000000)
         .add("test_trials", &Params::test_trials, "trials",
              "probe trials with learning off (single cues and conflicts, equally likely; plus a third as many redundant probes)", 1, 100000000)
@@ -434,7 +435,7 @@ sgym::experiment::Entry augment_rrc_experiment() {
   e.results = "benchmarks/results/augment-rrc.md";
   e.description = "AuGMEnT on RedundantRelevantCue-v0: single-cue accuracy of the attended and the unattended cue, gated vs un-gated, per unattended gain";
   e.params = params().docs();
-  e.quick = {{"networks", "3"}, {"train_trials", "3000"}, {"test_trials", "60"}, {"gains", "0.8"}};
+  e.quick = {{"n_seeds", "3"}, {"train_trials", "3000"}, {"test_trials", "60"}, {"gains", "0.8"}};
   e.run = run;
   e.figures = figures;
   return e;

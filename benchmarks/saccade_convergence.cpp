@@ -10,7 +10,7 @@
 //   - not converged either when the criterion is not met within 25,000 trials.
 // Many networks (seeds) run in parallel threads; results do not depend on the thread count.
 //
-//   sgym experiment augment-saccade [--quick] [--jobs 2] [--seed 1] [--out DIR] [--set networks=10000
+//   sgym experiment augment-saccade [--quick] [--jobs 2] [--seed 1] [--out DIR] [--set n_seeds=10000
 //        --set shaping=on|off --set judged=replication|env --set max_trials=25000 --set criterion=...
 //        --set extra_timeout_screen=true --set agent_options="key=value ..."]
 // writes networks.csv (one row per network) and summary.md; sgym plot draws the fraction of networks
@@ -209,7 +209,8 @@ struct Params {
 const sgym::OptionSet<Params>& params() {
   static const sgym::OptionSet<Params> set = [] {
     sgym::OptionSet<Params> o("experiment augment-saccade");
-    o.add("networks", &Params::networks, "", "networks (seeds) to train; network i uses mix_seed(seed, i)", 1, 100000000)
+    o.add("n_seeds", &Params::networks, "", "networks (seeds) to train; network i uses mix_seed(seed, i)", 1, 100000000)
+        .deprecated_alias("networks")
         .add_choice("shaping", &Params::shaping, {"on", "off"}, "fixation reward on or off")
         .add_choice("judged", &Params::judged, {"replication", "env"},
                     "judged steps: replication (9 wait, 7 go responses, as its loop judges) or env (10, 8)")
@@ -324,7 +325,7 @@ sgym::experiment::Entry augment_saccade_experiment() {
   e.results = "benchmarks/results/augment-saccade.md";
   e.description = "AuGMEnT on SaccadeAntisaccade-v0: fraction of networks converged and trials to criterion";
   e.params = params().docs();
-  e.quick = {{"networks", "40"}, {"max_trials", "10000"}};
+  e.quick = {{"n_seeds", "40"}, {"max_trials", "10000"}};
   e.run = run;
   e.figures = figures;
   return e;

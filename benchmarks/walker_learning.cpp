@@ -14,7 +14,7 @@
 // observation D steps late (reward and info on time) and is told so (feedback_delay_ms = D x dt).
 //
 //   sgym experiment bg-cerebellum-walker [--quick] [--jobs N] [--seed S] [--out DIR]
-//        [--set walkers=10 --set train=300 --set eval=100 --set delays=0
+//        [--set n_seeds=10 --set train_episodes=300 --set eval_episodes=100 --set delays_steps=0
 //         --set conditions="initial full no-cerebellum no-cpg" --set env=BipedalWalker-v3 --set agent_options=...]
 // Writes train.csv and eval.csv (delay,condition,walker,seed,episode,return,length,hull_x,end) and
 // summary.md; `sgym plot DIR` draws the learning curves (one figure per delay).
@@ -75,11 +75,15 @@ struct Params {
 const sgym::OptionSet<Params>& params() {
   static const sgym::OptionSet<Params> set = [] {
     sgym::OptionSet<Params> o("experiment bg-cerebellum-walker");
-    o.add("walkers", &Params::walkers, "", "walkers (agents) per condition and delay; walker i uses seed mix_seed(seed, i) everywhere", 1, 100000)
-        .add("train", &Params::train, "episodes", "training episodes per walker (learning and exploration on)", 0, 10000000)
-        .add("eval", &Params::eval, "episodes", "evaluation episodes per walker, training off, on terrains never trained on", 1, 10000000)
-        .add_text("delays", &Params::delays, "steps", "integers separated by spaces",
+    o.add("n_seeds", &Params::walkers, "", "walkers (agents) per condition and delay; walker i uses seed mix_seed(seed, i) everywhere", 1, 100000)
+        .deprecated_alias("walkers")
+        .add("train_episodes", &Params::train, "episodes", "training episodes per walker (learning and exploration on)", 0, 10000000)
+        .deprecated_alias("train")
+        .add("eval_episodes", &Params::eval, "episodes", "evaluation episodes per walker, training off, on terrains never trained on", 1, 10000000)
+        .deprecated_alias("eval")
+        .add_text("delays_steps", &Params::delays, "steps", "integers separated by spaces",
                   "observation delays D: both envs wrapped in ObservationDelay(D) and the agent told feedback_delay_ms = D x dt; 0 = the bare env")
+        .deprecated_alias("delays")
         .add_text("conditions", &Params::conditions, "", "names separated by spaces",
                   "initial, full, no-cerebellum, no-cpg, correct-role, contacts (the last two run only with a delay > 0)")
         .add_text("env", &Params::env, "", "env id", "BipedalWalker-v3 or BipedalWalkerHardcore-v3")
@@ -101,12 +105,12 @@ std::vector<int> delay_list(const std::string& text) {
       used = 0;
     }
     if (used != d.size() || v < 0 || v > 1000)
-      throw sgym::UsageError("experiment bg-cerebellum-walker: delays: \"" + d + "\" is not an integer in [0, 1000] (steps)");
+      throw sgym::UsageError("experiment bg-cerebellum-walker: delays_steps: \"" + d + "\" is not an integer in [0, 1000] (steps)");
     if (std::find(out.begin(), out.end(), static_cast<int>(v)) != out.end())
-      throw sgym::UsageError("experiment bg-cerebellum-walker: delays: " + d + " is given twice");
+      throw sgym::UsageError("experiment bg-cerebellum-walker: delays_steps: " + d + " is given twice");
     out.push_back(static_cast<int>(v));
   }
-  if (out.empty()) throw sgym::UsageError("experiment bg-cerebellum-walker: delays is empty; give e.g. \"0\" or \"0 2 4\"");
+  if (out.empty()) throw sgym::UsageError("experiment bg-cerebellum-walker: delays_steps is empty; give e.g. \"0\" or \"0 2 4\"");
   return out;
 }
 
@@ -356,7 +360,7 @@ std::vector<ex::Figure> figures(const std::filesystem::path& dir) {
   const auto rows = ex::read_csv(dir / "train.csv");
   int train = kBlock;
   for (const auto& [k, v] : ex::params_of(dir))
-    if (k == "train") train = std::stoi(v);
+    if (k == "train_episodes" || k == "train") train = std::stoi(v);  // (the former name in older directories)
   const int block = bin_size(train);
   // delay -> walker -> condition -> bin -> (sum, count)
   std::map<int, std::map<int, std::map<std::string, std::map<int, std::pair<double, int>>>>> acc;
@@ -411,7 +415,7 @@ sgym::experiment::Entry bg_cerebellum_walker_experiment() {
   e.results = "benchmarks/results/bg-cerebellum-walker.md";
   e.description = "bg-cerebellum-walker on BipedalWalker: learning curves, final-policy evaluation on unseen terrains, ablations, observation delays";
   e.params = params().docs();
-  e.quick = {{"walkers", "2"}, {"train", "2"}, {"eval", "1"}, {"delays", "0 2"}, {"conditions", "initial full correct-role"}};
+  e.quick = {{"n_seeds", "2"}, {"train_episodes", "2"}, {"eval_episodes", "1"}, {"delays_steps", "0 2"}, {"conditions", "initial full correct-role"}};
   e.run = run;
   e.figures = figures;
   return e;

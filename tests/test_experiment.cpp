@@ -204,8 +204,8 @@ TEST_CASE("experiment bg-cerebellum-walker: one row per episode, delayed-only co
   std::ostringstream report;
   inv.set = {{"conditions", "full no-legs"}};
   CHECK_THROWS_WITH(ex::run(inv, report), Contains("no-legs") && Contains("no-cerebellum"));
-  inv.set = {{"delays", "0 -1"}};
-  CHECK_THROWS_WITH(ex::run(inv, report), Contains("delays") && Contains("-1"));
+  inv.set = {{"delays_steps", "0 -1"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("delays_steps") && Contains("-1"));
   inv.set = {{"agent_options", "cpg=false"}};
   CHECK_THROWS_WITH(ex::run(inv, report), Contains("cpg") && Contains("set by the experiment"));
   inv.set = {{"env", "CurveTracing-v0"}};
@@ -287,8 +287,8 @@ TEST_CASE("experiment augment-recurrent-curve-tracing: one row per arm and netwo
   CHECK_THROWS_WITH(ex::run(inv, report), Contains("hebb") && Contains("bptt"));
   inv.set = {{"agent_options", "lateral=false"}};
   CHECK_THROWS_WITH(ex::run(inv, report), Contains("lateral") && Contains("set by the experiment"));
-  inv.set = {{"last_length", "2"}, {"first_length", "5"}};
-  CHECK_THROWS_WITH(ex::run(inv, report), Contains("last_length"));
+  inv.set = {{"last_length_px", "2"}, {"first_length_px", "5"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("last_length_px"));
   CHECK_FALSE(fs::exists(inv.out));
 }
 
@@ -300,10 +300,12 @@ TEST_CASE("experiment: bad input is refused before any work, nothing is overwrit
   inv.out = out;
   std::ostringstream report;
   inv.set = {{"netwroks", "3"}};
-  CHECK_THROWS_WITH(ex::run(inv, report), Contains("netwroks") && Contains("networks"));
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("netwroks") && Contains("n_seeds"));
   CHECK_FALSE(fs::exists(out));
-  inv.set = {{"networks", "0"}};
-  CHECK_THROWS_WITH(ex::run(inv, report), Contains("networks") && Contains("[1, 1000000]"));
+  inv.set = {{"n_seeds", "0"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("n_seeds") && Contains("[1, 1000000]"));
+  inv.set = {{"networks", "0"}};  // the former name, still accepted (deprecated): the same check
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("n_seeds") && Contains("[1, 1000000]"));
   CHECK_FALSE(fs::exists(out));  // the directory it made for the run is removed again
   inv.set = {{"env_options", "noise_sd"}};
   CHECK_THROWS_WITH(ex::run(inv, report), Contains("env_options"));
@@ -369,8 +371,8 @@ TEST_CASE("experiment np-actor-critic-bci: the quick budget writes one row per s
   std::ostringstream report;
   inv.set = {{"env_options", "n_unitz=64"}};
   CHECK_THROWS_WITH(ex::run(inv, report), Contains("n_unitz"));
-  inv.set = {{"noise_sd", "-1"}};
-  CHECK_THROWS_WITH(ex::run(inv, report), Contains("noise_sd"));
+  inv.set = {{"perturbation_sd", "-1"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("perturbation_sd"));
   CHECK_FALSE(fs::exists(inv.out));
 }
 

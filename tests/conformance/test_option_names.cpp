@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "experiment.hpp"
 #include "sgym/agents.hpp"
 #include "sgym/envs.hpp"
 
@@ -143,6 +144,7 @@ const std::vector<Exemption> kExemptions = {
     {"SaccadeAntisaccade-v0", "cue_steps", "per-step by source (as blank_steps)"},
     {"SaccadeAntisaccade-v0", "delay_steps", "per-step by source (as blank_steps)"},
     {"SaccadeAntisaccade-v0", "max_go_steps", "per-step by source (as blank_steps)"},
+    {"experiment bg-cerebellum-walker", "delays_steps", "per-step by design: ObservationDelay(D) holds whole env steps back (the agent is told feedback_delay_ms = D x dt)"},
     {"bg-cerebellum-walker", "segment_steps", "per-step by design: the learner's update segment counts env steps of BipedalWalker's fixed 50 Hz step"},
     // names from the source's literature
     {"ArmReach-v0", "l1", "the symbol of Shadmehr & Mussa-Ivaldi 1994 Table 1: the arm's parameters keep the table's names (m1, i1, ... likewise), the unit is in the unit column"},
@@ -165,6 +167,8 @@ std::vector<Owner> owners() {
   std::vector<Owner> out;
   for (const EnvEntry& e : env_registry()) out.push_back({e.id, &e.options});
   for (const AgentEntry& a : agent_registry()) out.push_back({a.id, &a.options});
+  // an experiment's parameters (sgym experiment NAME --set key=value) follow the same vocabulary
+  for (const experiment::Entry& e : experiment::registry()) out.push_back({"experiment " + e.name, &e.params});
   return out;
 }
 
@@ -205,6 +209,20 @@ TEST_CASE("Every option name follows the vocabulary (docs/vocabulary.md)", "[con
           CHECK(other.key != old_key);
         }
     }
+}
+
+TEST_CASE("An experiment's replicate count is n_seeds (docs/vocabulary.md)", "[conformance][options]") {
+  for (const experiment::Entry& e : experiment::registry()) {
+    int replicate_counts = 0;
+    for (const OptionDoc& d : e.params)
+      if (d.doc.find("mix_seed(seed, i)") != std::string::npos && d.replaced_by.empty()) {
+        INFO("experiment " << e.name << ": parameter " << d.key << " counts the replicates (its description gives their seeds)");
+        CHECK(d.key == "n_seeds");
+        ++replicate_counts;
+      }
+    INFO("experiment " << e.name);
+    CHECK(replicate_counts == 1);
+  }
 }
 
 TEST_CASE("Every exemption names a registered option", "[conformance][options]") {
