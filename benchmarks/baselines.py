@@ -13,7 +13,8 @@ stable-baselines3 into it and re-runs itself there:
     python3 benchmarks/baselines.py --tasks saccade,dmc --seeds 5          # a subset
     python3 benchmarks/baselines.py --report-only                          # table from the saved runs
 
-Each run (task, algorithm, seed) writes one JSON file into --runs (default build/baselines-runs/);
+Each run (task, algorithm, seed) writes one JSON file into --out (default build/baselines-runs/; the
+flags follow `sgym experiment`'s: --quick, --jobs N, --out DIR; the table goes to --report FILE);
 a run whose file exists is not run again (delete it to re-run), so an interrupted benchmark resumes.
 The table is written from all run files of the selected tasks. Memory for the two memory tasks is
 frame stacking: the policy sees every frame of the current trial (stack = the longest trial, zero
@@ -479,7 +480,7 @@ def mean_sd(xs: list[float], fmt: str = "{:.1f}") -> str:
 
 
 def load_runs(args) -> dict[tuple[str, str], list[dict]]:
-    """Every run file of the selected tasks in --runs and the --also-runs directories."""
+    """Every run file of the selected tasks in --out and the --also-runs directories."""
     runs: dict[tuple[str, str], list[dict]] = {}
     files = [f for d in [args.runs, *args.also_runs] for f in sorted(pathlib.Path(d).glob("*.json"))]
     for f in files:
@@ -563,8 +564,8 @@ def report(args) -> str:
             how = f"mean ± sd of per-seed means, {n_ep} episodes each" if len(rs) > 1 else f"mean of {n_ep} episodes"
             w(f"| BipedalWalker-v3 (sgym, Box2D 2.4) | {label}, **{rs[0]['steps']:,} steps = {100 * rs[0]['steps'] / zoo:.1f} % of the zoo's "
               f"{zoo:,}** | {len(rs)} | — (final return at the budget) | {mean_sd(means)} ({how}) | {steps(rs)} | {wall(rs)} | this page |")
-    w("| BipedalWalker-v3 (same) | bg-cerebellum-walker (no-cerebellum / full) | 10 | — (300 training episodes) | 271.4 ± 45.1 / 200.6 ± 115.8 (100 episodes each) | ≤ 480,000 per seed (300 episodes × ≤ 1,600 steps) | 700 s for all 30 runs | [bg-cerebellum-walker.md](bg-cerebellum-walker.md) |")
-    w("| BipedalWalker-v3 (same) | biped-heuristic (scripted, no learning) | 100 episodes | — | 118.0 ± 130.3 | 0 | — | [biped-heuristic.md](biped-heuristic.md) |")
+    w("| BipedalWalker-v3 (same) | bg-cerebellum-walker (no-cerebellum / full) | 10 | — (300 training episodes) | 262.9 ± 35.5 / 215.7 ± 123.4 (100 episodes each) | ≤ 480,000 per seed (300 episodes × ≤ 1,600 steps) | 4,709 s for all 40 runs (load ≈ 10) | [bg-cerebellum-walker.md](bg-cerebellum-walker.md) |")
+    w("| BipedalWalker-v3 (same) | biped-heuristic (scripted, no learning) | 100 episodes | — | 116.1 ± 132.9 | 0 | — | [biped-heuristic.md](biped-heuristic.md) |")
     w("| BipedalWalker-v3 (Gymnasium, Box2D 2.3) | rl-baselines3-zoo TD3 / SAC / PPO, one run each | 1 | — | 306.0 ± 56.9 (1 M steps) / 297.7 ± 33.1 (500 k) / 213.3 ± 129.5 (5 M) | 1 M / 500 k / 5 M | — | zoo `benchmark.md` |")
     w("")
     w(PROTOCOL)
@@ -643,13 +644,21 @@ def main() -> int:
     parser.add_argument("--curve-steps", type=int, default=0, help="curve-tracing step budget per run (default 400,000)")
     parser.add_argument("--tasks", default=",".join(TASKS), help="comma-separated subset of " + ",".join(TASKS))
     parser.add_argument("--jobs", type=int, default=1, help="runs in parallel (processes; one torch thread each)")
-    parser.add_argument("--runs", default=str(ROOT / "build" / "baselines-runs"), help="directory of per-run JSON files")
-    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "baselines.md"),
+    parser.add_argument("--out", default=str(ROOT / "build" / "baselines-runs"),
+                        help="output directory: one JSON file per run (as sgym experiment's --out DIR)")
+    parser.add_argument("--runs", help=argparse.SUPPRESS)  # the former name of --out (deprecated)
+    parser.add_argument("--report", default=str(ROOT / "benchmarks" / "results" / "baselines.md"),
                         help="Markdown table (written from all run files of the selected tasks)")
     parser.add_argument("--report-only", action="store_true", help="write the table from the saved runs, run nothing")
     parser.add_argument("--also-runs", action="append", default=[], help="more run directories for the table (repeatable)")
     parser.add_argument("--in-venv", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.runs is not None:
+        print("baselines.py: --runs is deprecated, use --out (the runs directory; the table is --report)", file=sys.stderr)
+        args.out = args.runs
+    if args.out.endswith(".md"):
+        parser.error(f"--out is the directory of run files (the Markdown table is --report), got {args.out!r}")
+    args.runs = args.out
     args.tasks = [t for t in args.tasks.split(",") if t]
     bad = [t for t in args.tasks if t not in TASKS]
     if bad:
@@ -672,14 +681,14 @@ def main() -> int:
     if not args.report_only:
         run_all(args)
     text = report(args)
-    out = pathlib.Path(args.out)
+    out = pathlib.Path(args.report)
     # a hand-written section between these markers (the reading of the numbers) survives a re-run
     begin, end = "<!-- notes:begin -->", "<!-- notes:end -->"
     old = out.read_text() if out.exists() else ""
     if begin in old and end in old:
         text += "\n" + old[old.index(begin):old.index(end) + len(end)] + "\n"
     write_atomic(out, text)
-    print(f"wrote {args.out}")
+    print(f"wrote {args.report}")
     return 0
 
 
