@@ -460,7 +460,9 @@ class PythonAgent : public Agent {
 
   void begin_episode() override { call_if("begin_episode"); }
   void end_episode() override { call_if("end_episode"); }
-  void trial_ended(std::string_view outcome) override { call_if("trial_ended", py::str(std::string(outcome))); }
+  // the outcome crosses as a std::string: pybind11 makes the Python str inside call_if, under the GIL
+  // (a py::str made here, on a bench worker thread without the GIL, raced the interpreter's allocator)
+  void trial_ended(std::string_view outcome) override { call_if("trial_ended", std::string(outcome)); }
 
   const Action& act(std::span<const float> obs) override {
     py::gil_scoped_acquire gil;
