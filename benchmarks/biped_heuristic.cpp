@@ -24,7 +24,6 @@
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/interact.hpp"
-#include "sgym/registry.hpp"
 #include "sgym/rng.hpp"
 
 namespace {
@@ -55,11 +54,7 @@ std::vector<std::string> env_list(const std::string& text) {
   for (std::string id; in >> id;) {
     if (std::find(out.begin(), out.end(), id) != out.end())
       throw sgym::UsageError("experiment biped-heuristic: envs: " + id + " is given twice");
-    auto env = sgym::make_env(id);  // an unknown id: UsageError listing the registered ones
-    if (const std::string why = sgym::agent_env_mismatch(sgym::agent_entry("biped-heuristic"), id, env->observation_space(),
-                                                         env->action_space());
-        !why.empty())
-      throw sgym::UsageError("experiment biped-heuristic: envs: " + id + ": biped-heuristic " + why);
+    ex::require_agent_on("biped-heuristic", id, "biped-heuristic", "envs");
     out.push_back(id);
   }
   if (out.empty()) throw sgym::UsageError("experiment biped-heuristic: envs is empty; give e.g. \"BipedalWalker-v3\"");
@@ -173,7 +168,7 @@ std::vector<ex::Figure> figures(const std::filesystem::path& dir) {
       row.resize(sets.size(), std::nan(""));
       row[c] = v[k];
     }
-    f.spec.series.push_back({c, id, colours[(c % ours) % colours.size()],
+    f.spec.series.push_back({c, id, colours[(ours > 0 ? c % ours : c) % colours.size()],
                              c < ours ? sgym::FigureSeries::Style::kSmallPoints : sgym::FigureSeries::Style::kDashed, false});
   }
   f.spec.title = "scripted gait: the return of each episode, sorted";

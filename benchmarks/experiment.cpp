@@ -13,6 +13,8 @@
 #include <sstream>
 #include <thread>
 
+#include "sgym/agents.hpp"
+#include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/io.hpp"
 #include "sgym/runner.hpp"
@@ -222,6 +224,12 @@ void refuse_keys(const KeyValues& kv, std::initializer_list<std::string_view> re
   for (const auto& [k, v] : kv)
     for (const std::string_view r : reserved)
       if (k == r) throw UsageError("experiment " + experiment + ": " + param + " " + k + " is set by the experiment (" + why + ")");
+}
+
+void require_agent_on(const std::string& agent, const std::string& env, const std::string& experiment, const std::string& param) {
+  const auto probe = make_env(env);
+  if (const std::string why = agent_env_mismatch(agent_entry(agent), env, probe->observation_space(), probe->action_space()); !why.empty())
+    throw UsageError("experiment " + experiment + ": " + param + " " + env + ": " + agent + " " + why);
 }
 
 std::vector<std::vector<std::string>> read_csv(const fs::path& path) {

@@ -98,6 +98,11 @@ KeyValues key_values(const std::string& text, const std::string& param);
 void refuse_keys(const KeyValues& kv, std::initializer_list<std::string_view> reserved, const std::string& experiment,
                  const std::string& param, const std::string& why);
 
+/// Refuses an env the experiment's agent is not written for: UsageError "experiment NAME: PARAM ENV:
+/// AGENT <why>" from the agent's entry (its envs and its compatibility check); an unknown env id
+/// is refused listing the registered ones.
+void require_agent_on(const std::string& agent, const std::string& env, const std::string& experiment, const std::string& param);
+
 /// The lines of a CSV file split at commas (header first); UsageError naming the file when missing.
 std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& path);
 

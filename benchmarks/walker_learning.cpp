@@ -34,7 +34,6 @@
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
 #include "sgym/interact.hpp"
-#include "sgym/registry.hpp"
 #include "sgym/rng.hpp"
 #include "sgym/wrappers.hpp"
 
@@ -217,14 +216,7 @@ void run(const ex::Context& ctx) {
   const std::vector<int> delays = delay_list(prm.delays);
   const std::vector<const Condition*> conds = condition_list(prm.conditions);
   const sgym::KeyValues extra = ex::key_values(prm.agent_options, "agent_options");
-  {
-    // the agent's entry says which envs it drives (an unknown id: UsageError listing the registered ones)
-    const auto probe = sgym::make_env(prm.env);
-    if (const std::string why = sgym::agent_env_mismatch(sgym::agent_entry("bg-cerebellum-walker"), prm.env, probe->observation_space(),
-                                                         probe->action_space());
-        !why.empty())
-      throw sgym::UsageError("experiment bg-cerebellum-walker: env " + prm.env + ": " + why);
-  }
+  ex::require_agent_on("bg-cerebellum-walker", prm.env, "bg-cerebellum-walker", "env");
   ex::refuse_keys(extra, {"feedback_delay_ms", "cerebellum", "cpg", "cerebellum_role", "estimate_contacts"}, "bg-cerebellum-walker",
                   "agent_options", "delays, conditions");
 
