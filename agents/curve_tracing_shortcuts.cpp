@@ -4,6 +4,10 @@
 // i.e. without tracing the curve that is connected to the fixation point. The task measures curve
 // tracing only if every one of them stays at chance, 1 / (number of targets); the test suite holds
 // them to that (tests/test_curve_tracing.cpp). Ties are broken at random (the agent's seeded RNG).
+// After its choice, introspect() gives the signal `choice_set` (one value per pixel): 1 at every
+// target the subject's rule ranks best (all tied candidates, of which it picked one at random), so an
+// analysis can tell the trials on which a rule could have found the correct target
+// (benchmarks/curve_tracing.cpp, the 10-distractor test).
 //
 //   nearest    the target nearest the fixation point (where the eye still is)
 //   farthest   the target farthest from it
@@ -23,6 +27,7 @@
 //   trace-only   search_trace: traces the curve of the marker nearest the fixation point, whatever
 //                its colour (trace, no search); trace_search: traces to the marker, then the target
 //                nearest that marker, whatever its colour (no search); trace: a target at random
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <string>
@@ -47,7 +52,10 @@ class CurveTracingShortcut final : public ShortcutSubject {
  public:
   CurveTracingShortcut(std::string id, const Space& obs, const Space& act, const NoOptions&, Rule rule, std::uint64_t seed)
       : ShortcutSubject(std::move(id), obs, act, seed), rule_(rule), ch_(curve_retina::channels(obs)), g_(ch_.g),
-        action_(Action::discrete(0)) {}
+        action_(Action::discrete(0)), choice_set_(static_cast<std::size_t>(g_) * static_cast<std::size_t>(g_), 0.0f) {}
+
+  std::vector<std::string> signal_names() const override { return {"choice_set"}; }
+  std::vector<Signal> introspect() const override { return {{"choice_set", choice_set_}}; }
 
   const Action& act(std::span<const float> obs) override {
     const Frame f{obs, ch_};
@@ -61,25 +69,35 @@ class CurveTracingShortcut final : public ShortcutSubject {
     action_.index = eye < 0 ? 0 : eye;
     const std::vector<int> targets = f.all(2);
     if (eye < 0 || targets.empty()) return action_;
+    final_.clear();
     action_.index = choose(f, eye, targets);
+    std::fill(choice_set_.begin(), choice_set_.end(), 0.0f);
+    if (final_.empty()) final_.push_back(static_cast<int>(action_.index));  // a choice made without a ranking
+    for (int t : final_) choice_set_[static_cast<std::size_t>(t)] = 1.0f;
     return action_;
   }
 
  private:
-  // the candidate with the highest score; ties (within 1e-9) broken uniformly at random
-  int best(const std::vector<int>& candidates, const std::function<double(int)>& score) {
-    double top = -1e300;
+  // the candidates with the highest score (ties within 1e-9)
+  static std::vector<int> top(const std::vector<int>& candidates, const std::function<double(int)>& score) {
+    double high = -1e300;
     std::vector<int> ties;
     for (int c : candidates) {
       const double s = score(c);
-      if (s > top + 1e-9) {
-        top = s;
+      if (s > high + 1e-9) {
+        high = s;
         ties.assign(1, c);
-      } else if (s > top - 1e-9) {
+      } else if (s > high - 1e-9) {
         ties.push_back(c);
       }
     }
-    return ties[rng_.below(ties.size())];
+    return ties;
+  }
+  // the candidate with the highest score, ties broken uniformly at random; the tied set is kept as
+  // the choice set (the last call decides the subject's target)
+  int best(const std::vector<int>& candidates, const std::function<double(int)>& score) {
+    final_ = top(candidates, score);
+    return final_[rng_.below(final_.size())];
   }
 
   int choose(const Frame& f, int eye, const std::vector<int>& targets) {
@@ -93,8 +111,14 @@ class CurveTracingShortcut final : public ShortcutSubject {
         for (int p = 0; p < g_ * g_; ++p)
           if (p != eye && f.curve(p) && !f.target(p) && f.curve_neighbours(p).size() <= 1) ends.push_back(p);
         if (ends.empty()) return best(targets, [&](int t) { return -f.distance(t, eye); });
-        const int end = best(ends, [&](int e) { return -f.distance(e, eye); });
-        return best(targets, [&](int t) { return -f.distance(t, end); });
+        const std::vector<int> nearest_ends = top(ends, [&](int e) { return -f.distance(e, eye); });
+        const int end = nearest_ends[rng_.below(nearest_ends.size())];
+        const int choice = best(targets, [&](int t) { return -f.distance(t, end); });
+        // the choice set: the best targets of every end the subject could have picked
+        for (int e : nearest_ends)
+          for (int t : top(targets, [&](int q) { return -f.distance(q, e); }))
+            if (std::find(final_.begin(), final_.end(), t) == final_.end()) final_.push_back(t);
+        return choice;
       }
       case Rule::kLongest:
         return best(targets, [&](int t) { return curve_retina::trace(f, t).pixels; });
@@ -110,7 +134,10 @@ class CurveTracingShortcut final : public ShortcutSubject {
           case curve_retina::Routine::kTraceSearch: {
             const int m = best(markers(f, eye), [&](int q) { return -f.distance(q, eye); });
             const int t = curve_retina::coloured_target(f, f.colour(m));
-            if (t >= 0) return t;
+            if (t >= 0) {
+              final_.assign(1, t);
+              return t;
+            }
             break;
           }
           case curve_retina::Routine::kTrace:
@@ -122,7 +149,10 @@ class CurveTracingShortcut final : public ShortcutSubject {
           case curve_retina::Routine::kSearchTrace: {
             const int m = best(markers(f, eye), [&](int q) { return -f.distance(q, eye); });
             const int end = curve_retina::trace(f, m).end;
-            if (f.target(end)) return end;
+            if (f.target(end)) {
+              final_.assign(1, end);
+              return end;
+            }
             break;
           }
           case curve_retina::Routine::kTraceSearch: {
@@ -132,6 +162,7 @@ class CurveTracingShortcut final : public ShortcutSubject {
           case curve_retina::Routine::kTrace:
             break;
         }
+        final_ = targets;  // a random target: every one is in the choice set
         return targets[rng_.below(targets.size())];
       case Rule::kDirection: {
         double ur = 0, uc = 0;
@@ -161,6 +192,8 @@ class CurveTracingShortcut final : public ShortcutSubject {
   curve_retina::Channels ch_;  // where each channel of the retina starts
   int g_;
   Action action_;
+  std::vector<int> final_;         // the targets tied for the rule's best at the last choice
+  std::vector<float> choice_set_;  // the same, one value per pixel (introspect)
 };
 
 AgentEntry entry(const std::string& name, Rule rule, const std::string& what) {

@@ -39,6 +39,7 @@ struct NetResult {
   Trained trained;
   std::vector<double> acc_by_length;  // index: length - 2
   double acc_mixed_1 = 0.0, acc_mixed_10 = 0.0;
+  CleanTest ten;  // the 10-distractor test (acc_mixed_10) split by clean trials (no shortcut rule picks the correct target)
   double acc3_9 = 0.0, acc3_13 = 0.0;  // 3 distractors (balanced ranks), 9 and 13 px
   // latency (iterations) of target-curve pixels by distance from the FP, summed with counts
   std::vector<double> latency_sum, latency_n;
@@ -58,7 +59,8 @@ NetResult run_network(const Protocol& p, bool lateral, std::uint64_t seed, int t
   for (int L = 2; L <= max_len; ++L)
     res.acc_by_length.push_back(accuracy_at(*agent, p, L, 1, test_trials, sgym::mix_seed(seed, 1000 + static_cast<std::uint64_t>(L))));
   res.acc_mixed_1 = test_accuracy(*agent, p, {{"n_distractors", "1"}}, 2 * test_trials, sgym::mix_seed(seed, 2001));
-  res.acc_mixed_10 = test_accuracy(*agent, p, {{"n_distractors", "10"}}, 2 * test_trials, sgym::mix_seed(seed, 2002));
+  res.ten = test_clean(*agent, p, {{"n_distractors", "10"}}, 2 * test_trials, sgym::mix_seed(seed, 2002));
+  res.acc_mixed_10 = res.ten.accuracy();
   res.acc3_9 = accuracy_at(*agent, p, 9, 3, test_trials, sgym::mix_seed(seed, 2003));
   res.acc3_13 = accuracy_at(*agent, p, 13, 3, test_trials, sgym::mix_seed(seed, 2004));
   // latency of the enhancement along the target curve, on the first frame of the go epoch
@@ -211,7 +213,7 @@ void run(const ex::Context& ctx) {
   std::ostringstream csv, lat;
   csv << "arm,rule,lateral,network,seed,stage_reached,passed,training_trials";
   for (int L = 2; L <= max_len; ++L) csv << ",acc_L" << L;
-  csv << ",acc_mixed_1,acc_mixed_10,acc_3distr_9,acc_3distr_13,map_target,map_distractor\n";
+  csv << ",acc_mixed_1,acc_mixed_10,acc_3distr_9,acc_3distr_13,map_target,map_distractor,clean_10,clean_hits_10,clean_ceiling_10\n";
   lat << "arm,rule,lateral,distance,latency_sum,latency_n,enhancement_sum,enhancement_n\n";
   for (std::size_t a = 0; a < arms.size(); ++a) {
     for (int i = 0; i < n; ++i) {
@@ -220,7 +222,7 @@ void run(const ex::Context& ctx) {
           << r.trained.passed << ',' << r.trained.trials;
       for (const double x : r.acc_by_length) csv << ',' << x;
       csv << ',' << r.acc_mixed_1 << ',' << r.acc_mixed_10 << ',' << r.acc3_9 << ',' << r.acc3_13 << ',' << r.map_target << ','
-          << r.map_distractor << '\n';
+          << r.map_distractor << ',' << r.ten.clean << ',' << r.ten.clean_hits << ',' << r.ten.ceiling() << '\n';
     }
     for (int d = 0; d < max_len; ++d) {
       double ls = 0, ln = 0, es = 0, en = 0;
@@ -262,22 +264,40 @@ void run(const ex::Context& ctx) {
     say(md, "\n");
   }
   say(md, "\n### Distractors (held-out shapes): median [Q1, Q3] over networks\n\n"
-          "| arm | 1 distractor, 5-9 px, %d trials | 3 distractors (ranks), 9 px | 3 distractors (ranks), 13 px | 10 distractors, 5-9 px (balance none: not shortcut-free), %d trials |\n|---|---|---|---|---|\n",
+          "| arm | 1 distractor, 5-9 px, %d trials | 3 distractors (ranks), 9 px | 3 distractors (ranks), 13 px | 10 distractors, 5-9 px (balance none: not shortcut-free), %d trials | 10 distractors, clean trials only |\n|---|---|---|---|---|---|\n",
       2 * prm.test_trials, 2 * prm.test_trials);
   for (std::size_t a = 0; a < arms.size(); ++a)
-    say(md, "| %s | %s | %s | %s | %s |\n", arms[a].name().c_str(), mq(column(a, [](const NetResult& r) { return r.acc_mixed_1; })).c_str(),
+    say(md, "| %s | %s | %s | %s | %s | %s |\n", arms[a].name().c_str(), mq(column(a, [](const NetResult& r) { return r.acc_mixed_1; })).c_str(),
         mq(column(a, [](const NetResult& r) { return r.acc3_9; })).c_str(), mq(column(a, [](const NetResult& r) { return r.acc3_13; })).c_str(),
-        mq(column(a, [](const NetResult& r) { return r.acc_mixed_10; })).c_str());
-  say(md, "| chance | 0.5 | 0.25 | 0.25 | 0.091 |\n");
+        mq(column(a, [](const NetResult& r) { return r.acc_mixed_10; })).c_str(),
+        mq(column(a, [](const NetResult& r) { return r.ten.clean_accuracy(); })).c_str());
+  {
+    // the clean trials' share and chance levels (the stimuli are the same for every network of a seed)
+    std::vector<double> share, ceiling;
+    long long before_go = 0;
+    for (const auto& r : results) {
+      share.push_back(r.ten.clean_fraction());
+      ceiling.push_back(r.ten.ceiling());
+      before_go += r.ten.before_go;
+    }
+    say(md, "| chance | 0.5 | 0.25 | 0.25 | 0.091 | 0.091 (random guess); %s for a subject that avoids every shortcut rule's choice and guesses among the rest |\n",
+        mq(ceiling, "%.3f").c_str());
+    say(md, "\nClean trials: the 10-distractor trials on which no geometric shortcut subject's rule ranks the correct target best "
+            "(nearest, farthest, near-end, longest, shortest, direction; ties included) — %s of the trials (median [Q1, Q3] over "
+            "networks of all arms). On them every shortcut subject scores 0, so accuracy there is evidence of tracing. The rules "
+            "choose on the go frame: a trial a network ended before it (breaking fixation; %lld of %lld trials over all networks) "
+            "is in neither subset.\n",
+        mq(share, "%.3f").c_str(), before_go, static_cast<long long>(results.size()) * 2 * prm.test_trials);
+  }
   for (std::size_t a = 0; a < arms.size(); ++a) {
-    say(md, "\n### Per network: %s\n\n| network | seed | stage reached | training trials | 9 px | 13 px | 3 distr., 9 px | 3 distr., 13 px | 10 distr. (5-9 px) | map on target / distractor at go |\n"
-            "|---|---|---|---|---|---|---|---|---|---|\n",
+    say(md, "\n### Per network: %s\n\n| network | seed | stage reached | training trials | 9 px | 13 px | 3 distr., 9 px | 3 distr., 13 px | 10 distr. (5-9 px) | 10 distr., clean trials (n) | map on target / distractor at go |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|\n",
         arms[a].name().c_str());
     for (int i = 0; i < n; ++i) {
       const NetResult& r = at(a, i);
-      say(md, "| %d | %llu | %d, %s | %lld | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f / %.2f |\n", i, static_cast<unsigned long long>(net_seed(i)),
+      say(md, "| %d | %llu | %d, %s | %lld | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f (%d) | %.2f / %.2f |\n", i, static_cast<unsigned long long>(net_seed(i)),
           r.trained.stage_reached, r.trained.passed ? "passed" : "failed", r.trained.trials, r.acc_by_length[7], r.acc_by_length[11], r.acc3_9,
-          r.acc3_13, r.acc_mixed_10, r.map_target, r.map_distractor);
+          r.acc3_13, r.acc_mixed_10, r.ten.clean_accuracy(), r.ten.clean, r.map_target, r.map_distractor);
     }
   }
   // latency along the target curve

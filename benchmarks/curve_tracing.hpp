@@ -150,9 +150,8 @@ inline Trained train(Agent& agent, const Protocol& p, std::uint64_t seed) {
   return t;
 }
 
-/// Greedy accuracy over `trials` trials of an env with these extra options (held-out shapes;
-/// curves of 5-9 px and one distractor unless `extra` says otherwise; balance as balance_for).
-inline double test_accuracy(Agent& agent, const Protocol& p, KeyValues extra, int trials, std::uint64_t seed) {
+/// The test env of these extra options, reset with `seed`: held-out shapes, balance as balance_for.
+inline std::unique_ptr<Env> make_test_env(const Protocol& p, KeyValues extra, std::uint64_t seed) {
   auto get = [&](const std::string& key, int fallback) {
     for (const auto& [k, v] : extra)
       if (k == key) return std::stoi(v);
@@ -162,6 +161,13 @@ inline double test_accuracy(Agent& agent, const Protocol& p, KeyValues extra, in
   extra.push_back({"balance", balance_for(get("min_length_px", 5), get("n_distractors", 1))});
   auto env = make_curve_env(p, std::move(extra));
   env->reset(seed);
+  return env;
+}
+
+/// Greedy accuracy over `trials` trials of an env with these extra options (held-out shapes;
+/// curves of 5-9 px and one distractor unless `extra` says otherwise; balance as balance_for).
+inline double test_accuracy(Agent& agent, const Protocol& p, KeyValues extra, int trials, std::uint64_t seed) {
+  auto env = make_test_env(p, std::move(extra), seed);
   std::vector<float> obs;
   const bool was = agent.training();
   agent.set_training(false);
@@ -169,6 +175,71 @@ inline double test_accuracy(Agent& agent, const Protocol& p, KeyValues extra, in
   for (int i = 0; i < trials; ++i) hits += run_trial(*env, agent, obs).outcome == "correct" ? 1 : 0;
   agent.set_training(was);
   return static_cast<double>(hits) / trials;
+}
+
+/// A test with stimuli on which the geometric shortcuts are not at chance (10 distractors, which
+/// `balance = ranks` cannot lay out): the accuracy over all trials, and over the *clean* trials, on
+/// which no rule of the task's geometric shortcut subjects ranks the correct target best (nearest,
+/// farthest, near-end, longest, shortest, direction; their `choice_set` signal, ties included). A
+/// subject that avoids every rule's choice and guesses among the targets left would score
+/// 1 / (targets left) on a clean trial: `ceiling` is that, averaged over the clean trials (the
+/// chance level of the clean subset for a subject that knows the rules' choices but does not trace).
+/// The rules choose on the go frame, so a trial the agent ends before it (by breaking fixation) is
+/// in neither subset (counted in `before_go`; an error in the all-trial accuracy).
+struct CleanTest {
+  int trials = 0, hits = 0;        // all trials
+  int before_go = 0;               // trials ended before the go frame (fixation broken): neither clean nor not
+  int clean = 0, clean_hits = 0;   // the clean trials
+  double ceiling_sum = 0.0;        // sum over clean trials of 1 / (targets not chosen by any rule)
+  double accuracy() const { return trials > 0 ? static_cast<double>(hits) / trials : 0.0; }
+  double clean_accuracy() const { return clean > 0 ? static_cast<double>(clean_hits) / clean : 0.0; }
+  double clean_fraction() const { return trials > 0 ? static_cast<double>(clean) / trials : 0.0; }
+  double ceiling() const { return clean > 0 ? ceiling_sum / clean : 0.0; }
+};
+
+/// test_accuracy (same env, seed and trials, so the same accuracy), with the clean-trial split.
+inline CleanTest test_clean(Agent& agent, const Protocol& p, KeyValues extra, int trials, std::uint64_t seed) {
+  auto env = make_test_env(p, std::move(extra), seed);
+  std::vector<std::unique_ptr<Agent>> rules;
+  for (const char* name : {"nearest", "farthest", "near-end", "longest", "shortest", "direction"})
+    rules.push_back(make_agent(std::string("curve-tracing-shortcut-") + name, env->observation_space(), env->action_space(), {},
+                               mix_seed(seed, rules.size() + 1)));
+  const std::size_t n = static_cast<std::size_t>(p.grid) * static_cast<std::size_t>(p.grid);
+  const std::size_t targets_at = env->observation_space().slice("targets", n, "the clean-trial test").offset;
+  std::vector<float> obs;
+  std::vector<char> chosen(n);
+  const bool was = agent.training();
+  agent.set_training(false);
+  CleanTest out;
+  for (int i = 0; i < trials; ++i) {
+    bool clean = false, go = false;
+    double ceiling = 0.0;
+    const TrialResult r = run_trial(*env, agent, obs, [&](const Info& info) {
+      const auto correct = info.get_int("target");  // the correct saccade target (pixel)
+      std::fill(chosen.begin(), chosen.end(), 0);
+      for (auto& rule : rules) {
+        rule->act(obs);
+        const auto set = rule->introspect()[0].values;
+        for (std::size_t q = 0; q < n; ++q) chosen[q] = chosen[q] || set[q] > 0.5f;
+      }
+      int left = 0;  // targets no rule chose
+      for (std::size_t q = 0; q < n; ++q) left += obs[targets_at + q] > 0.5f && !chosen[q] ? 1 : 0;
+      go = true;
+      clean = !chosen[static_cast<std::size_t>(correct)];
+      ceiling = left > 0 ? 1.0 / left : 0.0;
+    });
+    const bool hit = r.outcome == "correct";
+    ++out.trials;
+    out.hits += hit ? 1 : 0;
+    out.before_go += go ? 0 : 1;
+    if (clean) {
+      ++out.clean;
+      out.clean_hits += hit ? 1 : 0;
+      out.ceiling_sum += ceiling;
+    }
+  }
+  agent.set_training(was);
+  return out;
 }
 
 /// Greedy accuracy on target curves of exactly `length` pixels, with `distractors` distractors.

@@ -300,3 +300,34 @@ TEST_CASE("augment-recurrent: its gate, readout and context channels are the obs
   CHECK_THROWS_WITH(make_agent("augment-recurrent", obs, act, {{"context", "9"}}, 1), Catch::Contains("below 4"));
   CHECK_THROWS_WITH(make_agent("augment-recurrent", obs, act, {{"gate", "none"}}, 1), Catch::Contains("gate"));
 }
+
+TEST_CASE("curve-tracing benchmark: the clean 10-distractor trials leave every shortcut rule at 0 and a tracer at 100 %", "[augment-recurrent]") {
+  // curve_bench::test_clean splits the 10-distractor test (balance none, where the nearest target
+  // is often correct) into the trials on which no geometric shortcut rule ranks the correct target
+  // best. The oracle traces: 1.0 on every trial and on the clean ones; a shortcut subject scores
+  // above chance overall (the stimuli leak) but never on a clean trial; the all-trial accuracy is
+  // test_accuracy's (same env, seed and trials).
+  curve_bench::Protocol p;
+  auto probe = curve_bench::make_curve_env(p, {});
+  auto oracle = make_agent("curve-tracing-oracle", probe->observation_space(), probe->action_space(), {}, 1);
+  const auto o = curve_bench::test_clean(*oracle, p, {{"n_distractors", "10"}}, 300, 11);
+  CHECK(o.trials == 300);
+  CHECK(o.before_go == 0);
+  CHECK(o.accuracy() == 1.0);
+  CHECK(o.clean_accuracy() == 1.0);
+  CHECK(o.clean_fraction() > 0.1);
+  CHECK(o.clean_fraction() < 0.9);
+  CHECK(o.ceiling() > 1.0 / 11);
+  CHECK(o.ceiling() <= 1.0);
+  for (const char* rule : {"nearest", "direction", "longest", "near-end"}) {
+    INFO(rule);
+    auto s = make_agent(std::string("curve-tracing-shortcut-") + rule, probe->observation_space(), probe->action_space(), {}, 2);
+    const auto r = curve_bench::test_clean(*s, p, {{"n_distractors", "10"}}, 300, 11);
+    CHECK(r.clean == o.clean);  // the same stimuli: the split does not depend on the subject
+    CHECK(r.clean_hits == 0);
+    auto s2 = make_agent(std::string("curve-tracing-shortcut-") + rule, probe->observation_space(), probe->action_space(), {}, 2);
+    CHECK(curve_bench::test_accuracy(*s2, p, {{"n_distractors", "10"}}, 300, 11) == r.accuracy());
+  }
+  auto nearest = make_agent("curve-tracing-shortcut-nearest", probe->observation_space(), probe->action_space(), {}, 3);
+  CHECK(curve_bench::test_clean(*nearest, p, {{"n_distractors", "10"}}, 300, 11).accuracy() > 0.3);
+}

@@ -265,10 +265,20 @@ TEST_CASE("experiment augment-recurrent-curve-tracing: one row per arm and netwo
   for (std::size_t r = 1; r < rows.size(); ++r) {
     REQUIRE(rows[r].size() == rows[0].size());
     CHECK(rows[r][4] == std::to_string(sgym::mix_seed(7, std::stoull(rows[r][3]))));  // network i: mix_seed(seed, i)
-    for (std::size_t k = 8; k + 2 < rows[r].size(); ++k) {  // accuracies
-      CHECK(std::stod(rows[r][k]) >= 0.0);
-      CHECK(std::stod(rows[r][k]) <= 1.0);
+    std::size_t clean = 0, clean_hits = 0;
+    for (std::size_t k = 0; k < rows[0].size(); ++k) {
+      const std::string& col = rows[0][k];
+      if (col.rfind("acc_", 0) == 0 || col.rfind("map_", 0) == 0 || col == "clean_ceiling_10") {  // accuracies, activities, a chance level
+        CHECK(std::stod(rows[r][k]) >= 0.0);
+        CHECK(std::stod(rows[r][k]) <= 1.0);
+      }
+      if (col == "clean_10") clean = k;
+      if (col == "clean_hits_10") clean_hits = k;
     }
+    REQUIRE(clean > 0);
+    REQUIRE(clean_hits > 0);
+    CHECK(std::stoi(rows[r][clean_hits]) <= std::stoi(rows[r][clean]));
+    CHECK(std::stoi(rows[r][clean]) <= 20);  // of the quick run's 2 x test_trials 10-distractor trials
   }
   CHECK(ex::read_csv(a / "latency.csv").size() == 1 + 3 * 13);  // every arm, distances 0..12
   CHECK_THAT(sgym::read_file(a / "summary.md"), Contains("Modulation latency along the target curve: recurrent, relearnn"));
