@@ -24,12 +24,18 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+double median(std::vector<double> x) {
+  std::sort(x.begin(), x.end());
+  const std::size_t m = x.size() / 2;
+  return x.size() % 2 ? x[m] : (x[m - 1] + x[m]) / 2;
+}
+
 struct Run {
   double steps_per_s = 0;
   VectorEnv::Stats stats;
 };
 
-Run measure(const EnvEntry& entry, int n, int threads, VectorEnv::Split split, double seconds, long fixed) {
+Run measure(const EnvEntry& entry, int n, int threads, VectorEnv::Split split, double seconds, long fixed, bool per_batch) {
   VectorEnv v([&] { return make_env(entry); }, n, VectorEnv::Autoreset::kNextStep, threads);
   v.set_split(split);
   std::vector<float> obs(static_cast<std::size_t>(n) * v.obs_size());
@@ -48,6 +54,19 @@ Run measure(const EnvEntry& entry, int n, int threads, VectorEnv::Split split, d
     for (long b = 0; b < fixed; ++b) v.step(pool[k++ % pool.size()], out);
     return {static_cast<double>(fixed) * n / std::chrono::duration<double>(Clock::now() - t0).count(), v.stats()};
   }
+  if (per_batch) {
+    // every batch timed on its own: steps/s = members / median batch time, which a preemption or a
+    // slow stretch of the VM moves far less than the mean
+    for (int b = 0; b < 300; ++b) v.step(pool[k++ % pool.size()], out);
+    std::vector<double> ns;
+    const auto end = Clock::now() + std::chrono::duration<double>(seconds);
+    do {
+      const auto t0 = Clock::now();
+      v.step(pool[k++ % pool.size()], out);
+      ns.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t0).count());
+    } while (Clock::now() < end);
+    return {static_cast<double>(n) / (median(ns) * 1e-9), v.stats()};
+  }
   // warm-up: a tenth of the time, at least one batch
   const auto warm_end = Clock::now() + std::chrono::duration<double>(seconds / 10);
   do v.step(pool[k++ % pool.size()], out);
@@ -64,12 +83,6 @@ Run measure(const EnvEntry& entry, int n, int threads, VectorEnv::Split split, d
   return {static_cast<double>(batches) * n / elapsed, v.stats()};
 }
 
-double median(std::vector<double> x) {
-  std::sort(x.begin(), x.end());
-  const std::size_t m = x.size() / 2;
-  return x.size() % 2 ? x[m] : (x[m - 1] + x[m]) / 2;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -80,6 +93,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> ids;
   std::string split_name = "auto";
   long fixed = 0;
+  bool per_batch = false;
   app.add_option("--seconds", seconds, "measured time per run")->check(CLI::PositiveNumber);
   app.add_option("--reps", reps, "interleaved repetitions per (env, size, threads)")->check(CLI::PositiveNumber);
   app.add_option("--sizes", sizes, "numbers of members")->delimiter(',')->check(CLI::PositiveNumber);
@@ -89,6 +103,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always"}));
   app.add_option("--batches", fixed, "a fixed number of measured batches instead of --seconds (for callgrind)")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--per-batch", per_batch,
+               "time every batch and report members / median batch time (robust to a noisy machine; 300 warm-up batches)");
   CLI11_PARSE(app, argc, argv);
   const VectorEnv::Split split = split_name == "always" ? VectorEnv::Split::kAlways : VectorEnv::Split::kAuto;
 
@@ -98,16 +114,16 @@ int main(int argc, char** argv) {
   else
     for (const auto& id : ids) envs.push_back(&env_entry(id));
 
-  std::printf("| env | members | threads | steps/s (median) | range | × %d thread | split batches | member ns | sync ns |\n",
+  std::printf("| env | members | threads | steps/s (median) | range | × %d thread | split batches | actions checked by the workers | member ns | sync ns | check ns |\n",
               threads.front());
-  std::printf("|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const EnvEntry* e : envs) {
     for (int n : sizes) {
       std::vector<std::vector<double>> rate(threads.size());
       std::vector<VectorEnv::Stats> last(threads.size());
       for (int r = 0; r < reps; ++r)
         for (std::size_t t = 0; t < threads.size(); ++t) {
-          const Run run = measure(*e, n, threads[t], split, seconds, fixed);
+          const Run run = measure(*e, n, threads[t], split, seconds, fixed, per_batch);
           rate[t].push_back(run.steps_per_s);
           last[t] = run.stats;
         }
@@ -116,10 +132,11 @@ int main(int argc, char** argv) {
         const auto [lo, hi] = std::minmax_element(rate[t].begin(), rate[t].end());
         const auto& s = last[t];
         const double batches = static_cast<double>(s.inline_batches + s.split_batches);
-        std::printf("| %s | %d | %d | %.3g | %.3g–%.3g | %.2f | %.0f %% | %.0f | %.0f |\n", e->id.c_str(), n,
+        std::printf("| %s | %d | %d | %.3g | %.3g–%.3g | %.2f | %.0f %% | %.0f %% | %.0f | %.0f | %.1f |\n", e->id.c_str(), n,
                     threads[t], median(rate[t]), *lo, *hi, median(rate[t]) / base,
-                    batches > 0 ? 100.0 * static_cast<double>(s.split_batches) / batches : 0.0, s.member_ns,
-                    s.sync_ns);
+                    batches > 0 ? 100.0 * static_cast<double>(s.split_batches) / batches : 0.0,
+                    s.split_batches > 0 ? 100.0 * static_cast<double>(s.parallel_checks) / static_cast<double>(s.split_batches) : 0.0,
+                    s.member_ns, s.sync_ns, s.check_ns);
       }
       std::fflush(stdout);
     }

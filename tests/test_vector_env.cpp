@@ -157,3 +157,42 @@ TEST_CASE("VectorEnv: bad buffers and actions are clear errors", "[vector]") {
   REQUIRE_THROWS_WITH(v.reset(0, bad), Contains("rewards has 2 elements, needs 3"));
   REQUIRE_THROWS_AS(VectorEnv([] { return make_env("Pavlovian-v0"); }, 0), std::invalid_argument);
 }
+
+TEST_CASE("VectorEnv: a bad action in a split batch leaves every member untouched and names the lowest bad member", "[vector]") {
+  // With Check::kWorkers the workers validate their own slices in parallel and step only when
+  // every slice is valid (the twin validates on the calling thread).
+  // With 40 members on 2 threads (slices 0-19 and 20-39), a bad action in the calling thread's
+  // slice, in the worker's, or in both is refused naming the lowest bad member; the output buffers
+  // and every member stay as they were, so the next good batch matches a twin that never saw the bad one.
+  auto make = [] { return make_env("DelayMatchCategory-v0", {{"noise_sd", "0.3"}}); };
+  for (const std::vector<int>& bad_members : {std::vector<int>{3}, std::vector<int>{33}, std::vector<int>{37, 5}, std::vector<int>{19, 20}}) {
+    INFO("bad members " << bad_members[0] << (bad_members.size() > 1 ? " and " + std::to_string(bad_members[1]) : ""));
+    VectorEnv v(make, 40, VectorEnv::Autoreset::kNextStep, 2), twin(make, 40, VectorEnv::Autoreset::kNextStep, 2);
+    v.set_split(VectorEnv::Split::kAlways);
+    v.set_check(VectorEnv::Check::kWorkers);
+    twin.set_split(VectorEnv::Split::kAlways);
+    Buffers b(v, false), bt(twin, false);
+    v.reset(7, b.view());
+    twin.reset(7, bt.view());
+    std::vector<Action> good(40, Action::discrete(0)), bad = good;
+    for (int m : bad_members) bad[static_cast<std::size_t>(m)] = Action::discrete(9);
+    for (int t = 0; t < 5; ++t) {
+      v.step(good, b.view());
+      twin.step(good, bt.view());
+    }
+    const Buffers before = b;
+    const int lowest = *std::min_element(bad_members.begin(), bad_members.end());
+    REQUIRE_THROWS_WITH(v.step(bad, b.view()), Contains("vector member " + std::to_string(lowest) + ")"));
+    CHECK(b.obs == before.obs);
+    CHECK(b.rewards == before.rewards);
+    CHECK(b.terminated == before.terminated);
+    for (int t = 0; t < 20; ++t) {
+      v.step(good, b.view());
+      twin.step(good, bt.view());
+    }
+    CHECK(b.obs == bt.obs);
+    CHECK(b.rewards == bt.rewards);
+    CHECK(v.stats().parallel_checks == 26);  // every good batch and the bad one
+    for (int i = 0; i < 40; ++i) CHECK(v.info(i).get_int("t") == twin.info(i).get_int("t"));
+  }
+}

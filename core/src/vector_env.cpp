@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <tuple>
 #include <stdexcept>
@@ -190,6 +191,15 @@ struct VectorEnv::Job {
   const VectorBuffers* out;
   bool split;
   bool timed = false;
+  // A split step validates its actions in parallel: each worker checks its own slice, then waits
+  // until every worker has (`arrived`), and no member steps if any action was bad (`bad`: the
+  // lowest bad member, kNoBad if none). So the caller no longer reads every action alone before
+  // the batch is split (a serial pass over the whole batch, memory-bound when the actions are not
+  // in its cache: throughput.md), and a bad action still leaves every member untouched.
+  static constexpr std::int64_t kNoBad = std::numeric_limits<std::int64_t>::max();
+  bool validate = false;
+  alignas(kLine) mutable std::atomic<std::size_t> arrived{0};
+  mutable std::atomic<std::int64_t> bad{kNoBad};
 };
 
 // the byte layout of a slice's staging area: array k's rows start at offset[k] (cache-line aligned)
@@ -309,6 +319,22 @@ void copy_row(std::span<const float> from, T* to) {
 void VectorEnv::run_slice(const Job& job, std::size_t w, bool split) {
   Slice& s = slices_[w];
   const std::size_t lo = split ? s.lo : 0, hi = split ? s.hi : envs_.size();
+  if (job.validate) {
+    const Space& as = single_action_space();
+    for (std::size_t i = lo; i < hi; ++i) {
+      if (as.contains(job.actions[i])) continue;
+      const auto i64 = static_cast<std::int64_t>(i);
+      for (std::int64_t b = job.bad.load(std::memory_order_relaxed); i64 < b && !job.bad.compare_exchange_weak(b, i64);) {
+      }
+      break;
+    }
+    job.arrived.fetch_add(1, std::memory_order_acq_rel);
+    for (unsigned k = 1; job.arrived.load(std::memory_order_acquire) < slices_.size(); ++k) {
+      cpu_relax();
+      if ((k & 1023u) == 0) std::this_thread::yield();  // a worker not running yet: let it have the core
+    }
+    if (job.bad.load(std::memory_order_acquire) != Job::kNoBad) return;
+  }
   const SliceRows rows = slice_rows(*job.out, obs_size_, lo, hi, s.stage, split);
   for (std::size_t i = lo; i < hi; ++i) {
     Member& m = members_[i];
@@ -392,6 +418,7 @@ void VectorEnv::run(Job& job, bool split) {
       std::rethrow_exception(e);
     }
   }
+  if (job.bad.load(std::memory_order_acquire) != Job::kNoBad) return;  // nothing stepped: the staging areas are stale
   for (std::size_t w = 0; w < slices_.size(); ++w) flush(job, w);
 }
 
@@ -407,15 +434,20 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   if (actions.size() != envs_.size())
     throw std::invalid_argument("VectorEnv(" + envs_[0]->spec().id + "): got " + std::to_string(actions.size()) +
                                 " actions for " + std::to_string(envs_.size()) + " envs");
-  // validate every action first, so a bad one leaves every member untouched
+  // every action is validated before any member steps, so a bad one leaves every member untouched:
+  // here for a batch stepped on this thread, by the workers for a split one (Job::validate)
   const Space& as = single_action_space();
-  for (std::size_t i = 0; i < actions.size(); ++i) {
-    if (as.contains(actions[i])) continue;
-    throw InvalidAction(envs_[0]->spec().id + " (vector member " + std::to_string(i) +
-                        "): action outside action space " + as.describe() + ": " + as.why_not(actions[i]));
-  }
+  auto refuse = [&](std::size_t i) {
+    return InvalidAction(envs_[0]->spec().id + " (vector member " + std::to_string(i) +
+                         "): action outside action space " + as.describe() + ": " + as.why_not(actions[i]));
+  };
+  auto validate = [&] {
+    for (std::size_t i = 0; i < actions.size(); ++i)
+      if (!as.contains(actions[i])) throw refuse(i);
+  };
   Job job{this, false, 0, actions, &out, false};
   if (slices_.size() == 1) {
+    validate();
     run(job, false);
     return;
   }
@@ -446,12 +478,32 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
     }
     if (split && last_split_) probe_second_ = false;
   }
+  // where the actions are checked: a serial pass here costs n·k (k measured per action), a check
+  // by the workers an extra wait for all of them at the start of the batch (≈ a synchronisation):
+  // measured, the serial pass over 1,024 DelayMatchCategory actions not in cache was ~8 % of a
+  // batch (workers: 1.5 → 1.8×), while for 256 SaccadeAntisaccade members the wait cost more than
+  // the pass saved (1.7 → 1.3×; benchmarks/results/throughput.md). Every 64th split batch checks
+  // here, timed, so k follows the machine and the caller's data.
+  job.validate = split && (check_ == Check::kWorkers ||
+                           (stats_.check_ns > 0 && stats_.check_ns * n > 2.0 * stats_.sync_ns && (batches_ & 63) != 0));
+  if (!job.validate) {
+    const bool time_check = split || stats_.check_ns == 0 || (batches_ & 63) == 0;
+    const auto c0 = time_check ? Clock::now() : Clock::time_point{};
+    validate();
+    if (time_check) {
+      const double k = ns_between(c0, Clock::now()) / n;
+      stats_.check_ns = stats_.check_ns == 0 ? k : stats_.check_ns + (k - stats_.check_ns) / 8;
+    }
+  } else {
+    ++stats_.parallel_checks;
+  }
   const bool warm = last_split_;
   last_split_ = split;
   ++batches_;
   job.timed = split || stats_.inline_batches < 8 || (batches_ & 15) == 0;
   const auto t0 = job.timed ? Clock::now() : Clock::time_point{};
   run(job, split);
+  if (const std::int64_t bad = job.bad.load(std::memory_order_acquire); bad != Job::kNoBad) throw refuse(static_cast<std::size_t>(bad));
   ++(split ? stats_.split_batches : stats_.inline_batches);
   if (!job.timed) return;
   const double wall = ns_between(t0, Clock::now());

@@ -50,6 +50,10 @@ class VectorEnv {
   /// threaded path, benchmarks of the synchronisation itself). Results are the same either way.
   enum class Split { kAuto, kAlways };
 
+  /// Where a split batch's actions are validated: kAuto (the default) by the rule in step();
+  /// kWorkers always by the workers (tests of that path). Results and errors are the same either way.
+  enum class Check { kAuto, kWorkers };
+
   /// Makes `num_envs` >= 1 members with `make`; `threads` >= 1 workers (1 = serial; more workers
   /// than members are not started).
   VectorEnv(const std::function<std::unique_ptr<Env>()>& make, int num_envs,
@@ -68,7 +72,10 @@ class VectorEnv {
   /// (rewards 0, flags 0).
   void reset(std::uint64_t seed, const VectorBuffers& out);
   /// Steps every member with actions[i]; throws (naming the member) when a buffer has the wrong
-  /// size or an action is invalid.
+  /// size or an action is invalid. Every action is validated before any member steps, so a bad one
+  /// leaves every member untouched: on the calling thread, or, in a split batch whose serial check
+  /// would cost more than two synchronisations (both measured), by the workers, each its own
+  /// slice, who step only when every slice is valid.
   void step(std::span<const Action> actions, const VectorBuffers& out);
 
   /// The info of member i after the last reset/step.
@@ -80,6 +87,7 @@ class VectorEnv {
   int threads() const { return static_cast<int>(slices_.size()); }
   void set_split(Split s) { split_ = s; }
   Split split() const { return split_; }
+  void set_check(Check c) { check_ = c; }
 
   /// What the split rule has measured so far (all zero with one thread).
   struct Stats {
@@ -87,6 +95,8 @@ class VectorEnv {
     std::int64_t split_batches = 0;   ///< steps split over the workers
     double member_ns = 0;             ///< cost of stepping one member (moving average), ns
     double sync_ns = 0;               ///< cost of one synchronisation (moving average), ns
+    double check_ns = 0;              ///< cost of validating one action on the calling thread (moving average), ns
+    std::int64_t parallel_checks = 0; ///< split batches whose actions the workers validated (see step())
   };
   Stats stats() const { return stats_; }
 
@@ -116,6 +126,7 @@ class VectorEnv {
   std::size_t obs_size_;
   Autoreset mode_;
   Split split_ = Split::kAuto;
+  Check check_ = Check::kAuto;
   Stats stats_;
   std::int64_t batches_ = 0, next_probe_ = 0, probe_gap_ = 64;
   bool probe_second_ = false;  // a probe's second split batch is due (the first woke the workers)
