@@ -4,8 +4,8 @@
 // i.e. without tracing the curve that is connected to the fixation point. The task measures curve
 // tracing only if every one of them stays at chance, 1 / (number of targets); the test suite holds
 // them to that (tests/test_curve_tracing.cpp). Ties are broken at random (the agent's seeded RNG).
-// After its choice, introspect() gives the signal `choice_set` (one value per pixel): 1 at every
-// target the subject's rule ranks best (all tied candidates, of which it picked one at random), so an
+// After its choice, introspect() gives the signal `choice_set` (one value per pixel; all 0 after a
+// frame without a choice): 1 at every target the subject's rule ranks best (all tied candidates, of which it picked one at random), so an
 // analysis can tell the trials on which a rule could have found the correct target
 // (benchmarks/curve_tracing.cpp, the 10-distractor test).
 //
@@ -59,6 +59,10 @@ class CurveTracingShortcut final : public ShortcutSubject {
 
   const Action& act(std::span<const float> obs) override {
     const Frame f{obs, ch_};
+    // the choice set describes this frame's choice only: empty on a frame without one (so that an
+    // agent loaded from a save, which has made no choice yet, signals the same)
+    if (chose_) std::fill(choice_set_.begin(), choice_set_.end(), 0.0f);
+    chose_ = false;
     // fixate while the fixation point is on
     if (const int fp = f.first(1); fp >= 0) {
       action_.index = fp;
@@ -71,7 +75,7 @@ class CurveTracingShortcut final : public ShortcutSubject {
     if (eye < 0 || targets.empty()) return action_;
     final_.clear();
     action_.index = choose(f, eye, targets);
-    std::fill(choice_set_.begin(), choice_set_.end(), 0.0f);
+    chose_ = true;
     if (final_.empty()) final_.push_back(static_cast<int>(action_.index));  // a choice made without a ranking
     for (int t : final_) choice_set_[static_cast<std::size_t>(t)] = 1.0f;
     return action_;
@@ -193,7 +197,8 @@ class CurveTracingShortcut final : public ShortcutSubject {
   int g_;
   Action action_;
   std::vector<int> final_;         // the targets tied for the rule's best at the last choice
-  std::vector<float> choice_set_;  // the same, one value per pixel (introspect)
+  std::vector<float> choice_set_;  // the same, one value per pixel (introspect); all 0 on frames without a choice
+  bool chose_ = false;             // choice_set_ holds a choice (this frame's, until the next act)
 };
 
 AgentEntry entry(const std::string& name, Rule rule, const std::string& what) {
