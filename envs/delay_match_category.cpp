@@ -278,12 +278,12 @@ class DelayMatchCategory final : public Env {
   // info for step t_ of the current trial; on a trial's ending step (outcome set) nothing is due
   void fill_info(const char* outcome) {
     const int ep = schedule_.index_at(t_);
-    info_.set(f_.core.epoch, kEpochs[static_cast<std::size_t>(ep)]);
+    trial::set_static(info_, f_.core.epoch, written_.epoch, kEpochs[static_cast<std::size_t>(ep)]);
     const int gt = (blank_ || *outcome != '\0') ? -1 : ep == kTestEpoch ? (match_ ? kMatch : kNonMatch) : kFixate;
     info_.set(f_.core.ground_truth, gt);
     info_.set(f_.core.trial, trial_);
-    info_.set(f_.core.outcome, outcome);
-    info_.set(f_.condition, match_ ? "match" : "non-match");
+    trial::set_static(info_, f_.core.outcome, written_.outcome, outcome);
+    trial::set_static(info_, f_.condition, written_.condition, match_ ? "match" : "non-match");
     info_.set(f_.sample_deg, sample_deg_);
     info_.set(f_.test_deg, test_deg_);
     info_.set(f_.sample_category, sample_category_);
@@ -317,6 +317,7 @@ class DelayMatchCategory final : public Env {
   std::vector<int> categories_;  // category of each direction under categories_boundary_
   double categories_boundary_ = std::numeric_limits<double>::quiet_NaN();
   trial::EpochSchedule schedule_;
+  trial::WrittenStrings written_;  // the string fields' texts as last written (trial::set_static)
   double noise_sd_ = 0.0;
   int t_ = 0;
   bool blank_ = false;  // after the episode's last trial: the screen is off

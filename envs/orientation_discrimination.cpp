@@ -290,11 +290,11 @@ class OrientationDiscrimination final : public Env {
   void fill_info(const char* outcome) {
     const int ep = schedule_.index_at(t_);
     const int gt = (screen_off_ || *outcome != '\0') ? -1 : ep == kResponseEpoch ? (anticlockwise_ ? kAnticlockwise : kClockwise) : kFixate;
-    info_.set(f_.core.epoch, kEpochs[static_cast<std::size_t>(ep)]);
+    trial::set_static(info_, f_.core.epoch, written_.epoch, kEpochs[static_cast<std::size_t>(ep)]);
     info_.set(f_.core.ground_truth, gt);
     info_.set(f_.core.trial, trial_);
-    info_.set(f_.core.outcome, outcome);
-    info_.set(f_.condition, anticlockwise_ ? "anticlockwise" : "clockwise");
+    trial::set_static(info_, f_.core.outcome, written_.outcome, outcome);
+    trial::set_static(info_, f_.condition, written_.condition, anticlockwise_ ? "anticlockwise" : "clockwise");
     info_.set(f_.offset_deg, trial_offset_deg_);
     info_.set(f_.orientation_deg, orientation_deg_);
     info_.set(f_.distractor_deg, distractor_deg_);
@@ -320,6 +320,7 @@ class OrientationDiscrimination final : public Env {
   OrientationDiscriminationConfig cfg_;
   Fields f_{info_};
   trial::EpochSchedule schedule_;
+  trial::WrittenStrings written_;  // the string fields' texts as last written (trial::set_static)
   std::vector<float> clean_;  // this trial's noiseless responses: trained location, then the other
   bool clean_ready_ = false;
   bool target_trained_ = true;

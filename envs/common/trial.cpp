@@ -19,9 +19,10 @@ int steps_of(std::string_view owner, std::string_view option, double ms, double 
 void EpochSchedule::add(std::string_view name, int steps) {
   names_.emplace_back(name);
   ends_.push_back(total() + std::max(steps, 0));
+  at_step_.resize(static_cast<std::size_t>(total()), static_cast<int>(ends_.size()) - 1);
 }
 
-int EpochSchedule::index_at(int t) const {
+int EpochSchedule::index_outside(int t) const {
   const int n = static_cast<int>(ends_.size());
   for (int i = 0; i < n; ++i)
     if (t < ends_[static_cast<std::size_t>(i)]) return i;

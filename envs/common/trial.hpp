@@ -29,11 +29,33 @@ struct TrialFields {
   InfoField<std::string> outcome;
 };
 
+/// Writes the string field `f` only when `text` differs from the text last written through `last`
+/// (initially nullptr). `text` must be static — a literal or an entry of a table of literals — so
+/// that an equal pointer means equal text: a step whose epoch, outcome or condition did not change
+/// then costs one pointer comparison instead of a strlen and a compare. The field must be written
+/// through `last` only.
+inline void set_static(Info& info, InfoField<std::string> f, const char*& last, const char* text) {
+  if (text == last) return;
+  info.set(f, text);
+  last = text;
+}
+
+/// The texts last written to a trial env's string fields through set_static.
+struct WrittenStrings {
+  const char* epoch = nullptr;
+  const char* outcome = nullptr;
+  const char* condition = nullptr;
+};
+
 /// Named epochs, each a whole number of steps, laid end to end from step 0.
 class EpochSchedule {
  public:
   /// Removes every epoch (keeps capacity).
-  void clear() { names_.clear(); ends_.clear(); }
+  void clear() {
+    names_.clear();
+    ends_.clear();
+    at_step_.clear();
+  }
   /// Appends an epoch of `steps` >= 0 steps (a 0-step epoch is skipped by at()).
   void add(std::string_view name, int steps);
   /// Total steps of all epochs.
@@ -41,16 +63,21 @@ class EpochSchedule {
   /// Name of the epoch that contains step t (0-based); the last epoch's name for t >= total().
   std::string_view at(int t) const;
   /// Position (in the order of add()) of the epoch that contains step t; the last epoch's for
-  /// t >= total(); -1 when there is none. For hot paths: compare positions, not names.
-  int index_at(int t) const;
+  /// t >= total(); -1 when there is none. For hot paths: compare positions, not names (one table
+  /// look-up for a step inside the schedule).
+  int index_at(int t) const {
+    return t >= 0 && t < static_cast<int>(at_step_.size()) ? at_step_[static_cast<std::size_t>(t)] : index_outside(t);
+  }
   /// First step of the named epoch, or -1 when absent.
   int start_of(std::string_view name) const;
   /// One past the last step of the named epoch, or -1 when absent.
   int end_of(std::string_view name) const;
 
  private:
+  int index_outside(int t) const;  // index_at for t < 0 or t >= total()
   std::vector<std::string> names_;
   std::vector<int> ends_;
+  std::vector<int> at_step_;  // index_at(t) for 0 <= t < total()
 };
 
 /// Fills `out` with the responses of out.size() units whose preferred values are evenly spaced over
