@@ -101,10 +101,12 @@ int main(int argc, char** argv) {
   app.add_option("--env", ids, "env ids (default: every registered env)");
   app.add_option("--split", split_name, "the split rule: auto (measured) or always")
       ->check(CLI::IsMember({"auto", "always"}));
-  app.add_option("--batches", fixed, "a fixed number of measured batches instead of --seconds (for callgrind)")
-      ->check(CLI::PositiveNumber);
+  auto* batches_opt = app.add_option("--batches", fixed, "a fixed number of measured batches instead of --seconds (for callgrind)")
+                          ->check(CLI::PositiveNumber);
   app.add_flag("--per-batch", per_batch,
-               "time every batch and report members / median batch time (robust to a noisy machine; 300 warm-up batches)");
+               "time every batch and report members / median batch time (robust to a noisy machine; 300 warm-up batches; "
+               "the median also hides the batches that re-measure the caller's action check)")
+      ->excludes(batches_opt);
   CLI11_PARSE(app, argc, argv);
   const VectorEnv::Split split = split_name == "always" ? VectorEnv::Split::kAlways : VectorEnv::Split::kAuto;
 

@@ -200,6 +200,7 @@ struct VectorEnv::Job {
   bool validate = false;
   alignas(kLine) mutable std::atomic<std::size_t> arrived{0};
   mutable std::atomic<std::int64_t> bad{kNoBad};
+  mutable Clock::time_point checked_at{};  // slice 0, timed batches: when the check was over (its stepping starts)
 };
 
 // the byte layout of a slice's staging area: array k's rows start at offset[k] (cache-line aligned)
@@ -328,12 +329,22 @@ void VectorEnv::run_slice(const Job& job, std::size_t w, bool split) {
       }
       break;
     }
-    job.arrived.fetch_add(1, std::memory_order_acq_rel);
-    for (unsigned k = 1; job.arrived.load(std::memory_order_acquire) < slices_.size(); ++k) {
-      cpu_relax();
-      if ((k & 1023u) == 0) std::this_thread::yield();  // a worker not running yet: let it have the core
+    // wait for every slice's check: poll for about kPoll, then sleep (a worker that is not running,
+    // e.g. on a machine with more threads than free cores, must not cost a spinning core); the
+    // last to arrive wakes the sleepers
+    if (job.arrived.fetch_add(1, std::memory_order_acq_rel) + 1 == slices_.size()) {
+      job.arrived.notify_all();
+    } else {
+      const auto start = Clock::now();
+      for (unsigned k = 1;; ++k) {
+        const std::size_t seen = job.arrived.load(std::memory_order_acquire);
+        if (seen >= slices_.size()) break;
+        cpu_relax();
+        if ((k & 255u) == 0 && Clock::now() - start > kPoll) job.arrived.wait(seen, std::memory_order_acquire);
+      }
     }
     if (job.bad.load(std::memory_order_acquire) != Job::kNoBad) return;
+    if (w == 0 && job.timed) job.checked_at = Clock::now();  // the caller's stepping time excludes the check
   }
   const SliceRows rows = slice_rows(*job.out, obs_size_, lo, hi, s.stage, split);
   for (std::size_t i = lo; i < hi; ++i) {
@@ -408,7 +419,7 @@ void VectorEnv::run(Job& job, bool split) {
         } catch (...) {
           v.slices_[w].error = std::current_exception();
         }
-        if (w == 0 && j.timed) v.slices_[0].ns = ns_between(t0, Clock::now());
+        if (w == 0 && j.timed) v.slices_[0].ns = ns_between(j.validate ? j.checked_at : t0, Clock::now());
       },
       &job);
   for (std::size_t w = 0; w < slices_.size(); ++w) {
@@ -459,6 +470,23 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   // once and says nothing of a split batch's cost while splitting (measured: with that wake-up in
   // s, cheap envs at 256 members were never split although splitting made them 1.3-1.7x faster).
   // A single sample (a preemption) moves s by at most 4x its current value.
+  // a refused batch leaves the split rule's state as it was (a bad action changes nothing)
+  const auto probe_second = probe_second_;
+  const auto next_probe = next_probe_, probe_gap = probe_gap_, batches = batches_, parallel_checks = stats_.parallel_checks;
+  const auto last_split = last_split_;
+  auto refused = [&](std::size_t i) {
+    probe_second_ = probe_second;
+    next_probe_ = next_probe;
+    probe_gap_ = probe_gap;
+    batches_ = batches;
+    stats_.parallel_checks = parallel_checks;
+    last_split_ = last_split;
+    return refuse(i);
+  };
+  auto validate_here = [&] {
+    for (std::size_t i = 0; i < actions.size(); ++i)
+      if (!as.contains(actions[i])) throw refused(i);
+  };
   const double n = static_cast<double>(envs_.size());
   const double part = static_cast<double>(slices_[0].hi - slices_[0].lo);
   const double longest = static_cast<double>(slices_.back().hi - slices_.back().lo);
@@ -482,14 +510,15 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   // by the workers an extra wait for all of them at the start of the batch (≈ a synchronisation):
   // measured, the serial pass over 1,024 DelayMatchCategory actions not in cache was ~8 % of a
   // batch (workers: 1.5 → 1.8×), while for 256 SaccadeAntisaccade members the wait cost more than
-  // the pass saved (1.7 → 1.3×; benchmarks/results/throughput.md). Every 64th split batch checks
-  // here, timed, so k follows the machine and the caller's data.
+  // the pass saved (1.7 → 1.3×; benchmarks/results/throughput.md). A split batch whose batch count
+  // (batches_, inline ones included) is a multiple of 64 checks here, timed, so k follows the
+  // machine and the caller's data.
   job.validate = split && (check_ == Check::kWorkers ||
                            (stats_.check_ns > 0 && stats_.check_ns * n > 2.0 * stats_.sync_ns && (batches_ & 63) != 0));
   if (!job.validate) {
     const bool time_check = split || stats_.check_ns == 0 || (batches_ & 63) == 0;
     const auto c0 = time_check ? Clock::now() : Clock::time_point{};
-    validate();
+    validate_here();
     if (time_check) {
       const double k = ns_between(c0, Clock::now()) / n;
       stats_.check_ns = stats_.check_ns == 0 ? k : stats_.check_ns + (k - stats_.check_ns) / 8;
@@ -503,7 +532,7 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   job.timed = split || stats_.inline_batches < 8 || (batches_ & 15) == 0;
   const auto t0 = job.timed ? Clock::now() : Clock::time_point{};
   run(job, split);
-  if (const std::int64_t bad = job.bad.load(std::memory_order_acquire); bad != Job::kNoBad) throw refuse(static_cast<std::size_t>(bad));
+  if (const std::int64_t bad = job.bad.load(std::memory_order_acquire); bad != Job::kNoBad) throw refused(static_cast<std::size_t>(bad));
   ++(split ? stats_.split_batches : stats_.inline_batches);
   if (!job.timed) return;
   const double wall = ns_between(t0, Clock::now());
