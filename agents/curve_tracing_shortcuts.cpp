@@ -136,10 +136,15 @@ class CurveTracingShortcut final : public ShortcutSubject {
             return best(targets, [&](int t) { return -f.distance(t, m); });
           }
           case curve_retina::Routine::kTraceSearch: {
-            const int m = best(markers(f, eye), [&](int q) { return -f.distance(q, eye); });
+            const std::vector<int> tied = top(markers(f, eye), [&](int q) { return -f.distance(q, eye); });
+            const int m = tied[rng_.below(tied.size())];
             const int t = curve_retina::coloured_target(f, f.colour(m));
             if (t >= 0) {
-              final_.assign(1, t);
+              // the choice set: the target of every marker the subject could have picked
+              final_.clear();
+              for (int q : tied)
+                if (const int c = curve_retina::coloured_target(f, f.colour(q)); c >= 0 && std::find(final_.begin(), final_.end(), c) == final_.end())
+                  final_.push_back(c);
               return t;
             }
             break;
@@ -151,10 +156,15 @@ class CurveTracingShortcut final : public ShortcutSubject {
       case Rule::kTraceOnly:
         switch (curve_retina::routine(f, eye)) {
           case curve_retina::Routine::kSearchTrace: {
-            const int m = best(markers(f, eye), [&](int q) { return -f.distance(q, eye); });
+            const std::vector<int> tied = top(markers(f, eye), [&](int q) { return -f.distance(q, eye); });
+            const int m = tied[rng_.below(tied.size())];
             const int end = curve_retina::trace(f, m).end;
             if (f.target(end)) {
-              final_.assign(1, end);
+              // the choice set: the traced end of every marker the subject could have picked
+              final_.clear();
+              for (int q : tied)
+                if (const int e = curve_retina::trace(f, q).end; f.target(e) && std::find(final_.begin(), final_.end(), e) == final_.end())
+                  final_.push_back(e);
               return end;
             }
             break;

@@ -16,11 +16,14 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sgym/agents.hpp"
@@ -191,41 +194,77 @@ struct CleanTest {
   int before_go = 0;               // trials ended before the go frame (fixation broken): neither clean nor not
   int clean = 0, clean_hits = 0;   // the clean trials
   double ceiling_sum = 0.0;        // sum over clean trials of 1 / (targets not chosen by any rule)
+  // over the clean trials: how often a subject that saccades to the k-th nearest target (ties
+  // broken at random) would be correct, k = 0, 1, ... (the nearest rule's k = 0 is 0 by definition)
+  std::vector<double> rank_hits;
   double accuracy() const { return trials > 0 ? static_cast<double>(hits) / trials : 0.0; }
   double clean_accuracy() const { return clean > 0 ? static_cast<double>(clean_hits) / clean : 0.0; }
   double clean_fraction() const { return trials > 0 ? static_cast<double>(clean) / trials : 0.0; }
   double ceiling() const { return clean > 0 ? ceiling_sum / clean : 0.0; }
+  /// The best "k-th nearest target" subject on the clean trials: its k and its accuracy there.
+  std::pair<int, double> best_rank() const {
+    std::pair<int, double> best{-1, 0.0};
+    for (std::size_t k = 0; k < rank_hits.size(); ++k)
+      if (clean > 0 && rank_hits[k] / clean > best.second) best = {static_cast<int>(k), rank_hits[k] / clean};
+    return best;
+  }
 };
+
+/// The geometric shortcut rules whose choices define the clean trials (CurveTracing-v0's shortcut
+/// subjects `curve-tracing-shortcut-<name>`; the composite-routine ones do not apply to `trace`).
+inline constexpr std::array<const char*, 6> kCleanRules = {"nearest", "farthest", "near-end", "longest", "shortest", "direction"};
 
 /// test_accuracy (same env, seed and trials, so the same accuracy), with the clean-trial split.
 inline CleanTest test_clean(Agent& agent, const Protocol& p, KeyValues extra, int trials, std::uint64_t seed) {
   auto env = make_test_env(p, std::move(extra), seed);
   std::vector<std::unique_ptr<Agent>> rules;
-  for (const char* name : {"nearest", "farthest", "near-end", "longest", "shortest", "direction"})
+  std::vector<std::size_t> signal;  // index of each rule's choice_set signal
+  for (const char* name : kCleanRules) {
     rules.push_back(make_agent(std::string("curve-tracing-shortcut-") + name, env->observation_space(), env->action_space(), {},
                                mix_seed(seed, rules.size() + 1)));
+    const auto names = rules.back()->signal_names();
+    const auto it = std::find(names.begin(), names.end(), "choice_set");
+    if (it == names.end())
+      throw std::logic_error(rules.back()->id() + " has no signal choice_set (the clean-trial test reads it)");
+    signal.push_back(static_cast<std::size_t>(it - names.begin()));
+  }
   const std::size_t n = static_cast<std::size_t>(p.grid) * static_cast<std::size_t>(p.grid);
   const std::size_t targets_at = env->observation_space().slice("targets", n, "the clean-trial test").offset;
   std::vector<float> obs;
   std::vector<char> chosen(n);
+  std::vector<double> dist;  // the targets' distances from the fixation point
   const bool was = agent.training();
   agent.set_training(false);
   CleanTest out;
   for (int i = 0; i < trials; ++i) {
     bool clean = false, go = false;
     double ceiling = 0.0;
+    std::size_t nearer = 0, level = 0;  // targets strictly nearer the FP than the correct one, and at its distance (itself included)
     const TrialResult r = run_trial(*env, agent, obs, [&](const Info& info) {
-      const auto correct = info.get_int("target");  // the correct saccade target (pixel)
+      const auto correct = static_cast<std::size_t>(info.get_int("target"));  // the correct saccade target (pixel)
+      const auto fp = static_cast<std::size_t>(info.get_int("fixation_point"));
       std::fill(chosen.begin(), chosen.end(), 0);
-      for (auto& rule : rules) {
-        rule->act(obs);
-        const auto set = rule->introspect()[0].values;
+      for (std::size_t k = 0; k < rules.size(); ++k) {
+        rules[k]->act(obs);
+        const auto set = rules[k]->introspect()[signal[k]].values;
         for (std::size_t q = 0; q < n; ++q) chosen[q] = chosen[q] || set[q] > 0.5f;
       }
       int left = 0;  // targets no rule chose
-      for (std::size_t q = 0; q < n; ++q) left += obs[targets_at + q] > 0.5f && !chosen[q] ? 1 : 0;
+      auto distance = [&](std::size_t q) {
+        const double dr = static_cast<double>(q / static_cast<std::size_t>(p.grid)) - static_cast<double>(fp / static_cast<std::size_t>(p.grid));
+        const double dc = static_cast<double>(q % static_cast<std::size_t>(p.grid)) - static_cast<double>(fp % static_cast<std::size_t>(p.grid));
+        return std::hypot(dr, dc);
+      };
+      const double d0 = distance(correct);
+      for (std::size_t q = 0; q < n; ++q)
+        if (obs[targets_at + q] > 0.5f) {
+          left += chosen[q] ? 0 : 1;
+          const double d = distance(q);
+          nearer += d < d0 - 1e-9 ? 1 : 0;
+          level += std::abs(d - d0) <= 1e-9 ? 1 : 0;
+        }
       go = true;
-      clean = !chosen[static_cast<std::size_t>(correct)];
+      clean = !chosen[correct];
       ceiling = left > 0 ? 1.0 / left : 0.0;
     });
     const bool hit = r.outcome == "correct";
@@ -236,6 +275,9 @@ inline CleanTest test_clean(Agent& agent, const Protocol& p, KeyValues extra, in
       ++out.clean;
       out.clean_hits += hit ? 1 : 0;
       out.ceiling_sum += ceiling;
+      // a k-th nearest subject with k in [nearer, nearer + level) picks among the `level` tied targets
+      if (out.rank_hits.size() < nearer + level) out.rank_hits.resize(nearer + level, 0.0);
+      for (std::size_t k = nearer; k < nearer + level; ++k) out.rank_hits[k] += 1.0 / static_cast<double>(level);
     }
   }
   agent.set_training(was);

@@ -317,8 +317,17 @@ TEST_CASE("curve-tracing benchmark: the clean 10-distractor trials leave every s
   CHECK(o.clean_accuracy() == 1.0);
   CHECK(o.clean_fraction() > 0.1);
   CHECK(o.clean_fraction() < 0.9);
-  CHECK(o.ceiling() > 1.0 / 11);
   CHECK(o.ceiling() <= 1.0);
+  // the k-th-nearest bookkeeping, computed from the targets' distances independently of the rules:
+  // every clean trial counts once over the ranks, and rank 0 (the nearest, ties included) never,
+  // since the nearest rule's choice set holds every nearest target
+  double ranks = 0;
+  for (double x : o.rank_hits) ranks += x;
+  CHECK(ranks == Approx(o.clean));
+  REQUIRE_FALSE(o.rank_hits.empty());
+  CHECK(o.rank_hits[0] == 0.0);
+  CHECK(o.best_rank().first >= 1);
+  CHECK(o.best_rank().second < 1.0);
   for (const char* rule : {"nearest", "direction", "longest", "near-end"}) {
     INFO(rule);
     auto s = make_agent(std::string("curve-tracing-shortcut-") + rule, probe->observation_space(), probe->action_space(), {}, 2);

@@ -685,3 +685,41 @@ TEST_CASE("CurveTracing: steps with random actions (measurement)", "[curve_traci
   std::printf("CurveTracing-v0, random actions: %ld steps, %ld resets, %.0f steps/s\n", steps, resets, static_cast<double>(steps) / s);
   CHECK(resets > steps / 2);  // the measurement is of resets: most steps end the episode
 }
+
+TEST_CASE("CurveTracing: a shortcut subject's choice_set holds every target its rule ranks best, and only on a choice", "[curve_tracing]") {
+  // A hand-built go frame on the 15 x 15 retina: gaze at (7, 7), targets at (7, 10) and (10, 7)
+  // (both 3 px away: tied nearest) and at (7, 2) (5 px: farthest). Curves play no part in these
+  // two rules. With the fixation point on, the subject fixates and its choice set is empty.
+  auto env = make_env("CurveTracing-v0");
+  const Space& os = env->observation_space();
+  const int g = 15;
+  auto at = [&](const char* slice, int r, int c) {
+    return os.slice(slice).offset + static_cast<std::size_t>(r * g + c);
+  };
+  std::vector<float> go(os.flat_size(), 0.0f);
+  go[at("gaze", 7, 7)] = 1.0f;
+  for (auto [r, c] : {std::pair{7, 10}, std::pair{10, 7}, std::pair{7, 2}}) go[at("targets", r, c)] = 1.0f;
+  std::vector<float> fixating = go;
+  fixating[at("fixation_point", 7, 7)] = 1.0f;
+  auto set_of = [&](Agent& a) {
+    std::set<int> out;
+    const auto names = a.signal_names();
+    const auto k = static_cast<std::size_t>(std::find(names.begin(), names.end(), "choice_set") - names.begin());
+    REQUIRE(k < names.size());
+    const auto v = a.introspect()[k].values;
+    for (std::size_t p = 0; p < v.size(); ++p)
+      if (v[p] > 0.5f) out.insert(static_cast<int>(p));
+    return out;
+  };
+  for (std::uint64_t seed : {1, 2, 3, 4}) {
+    auto nearest = make_agent("curve-tracing-shortcut-nearest", os, env->action_space(), {}, seed);
+    const auto choice = nearest->act(go).index;
+    CHECK((choice == 7 * g + 10 || choice == 10 * g + 7));  // one of the tied two, at random
+    CHECK(set_of(*nearest) == std::set<int>{7 * g + 10, 10 * g + 7});
+    CHECK(nearest->act(fixating).index == 7 * g + 7);
+    CHECK(set_of(*nearest).empty());
+    auto farthest = make_agent("curve-tracing-shortcut-farthest", os, env->action_space(), {}, seed);
+    CHECK(farthest->act(go).index == 7 * g + 2);
+    CHECK(set_of(*farthest) == std::set<int>{7 * g + 2});
+  }
+}
