@@ -293,16 +293,17 @@ class RedundantRelevantCue final : public Env {
   }
 
   void fill_info() {
-    info_.set(f_.core.epoch, epoch_);
+    // epoch_, outcome_ and phase_ only ever point at string literals (trial::set_static)
+    trial::set_static(info_, f_.core.epoch, written_.epoch, epoch_);
     std::int64_t truth = -1;
     if (epoch_ == std::string_view("fixation")) truth = 0;
     else if (epoch_ == std::string_view("attend")) truth = 1 + (single_ >= 0 ? single_ : 0);
     else if (!conflict_) truth = 1 + k_ + correct_;
     info_.set(f_.core.ground_truth, truth);
     info_.set(f_.core.trial, trial_ - 1);  // 0-based index; trial_ counts trials started
-    info_.set(f_.core.outcome, outcome_);
+    trial::set_static(info_, f_.core.outcome, written_.outcome, outcome_);
     info_.set(f_.condition, condition_);
-    info_.set(f_.phase, phase_);
+    trial::set_static(info_, f_.phase, written_phase_, phase_);
     info_.set(f_.attended_cue, attended_);
     info_.set(f_.response, response_);
     info_.set(f_.correct_response, correct_);
@@ -338,6 +339,8 @@ class RedundantRelevantCue final : public Env {
   const char* phase_ = "train";
   const char* outcome_ = "";
   std::string condition_ = "redundant";
+  trial::WrittenStrings written_;          // the string fields' texts as last written (trial::set_static)
+  const char* written_phase_ = nullptr;    // idem, the phase field
 };
 
 std::unique_ptr<Env> make(const KeyValues& kv) {
