@@ -371,6 +371,7 @@ class BciNeurofeedback final : public Env {
       unit_mean_[i] = static_cast<float>(m);
       unit_sd_[i] = static_cast<float>(std::sqrt(std::max(0.0, unit_sum2_[i] / n - m * m)));
     }
+    ++maps_version_;
     auto maxima = [&](std::vector<double>& w, auto value) -> const std::vector<double>& {
       calib_x_.resize(c.size());
       for (std::size_t t = 0; t < c.size(); ++t) calib_x_[t] = value(t) - mean_c_;
@@ -458,6 +459,7 @@ class BciNeurofeedback final : public Env {
           best = j;
       if (best < role_.size()) matched_f_[best] = 1.0f;
     }
+    ++maps_version_;
   }
 
   void draw_roles() {
@@ -471,6 +473,7 @@ class BciNeurofeedback final : public Env {
     std::fill(role_.begin(), role_.end(), 0);
     for (int i = 0; i < m; ++i) role_[static_cast<std::size_t>(order_[static_cast<std::size_t>(i)])] = i < cfg_.n_p_plus ? 1 : -1;
     for (std::size_t i = 0; i < role_.size(); ++i) role_f_[i] = static_cast<float>(role_[i]);
+    ++maps_version_;
   }
 
   // a new subject: calibration, sessions and session outputs start over
@@ -485,6 +488,7 @@ class BciNeurofeedback final : public Env {
     std::fill(unit_sd_.begin(), unit_sd_.end(), 0.0f);
     std::fill(session1_mean_.begin(), session1_mean_.end(), 0.0);
     std::fill(matched_f_.begin(), matched_f_.end(), 0.0f);
+    ++maps_version_;
     mean_c_ = theta_chance_ = theta_reach_ = calib_chance_ = calib_reach_minus_ = calib_reach_plus_ = 0.0;
     theta_ = scale_c_ = 1.0;
     task_trials_ = session_correct_ = last_session_ = 0;
@@ -540,10 +544,12 @@ class BciNeurofeedback final : public Env {
 
   void fill_info() {
     const double dt_s = 1.0 / cfg_.frame_rate_hz;
-    info_.set(fields_.core.epoch, epoch_);
+    // epoch_ and outcome_ only ever point at static text; the per-unit maps change only when the
+    // calibration, the roles or the matched group do (maps_version_): written then, not every frame
+    trial::set_static(info_, fields_.core.epoch, written_.epoch, epoch_);
     info_.set(fields_.core.ground_truth, -1);
     info_.set(fields_.core.trial, trial_ - 1);  // 0-based index; trial_ counts trials started
-    info_.set(fields_.core.outcome, outcome_);
+    trial::set_static(info_, fields_.core.outcome, written_.outcome, outcome_);
     info_.set(fields_.condition, calibrated_ && !calibration_step_ ? "bci" : "baseline");
     info_.set(fields_.session, trial_session_);
     info_.set(fields_.readout, readout_);
@@ -562,8 +568,13 @@ class BciNeurofeedback final : public Env {
     info_.set(fields_.calibration_reach_raise_p_plus, calib_reach_plus_);
     info_.set(fields_.threshold_for_chance, theta_chance_);
     info_.set(fields_.threshold_for_reach, theta_reach_);
-    info_.set(fields_.unit_baseline_mean, unit_mean_);
-    info_.set(fields_.unit_baseline_sd, unit_sd_);
+    if (maps_written_ != maps_version_) {
+      info_.set(fields_.unit_baseline_mean, unit_mean_);
+      info_.set(fields_.unit_baseline_sd, unit_sd_);
+      info_.set(fields_.unit_roles, role_f_);
+      info_.set(fields_.p0_matched, matched_f_);
+      maps_written_ = maps_version_;
+    }
     // per-trial summaries (over the control frames so far)
     const double n = std::max(1, control_frames_);
     info_.set(fields_.success, target_frame_ >= 0);
@@ -571,8 +582,6 @@ class BciNeurofeedback final : public Env {
     info_.set(fields_.mean_p_plus, sum_plus_ / n);
     info_.set(fields_.mean_p_minus, sum_minus_ / n);
     info_.set(fields_.mean_p0, sum_zero_ / n);
-    info_.set(fields_.unit_roles, role_f_);
-    info_.set(fields_.p0_matched, matched_f_);
     info_.set(fields_.rewards_per_minute, steps_ > 0 ? rewards_ / (steps_ * dt_s / 60.0) : 0.0);
     // per session: set on the trial that ends it, the last session's values on the other steps
     info_.set(fields_.session_end, session_end_);
@@ -667,6 +676,8 @@ class BciNeurofeedback final : public Env {
   bool reward_flag_ = false, between_trials_ = false;
   const char* epoch_ = "control";
   const char* outcome_ = "";
+  trial::WrittenStrings written_;  // the string fields' texts as last written (trial::set_static)
+  std::uint64_t maps_version_ = 1, maps_written_ = 0;  // a count of changes to the per-unit maps; the one in the info
 };
 
 std::unique_ptr<Env> make(const KeyValues& kv) {
