@@ -118,9 +118,14 @@ bool Space::contains(std::span<const float> x) const {
   if (is_discrete())
     return x.size() == 1 && x[0] >= 0 && x[0] < static_cast<float>(n_) && x[0] == std::floor(x[0]);
   if (x.size() != low_.size()) return false;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    if (!(x[i] >= low_[i] && x[i] <= high_[i])) return false;  // NaN fails both
-  return true;
+  // every element, with an integer reduction and no early exit, so that the compiler vectorises it
+  // (a valid action, the common case, is read whole anyway); NaN fails both comparisons
+  const float* v = x.data();
+  const float* lo = low_.data();
+  const float* hi = high_.data();
+  unsigned outside = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) outside |= static_cast<unsigned>(!(v[i] >= lo[i])) | static_cast<unsigned>(!(v[i] <= hi[i]));
+  return outside == 0;
 }
 
 void Space::sample_into(Rng& rng, Action& out) const {
