@@ -447,14 +447,23 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
                                 " actions for " + std::to_string(envs_.size()) + " envs");
   // every action is validated before any member steps, so a bad one leaves every member untouched:
   // here for a batch stepped on this thread, by the workers for a split one (Job::validate)
+  // A refused batch leaves the split and check rules' state as it was (a bad action changes nothing).
   const Space& as = single_action_space();
-  auto refuse = [&](std::size_t i) {
+  const auto probe_second = probe_second_, last_split = last_split_;
+  const auto next_probe = next_probe_, probe_gap = probe_gap_, batches = batches_, parallel_checks = stats_.parallel_checks;
+  auto refused = [&](std::size_t i) {
+    probe_second_ = probe_second;
+    last_split_ = last_split;
+    next_probe_ = next_probe;
+    probe_gap_ = probe_gap;
+    batches_ = batches;
+    stats_.parallel_checks = parallel_checks;
     return InvalidAction(envs_[0]->spec().id + " (vector member " + std::to_string(i) +
                          "): action outside action space " + as.describe() + ": " + as.why_not(actions[i]));
   };
   auto validate = [&] {
     for (std::size_t i = 0; i < actions.size(); ++i)
-      if (!as.contains(actions[i])) throw refuse(i);
+      if (!as.contains(actions[i])) throw refused(i);
   };
   Job job{this, false, 0, actions, &out, false};
   if (slices_.size() == 1) {
@@ -470,23 +479,6 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   // once and says nothing of a split batch's cost while splitting (measured: with that wake-up in
   // s, cheap envs at 256 members were never split although splitting made them 1.3-1.7x faster).
   // A single sample (a preemption) moves s by at most 4x its current value.
-  // a refused batch leaves the split rule's state as it was (a bad action changes nothing)
-  const auto probe_second = probe_second_;
-  const auto next_probe = next_probe_, probe_gap = probe_gap_, batches = batches_, parallel_checks = stats_.parallel_checks;
-  const auto last_split = last_split_;
-  auto refused = [&](std::size_t i) {
-    probe_second_ = probe_second;
-    next_probe_ = next_probe;
-    probe_gap_ = probe_gap;
-    batches_ = batches;
-    stats_.parallel_checks = parallel_checks;
-    last_split_ = last_split;
-    return refuse(i);
-  };
-  auto validate_here = [&] {
-    for (std::size_t i = 0; i < actions.size(); ++i)
-      if (!as.contains(actions[i])) throw refused(i);
-  };
   const double n = static_cast<double>(envs_.size());
   const double part = static_cast<double>(slices_[0].hi - slices_[0].lo);
   const double longest = static_cast<double>(slices_.back().hi - slices_.back().lo);
@@ -518,7 +510,7 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   if (!job.validate) {
     const bool time_check = split || stats_.check_ns == 0 || (batches_ & 63) == 0;
     const auto c0 = time_check ? Clock::now() : Clock::time_point{};
-    validate_here();
+    validate();
     if (time_check) {
       const double k = ns_between(c0, Clock::now()) / n;
       stats_.check_ns = stats_.check_ns == 0 ? k : stats_.check_ns + (k - stats_.check_ns) / 8;
