@@ -18,6 +18,7 @@
 #include <memory>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "learning/lateral_map.hpp"
 #include "learning/selection.hpp"
@@ -58,8 +59,10 @@ struct AugmentRecurrentConfig {
   bool fixed_readout = true;  // the map's weight onto the Q units is fixed at 1, not learned [choice]
   bool normalise = true;      // Q units read the map relative to its mean over the targets (competition) [choice]
   std::string context = "fixation_point";  // the slice whose presence anywhere drives the global context unit; none = no unit
-  // the three as channel numbers of the observation (resolved by make(), not options)
+  bool colour_units = true;   // one global unit per colour slice (colour_0, colour_1, ...) of the observation, if it has any
+  // the three as channel numbers of the observation, and the colour channels (resolved by make(), not options)
   int gate_channel = 0, readout_channel = -1, context_channel = -1;
+  std::vector<int> colour_channels;
 };
 
 const OptionSet<AugmentRecurrentConfig>& options() {
@@ -99,7 +102,8 @@ const OptionSet<AugmentRecurrentConfig>& options() {
         .add("normalise", &C::normalise, "the Q units read the map relative to its mean over the readout-gated positions (the targets compete); removes the common-mode drift of the map [choice]")
         .add_text("context", &C::context, "", kChannelValues,
                   "the observation channel whose maximum over the retina is a global context unit F that scales a second set of readout weights: 'the fixation point is on'; none = no context unit")
-        .deprecated_alias("context_channel");
+        .deprecated_alias("context_channel")
+        .add("colour_units", &C::colour_units, "one global colour unit per colour slice of the observation (colour_0, colour_1, ...: CurveTracing-v0's composite routines; none in the plain trace task): it sums the map's activity over the pixels of its colour and excites every pixel of that colour, and the map is gated on at coloured pixels too, so enhanced activity can jump from a cue to the marker of the same colour (search, then trace) or from a traced curve's marker to the target of its colour (trace, then search). Two weights shared by all colours, map → unit and unit → map, learned by the same rule; the global connections of RELEARNN's network between the grid and its colour disks (Mollard et al. 2024) [choice: shared over colours]; false = no colour units");
     return s;
   }();
   return set;
@@ -163,7 +167,11 @@ class AugmentRecurrent final : public Agent {
     ready_ = false;
   }
 
-  std::vector<std::string> signal_names() const override { return {"q", "rpe", "map", "map_latency", "tag_norm", "accessory"}; }
+  std::vector<std::string> signal_names() const override {
+    std::vector<std::string> names = {"q", "rpe", "map", "map_latency", "tag_norm", "accessory", "map_iterations"};
+    if (!cfg_.colour_channels.empty()) names.push_back("colour_units");
+    return names;
+  }
   std::vector<Signal> introspect() const override {
     const auto& q = net_.q();
     const int K = net_.params().iterations;
@@ -183,12 +191,23 @@ class AugmentRecurrent final : public Agent {
           break;
         }
     }
-    return {{"q", std::vector<float>(q.begin(), q.end())},
-            {"rpe", {static_cast<float>(net_.delta())}},
-            {"map", map},
-            {"map_latency", latency},
-            {"tag_norm", {static_cast<float>(net_.tag_norm())}},
-            {"accessory", std::vector<float>(net_.accessory().begin(), net_.accessory().end())}};
+    std::vector<Signal> out = {{"q", std::vector<float>(q.begin(), q.end())},
+                               {"rpe", {static_cast<float>(net_.delta())}},
+                               {"map", map},
+                               {"map_latency", latency},
+                               {"tag_norm", {static_cast<float>(net_.tag_norm())}},
+                               {"accessory", std::vector<float>(net_.accessory().begin(), net_.accessory().end())}};
+    // the map after every iteration 0..K, iteration-major ((K + 1) x positions): for enhancement
+    // time courses (target minus distractor over the iterations)
+    std::vector<float> trajectory;
+    trajectory.reserve(static_cast<std::size_t>(K + 1) * final_map.size());
+    for (int k = 0; k <= K; ++k) trajectory.insert(trajectory.end(), net_.map(k).begin(), net_.map(k).end());
+    out.push_back({"map_iterations", std::move(trajectory)});
+    if (!cfg_.colour_channels.empty()) {
+      const auto g = net_.colour_units(K);  // the colour units' final activity, one per colour slice
+      out.push_back({"colour_units", std::vector<float>(g.begin(), g.end())});
+    }
+    return out;
   }
 
   /// The network (for analyses: the map at every iteration).
@@ -199,17 +218,20 @@ class AugmentRecurrent final : public Agent {
     w.doubles(net_.u());
     w.doubles(net_.w());
     w.doubles(net_.v());
+    if (!net_.colour_weights().empty()) w.doubles(net_.colour_weights());
   }
 
   void load_state(StateReader& r) override {
     // read everything first, so a bad file leaves the network unchanged
-    std::vector<double> u, w, v;
+    std::vector<double> u, w, v, om;
     r.doubles(u, net_.u().size(), "drive weights");
     r.doubles(w, net_.w().size(), "lateral weights");
     r.doubles(v, net_.v().size(), "readout weights");
+    if (!net_.colour_weights().empty()) r.doubles(om, net_.colour_weights().size(), "colour unit weights");
     net_.u() = u;
     net_.w() = w;
     net_.v() = v;
+    if (!om.empty()) net_.colour_weights() = om;
     net_.reset_trial();
     ready_ = false;
   }
@@ -236,6 +258,7 @@ class AugmentRecurrent final : public Agent {
     p.isotropic = c.isotropic;
     p.noise = c.noise_sd;
     p.clip_slope = c.clip_slope;
+    p.colour_channels = c.colour_channels;
     return p;
   }
 
@@ -283,6 +306,15 @@ int channel_of(const Space& obs, const std::string& option, const std::string& v
   return static_cast<int>(s->offset / n);
 }
 
+// The channels of the observation's colour slices (colour_0, colour_1, ...), in slice order.
+std::vector<int> colour_channels(const Space& obs) {
+  const auto n = static_cast<std::size_t>(obs.shape()[1] * obs.shape()[2]);
+  std::vector<int> out;
+  for (const ObsSlice& s : obs.slices())
+    if (s.name.rfind("colour_", 0) == 0 && s.size == n && s.offset % n == 0) out.push_back(static_cast<int>(s.offset / n));
+  return out;
+}
+
 std::unique_ptr<Agent> make(const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) {
   AugmentRecurrentConfig c = options().parse(kv);
   if (c.n_neighbours != 4 && c.n_neighbours != 8)
@@ -290,6 +322,7 @@ std::unique_ptr<Agent> make(const Space& obs, const Space& act, const KeyValues&
   c.gate_channel = channel_of(obs, "gate", c.gate, false);
   c.readout_channel = channel_of(obs, "readout", c.readout, true);
   c.context_channel = channel_of(obs, "context", c.context, true);
+  if (c.colour_units) c.colour_channels = colour_channels(obs);
   return std::make_unique<AugmentRecurrent>(obs, act, c, seed);
 }
 

@@ -186,13 +186,8 @@ void run(const ex::Context& ctx) {
   if (prm.max_test_length < 13)
     throw sgym::UsageError("experiment augment-recurrent-curve-tracing: max_test_length_px must be >= 13 (the 3-distractor test uses 13-px curves)");
   const std::vector<Arm> arms = arm_list(prm);
-  Protocol p;
-  p.stage_cap = prm.stage_cap;
-  p.first_length = prm.first_length;
-  p.last_length = prm.last_length;
-  p.fixate_ms = prm.fixate_ms;
-  p.curves_ms = prm.curves_ms;
-  p.agent_options = ex::key_values(prm.agent_options, "agent_options");
+  const Protocol p = make_protocol(prm.stage_cap, prm.first_length, prm.last_length, prm.fixate_ms, prm.curves_ms,
+                                   ex::key_values(prm.agent_options, "agent_options"));
   ex::refuse_keys(p.agent_options, {"rule", "lateral"}, "augment-recurrent-curve-tracing", "agent_options", "rules, feedforward");
   {  // validate the agent options once before the threads start
     auto probe = make_curve_env(p, {});

@@ -47,8 +47,22 @@ struct Protocol {
   double abort_penalty = -1.0;  // reward for breaking fixation [choice]: with 225 actions the FP must beat every empty pixel
   double fixate_ms = 0.0;       // the env's fixation_ms: FP alone before the curves [choice: shortened; the map is recomputed every step]
   double curves_ms = 50.0;      // curves with the FP: one step of fixation before the go signal [choice]
+  std::string routine = "trace"; // the env's routine: trace, search_trace or trace_search (composite routines)
   KeyValues agent_options;      // options of augment-recurrent
 };
+
+/// The protocol of an experiment's parameters (the rest at the Protocol defaults).
+inline Protocol make_protocol(int stage_cap, int first_length, int last_length, double fixate_ms, double curves_ms,
+                              KeyValues agent_options) {
+  Protocol p;
+  p.stage_cap = stage_cap;
+  p.first_length = first_length;
+  p.last_length = last_length;
+  p.fixate_ms = fixate_ms;
+  p.curves_ms = curves_ms;
+  p.agent_options = std::move(agent_options);
+  return p;
+}
 
 /// What one network did.
 struct Trained {
@@ -68,6 +82,7 @@ inline std::unique_ptr<Env> make_curve_env(const Protocol& p, KeyValues extra) {
   KeyValues kv = {{"grid_px", std::to_string(p.grid)}, {"fixation_reward", format_number(p.fixation_reward)},
                  {"abort_reward", format_number(p.abort_penalty)},
                  {"fixation_ms", format_number(p.fixate_ms)}, {"curves_ms", format_number(p.curves_ms)}};
+  if (p.routine != "trace") kv.push_back({"routine", p.routine});
   for (auto& e : extra) kv.push_back(std::move(e));
   return make_env("CurveTracing-v0", kv);
 }

@@ -340,3 +340,233 @@ TEST_CASE("curve-tracing benchmark: the clean 10-distractor trials leave every s
   auto nearest = make_agent("curve-tracing-shortcut-nearest", probe->observation_space(), probe->action_space(), {}, 3);
   CHECK(curve_bench::test_clean(*nearest, p, {{"n_distractors", "10"}}, 300, 11).accuracy() > 0.3);
 }
+
+namespace {
+
+// 7 x 7 retinas of the composite routines; channels: curves, FP, targets, gaze, colour_0, colour_1.
+// search_trace: the cue (colour 0) at the FP (24); curve 8-15-22 starts at a colour-0 marker (8) and
+// ends at a target (22); curve 40-33-26 starts at a colour-1 marker (40) and ends at a target (26).
+std::vector<float> search_trace_retina() {
+  std::vector<float> x(6 * 49, 0.0f);
+  for (int p : {8, 15, 22, 40, 33, 26}) x[static_cast<std::size_t>(p)] = 1.0f;
+  x[49 + 24] = 1.0f;                          // FP
+  x[2 * 49 + 22] = x[2 * 49 + 26] = 1.0f;     // targets
+  x[3 * 49 + 24] = 1.0f;                      // gaze
+  x[4 * 49 + 24] = x[4 * 49 + 8] = 1.0f;      // colour 0: the cue and its marker
+  x[5 * 49 + 40] = 1.0f;                      // colour 1: the other marker
+  return x;
+}
+
+// trace_search: curve 24-25-26 from the FP ends at a colour-0 marker (26); curve 36-43 ends at a
+// colour-1 marker (43); the saccade targets of colours 0 and 1 at 0 and 6.
+std::vector<float> trace_search_retina() {
+  std::vector<float> x(6 * 49, 0.0f);
+  for (int p : {24, 25, 26, 36, 43}) x[static_cast<std::size_t>(p)] = 1.0f;
+  x[49 + 24] = 1.0f;
+  x[2 * 49 + 0] = x[2 * 49 + 6] = 1.0f;
+  x[3 * 49 + 24] = 1.0f;
+  x[4 * 49 + 26] = x[4 * 49 + 0] = 1.0f;
+  x[5 * 49 + 43] = x[5 * 49 + 6] = 1.0f;
+  return x;
+}
+
+learning::LateralMap colour_net(learning::CreditRule rule, int iterations, int accessory, bool clip, double range, std::uint64_t seed) {
+  learning::LateralMapParams p;
+  p.rule = rule;
+  p.iterations = iterations;
+  p.accessory_iterations = accessory;
+  p.clip = clip;
+  p.theta = 0.0;
+  p.isotropic = false;
+  p.neighbours = 4;
+  p.fixed_readout = false;
+  p.colour_channels = {4, 5};
+  learning::LateralMap net(6, 7, p);
+  Rng rng(seed);
+  net.randomize(range, rng);
+  return net;
+}
+
+// the first iteration at which map unit p is active (0: never within K)
+int onset(const learning::LateralMap& net, int p) {
+  for (int k = 1; k <= net.params().iterations; ++k)
+    if (net.map(k)[static_cast<std::size_t>(p)] > 0.0) return k;
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("augment-recurrent: with colour units, bptt's tags are the gradient through the map and the colour units", "[augment-recurrent]") {
+  for (const auto& x : {search_trace_retina(), trace_search_retina()})
+    for (bool clip : {false, true}) {
+      // clip units: the weights keep every unit inside (0, 1) or clearly outside, where the
+      // derivative is the slope the tags use (a finite difference across a kink would differ)
+      auto net = colour_net(learning::CreditRule::bptt, 6, 0, clip, clip ? 0.3 : 1.0, 3);
+      net.u()[0] = clip ? 0.2 : net.u()[0];
+      const int a = x[2 * 49 + 22] > 0 ? 22 : 0;
+      net.forward(x);
+      net.gradient(a);
+      const auto gu = net.grad_u(), gw = net.grad_w(), gv = net.grad_v(), gc = net.grad_colour_weights();
+      REQUIRE(gc.size() == 2);
+      CHECK(std::abs(gc[0]) + std::abs(gc[1]) > 1e-6);  // the colour units are on the selected q's path
+      // `tied`: indices that are copies of one weight (the colour channels' input and readout
+      // weights): they move together, and each copy's tag is the derivative of the shared weight
+      auto check = [&](std::vector<double>& w, const std::vector<double>& g, std::vector<std::vector<std::size_t>> tied) {
+        for (std::size_t i = 0; i < w.size(); ++i) {
+          std::vector<std::size_t> group = {i};
+          for (const auto& t : tied)
+            if (std::find(t.begin(), t.end(), i) != t.end()) group = t;
+          const double h = 1e-7;
+          for (std::size_t j : group) w[j] += h;
+          net.forward(x);
+          const double qp = net.q()[static_cast<std::size_t>(a)];
+          for (std::size_t j : group) w[j] -= 2 * h;
+          net.forward(x);
+          const double qm = net.q()[static_cast<std::size_t>(a)];
+          for (std::size_t j : group) w[j] += h;
+          CHECK((qp - qm) / (2 * h) == Approx(g[i]).margin(1e-5));
+        }
+      };
+      // channels 4, 5 are the colours: u's weights 5, 6; v's 5, 6 and (times F) 13, 14
+      CHECK(net.u()[5] == net.u()[6]);
+      check(net.u(), gu, {{5, 6}});
+      check(net.w(), gw, {});
+      check(net.v(), gv, {{5, 6}, {13, 14}});
+      check(net.colour_weights(), gc, {});
+    }
+}
+
+TEST_CASE("augment-recurrent: with colour units, RELEARNN's credit at a converged map is the equilibrium gradient", "[augment-recurrent]") {
+  for (const auto& x : {search_trace_retina(), trace_search_retina()}) {
+    auto rel = colour_net(learning::CreditRule::relearnn, 300, 300, false, 0.5, 9);
+    auto ref = colour_net(learning::CreditRule::bptt, 300, 0, false, 0.5, 9);
+    rel.forward(x);
+    ref.forward(x);
+    for (std::size_t p = 0; p < 49; ++p) REQUIRE(rel.map(300)[p] == Approx(rel.map(299)[p]).margin(1e-12));
+    const int a = x[2 * 49 + 22] > 0 ? 22 : 0;
+    rel.gradient(a);
+    ref.gradient(a);
+    for (std::size_t i = 0; i < 2; ++i) CHECK(rel.grad_colour_weights()[i] == Approx(ref.grad_colour_weights()[i]).margin(1e-9));
+    for (std::size_t d = 0; d < rel.w().size(); ++d) CHECK(rel.grad_w()[d] == Approx(ref.grad_w()[d]).margin(1e-9));
+    for (std::size_t i = 0; i < rel.u().size(); ++i) CHECK(rel.grad_u()[i] == Approx(ref.grad_u()[i]).margin(1e-9));
+    CHECK(std::abs(rel.grad_colour_weights()[0]) + std::abs(rel.grad_colour_weights()[1]) > 1e-6);
+  }
+}
+
+TEST_CASE("augment-recurrent: colour units carry the enhancement from cue to marker and from marker to target, in the routine's order", "[augment-recurrent]") {
+  // hand-set weights: the FP seeds the map, neighbours pass activity on, the colour units link the
+  // pixels of one colour; without colour units nothing crosses from the cue to a marker
+  auto hand = [](bool colours) {
+    learning::LateralMapParams p;
+    p.iterations = 20;
+    p.clip = true;
+    p.theta = 0.0;
+    p.neighbours = 4;
+    if (colours) p.colour_channels = {4, 5};
+    learning::LateralMap net(6, 7, p);
+    std::fill(net.u().begin(), net.u().end(), 0.0);
+    net.u()[0] = -0.5;  // bias: silent unless driven
+    net.u()[2] = 1.5;   // the FP drives its unit
+    std::fill(net.w().begin(), net.w().end(), 0.0);
+    for (int d = 0; d <= 4; ++d) net.w()[static_cast<std::size_t>(d)] = 1.0;
+    if (colours) net.colour_weights() = {1.0, 1.0};
+    net.v()[7] = 1.0;  // the map's weight onto the Q units (bias, 6 channels, map)
+    return net;
+  };
+  // search_trace: the cue's colour unit labels the colour-0 marker, then the spread runs along its
+  // curve to its target; the other marker's curve stays silent
+  auto st = hand(true);
+  st.forward(search_trace_retina());
+  const int K = st.params().iterations;
+  CHECK(onset(st, 24) == 1);
+  CHECK(onset(st, 8) > onset(st, 24));
+  CHECK(onset(st, 15) > onset(st, 8));
+  CHECK(onset(st, 22) > onset(st, 15));
+  for (int p : {40, 33, 26}) CHECK(st.map(K)[static_cast<std::size_t>(p)] == 0.0);
+  CHECK(st.q()[22] > st.q()[26]);
+  CHECK(st.colour_units(K)[0] > 0.0);
+  CHECK(st.colour_units(K)[1] == 0.0);
+  // trace_search: the curve from the FP is traced first, its colour-0 marker then labels the
+  // colour-0 target; the colour-1 target stays silent
+  auto ts = hand(true);
+  ts.forward(trace_search_retina());
+  CHECK(onset(ts, 25) > onset(ts, 24));
+  CHECK(onset(ts, 26) > onset(ts, 25));
+  CHECK(onset(ts, 0) > onset(ts, 26));
+  CHECK(ts.map(K)[6] == 0.0);
+  CHECK(ts.q()[0] > ts.q()[6]);
+  // the same weights without colour units: no jump, so neither search nor its target is labelled
+  auto none = hand(false);
+  none.forward(search_trace_retina());
+  for (int p : {8, 15, 22, 24}) CHECK(none.map(K)[static_cast<std::size_t>(p)] == 0.0);  // the cue pixel is not even gated on
+  none.forward(trace_search_retina());
+  CHECK(none.map(K)[0] == 0.0);
+}
+
+TEST_CASE("augment-recurrent: colour units exist only for an observation with colour slices, and save and load with the agent", "[augment-recurrent]") {
+  auto plain = make_env("CurveTracing-v0");
+  auto composite = make_env("CurveTracing-v0", {{"routine", "trace_search"}});
+  auto a = make_agent("augment-recurrent", plain->observation_space(), plain->action_space(), {}, 3);
+  auto names = a->signal_names();
+  CHECK(std::find(names.begin(), names.end(), "colour_units") == names.end());
+  auto b = make_agent("augment-recurrent", composite->observation_space(), composite->action_space(), {}, 3);
+  names = b->signal_names();
+  CHECK(std::find(names.begin(), names.end(), "colour_units") != names.end());
+  auto off = make_agent("augment-recurrent", composite->observation_space(), composite->action_space(), {{"colour_units", "false"}}, 3);
+  names = off->signal_names();
+  CHECK(std::find(names.begin(), names.end(), "colour_units") == names.end());
+  // the plain task's agent has the same weights as before colour units existed (drawn last, none here)
+  auto c = make_agent("augment-recurrent", plain->observation_space(), plain->action_space(), {{"colour_units", "false"}}, 3);
+  CHECK(a->to_bytes() == c->to_bytes());
+  // a loaded agent has the saved colour weights
+  auto d = make_agent("augment-recurrent", composite->observation_space(), composite->action_space(), {}, 4);
+  CHECK(d->to_bytes() != b->to_bytes());
+  d->from_bytes(b->to_bytes());
+  CHECK(d->to_bytes() == b->to_bytes());
+}
+
+TEST_CASE("augment-recurrent: a hand-wired network with colour units solves both composite routines on CurveTracing-v0", "[augment-recurrent]") {
+  // the architecture can do the routines: the FP (and, after it goes off, the gaze) seeds the map,
+  // neighbours pass activity along curves, the colour units link the pixels of one colour, the Q
+  // units prefer the FP while it is on and then the most active target. Greedy, no noise, held-out
+  // shapes, balanced ranks, one distractor: every trial correct at a trained and a longer length.
+  for (const char* routine : {"search_trace", "trace_search"}) {
+    curve_bench::Protocol p;
+    p.routine = routine;
+    auto env = curve_bench::make_test_env(p, {{"min_length_px", "9"}, {"max_length_px", "13"}}, 21);
+    const auto nc = static_cast<int>(env->observation_space().shape()[0]);
+    REQUIRE(nc == 6);
+    learning::LateralMapParams mp;
+    mp.iterations = 40;
+    mp.clip = true;
+    mp.theta = 0.0;
+    mp.neighbours = 4;
+    mp.colour_channels = {4, 5};
+    learning::LateralMap net(nc, p.grid, mp);
+    net.u() = {-0.5, 0.0, 1.5, 0.0, 1.5, 0.0, 0.0};  // bias; curves, FP, targets, gaze, colours
+    net.w() = {0.5, 1.0, 1.0, 1.0, 1.0};
+    std::fill(net.v().begin(), net.v().end(), 0.0);
+    net.v()[2] = 3.0;  // look at the FP while it is on
+    net.v()[3] = 1.0;  // then at a target
+    net.v()[7] = 1.0;  // the map, relative to the targets' mean
+    net.colour_weights() = {1.0, 1.0};
+    int correct = 0;
+    const int trials = 100;
+    for (int t = 0; t < trials; ++t) {
+      auto r = env->reset();
+      std::vector<float> obs(r.obs.begin(), r.obs.end());
+      for (;;) {
+        const auto& q = net.forward(obs);
+        const auto a = static_cast<std::int64_t>(std::max_element(q.begin(), q.end()) - q.begin());
+        const StepResult s = env->step(Action::discrete(a));
+        if (s.terminated || s.truncated) {
+          correct += s.info.get_string(info_keys::kTrialOutcome) == "correct" ? 1 : 0;
+          break;
+        }
+        obs.assign(s.obs.begin(), s.obs.end());
+      }
+    }
+    INFO(routine);
+    CHECK(correct == trials);
+  }
+}

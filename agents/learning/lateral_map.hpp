@@ -90,6 +90,10 @@ struct LateralMapParams {
   bool normalise = true;   ///< the Q units read the map relative to its mean over the gated positions
   bool fixed_readout = true; ///< the map's weight onto the Q units is fixed at 1 (v_h = 1, v'_h = 0), not learned
   int context_channel = 1; ///< the channel whose presence anywhere is the context unit F (−1: none)
+  /// Colour channels, one global colour unit each (composite routines): a unit sums the map over the
+  /// pixels of its colour and feeds back onto every pixel of that colour; the map is also gated on
+  /// at every coloured pixel. Empty: no colour units (the plain trace task).
+  std::vector<int> colour_channels;
 };
 
 /// The network: C channels over a g x g grid, one association map, one Q unit per position.
@@ -122,6 +126,19 @@ class LateralMap {
     fb_next_.assign(n, 0.0);
     zeta_.assign(n, 0.0);
     acc_.assign(n, 0.0);
+    gate_.assign(n, 0.0);
+    const auto nk = p.colour_channels.size();
+    om_.assign(nk > 0 ? 2 : 0, 0.0);
+    tag_om_ = om_;
+    grad_om_ = om_;
+    G_.assign((K + 1) * nk, 0.0);
+    S_.assign((K + 1) * nk, 0.0);
+    sG_.assign(K * nk, 0.0);
+    accG_.assign(nk, 0.0);
+    accG_next_.assign(nk, 0.0);
+    fbG_.assign(nk, 0.0);
+    fbG_next_.assign(nk, 0.0);
+    colour_sum_.assign(n, 0.0);
     nb_.assign(n * static_cast<std::size_t>(nd_), -1);
     for (int r = 0; r < g_; ++r)
       for (int c = 0; c < g_; ++c)
@@ -152,6 +169,12 @@ class LateralMap {
     }
     if (p_.isotropic) tie(w_);
     if (!p_.lateral) std::fill(w_.begin() + 1, w_.end(), 0.0);
+    // the colour units' two weights are drawn last (none without colour channels), so the other
+    // weights are the same with and without them
+    for (double& x : om_) x = p_.excitatory ? std::abs(rng.uniform(-range, range)) : rng.uniform(-range, range);
+    tie_colours(u_, 1);
+    tie_colours(v_, 1);
+    tie_colours(v_, 1 + nc_ + 2);
   }
 
   /// Clears tags and the previous q (the per-trial state). The last δ stays readable (the RPE at
@@ -160,6 +183,7 @@ class LateralMap {
     std::fill(tag_u_.begin(), tag_u_.end(), 0.0);
     std::fill(tag_w_.begin(), tag_w_.end(), 0.0);
     std::fill(tag_v_.begin(), tag_v_.end(), 0.0);
+    std::fill(tag_om_.begin(), tag_om_.end(), 0.0);
     has_prev_ = false;
     q_prev_ = 0.0;
   }
@@ -169,7 +193,14 @@ class LateralMap {
   const std::vector<double>& forward(std::span<const float> in, Rng* rng = nullptr) {
     const std::size_t n = static_cast<std::size_t>(n_);
     for (std::size_t i = 0; i < x_.size(); ++i) x_[i] = in[i];
-    const double* gate = &x_[static_cast<std::size_t>(p_.gate_channel) * n];
+    // the gate: the gate channel, and with colour units every coloured pixel too
+    const std::size_t nk = p_.colour_channels.size();
+    std::copy_n(&x_[static_cast<std::size_t>(p_.gate_channel) * n], n, gate_.begin());
+    for (std::size_t k = 0; k < nk; ++k) {
+      const double* xk = colour(k);
+      for (std::size_t p = 0; p < n; ++p) gate_[p] = std::max(gate_[p], xk[p]);
+    }
+    const double* gate = gate_.data();
     for (std::size_t p = 0; p < n; ++p) {
       double e = u_[0];
       for (int c = 0; c < nc_; ++c) e += u_[static_cast<std::size_t>(c + 1)] * x_[static_cast<std::size_t>(c) * n + p];
@@ -181,10 +212,28 @@ class LateralMap {
         if (gate[p] != 0.0) e_[p] += rng->normal(0.0, p_.noise);
     // the map: activity spreads one neighbour per iteration, only over gated (curve) pixels
     std::fill(h_.begin(), h_.begin() + static_cast<std::ptrdiff_t>(n), 0.0);
+    std::fill(G_.begin(), G_.begin() + static_cast<std::ptrdiff_t>(nk), 0.0);
+    std::fill(S_.begin(), S_.begin() + static_cast<std::ptrdiff_t>(nk), 0.0);
     for (int k = 1; k <= p_.iterations; ++k) {
       const double* hp = &h_[static_cast<std::size_t>(k - 1) * n];
       double* hk = &h_[static_cast<std::size_t>(k) * n];
       double* sk = &s_[static_cast<std::size_t>(k - 1) * n];
+      // colour units: G_k = f(ω_in S_k), S_k the map summed over colour k's pixels, both of the last iteration
+      const double* Gp = &G_[static_cast<std::size_t>(k - 1) * nk];
+      for (std::size_t c = 0; c < nk; ++c) {
+        const double y = om_[0] * S_[static_cast<std::size_t>(k - 1) * nk + c];
+        double& sg = sG_[static_cast<std::size_t>(k - 1) * nk + c];
+        G_[static_cast<std::size_t>(k) * nk + c] = unit(y, sg);
+      }
+      if (nk > 0) {
+        // the colour units' input to each pixel: ω_out Σ_k x_{k,p} G_k (of the last iteration)
+        std::fill(colour_sum_.begin(), colour_sum_.end(), 0.0);
+        for (std::size_t c = 0; c < nk; ++c)
+          if (Gp[c] != 0.0) {
+            const double* xk = colour(c);
+            for (std::size_t p = 0; p < n; ++p) colour_sum_[p] += xk[p] * Gp[c];
+          }
+      }
       for (std::size_t p = 0; p < n; ++p) {
         if (gate[p] == 0.0) {
           hk[p] = 0.0;
@@ -195,6 +244,7 @@ class LateralMap {
         const int* nb = &nb_[p * static_cast<std::size_t>(nd_)];
         for (int d = 0; d < nd_; ++d)
           if (nb[d] >= 0) z += w_[static_cast<std::size_t>(d)] * hp[nb[d]];
+        if (nk > 0) z += om_[1] * colour_sum_[p];
         if (p_.clip) {
           // piecewise-linear unit: h = [z − θ] clipped to [0, 1]; sk keeps the slope (0 or 1)
           const double y = z - p_.theta;
@@ -204,6 +254,12 @@ class LateralMap {
           sk[p] = 1.0 / (1.0 + std::exp(p_.theta - z));
           hk[p] = gate[p] * sk[p];
         }
+      }
+      for (std::size_t c = 0; c < nk; ++c) {
+        const double* xk = colour(c);
+        double sum = 0.0;
+        for (std::size_t p = 0; p < n; ++p) sum += xk[p] * hk[p];
+        S_[static_cast<std::size_t>(k) * nk + c] = sum;
       }
     }
     // the context unit, then the effective readout weights v + F v'
@@ -243,6 +299,7 @@ class LateralMap {
       for (std::size_t i = 0; i < u_.size(); ++i) tag_u_[i] = decay * tag_u_[i] + grad_u_[i];
       for (std::size_t i = 0; i < w_.size(); ++i) tag_w_[i] = decay * tag_w_[i] + grad_w_[i];
       for (std::size_t i = 0; i < v_.size(); ++i) tag_v_[i] = decay * tag_v_[i] + grad_v_[i];
+      for (std::size_t i = 0; i < om_.size(); ++i) tag_om_[i] = decay * tag_om_[i] + grad_om_[i];
     }
     q_prev_ = qa;
     has_prev_ = true;
@@ -272,6 +329,7 @@ class LateralMap {
     const auto as = static_cast<std::size_t>(a);
     std::fill(grad_u_.begin(), grad_u_.end(), 0.0);
     std::fill(grad_w_.begin(), grad_w_.end(), 0.0);
+    std::fill(grad_om_.begin(), grad_om_.end(), 0.0);
     // readout: only Q unit a is tagged (z_a = 1)
     const std::size_t nf = static_cast<std::size_t>(nc_ + 2);
     grad_v_[0] = 1.0;
@@ -297,6 +355,11 @@ class LateralMap {
       for (int d = 1; d < nd_; ++d) grad_w_[static_cast<std::size_t>(d)] = d <= 4 ? sides : corners;
     }
     if (!p_.lateral) std::fill(grad_w_.begin() + 1, grad_w_.end(), 0.0);
+    // colour channels share their input and readout weights (colours are interchangeable): a tied
+    // weight's derivative is the sum over its copies, and every copy takes it
+    sum_colours(grad_u_, 1);
+    sum_colours(grad_v_, 1);
+    sum_colours(grad_v_, 1 + nc_ + 2);
   }
 
   const LateralMapParams& params() const { return p_; }
@@ -313,12 +376,18 @@ class LateralMap {
   /// The accessory units a^N after the last gradient() with rule relearnn, one per position (0 where
   /// the map is gated off; all 0 with bptt).
   const std::vector<double>& accessory() const { return acc_; }
+  /// The colour units after iteration k (0..K), one value per colour channel (empty without them).
+  std::span<const double> colour_units(int k) const {
+    const std::size_t nk = p_.colour_channels.size();
+    return {G_.data() + static_cast<std::size_t>(k) * nk, nk};
+  }
   /// Frobenius norm of all tags together.
   double tag_norm() const {
     double s = 0.0;
     for (double t : tag_u_) s += t * t;
     for (double t : tag_w_) s += t * t;
     for (double t : tag_v_) s += t * t;
+    for (double t : tag_om_) s += t * t;
     return std::sqrt(s);
   }
 
@@ -327,6 +396,10 @@ class LateralMap {
   std::vector<double>& w() { return w_; }  ///< lateral kernel in kOffsets order (self first)
   /// readout: (bias, one weight per channel, the gated map), then the same times F
   std::vector<double>& v() { return v_; }
+  /// colour units: (ω_in, map → colour unit; ω_out, colour unit → map); empty without colour channels
+  std::vector<double>& colour_weights() { return om_; }
+  const std::vector<double>& colour_weights() const { return om_; }
+  const std::vector<double>& grad_colour_weights() const { return grad_om_; }
   const std::vector<double>& u() const { return u_; }
   const std::vector<double>& w() const { return w_; }
   const std::vector<double>& v() const { return v_; }
@@ -338,6 +411,32 @@ class LateralMap {
   // isotropic kernel: every side neighbour takes the first side's weight, every corner the first corner's
   void tie(std::vector<double>& k) const {
     for (int d = 2; d < nd_; ++d) k[static_cast<std::size_t>(d)] = k[static_cast<std::size_t>(d <= 4 ? 1 : 5)];
+  }
+
+  // the weights of the colour channels in k, offset `at` (the weight of channel c is k[at + c]):
+  // every one takes the first colour's
+  void tie_colours(std::vector<double>& k, int at) const {
+    for (std::size_t c = 1; c < p_.colour_channels.size(); ++c)
+      k[static_cast<std::size_t>(at + p_.colour_channels[c])] = k[static_cast<std::size_t>(at + p_.colour_channels[0])];
+  }
+  // derivatives of tied colour weights: each copy takes the sum over the copies
+  void sum_colours(std::vector<double>& g, int at) const {
+    double sum = 0.0;
+    for (int ch : p_.colour_channels) sum += g[static_cast<std::size_t>(at + ch)];
+    for (int ch : p_.colour_channels) g[static_cast<std::size_t>(at + ch)] = sum;
+  }
+
+  // colour channel k of the input (grid² values)
+  const double* colour(std::size_t k) const {
+    return &x_[static_cast<std::size_t>(p_.colour_channels[k]) * static_cast<std::size_t>(n_)];
+  }
+
+  // a colour unit's activity for input y >= 0 (S_k >= 0 and, with excitatory synapses, ω_in >= 0):
+  // linear up to 1, where it saturates (so the loop through the colour units stays bounded); its
+  // derivative as the tags use it is 1 below saturation, `clip_slope` above
+  double unit(double y, double& slope) const {
+    slope = y < 1.0 ? 1.0 : p_.clip_slope;
+    return std::min(y, 1.0);
   }
 
   // the gate of the map's input to the Q unit at p
@@ -356,6 +455,10 @@ class LateralMap {
       if (p_.excitatory) w_[i] = std::max(w_[i], 0.0);
     }
     for (std::size_t i = 0; i < v_.size(); ++i) v_[i] += g * tag_v_[i];
+    for (std::size_t i = 0; i < om_.size(); ++i) {
+      om_[i] += g * tag_om_[i];
+      if (p_.excitatory) om_[i] = std::max(om_[i], 0.0);
+    }
     if (p_.excitatory) {
       // the map's synapses onto the Q units excite; v_h + F v'_h >= 0 in both contexts
       const std::size_t nf = static_cast<std::size_t>(nc_ + 2);
@@ -368,7 +471,7 @@ class LateralMap {
   double post_factor(int k, std::size_t p) const {
     const std::size_t n = static_cast<std::size_t>(n_);
     const double s = s_[static_cast<std::size_t>(k - 1) * n + p];
-    return x_[static_cast<std::size_t>(p_.gate_channel) * n + p] * (p_.clip ? s : s * (1.0 - s));
+    return gate_[p] * (p_.clip ? s : s * (1.0 - s));
   }
 
   // credit of unit p's synapses, given its post × feedback factor z and the map before iteration k
@@ -381,41 +484,84 @@ class LateralMap {
       if (nb[d] >= 0) grad_w_[static_cast<std::size_t>(d)] += z * h_before[nb[d]];
   }
 
+  // colour units, map unit p with post × feedback factor z: the credit of ω_out (pre-synaptic
+  // Σ_k x_{k,p} G_k before the iteration; G_before null: no credit) and the feedback to the colour
+  // units of p's colours (added into fbG; null: none)
+  void colour_out(std::size_t p, double z, const double* G_before, double* fbG) {
+    const std::size_t n = static_cast<std::size_t>(n_);
+    for (std::size_t c = 0; c < p_.colour_channels.size(); ++c) {
+      const double xk = x_[static_cast<std::size_t>(p_.colour_channels[c]) * n + p];
+      if (xk == 0.0) continue;
+      if (G_before != nullptr) grad_om_[1] += z * xk * G_before[c];
+      if (fbG != nullptr) fbG[c] += om_[1] * xk * z;
+    }
+  }
+
+  // colour unit c with post × feedback factor zc: the credit of ω_in (pre-synaptic S_c before the
+  // iteration; S_before null: no credit) and the feedback to the map units of colour c (into fb; null: none)
+  void colour_in(std::size_t c, double zc, const double* S_before, double* fb) {
+    if (S_before != nullptr) grad_om_[0] += zc * S_before[c];
+    if (fb == nullptr) return;
+    const double* xk = colour(c);
+    for (std::size_t p = 0; p < static_cast<std::size_t>(n_); ++p)
+      if (xk[p] != 0.0) fb[p] += om_[0] * xk[p] * zc;
+  }
+
   // RELEARNN: the accessory network iterates on the final state (a = FB + Jᵀ a, N times); each
   // synapse's credit is its pre-synaptic activity × the post-synaptic factor × the accessory unit at
   // the post-synaptic position, all of the final iteration
   void accessory_credit() {
     const std::size_t n = static_cast<std::size_t>(n_);
     const int K = p_.iterations;
+    const std::size_t nk = p_.colour_channels.size();
     for (std::size_t p = 0; p < n; ++p) zeta_[p] = post_factor(K, p);
+    const double* sGK = &sG_[static_cast<std::size_t>(K - 1) * nk];  // the colour units' post factors
     acc_ = fb_;
+    std::fill(accG_.begin(), accG_.end(), 0.0);  // the colour units' accessory units (no feedback enters there)
     for (int it = 0; it < p_.accessory_iterations; ++it) {
       fb_next_ = fb_;
+      std::fill(accG_next_.begin(), accG_next_.end(), 0.0);
       for (std::size_t p = 0; p < n; ++p) {
         const double z = acc_[p] * zeta_[p];
         if (z == 0.0) continue;
         const int* nb = &nb_[p * static_cast<std::size_t>(nd_)];
         for (int d = 0; d < nd_; ++d)
           if (nb[d] >= 0) fb_next_[static_cast<std::size_t>(nb[d])] += w_[static_cast<std::size_t>(d)] * z;
+        if (nk > 0) colour_out(p, z, nullptr, accG_next_.data());
       }
+      for (std::size_t c = 0; c < nk; ++c)
+        if (const double zc = accG_[c] * sGK[c]; zc != 0.0) colour_in(c, zc, nullptr, fb_next_.data());
       std::swap(acc_, fb_next_);
+      std::swap(accG_, accG_next_);
     }
     // an accessory unit is silent where its map unit is gated off (it carries no credit there)
-    const double* gate = &x_[static_cast<std::size_t>(p_.gate_channel) * n];
     for (std::size_t p = 0; p < n; ++p)
-      if (gate[p] == 0.0) acc_[p] = 0.0;
+      if (gate_[p] == 0.0) acc_[p] = 0.0;
     const double* hp = &h_[static_cast<std::size_t>(K - 1) * n];
+    const double* Gp = &G_[static_cast<std::size_t>(K - 1) * nk];
+    const double* Sp = &S_[static_cast<std::size_t>(K - 1) * nk];
     for (std::size_t p = 0; p < n; ++p)
-      if (const double z = acc_[p] * zeta_[p]; z != 0.0) add_credit(p, z, hp);
+      if (const double z = acc_[p] * zeta_[p]; z != 0.0) {
+        add_credit(p, z, hp);
+        if (nk > 0) colour_out(p, z, Gp, nullptr);
+      }
+    for (std::size_t c = 0; c < nk; ++c)
+      if (const double zc = accG_[c] * sGK[c]; zc != 0.0) colour_in(c, zc, Sp, nullptr);
   }
 
   // BPTT: the feedback runs back through the K iterations of this step (exact ∂q_a/∂θ)
   void bptt_credit() {
     const std::size_t n = static_cast<std::size_t>(n_);
+    const std::size_t nk = p_.colour_channels.size();
     std::fill(acc_.begin(), acc_.end(), 0.0);
+    std::fill(fbG_.begin(), fbG_.end(), 0.0);  // no feedback enters the colour units at the final state
     for (int k = p_.iterations; k >= 1; --k) {
       const double* hp = &h_[static_cast<std::size_t>(k - 1) * n];
+      const double* Gp = &G_[static_cast<std::size_t>(k - 1) * nk];
+      const double* Sp = &S_[static_cast<std::size_t>(k - 1) * nk];
+      const double* sGk = &sG_[static_cast<std::size_t>(k - 1) * nk];
       std::fill(fb_next_.begin(), fb_next_.end(), 0.0);
+      std::fill(fbG_next_.begin(), fbG_next_.end(), 0.0);
       bool any = false;
       for (std::size_t p = 0; p < n; ++p) {
         const double z = fb_[p] == 0.0 ? 0.0 : fb_[p] * post_factor(k, p);
@@ -425,9 +571,16 @@ class LateralMap {
         const int* nb = &nb_[p * static_cast<std::size_t>(nd_)];
         for (int d = 0; d < nd_; ++d)
           if (nb[d] >= 0) fb_next_[static_cast<std::size_t>(nb[d])] += w_[static_cast<std::size_t>(d)] * z;
+        if (nk > 0) colour_out(p, z, Gp, fbG_next_.data());
       }
+      for (std::size_t c = 0; c < nk; ++c)
+        if (const double zc = fbG_[c] * sGk[c]; zc != 0.0) {
+          any = true;
+          colour_in(c, zc, Sp, fb_next_.data());
+        }
       if (!any) break;
       std::swap(fb_, fb_next_);
+      std::swap(fbG_, fbG_next_);
     }
   }
 
@@ -442,6 +595,12 @@ class LateralMap {
   double mean_h_ = 0.0, pool_ = 0.0;              // mean map activity over the gated positions, their weight
   std::vector<double> fb_, fb_next_, zeta_;       // feedback through the iterations; post factors
   std::vector<double> acc_;                       // accessory units of the last credit (RELEARNN)
+  std::vector<double> gate_;                      // the map's gate per position (gate channel, colours)
+  // colour units (empty without colour channels): weights (ω_in, ω_out), their tags and credit; per
+  // iteration k the units G, their input sums S_k = Σ_p x_{k,p} h_p and derivatives; feedback/accessory
+  std::vector<double> om_, tag_om_, grad_om_;
+  std::vector<double> G_, S_, sG_;
+  std::vector<double> accG_, accG_next_, fbG_, fbG_next_, colour_sum_;
   std::vector<int> nb_;                           // neighbour index per (position, offset), −1 off the grid
   double q_prev_ = 0.0, delta_ = 0.0;
   bool has_prev_ = false;
