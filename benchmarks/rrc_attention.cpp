@@ -261,7 +261,7 @@ double spearman(const std::vector<double>& a, const std::vector<double>& b) {
 /// The experiment's parameters (sgym experiment describe augment-rrc).
 struct Params {
   int networks = 50, train_trials = 10000, test_trials = 600;
-  std::string gains = "1.0 0.8 0.5", env_options = "fixation_reward=0.2 abort_reward=-0.2";
+  std::string gains = "1.0 0.8 0.5", env_options = "fixation_reward=0.2 abort_reward=-0.2", agent_options;
 };
 
 const sgym::OptionSet<Params>& params() {
@@ -276,7 +276,9 @@ const sgym::OptionSet<Params>& params() {
                   "peripheral_acuity of the env, the gain of the unattended cue: one run of every learner per value (the env's default is 0.8)")
         .add_text("env_options", &Params::env_options, "", "key=value ...",
                   "further RedundantRelevantCue-v0 options (default: fixation_reward=0.2, the fixation reward of the AuGMEnT saccade task, "
-                  "and abort_reward=-0.2, without which about half the networks never learn to fixate)");
+                  "and abort_reward=-0.2, without which about half the networks never learn to fixate)")
+        .add_text("agent_options", &Params::agent_options, "", "key=value ...",
+                  "further augment options for every learner (not attention_map, attention_gate or gate, which make the learners); default none: the published defaults");
     return o;
   }();
   return set;
@@ -325,13 +327,23 @@ void run(const sgym::experiment::Context& ctx) {
   const sgym::KeyValues extra = sgym::experiment::key_values(prm.env_options, "env_options");
   sgym::experiment::refuse_keys(extra, {"n_cues", "n_responses", "peripheral_acuity", "schedule"}, "augment-rrc", "env_options",
                                 "2 cues x 2 responses, peripheral_acuity from gains, training then test schedule");
-  const std::vector<Arm> arm = arms();
+  std::vector<Arm> arm = arms();
+  {
+    const sgym::KeyValues agent = sgym::experiment::key_values(prm.agent_options, "agent_options");
+    sgym::experiment::refuse_keys(agent, {"attention_map", "attention_gate", "gate"}, "augment-rrc", "agent_options",
+                                  "the learners (gated, control, no feedback gate)");
+    for (Arm& a : arm) a.options.insert(a.options.end(), agent.begin(), agent.end());
+  }
   std::vector<sgym::KeyValues> env_opts;
   for (const std::string& g : gains) {
     sgym::KeyValues o = {{"n_cues", std::to_string(kCues)}, {"n_responses", std::to_string(kResponses)}, {"peripheral_acuity", g}};
     o.insert(o.end(), extra.begin(), extra.end());
     sgym::make_env("RedundantRelevantCue-v0", o);  // validate the options once before starting threads
     env_opts.push_back(std::move(o));
+  }
+  {  // validate every learner's options once before starting threads
+    auto probe = sgym::make_env("RedundantRelevantCue-v0", env_opts.front());
+    for (const Arm& a : arm) sgym::make_agent("augment", probe->observation_space(), probe->action_space(), a.options, 1);
   }
   const int n = prm.networks;
   const std::size_t per_gain = arm.size() * static_cast<std::size_t>(n);
