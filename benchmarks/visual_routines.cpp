@@ -8,7 +8,8 @@
 // agent's map_latency signal: the iteration at which its activity above its first-iteration response
 // reaches half its final value). The *search* item is the cued marker (search_trace: the start of the
 // correct curve) or the correct saccade target of the marker's colour (trace_search); the *trace*
-// items are the other pixels of the correct curve. Network i of routine r uses seed mix_seed(seed, i).
+// items are the other pixels of the correct curve (trace_search: the FP's pixel included in the
+// modulation measure; the enhancement measure starts at the second pixel of each curve). Network i of routine r uses seed mix_seed(seed, i).
 //
 //   sgym experiment augment-recurrent-routines [--quick] [--jobs N] [--seed S] [--out DIR]
 //        [--set n_seeds=16 --set routines="search_trace trace_search" --set test_trials=200 ...]
@@ -134,7 +135,9 @@ NetResult run_network(const Protocol& p, std::uint64_t seed, int test_trials, in
       const std::vector<float>& traj = sig[s_traj].values;  // (K + 1) x n
       const std::size_t K = traj.size() / n - 1;
       const auto& pixels = std::get<std::vector<float>>(*info.find("curve_pixels"));
-      const std::size_t per = pixels.size() / 2;  // block 0: the correct curve from its start; block 1: the distractor
+      // block 0: the correct curve from its start; block 1: the distractor (the protocol has one)
+      if (pixels.size() % 2 != 0 || pixels.empty()) throw std::logic_error("augment-recurrent-routines: curve_pixels is not two curves");
+      const std::size_t per = pixels.size() / 2;
       auto curve = [&](std::size_t block) {
         std::vector<std::size_t> c;
         for (std::size_t k = 0; k < per; ++k)
@@ -153,10 +156,12 @@ NetResult run_network(const Protocol& p, std::uint64_t seed, int test_trials, in
         item = static_cast<std::size_t>(info.get_int("target"));
         traced = correct;
         const std::size_t marker = other.back();
+        bool found = false;
         for (std::size_t ch = 4; ch * n < obs.size(); ++ch)
           if (obs[ch * n + marker] > 0.5f)
             for (std::size_t q = 0; q < n; ++q)
-              if (q != marker && obs[ch * n + q] > 0.5f) item_other = q;
+              if (q != marker && obs[ch * n + q] > 0.5f) item_other = q, found = true;
+        if (!found) throw std::logic_error("augment-recurrent-routines: no target of the distractor marker's colour on the go frame");
       }
       auto add = [](std::vector<double>& h, float l) {
         if (l > 0) h[std::min(h.size() - 1, static_cast<std::size_t>(l))] += 1.0;
@@ -212,7 +217,7 @@ const sgym::OptionSet<Params>& params() {
   static const sgym::OptionSet<Params> set = [] {
     sgym::OptionSet<Params> o(std::string("experiment ") + kName);
     o.add("n_seeds", &Params::networks, "", "networks per routine; network i uses mix_seed(seed, i)", 1, 100000)
-        .add_text("routines", &Params::routines, "", "names separated by spaces", "CurveTracing-v0 routines to train, one arm each: search_trace and/or trace_search (or trace)")
+        .add_text("routines", &Params::routines, "", "names separated by spaces", "CurveTracing-v0 composite routines to train, one arm each: search_trace and/or trace_search")
         .add("test_trials", &Params::test_trials, "trials", "greedy test trials per test (9 px, 13 px, and the latency test on 5-9 px)", 10, 1000000)
         .add("max_stage_trials", &Params::stage_cap, "trials", "training trials per curriculum stage at most (the curriculum fails there)", 100, 100000000)
         .add("first_length_px", &Params::first_length, "px", "longest curve of the first curriculum stage", 2, 40)
@@ -229,8 +234,9 @@ std::vector<std::string> routine_list(const Params& prm) {
   std::vector<std::string> out;
   std::istringstream in(prm.routines);
   for (std::string r; in >> r;) {
-    if (r != "search_trace" && r != "trace_search" && r != "trace")
-      throw sgym::UsageError(std::string("experiment ") + kName + ": routines: unknown \"" + r + "\"; choose search_trace, trace_search or trace");
+    if (r != "search_trace" && r != "trace_search")
+      throw sgym::UsageError(std::string("experiment ") + kName + ": routines: \"" + r +
+                             "\" is not a composite routine; choose search_trace and/or trace_search (the plain trace task: experiment augment-recurrent-curve-tracing)");
     if (std::find(out.begin(), out.end(), r) != out.end())
       throw sgym::UsageError(std::string("experiment ") + kName + ": routines: " + r + " is given twice");
     out.push_back(r);

@@ -219,7 +219,7 @@ class LateralMap {
       double* hk = &h_[static_cast<std::size_t>(k) * n];
       double* sk = &s_[static_cast<std::size_t>(k - 1) * n];
       // colour units: G_k = f(ω_in S_k), S_k the map summed over colour k's pixels, both of the last iteration
-      const double* Gp = &G_[static_cast<std::size_t>(k - 1) * nk];
+      const double* Gp = G_.data() + static_cast<std::size_t>(k - 1) * nk;
       for (std::size_t c = 0; c < nk; ++c) {
         const double y = om_[0] * S_[static_cast<std::size_t>(k - 1) * nk + c];
         double& sg = sG_[static_cast<std::size_t>(k - 1) * nk + c];
@@ -431,9 +431,10 @@ class LateralMap {
     return &x_[static_cast<std::size_t>(p_.colour_channels[k]) * static_cast<std::size_t>(n_)];
   }
 
-  // a colour unit's activity for input y >= 0 (S_k >= 0 and, with excitatory synapses, ω_in >= 0):
-  // linear up to 1, where it saturates (so the loop through the colour units stays bounded); its
-  // derivative as the tags use it is 1 below saturation, `clip_slope` above
+  // a colour unit's activity for input y: linear up to 1, where it saturates (so the loop through the
+  // colour units stays bounded); with excitatory synapses (the default) y >= 0 always (S_k >= 0,
+  // ω_in >= 0), otherwise it is linear below 1 too. Its derivative as the tags use it: 1 below
+  // saturation, `clip_slope` at it
   double unit(double y, double& slope) const {
     slope = y < 1.0 ? 1.0 : p_.clip_slope;
     return std::min(y, 1.0);
@@ -515,7 +516,7 @@ class LateralMap {
     const int K = p_.iterations;
     const std::size_t nk = p_.colour_channels.size();
     for (std::size_t p = 0; p < n; ++p) zeta_[p] = post_factor(K, p);
-    const double* sGK = &sG_[static_cast<std::size_t>(K - 1) * nk];  // the colour units' post factors
+    const double* sGK = sG_.data() + static_cast<std::size_t>(K - 1) * nk;  // the colour units' post factors
     acc_ = fb_;
     std::fill(accG_.begin(), accG_.end(), 0.0);  // the colour units' accessory units (no feedback enters there)
     for (int it = 0; it < p_.accessory_iterations; ++it) {
@@ -538,8 +539,8 @@ class LateralMap {
     for (std::size_t p = 0; p < n; ++p)
       if (gate_[p] == 0.0) acc_[p] = 0.0;
     const double* hp = &h_[static_cast<std::size_t>(K - 1) * n];
-    const double* Gp = &G_[static_cast<std::size_t>(K - 1) * nk];
-    const double* Sp = &S_[static_cast<std::size_t>(K - 1) * nk];
+    const double* Gp = G_.data() + static_cast<std::size_t>(K - 1) * nk;
+    const double* Sp = S_.data() + static_cast<std::size_t>(K - 1) * nk;
     for (std::size_t p = 0; p < n; ++p)
       if (const double z = acc_[p] * zeta_[p]; z != 0.0) {
         add_credit(p, z, hp);
@@ -557,9 +558,9 @@ class LateralMap {
     std::fill(fbG_.begin(), fbG_.end(), 0.0);  // no feedback enters the colour units at the final state
     for (int k = p_.iterations; k >= 1; --k) {
       const double* hp = &h_[static_cast<std::size_t>(k - 1) * n];
-      const double* Gp = &G_[static_cast<std::size_t>(k - 1) * nk];
-      const double* Sp = &S_[static_cast<std::size_t>(k - 1) * nk];
-      const double* sGk = &sG_[static_cast<std::size_t>(k - 1) * nk];
+      const double* Gp = G_.data() + static_cast<std::size_t>(k - 1) * nk;
+      const double* Sp = S_.data() + static_cast<std::size_t>(k - 1) * nk;
+      const double* sGk = sG_.data() + static_cast<std::size_t>(k - 1) * nk;
       std::fill(fb_next_.begin(), fb_next_.end(), 0.0);
       std::fill(fbG_next_.begin(), fbG_next_.end(), 0.0);
       bool any = false;
