@@ -34,6 +34,25 @@ std::vector<float> small_retina() {
 
 }  // namespace
 
+namespace {
+
+// the choices of an augment-recurrent agent (seed 5, these options) over 300 learning episodes of
+// env (the first reset with seed 9), then its saved bytes
+std::string learned_trace(Env& env, const KeyValues& kv) {
+  auto agent = make_agent("augment-recurrent", env.observation_space(), env.action_space(), kv, 5);
+  std::vector<float> o;
+  std::string trace;
+  EpisodeHooks hooks;
+  hooks.on_step = [&](const EpisodeStep& st) {
+    if (st.action != nullptr) trace += std::to_string(st.action->index) + ",";
+    return true;
+  };
+  for (int e = 0; e < 300; ++e) play_episode(env, *agent, e == 0 ? std::optional<std::uint64_t>(9) : std::nullopt, o, hooks);
+  return trace + agent->to_bytes();
+}
+
+}  // namespace
+
 TEST_CASE("augment-recurrent: with rule bptt the tags are the gradient of the selected q through the iterations", "[augment-recurrent]") {
   for (bool clip : {false, true}) {
     learning::LateralMapParams p;
@@ -280,18 +299,7 @@ TEST_CASE("augment-recurrent: its gate, readout and context channels are the obs
   const Space& act = env->action_space();
   // the same agent by slice name (the defaults), by channel number and through the former options:
   // the same choices and, after learning, the same weights
-  auto play = [&](const KeyValues& kv) {
-    auto agent = make_agent("augment-recurrent", obs, act, kv, 5);
-    std::vector<float> o;
-    std::string trace;
-    EpisodeHooks hooks;
-    hooks.on_step = [&](const EpisodeStep& st) {
-      if (st.action != nullptr) trace += std::to_string(st.action->index) + ",";
-      return true;
-    };
-    for (int e = 0; e < 300; ++e) play_episode(*env, *agent, e == 0 ? std::optional<std::uint64_t>(9) : std::nullopt, o, hooks);
-    return trace + agent->to_bytes();
-  };
+  auto play = [&](const KeyValues& kv) { return learned_trace(*env, kv); };
   const auto by_name = play({});
   CHECK(play({{"gate", "0"}, {"readout", "2"}, {"context", "1"}}) == by_name);
   CHECK(play({{"gate_channel", "0"}, {"readout_channel", "2"}, {"context_channel", "1"}}) == by_name);
@@ -536,16 +544,7 @@ TEST_CASE("augment-recurrent: colour units exist only for an observation with co
   // 300 learning episodes, pinned by a hash taken before the colour units were added (a change of
   // the draw order, the gate or the map's arithmetic changes it)
   {
-    auto agent = make_agent("augment-recurrent", plain->observation_space(), plain->action_space(), {}, 5);
-    std::vector<float> o;
-    std::string trace;
-    EpisodeHooks hooks;
-    hooks.on_step = [&](const EpisodeStep& st) {
-      if (st.action != nullptr) trace += std::to_string(st.action->index) + ",";
-      return true;
-    };
-    for (int e = 0; e < 300; ++e) play_episode(*plain, *agent, e == 0 ? std::optional<std::uint64_t>(9) : std::nullopt, o, hooks);
-    const std::string bytes = trace + agent->to_bytes();
+    const std::string bytes = learned_trace(*plain, {});
     CHECK(fnv1a64(bytes.data(), bytes.size()) == kPlainTraceHash);
   }
   // a loaded agent has the saved colour weights
