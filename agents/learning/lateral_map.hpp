@@ -126,7 +126,7 @@ class LateralMap {
     fb_next_.assign(n, 0.0);
     zeta_.assign(n, 0.0);
     acc_.assign(n, 0.0);
-    gate_.assign(n, 0.0);
+    gate_.assign(p.colour_channels.empty() ? 0 : n, 0.0);
     const auto nk = p.colour_channels.size();
     om_.assign(nk > 0 ? 2 : 0, 0.0);
     tag_om_ = om_;
@@ -195,12 +195,14 @@ class LateralMap {
     for (std::size_t i = 0; i < x_.size(); ++i) x_[i] = in[i];
     // the gate: the gate channel, and with colour units every coloured pixel too
     const std::size_t nk = p_.colour_channels.size();
-    std::copy_n(&x_[static_cast<std::size_t>(p_.gate_channel) * n], n, gate_.begin());
-    for (std::size_t k = 0; k < nk; ++k) {
-      const double* xk = colour(k);
-      for (std::size_t p = 0; p < n; ++p) gate_[p] = std::max(gate_[p], xk[p]);
+    if (nk > 0) {
+      std::copy_n(&x_[static_cast<std::size_t>(p_.gate_channel) * n], n, gate_.begin());
+      for (std::size_t k = 0; k < nk; ++k) {
+        const double* xk = colour(k);
+        for (std::size_t p = 0; p < n; ++p) gate_[p] = std::max(gate_[p], xk[p]);
+      }
     }
-    const double* gate = gate_.data();
+    const double* gate = gate_values();
     for (std::size_t p = 0; p < n; ++p) {
       double e = u_[0];
       for (int c = 0; c < nc_; ++c) e += u_[static_cast<std::size_t>(c + 1)] * x_[static_cast<std::size_t>(c) * n + p];
@@ -426,6 +428,12 @@ class LateralMap {
     for (int ch : p_.colour_channels) g[static_cast<std::size_t>(at + ch)] = sum;
   }
 
+  // the map's gate per position: without colour units the gate channel of the input itself (read in
+  // place), with them gate_ (the gate channel and every coloured pixel)
+  const double* gate_values() const {
+    return p_.colour_channels.empty() ? &x_[static_cast<std::size_t>(p_.gate_channel) * static_cast<std::size_t>(n_)] : gate_.data();
+  }
+
   // colour channel k of the input (grid² values)
   const double* colour(std::size_t k) const {
     return &x_[static_cast<std::size_t>(p_.colour_channels[k]) * static_cast<std::size_t>(n_)];
@@ -472,7 +480,7 @@ class LateralMap {
   double post_factor(int k, std::size_t p) const {
     const std::size_t n = static_cast<std::size_t>(n_);
     const double s = s_[static_cast<std::size_t>(k - 1) * n + p];
-    return gate_[p] * (p_.clip ? s : s * (1.0 - s));
+    return gate_values()[p] * (p_.clip ? s : s * (1.0 - s));
   }
 
   // credit of unit p's synapses, given its post × feedback factor z and the map before iteration k
@@ -536,8 +544,9 @@ class LateralMap {
       std::swap(accG_, accG_next_);
     }
     // an accessory unit is silent where its map unit is gated off (it carries no credit there)
+    const double* gate = gate_values();
     for (std::size_t p = 0; p < n; ++p)
-      if (gate_[p] == 0.0) acc_[p] = 0.0;
+      if (gate[p] == 0.0) acc_[p] = 0.0;
     const double* hp = &h_[static_cast<std::size_t>(K - 1) * n];
     const double* Gp = G_.data() + static_cast<std::size_t>(K - 1) * nk;
     const double* Sp = S_.data() + static_cast<std::size_t>(K - 1) * nk;
@@ -596,7 +605,7 @@ class LateralMap {
   double mean_h_ = 0.0, pool_ = 0.0;              // mean map activity over the gated positions, their weight
   std::vector<double> fb_, fb_next_, zeta_;       // feedback through the iterations; post factors
   std::vector<double> acc_;                       // accessory units of the last credit (RELEARNN)
-  std::vector<double> gate_;                      // the map's gate per position (gate channel, colours)
+  std::vector<double> gate_;                      // with colour units: the map's gate per position (gate channel, colours)
   // colour units (empty without colour channels): weights (ω_in, ω_out), their tags and credit; per
   // iteration k the units G, their input sums S_k = Σ_p x_{k,p} h_p and derivatives; feedback/accessory
   std::vector<double> om_, tag_om_, grad_om_;
