@@ -27,6 +27,8 @@
 //   trace-only   search_trace: traces the curve of the marker nearest the fixation point, whatever
 //                its colour (trace, no search); trace_search: traces to the marker, then the target
 //                nearest that marker, whatever its colour (no search); trace: a target at random
+// trace_marker (trace_search's tracing stage: the markers are the targets) reads as trace_search on
+// the retina; there trace-only solves it (the target nearest the marker is the marker), as it should.
 #include <algorithm>
 #include <cmath>
 #include <functional>

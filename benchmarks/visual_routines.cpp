@@ -37,6 +37,7 @@ constexpr const char* kName = "augment-recurrent-routines";
 
 /// Everything measured for one network.
 struct NetResult {
+  Trained pretrained;  // trace_search with pretrain = marker: the first curriculum, tracing to the marker
   Trained trained;
   double acc_9 = 0.0, acc_13 = 0.0;
   // robustness: 9 px with drive noise at test (the trained weights in an agent with noise_sd 0.05 / 0.3)
@@ -93,11 +94,21 @@ MannWhitney mann_whitney(const std::vector<double>& a, const std::vector<double>
   return m;
 }
 
-NetResult run_network(const Protocol& p, std::uint64_t seed, int test_trials, int max_iterations) {
+NetResult run_network(const Protocol& p, std::uint64_t seed, int test_trials, int max_iterations, bool pretrain_marker) {
   NetResult res;
   auto probe = make_curve_env(p, {});
   auto agent = sgym::make_agent("augment-recurrent", probe->observation_space(), probe->action_space(), p.agent_options, seed);
-  res.trained = train(*agent, p, seed);
+  if (pretrain_marker && p.routine == "trace_search") {
+    // the authors' trace_search curriculum: the whole length curriculum on tracing to the marker
+    // (routine trace_marker: the same curves and colours, no search targets), then again on the task
+    Protocol first = p;
+    first.routine = "trace_marker";
+    res.pretrained = train(*agent, first, sgym::mix_seed(seed, 0x7ace));
+  }
+  if (res.pretrained.trials == 0 || (res.pretrained.passed && res.pretrained.stage_reached == p.last_length))
+    res.trained = train(*agent, p, seed);
+  else
+    res.trained.stage_reached = p.first_length - 1;  // stopped in the first curriculum: never entered the task's own (tested as it is)
   res.acc_9 = accuracy_at(*agent, p, 9, 1, test_trials, sgym::mix_seed(seed, 1009));
   res.acc_13 = accuracy_at(*agent, p, 13, 1, test_trials, sgym::mix_seed(seed, 1013));
   for (const char* noise : {"0.05", "0.3"}) {
@@ -211,6 +222,8 @@ struct Params {
   // network of both routines at chance (exploration seeds, docs in visual-routines.md); RELEARNN's
   // own networks have none
   std::string agent_options = "noise_sd=0";
+  // trace_search's curriculum: first trace to the marker (Mollard et al.'s code) or none
+  std::string pretrain = "marker";
 };
 
 const sgym::OptionSet<Params>& params() {
@@ -224,6 +237,8 @@ const sgym::OptionSet<Params>& params() {
         .add("last_length_px", &Params::last_length, "px", "longest curve of the last curriculum stage (Mollard et al. 2024: 9)", 2, 40)
         .add("fixation_ms", &Params::fixate_ms, "ms", "the env's fixation_ms: the FP alone before the curves (env default 300)", 0.0, 10000.0)
         .add("curves_ms", &Params::curves_ms, "ms", "the env's curves_ms: the curves with the FP, fixation held (env default 600)", 50.0, 10000.0)
+        .add_choice("trace_search_pretrain", &Params::pretrain, {"marker", "none"},
+                    "trace_search's curriculum: marker = first the whole length curriculum on tracing to the marker (CurveTracing-v0 routine trace_marker: the same stimuli without the search targets), then the curriculum on trace_search, as the authors' code of Mollard et al. 2024 trains it; none = the trace_search curriculum alone")
         .add_text("agent_options", &Params::agent_options, "", "key=value ...", "augment-recurrent options for every network (default noise_sd=0: no drive noise, as RELEARNN's networks; the curve-tracing benchmark uses the agent's 0.3)");
     return o;
   }();
@@ -266,7 +281,7 @@ void run(const ex::Context& ctx) {
   ex::parallel_for(static_cast<int>(results.size()), ctx.jobs, [&](int k) {
     Protocol pr = p;
     pr.routine = routines[static_cast<std::size_t>(k / n)];
-    results[static_cast<std::size_t>(k)] = run_network(pr, net_seed(k % n), prm.test_trials, max_iterations);
+    results[static_cast<std::size_t>(k)] = run_network(pr, net_seed(k % n), prm.test_trials, max_iterations, prm.pretrain == "marker");
   });
   auto at = [&](std::size_t r, int i) -> const NetResult& { return results[r * static_cast<std::size_t>(n) + static_cast<std::size_t>(i)]; };
   auto completed = [&](const NetResult& r) { return r.trained.passed && r.trained.stage_reached == prm.last_length; };
@@ -274,7 +289,7 @@ void run(const ex::Context& ctx) {
   std::ostringstream csv, lat;
   csv << "routine,network,seed,stage_reached,passed,training_trials,acc_9,acc_13,acc_9_noise_0.05,acc_9_noise_0.3,latency_trials,latency_correct,"
 "search_median,trace_median,search_units,trace_units,map_search_item,map_search_other,map_trace_curve,map_distractor_curve,"
-         "search_enh_median,trace_enh_median,search_enh_mean,trace_enh_mean,search_enh_positive,search_pairs,trace_enh_positive,trace_pairs\n";
+         "search_enh_median,trace_enh_median,search_enh_mean,trace_enh_mean,search_enh_positive,search_pairs,trace_enh_positive,trace_pairs,pretrain_stage_reached,pretrain_passed,pretrain_trials\n";
   lat << "routine,operation,latency,units\n";
   std::vector<std::vector<double>> pooled_search(routines.size()), pooled_trace(routines.size());
   std::vector<std::vector<double>> pooled_search_enh(routines.size()), pooled_trace_enh(routines.size());
@@ -292,7 +307,7 @@ void run(const ex::Context& ctx) {
           << x.search_other << ',' << x.trace_curve << ',' << x.trace_other << ',' << median_of(x.search_enh) << ','
           << median_of(x.trace_enh) << ',' << x.search_diff / std::max(1.0, x.search_pairs) << ','
           << x.trace_diff / std::max(1.0, x.trace_pairs) << ',' << x.search_pos << ',' << x.search_pairs << ',' << x.trace_pos << ','
-          << x.trace_pairs << '\n';
+          << x.trace_pairs << ',' << x.pretrained.stage_reached << ',' << x.pretrained.passed << ',' << x.pretrained.trials << '\n';
       if (!completed(x)) continue;
       for (std::size_t l = 0; l < x.search.size(); ++l) {
         pooled_search[r][l] += x.search[l], pooled_trace[r][l] += x.trace[l];
@@ -331,7 +346,7 @@ void run(const ex::Context& ctx) {
     auto a9 = [](const NetResult& x) { return x.acc_9; };
     auto a13 = [](const NetResult& x) { return x.acc_13; };
     say(md, "| %s | %td / %d | %s | %s | %s | %s | %s | %s | %s |\n", routines[r].c_str(), done, n,
-        mq(column(r, [](const NetResult& x) { return static_cast<double>(x.trained.trials); }, false), "%.0f").c_str(),
+        mq(column(r, [](const NetResult& x) { return static_cast<double>(x.pretrained.trials + x.trained.trials); }, false), "%.0f").c_str(),
         mq(column(r, a9, false), "%.2f").c_str(), mq(column(r, a13, false), "%.2f").c_str(), mq(column(r, a9, true), "%.2f").c_str(),
         mq(column(r, a13, true), "%.2f").c_str(), mq(column(r, [](const NetResult& x) { return x.acc_9_noise_small; }, true), "%.2f").c_str(),
         mq(column(r, [](const NetResult& x) { return x.acc_9_noise; }, true), "%.2f").c_str());
@@ -391,6 +406,8 @@ void run(const ex::Context& ctx) {
   }
   say(md, "\nProtocol: benchmarks/curve_tracing.hpp's curriculum on each routine (stages %d..%d px, 85 %% of 100 choices and a greedy check, at most %d trials a stage), one distractor, env fixation_ms %g, curves_ms %g",
       prm.first_length, prm.last_length, prm.stage_cap, prm.fixate_ms, prm.curves_ms);
+  if (prm.pretrain == "marker" && std::find(routines.begin(), routines.end(), "trace_search") != routines.end())
+    say(md, "; trace_search: first the same curriculum on tracing to the marker (routine trace_marker), training trials of both counted");
   for (const auto& [k, v] : p.agent_options) say(md, "; agent option %s=%s", k.c_str(), v.c_str());
   say(md, "\n");
 }

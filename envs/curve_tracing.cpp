@@ -18,7 +18,9 @@
 // Option `routine` gives the two composite routines of the same paper (Fig 2): search_trace (find
 // the curve whose marker has the cued colour, trace it to its target) and trace_search (trace the
 // curve from the FP to a coloured marker, then saccade to the target of that colour); the monkey
-// versions are Moro, Tolboom, Khayat & Roelfsema 2010, J Neurosci 30:16293.
+// versions are Moro, Tolboom, Khayat & Roelfsema 2010, J Neurosci 30:16293. A fourth choice,
+// trace_marker, is the first stage of the paper's trace_search curriculum: the stimuli of
+// trace_search without the search targets, the saccade going to the marker at the end of the FP's curve.
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -47,7 +49,7 @@ struct CurveTracingConfig {
   int min_length_px = 5;           // shortest curve, pixels including both ends
   int max_length_px = 9;           // longest curve, pixels; RELEARNN trained on curves up to 9 px
   int n_distractors = 1;           // distractor curves, 1 as in the classic task (1-10)
-  std::string routine = "trace";   // trace | search_trace | trace_search (Mollard et al. 2024, Fig 2)
+  std::string routine = "trace";   // trace | search_trace | trace_search | trace_marker (Mollard et al. 2024, Fig 2)
   std::string balance = "ranks";   // ranks: the correct target's rank by distance and direction from the FP is uniform; none: not enforced
   std::string contact = "none";    // none: curves keep >= 1 empty pixel apart; touch: corners; cross: X-crossings
   double straightness = 0.0;       // P(the curve-drawing walk goes straight on when it may) [choice]; 0 = uniform steps
@@ -78,8 +80,8 @@ const OptionSet<CurveTracingConfig>& options() {
         .deprecated_alias("max_length")
         .add("n_distractors", &C::n_distractors, "curves", "number of distractor curves; 1 in the classic task, RELEARNN also tested 10", 1, 10)
         .deprecated_alias("distractors")
-        .add_choice("routine", &C::routine, {"trace", "search_trace", "trace_search"},
-                    "trace: saccade to the target at the end of the curve connected to the FP; search_trace: find the marker of the cued colour (the FP's colour), trace its curve and saccade to the target at its end; trace_search: trace the curve connected to the FP to a coloured marker, then saccade to the target of that colour (Mollard et al. 2024, PLoS Comput Biol 20:e1012030, Fig 2; Moro et al. 2010, J Neurosci 30:16293). The composite routines add one colour channel per curve to the observation")
+        .add_choice("routine", &C::routine, {"trace", "search_trace", "trace_search", "trace_marker"},
+                    "trace: saccade to the target at the end of the curve connected to the FP; search_trace: find the marker of the cued colour (the FP's colour), trace its curve and saccade to the target at its end; trace_search: trace the curve connected to the FP to a coloured marker, then saccade to the target of that colour (Mollard et al. 2024, PLoS Comput Biol 20:e1012030, Fig 2; Moro et al. 2010, J Neurosci 30:16293); trace_marker: the first stage of that paper's trace_search curriculum (the authors' code trains tracing to the marker before adding the search): trace_search's curves and coloured markers without the search targets, each marker being its curve's saccade target, the correct one at the end of the curve from the FP. The composite routines (all but trace) add one colour channel per curve to the observation")
         .add_choice("balance", &C::balance, {"ranks", "none"},
                     "ranks: the correct target's rank among the targets by distance from the start of the correct curve (k distractors nearer, k uniform), and by how far its direction deviates from the direction in which that curve leaves its start (n_distractors - k better aligned; in search_trace: by distance from the FP, k nearer), are drawn once per trial and met exactly, so neither tells which target is correct (every shortcut subject at chance); takes at most 3 distractors and curves of >= 5 px, refuses what it cannot lay out. none: not enforced (for curricula of short curves and for up to 10 distractors; the nearest target is then often correct)")
         .add_choice("contact", &C::contact, {"none", "touch", "cross"},
@@ -104,10 +106,13 @@ const OptionSet<CurveTracingConfig>& options() {
 enum class Contact { kNone, kTouch, kCross };
 
 /// The visual routine (the `routine` option; Mollard et al. 2024, PLoS Comput Biol 20:e1012030, Fig 2).
-enum class Routine { kTrace, kSearchTrace, kTraceSearch };
+enum class Routine { kTrace, kSearchTrace, kTraceSearch, kTraceMarker };
 
 Routine routine_of(const std::string& r) {
-  return r == "trace" ? Routine::kTrace : r == "search_trace" ? Routine::kSearchTrace : Routine::kTraceSearch;
+  return r == "trace"          ? Routine::kTrace
+         : r == "search_trace" ? Routine::kSearchTrace
+         : r == "trace_search" ? Routine::kTraceSearch
+                               : Routine::kTraceMarker;
 }
 
 /// Stimulus generator: non-allocating after construction.
@@ -575,7 +580,7 @@ class CurveGenerator {
   int g_;
   Contact contact_;
   bool balance_;                           // enforce the drawn ranks (option balance = ranks)
-  Routine routine_;                        // trace, search_trace or trace_search
+  Routine routine_;                        // trace, search_trace, trace_search or trace_marker
   std::vector<int> targets_;               // trace_search: the saccade target of each curve's colour
   std::vector<int> colour_;                // colour of each curve
   std::vector<int> owner_;                 // curve that first claimed each pixel, -1 = empty
@@ -635,8 +640,9 @@ class CurveTracing final : public Env {
     for (int k = 0; k + 4 < channels(c); ++k)
       s.obs_layout.push_back({"colour_" + std::to_string(k), static_cast<std::size_t>(4 + k) * n, n,
                               "1 at the pixels of colour " + std::to_string(k) +
-                                  (c.routine == "search_trace" ? ": one curve's marker (its free end), and the cue at the FP's place"
-                                                               : ": one curve's marker (its far end) and the saccade target of that colour")});
+                                  (c.routine == "search_trace"   ? ": one curve's marker (its free end), and the cue at the FP's place"
+                                   : c.routine == "trace_marker" ? ": one curve's marker (its far end), which is that curve's saccade target"
+                                                                 : ": one curve's marker (its far end) and the saccade target of that colour")});
     s.source = "Roelfsema, Lamme & Spekreijse 1998, Nature 395:376 (curve tracing); Roelfsema & Holtmaat 2018, "
                "Nat Rev Neurosci 19:166, Fig. 4; grid version and the composite routines (search_trace, trace_search) "
                "as in Mollard et al. 2024 (RELEARNN), PLoS Comput Biol 20:e1012030, Fig 2; monkey composite tasks: "
@@ -786,6 +792,10 @@ class CurveTracing final : public Env {
           colour(c, cv.back());
           obs_[2 * n + static_cast<std::size_t>(gen_.colour_target(c))] = 1.0f;
           colour(c, gen_.colour_target(c));
+          break;
+        case Routine::kTraceMarker:  // trace_search's marker at the end, and it is the saccade target
+          obs_[2 * n + static_cast<std::size_t>(cv.back())] = 1.0f;
+          colour(c, cv.back());
           break;
       }
     }

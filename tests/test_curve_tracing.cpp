@@ -35,7 +35,7 @@ TEST_CASE("CurveTracing: the memoryless oracle traces the curve from the gaze an
   // every contact setting keeps the image unambiguous, so tracing from the current frame is exact
   const auto [distractors, contact, straightness] = GENERATE(table<std::string, std::string, std::string>(
       {{"1", "none", "0"}, {"3", "none", "0"}, {"3", "touch", "0"}, {"3", "cross", "0"}, {"3", "cross", "0.7"}}));
-  const std::string routine = GENERATE("trace", "search_trace", "trace_search");
+  const std::string routine = GENERATE("trace", "search_trace", "trace_search", "trace_marker");
   INFO("routine = " << routine << ", distractors = " << distractors << ", contact = " << contact << ", straightness = " << straightness);
   // (search_trace takes more than one distractor from 9 px on)
   const std::string min_length = routine == "search_trace" && distractors != "1" ? "9" : "5";
@@ -551,6 +551,60 @@ TEST_CASE("CurveTracing: the composite routines show the cue, markers and colour
   }
 }
 
+TEST_CASE("CurveTracing: trace_marker is trace_search's tracing stage: its stimuli without the search targets, the marker the target", "[curve_tracing]") {
+  // The first stage of Mollard et al.'s trace_search curriculum: the curves and coloured markers of
+  // trace_search, the markers being the saccade targets (no target lies apart from the curves), the
+  // correct one at the end of the curve from the FP. It is a tracing task, so the geometric shortcut
+  // subjects stay at chance while the trace-only subject (trace to the marker, then the target
+  // nearest it: the marker itself) and the oracle solve it.
+  const int g = 15, n = g * g, d = 2, colours = d + 1;
+  auto env = make_env("CurveTracing-v0", {{"routine", "trace_marker"}, {"n_distractors", std::to_string(d)}, {"fixation_ms", "0"}});
+  REQUIRE(env->observation_space().shape() == std::vector<std::int64_t>{4 + colours, g, g});
+  for (int trial = 0; trial < 300; ++trial) {
+    auto r0 = env->reset(trial == 0 ? std::optional<std::uint64_t>(11) : std::nullopt);
+    const int fp = static_cast<int>(r0.info.get_int("fixation_point"));
+    const int target = static_cast<int>(r0.info.get_int("target"));
+    REQUIRE(r0.info.get_string("routine") == "trace_marker");
+    const auto& flat = std::get<std::vector<float>>(*r0.info.find("curve_pixels"));
+    const int max_length = 9;
+    std::set<int> ends, seen;
+    for (int c = 0; c < colours; ++c) {
+      std::vector<int> cv;
+      for (int k = 0; k < max_length && flat[static_cast<std::size_t>(c * max_length + k)] >= 0; ++k)
+        cv.push_back(static_cast<int>(flat[static_cast<std::size_t>(c * max_length + k)]));
+      REQUIRE(cv.size() >= 5);
+      if (c == 0) {
+        REQUIRE(cv.front() == fp);
+        REQUIRE(target == cv.back());
+      }
+      ends.insert(cv.back());
+      int colour = -1;
+      for (int k = 0; k < colours; ++k)
+        if (r0.obs[static_cast<std::size_t>((4 + k) * n + cv.back())] > 0.5f) {
+          REQUIRE(colour == -1);
+          colour = k;
+        }
+      REQUIRE(colour >= 0);
+      seen.insert(colour);
+      if (c == 0) REQUIRE(colour == r0.info.get_int("cued_colour"));
+    }
+    REQUIRE(static_cast<int>(seen.size()) == colours);
+    const auto targets = on_pixels(r0.obs, 2, n);
+    REQUIRE(std::set<int>(targets.begin(), targets.end()) == ends);  // the markers, and nothing else
+    for (int k = 0; k < colours; ++k) REQUIRE(on_pixels(r0.obs, 4 + k, n).size() == 1);
+  }
+  std::vector<std::string> ids = {"curve-tracing-oracle"};
+  for (const auto& s : kShortcuts) ids.push_back("curve-tracing-shortcut-" + s);
+  const auto sc = scores(ids, {{"routine", "trace_marker"}, {"n_distractors", "1"}, {"min_length_px", "5"}, {"max_length_px", "9"}}, 2000, 31);
+  for (const auto& id : ids) {
+    const Score& s = sc.at(id);
+    INFO(id << ": " << s.correct << " correct of " << s.completed << " completed");
+    CHECK(s.completed_fraction() >= 0.99);
+    if (id == "curve-tracing-oracle" || id == "curve-tracing-shortcut-trace-only") CHECK(s.accuracy() == 1.0);
+    else CHECK(s.accuracy() <= 0.5 + 0.05);
+  }
+}
+
 TEST_CASE("CurveTracing: the stimulus stream is pinned over every kind of layout", "[curve_tracing]") {
   // Any change to a stimulus or to the random draws that make it shows here (the golden hash sees
   // only a few stimuli of the defaults). With fixation_ms = 0 a trial's first frame shows its curves,
@@ -568,6 +622,7 @@ TEST_CASE("CurveTracing: the stimulus stream is pinned over every kind of layout
       {{{"n_distractors", "3"}, {"contact", "touch"}}, 200, 0x945f9210586ecec3},
       {{{"routine", "trace_search"}, {"n_distractors", "2"}, {"contact", "touch"}}, 500, 0x866fd82c0ae2eef3},
       {{{"routine", "search_trace"}, {"n_distractors", "2"}, {"min_length_px", "9"}}, 500, 0x3998b10a6fdaec0a},
+      {{{"routine", "trace_marker"}, {"n_distractors", "2"}}, 500, 0x1c17cd28a95f3013},  // pinned when trace_marker was added
       {{{"split", "heldout"}, {"contact", "cross"}, {"straightness", "0.7"}, {"grid_px", "9"}, {"max_length_px", "6"}}, 1000, 0x5a5700827773b70a},
       {{{"balance", "none"}, {"n_distractors", "10"}, {"min_length_px", "2"}, {"max_length_px", "6"}}, 1000, 0xa6894e84f3023103},
   };
