@@ -2,8 +2,9 @@
 // search-then-trace and trace-then-search, learned with RELEARNN's rule, and the order in which the
 // map labels the two operations' items (Mollard, Wacongne, Bohte & Roelfsema 2024, PLoS Comput Biol
 // 20:e1012030, Figs 7-8; monkey V1: Moro, Tolboom, Khayat & Roelfsema 2010, J Neurosci 30:16293).
-// Every network goes through the curve-length curriculum of benchmarks/curve_tracing.hpp on its
-// routine, then is tested greedily on held-out shapes (9 and 13 px: 13 never trained), and on the
+// Every network first goes through the curve-length curriculum of benchmarks/curve_tracing.hpp on
+// tracing to the marker (routine trace_marker, with drive noise: as the authors' code trains
+// trace_search; `pretrain`), then through it again on its routine, then is tested greedily on held-out shapes (9 and 13 px: 13 never trained), and on the
 // first frame of the go epoch of test trials the modulation latency of every map unit is read (the
 // agent's map_latency signal: the iteration at which its activity above its first-iteration response
 // reaches half its final value). The *search* item is the cued marker (search_trace: the start of the
@@ -94,21 +95,38 @@ MannWhitney mann_whitney(const std::vector<double>& a, const std::vector<double>
   return m;
 }
 
-NetResult run_network(const Protocol& p, std::uint64_t seed, int test_trials, int max_iterations, bool pretrain_marker) {
+/// `options` with `over`'s keys replaced (and added).
+sgym::KeyValues with_options(const sgym::KeyValues& options, const sgym::KeyValues& over) {
+  sgym::KeyValues out;
+  for (const auto& kv : options)
+    if (std::none_of(over.begin(), over.end(), [&](const auto& o) { return o.first == kv.first; })) out.push_back(kv);
+  out.insert(out.end(), over.begin(), over.end());
+  return out;
+}
+
+NetResult run_network(const Protocol& p, std::uint64_t seed, int test_trials, int max_iterations, bool pretrain_marker,
+                      const sgym::KeyValues& pretrain_options) {
   NetResult res;
   auto probe = make_curve_env(p, {});
-  auto agent = sgym::make_agent("augment-recurrent", probe->observation_space(), probe->action_space(), p.agent_options, seed);
-  if (pretrain_marker && p.routine == "trace_search") {
-    // the authors' trace_search curriculum: the whole length curriculum on tracing to the marker
-    // (routine trace_marker: the same curves and colours, no search targets), then again on the task
+  auto make = [&](const sgym::KeyValues& opts) {
+    return sgym::make_agent("augment-recurrent", probe->observation_space(), probe->action_space(), opts, seed);
+  };
+  auto agent = make(p.agent_options);
+  if (pretrain_marker) {
+    // first the whole length curriculum on tracing to the marker (routine trace_marker: trace_search's
+    // curves and colours, the markers being the targets), with the pretraining options; then the
+    // network (its weights) goes on with the routine's options and curriculum
     Protocol first = p;
     first.routine = "trace_marker";
-    res.pretrained = train(*agent, first, sgym::mix_seed(seed, 0x7ace));
+    first.agent_options = with_options(p.agent_options, pretrain_options);
+    auto tracer = make(first.agent_options);
+    res.pretrained = train(*tracer, first, sgym::mix_seed(seed, 0x7ace));
+    agent->from_bytes(tracer->to_bytes());
   }
   if (res.pretrained.trials == 0 || (res.pretrained.passed && res.pretrained.stage_reached == p.last_length))
     res.trained = train(*agent, p, seed);
   else
-    res.trained.stage_reached = p.first_length - 1;  // stopped in the first curriculum: never entered the task's own (tested as it is)
+    res.trained.stage_reached = p.first_length - 1;  // stopped in the first curriculum: never entered the routine's (tested as it is)
   res.acc_9 = accuracy_at(*agent, p, 9, 1, test_trials, sgym::mix_seed(seed, 1009));
   res.acc_13 = accuracy_at(*agent, p, 13, 1, test_trials, sgym::mix_seed(seed, 1013));
   for (const char* noise : {"0.05", "0.3"}) {
@@ -218,12 +236,14 @@ struct Params {
   int networks = 16, test_trials = 200, first_length = 2, last_length = 9, stage_cap = 30000;
   double fixate_ms = 0.0, curves_ms = 50.0;
   std::string routines = "search_trace trace_search";
-  // no drive noise [choice]: the curve-tracing benchmark's noise_sd 0.3 (and 0.1, 0.03) left every
-  // network of both routines at chance (exploration seeds, docs in visual-routines.md); RELEARNN's
-  // own networks have none
-  std::string agent_options = "noise_sd=0";
-  // trace_search's curriculum: first trace to the marker (Mollard et al.'s code) or none
+  // the routine stage [choice, on the exploration networks; visual-routines.md]: half the agent's
+  // beta (the composite observation shows each marker in two channels, which doubles the effective
+  // rate of its weights) and a little drive noise
+  std::string agent_options = "beta=0.025 noise_sd=0.05";
+  // first trace to the marker (trace_search: as Mollard et al.'s code; search_trace: [choice]) or none
   std::string pretrain = "marker";
+  // the tracing stage: the curve-tracing benchmark's drive noise (labels that noise cannot erase)
+  std::string pretrain_agent_options = "noise_sd=0.3";
 };
 
 const sgym::OptionSet<Params>& params() {
@@ -237,9 +257,11 @@ const sgym::OptionSet<Params>& params() {
         .add("last_length_px", &Params::last_length, "px", "longest curve of the last curriculum stage (Mollard et al. 2024: 9)", 2, 40)
         .add("fixation_ms", &Params::fixate_ms, "ms", "the env's fixation_ms: the FP alone before the curves (env default 300)", 0.0, 10000.0)
         .add("curves_ms", &Params::curves_ms, "ms", "the env's curves_ms: the curves with the FP, fixation held (env default 600)", 50.0, 10000.0)
-        .add_choice("trace_search_pretrain", &Params::pretrain, {"marker", "none"},
-                    "trace_search's curriculum: marker = first the whole length curriculum on tracing to the marker (CurveTracing-v0 routine trace_marker: the same stimuli without the search targets), then the curriculum on trace_search, as the authors' code of Mollard et al. 2024 trains it; none = the trace_search curriculum alone")
-        .add_text("agent_options", &Params::agent_options, "", "key=value ...", "augment-recurrent options for every network (default noise_sd=0: no drive noise, as RELEARNN's networks; the curve-tracing benchmark uses the agent's 0.3)");
+        .add_choice("pretrain", &Params::pretrain, {"marker", "none"},
+                    "marker = first the whole length curriculum on tracing to the marker (CurveTracing-v0 routine trace_marker: trace_search's stimuli without the search targets, with pretrain_agent_options), then the routine's curriculum (as the authors' code of Mollard et al. 2024 trains trace_search; for search_trace an addition); none = the routine's curriculum alone")
+        .add_text("pretrain_agent_options", &Params::pretrain_agent_options, "", "key=value ...",
+                  "augment-recurrent options of the tracing stage, replacing those of agent_options with the same keys (default: the curve-tracing benchmark's drive noise 0.3)")
+        .add_text("agent_options", &Params::agent_options, "", "key=value ...", "augment-recurrent options of the routine's stage and the tests (default: half the agent's beta and drive noise 0.05; RELEARNN's networks have no noise)");
     return o;
   }();
   return set;
@@ -268,12 +290,28 @@ void run(const ex::Context& ctx) {
   const auto routines = routine_list(prm);
   const Protocol p = make_protocol(prm.stage_cap, prm.first_length, prm.last_length, prm.fixate_ms, prm.curves_ms,
                                    ex::key_values(prm.agent_options, "agent_options"));
+  const sgym::KeyValues pretrain_options = ex::key_values(prm.pretrain_agent_options, "pretrain_agent_options");
   int max_iterations = 40;
   {  // validate the agent options once before the threads start
     auto probe = make_curve_env(p, {});
     auto a = sgym::make_agent("augment-recurrent", probe->observation_space(), probe->action_space(), p.agent_options, 1);
     for (const auto& [k, v] : p.agent_options)
       if (k == "n_iterations" || k == "iterations") max_iterations = std::stoi(v);
+    if (prm.pretrain == "marker") {
+      // on the composite routines' observation (colour channels), where the two networks must match
+      Protocol composite = p;
+      composite.routine = "trace_marker";
+      auto marker = make_curve_env(composite, {});
+      auto tracer = sgym::make_agent("augment-recurrent", marker->observation_space(), marker->action_space(),
+                                     with_options(p.agent_options, pretrain_options), 1);
+      auto next = sgym::make_agent("augment-recurrent", marker->observation_space(), marker->action_space(), p.agent_options, 1);
+      try {
+        next->from_bytes(tracer->to_bytes(), "the tracing stage's network");
+      } catch (const std::exception& e) {
+        throw sgym::UsageError(std::string("experiment ") + kName + ": pretrain_agent_options \"" + prm.pretrain_agent_options +
+                               "\" make a network the routine's agent_options cannot continue (" + e.what() + ")");
+      }
+    }
   }
   const int n = prm.networks;
   auto net_seed = [&](int i) { return sgym::mix_seed(ctx.seed, static_cast<std::uint64_t>(i)); };
@@ -281,7 +319,7 @@ void run(const ex::Context& ctx) {
   ex::parallel_for(static_cast<int>(results.size()), ctx.jobs, [&](int k) {
     Protocol pr = p;
     pr.routine = routines[static_cast<std::size_t>(k / n)];
-    results[static_cast<std::size_t>(k)] = run_network(pr, net_seed(k % n), prm.test_trials, max_iterations, prm.pretrain == "marker");
+    results[static_cast<std::size_t>(k)] = run_network(pr, net_seed(k % n), prm.test_trials, max_iterations, prm.pretrain == "marker", pretrain_options);
   });
   auto at = [&](std::size_t r, int i) -> const NetResult& { return results[r * static_cast<std::size_t>(n) + static_cast<std::size_t>(i)]; };
   auto completed = [&](const NetResult& r) { return r.trained.passed && r.trained.stage_reached == prm.last_length; };
@@ -406,9 +444,11 @@ void run(const ex::Context& ctx) {
   }
   say(md, "\nProtocol: benchmarks/curve_tracing.hpp's curriculum on each routine (stages %d..%d px, 85 %% of 100 choices and a greedy check, at most %d trials a stage), one distractor, env fixation_ms %g, curves_ms %g",
       prm.first_length, prm.last_length, prm.stage_cap, prm.fixate_ms, prm.curves_ms);
-  if (prm.pretrain == "marker" && std::find(routines.begin(), routines.end(), "trace_search") != routines.end())
-    say(md, "; trace_search: first the same curriculum on tracing to the marker (routine trace_marker), training trials of both counted");
   for (const auto& [k, v] : p.agent_options) say(md, "; agent option %s=%s", k.c_str(), v.c_str());
+  if (prm.pretrain == "marker") {
+    say(md, "; first the same curriculum on tracing to the marker (routine trace_marker), training trials of both stages counted, with");
+    for (const auto& [k, v] : pretrain_options) say(md, " %s=%s", k.c_str(), v.c_str());
+  }
   say(md, "\n");
 }
 

@@ -3,6 +3,7 @@
 // figures sgym plot draws from an experiment directory.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -299,6 +300,42 @@ TEST_CASE("experiment augment-recurrent-curve-tracing: one row per arm and netwo
   CHECK_THROWS_WITH(ex::run(inv, report), Contains("lateral") && Contains("set by the experiment"));
   inv.set = {{"last_length_px", "2"}, {"first_length_px", "5"}};
   CHECK_THROWS_WITH(ex::run(inv, report), Contains("last_length_px"));
+  CHECK_FALSE(fs::exists(inv.out));
+}
+
+TEST_CASE("experiment augment-recurrent-routines: tracing to the marker first, with its own options, or not at all", "[experiment]") {
+  const fs::path a = scratch("routines-marker"), b = scratch("routines-none");
+  run_quick("augment-recurrent-routines", a, 2);
+  const auto rows = ex::read_csv(a / "networks.csv");
+  REQUIRE(rows.size() == 1 + 2 * 2);  // search_trace, trace_search x 2 networks
+  auto col = [&](const char* name) {
+    const auto it = std::find(rows[0].begin(), rows[0].end(), name);
+    REQUIRE(it != rows[0].end());
+    return static_cast<std::size_t>(it - rows[0].begin());
+  };
+  const std::size_t pre = col("pretrain_trials"), pre_stage = col("pretrain_stage_reached");
+  for (std::size_t r = 1; r < rows.size(); ++r) CHECK(std::stoll(rows[r][pre]) > 0);  // both routines trace first
+  CHECK_THAT(sgym::read_file(a / "summary.md"), Contains("tracing to the marker") && Contains("noise_sd=0.3"));
+  ex::Invocation inv = quick_invocation("augment-recurrent-routines", b);
+  inv.jobs = 2;
+  inv.seed = 7;
+  inv.command = "test";
+  inv.set = {{"pretrain", "none"}};
+  std::ostringstream report;
+  ex::run(inv, report);
+  const auto none = ex::read_csv(b / "networks.csv");
+  REQUIRE(none.size() == rows.size());
+  for (std::size_t r = 1; r < none.size(); ++r) {
+    CHECK(none[r][pre] == "0");
+    CHECK(none[r][pre_stage] == "0");
+  }
+  CHECK(sgym::read_file(a / "networks.csv") != sgym::read_file(b / "networks.csv"));
+  // options that make a network the routine's agent cannot continue are refused before any work
+  inv.out = scratch("routines-refused");
+  inv.set = {{"pretrain_agent_options", "colour_units=false"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("pretrain_agent_options") && Contains("colour_units=false"));
+  inv.set = {{"pretrain", "always"}};
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("pretrain") && Contains("marker|none"));
   CHECK_FALSE(fs::exists(inv.out));
 }
 
