@@ -17,6 +17,7 @@
 // Writes networks.csv (one row per routine and network), latency.csv (per routine, operation and
 // latency in iterations: unit counts over the networks that completed the curriculum) and summary.md.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <map>
@@ -38,7 +39,7 @@ constexpr const char* kName = "augment-recurrent-routines";
 
 /// Everything measured for one network.
 struct NetResult {
-  Trained pretrained;  // trace_search with pretrain = marker: the first curriculum, tracing to the marker
+  Trained pretrained;  // pretrain = marker: the first curriculum, tracing to the marker
   Trained trained;
   double acc_9 = 0.0, acc_13 = 0.0;
   // robustness: 9 px with drive noise at test (the trained weights in an agent with noise_sd 0.05 / 0.3)
@@ -232,6 +233,10 @@ NetResult run_network(const Protocol& p, std::uint64_t seed, int test_trials, in
   return res;
 }
 
+/// The augment-recurrent options the tracing stage may set apart from the routine's: how the network
+/// learns and how noisy it is, not what it is.
+constexpr std::array<const char*, 6> kPretrainKeys = {"beta", "lambda", "gamma", "epsilon", "temperature", "noise_sd"};
+
 struct Params {
   int networks = 16, test_trials = 200, first_length = 2, last_length = 9, stage_cap = 30000;
   double fixate_ms = 0.0, curves_ms = 50.0;
@@ -291,14 +296,22 @@ void run(const ex::Context& ctx) {
   const Protocol p = make_protocol(prm.stage_cap, prm.first_length, prm.last_length, prm.fixate_ms, prm.curves_ms,
                                    ex::key_values(prm.agent_options, "agent_options"));
   const sgym::KeyValues pretrain_options = ex::key_values(prm.pretrain_agent_options, "pretrain_agent_options");
+  // the tracing stage may learn differently, not be another network: only the learning process's options
+  for (const auto& [k, v] : pretrain_options)
+    if (std::find(kPretrainKeys.begin(), kPretrainKeys.end(), k) == kPretrainKeys.end()) {
+      std::string keys;
+      for (const char* key : kPretrainKeys) keys += std::string(keys.empty() ? "" : ", ") + key;
+      throw sgym::UsageError(std::string("experiment ") + kName + ": pretrain_agent_options: " + k +
+                             " would make the tracing stage's network another network than the routine's; give only " + keys);
+    }
   int max_iterations = 40;
   {  // validate the agent options once before the threads start
     auto probe = make_curve_env(p, {});
     auto a = sgym::make_agent("augment-recurrent", probe->observation_space(), probe->action_space(), p.agent_options, 1);
     for (const auto& [k, v] : p.agent_options)
       if (k == "n_iterations" || k == "iterations") max_iterations = std::stoi(v);
-    if (prm.pretrain == "marker") {
-      // on the composite routines' observation (colour channels), where the two networks must match
+    {
+      // checked whether or not the stage runs; on the composite routines' observation (colour channels), where the two networks must match
       Protocol composite = p;
       composite.routine = "trace_marker";
       auto marker = make_curve_env(composite, {});

@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <unistd.h>
 
+#include "curve_tracing.hpp"
 #include "experiment.hpp"
 #include "plot.hpp"
 #include "sgym/agents.hpp"
@@ -332,11 +334,52 @@ TEST_CASE("experiment augment-recurrent-routines: tracing to the marker first, w
   CHECK(sgym::read_file(a / "networks.csv") != sgym::read_file(b / "networks.csv"));
   // options that make a network the routine's agent cannot continue are refused before any work
   inv.out = scratch("routines-refused");
-  inv.set = {{"pretrain_agent_options", "colour_units=false"}};
-  CHECK_THROWS_WITH(ex::run(inv, report), Contains("pretrain_agent_options") && Contains("colour_units=false"));
+  inv.set = {{"pretrain_agent_options", "colour_units=false"}};  // another network, not another way of learning
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("pretrain_agent_options") && Contains("colour_units") && Contains("noise_sd"));
+  inv.set = {{"pretrain", "none"}, {"pretrain_agent_options", "fixed_readout=false"}};  // checked even when unused
+  CHECK_THROWS_WITH(ex::run(inv, report), Contains("fixed_readout"));
   inv.set = {{"pretrain", "always"}};
   CHECK_THROWS_WITH(ex::run(inv, report), Contains("pretrain") && Contains("marker|none"));
   CHECK_FALSE(fs::exists(inv.out));
+}
+
+TEST_CASE("experiment augment-recurrent-routines: the routine's network is the tracing stage's, with the routine's options", "[experiment]") {
+  // one network whose tracing stage completes (one 2-px stage), replayed by hand from the protocol's
+  // parts: the tracing network trained with pretrain_agent_options, its weights and random state then
+  // trained on the routine with agent_options. A run that skipped the hand-over, or kept the tracing
+  // stage's options, trains another network (other trials and accuracies)
+  const fs::path out = scratch("routines-handover");
+  ex::Invocation inv;
+  inv.name = "augment-recurrent-routines";
+  inv.out = out;
+  inv.seed = 7;
+  inv.command = "test";
+  inv.set = {{"n_seeds", "1"}, {"routines", "trace_search"}, {"first_length_px", "2"}, {"last_length_px", "2"},
+             {"max_stage_trials", "6000"}, {"test_trials", "10"}};
+  std::ostringstream report;
+  ex::run(inv, report);
+  const auto rows = ex::read_csv(out / "networks.csv");
+  REQUIRE(rows.size() == 2);
+  std::map<std::string, std::string> row;
+  for (std::size_t k = 0; k < rows[0].size(); ++k) row[rows[0][k]] = rows[1][k];
+  REQUIRE(row["pretrain_passed"] == "1");  // else this network says nothing about the hand-over
+  using namespace sgym::curve_bench;
+  const std::uint64_t seed = sgym::mix_seed(7, 0);
+  Protocol p = make_protocol(6000, 2, 2, 0.0, 50.0, {{"beta", "0.025"}, {"noise_sd", "0.05"}});
+  p.routine = "trace_search";
+  Protocol first = p;
+  first.routine = "trace_marker";
+  first.agent_options = {{"beta", "0.025"}, {"noise_sd", "0.3"}};
+  auto probe = make_curve_env(p, {});
+  auto tracer = sgym::make_agent("augment-recurrent", probe->observation_space(), probe->action_space(), first.agent_options, seed);
+  const Trained pre = train(*tracer, first, sgym::mix_seed(seed, 0x7ace));
+  auto agent = sgym::make_agent("augment-recurrent", probe->observation_space(), probe->action_space(), p.agent_options, seed);
+  agent->from_bytes(tracer->to_bytes());
+  const Trained t = train(*agent, p, seed);
+  CHECK(row["pretrain_trials"] == std::to_string(pre.trials));
+  CHECK(row["training_trials"] == std::to_string(t.trials));
+  CHECK(row["stage_reached"] == std::to_string(t.stage_reached));
+  CHECK(std::stod(row["acc_9"]) == accuracy_at(*agent, p, 9, 1, 10, sgym::mix_seed(seed, 1009)));
 }
 
 TEST_CASE("experiment: bad input is refused before any work, nothing is overwritten", "[experiment]") {
