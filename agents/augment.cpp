@@ -37,6 +37,7 @@ struct AugmentConfig {
   std::string feedback = "symmetric";  // feedback weights: symmetric (= forward weights) or random (fixed)
   std::string attention_map;  // input-level attention gate: action:first-last,... ("" = off, the published rule)
   bool attention_gate = true; // with attention_map: A_i gates the input → association tags; off = A_i = 1 (the control)
+  bool silent_location_synapses = false;  // with attention_map: the mapped units' synapses onto association units start at 0
 };
 
 const OptionSet<AugmentConfig>& options() {
@@ -59,7 +60,9 @@ const OptionSet<AugmentConfig>& options() {
         .add_choice("feedback", &C::feedback, {"symmetric", "random"},
                     "feedback weights of the gate: symmetric (equal to the forward weights, as in the paper) or random (fixed, drawn like the initial weights: feedback alignment)")
         .add_text("attention_map", &C::attention_map, "", "action:first-last,... (0-based inclusive input indices; empty = off)", "input-level attention gate, 'action:first-last,...' (0-based inclusive input indices): selecting an action attends the sensory units of its range, whose input-to-association tags keep A_i = 1, while the other listed ranges get A_i = 0 until the trial ends; empty = off (the published rule). E.g. 1:4-6,2:7-9 for RedundantRelevantCue-v0 with its defaults")
-        .add("attention_gate", &C::attention_gate, "with attention_map: the attended location's gate A_i multiplies the presynaptic factor of the input-to-association tags; false = the attention actions are selected as before but every A_i = 1 in the tags (the un-gated control of the redundant-relevant cue contrast: it differs from the gated learner only in this factor, and the association-level gate FB_j of option gate stays)");
+        .add("attention_gate", &C::attention_gate, "with attention_map: the attended location's gate A_i multiplies the presynaptic factor of the input-to-association tags; false = the attention actions are selected as before but every A_i = 1 in the tags (the un-gated control of the redundant-relevant cue contrast: it differs from the gated learner only in this factor, and the association-level gate FB_j of option gate stays)")
+        .add("silent_location_synapses", &C::silent_location_synapses,
+             "with attention_map: the synapses from the mapped (location-specific) sensory units onto the association units start at 0 instead of U(−r, r), as silent synapses that only plasticity makes effective (Isaac, Nicoll & Malenka 1995, Neuron 15:427; Liao, Hessler & Malinow 1995, Nature 375:400); every other weight and every random draw as without it. false = the published random initial weights");
     return s;
   }();
   return set;
@@ -83,6 +86,13 @@ class Augment final : public Agent {
     reset_attention();
     p_.setZero(n_act_);
     net_.randomize(c.init_range, rng_);
+    if (c.silent_location_synapses)  // after the draws: every other weight is the one drawn without it
+      for (int i = 0; i < n_in_; ++i)
+        if (attention_.mapped(i)) {
+          net_.v_regular().col(1 + i).setZero();  // (column 0 is the bias)
+          net_.v_memory().col(i).setZero();       // on transient
+          net_.v_memory().col(n_in_ + i).setZero();  // off transient
+        }
   }
 
   void begin_episode() override {
@@ -251,6 +261,8 @@ std::string incompatibility(const Space& obs, const Space& act) {
 
 std::unique_ptr<Agent> make(const Space& obs, const Space& act, const KeyValues& kv, std::uint64_t seed) {
   const AugmentConfig c = options().parse(kv);
+  if (c.silent_location_synapses && c.attention_map.empty())
+    throw UsageError("augment: silent_location_synapses = true needs an attention_map (it silences the mapped units' synapses; without a map there are none)");
   if (!c.attention_gate && c.attention_map.empty())
     throw UsageError("augment: attention_gate = false needs an attention_map (without one no input is gated, so there is nothing to turn off)");
   if (c.n_regular_units + c.n_memory_units == 0)

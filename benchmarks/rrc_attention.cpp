@@ -2,7 +2,8 @@
 // with and without the attention gate on plasticity (docs/science.md; Roelfsema & Holtmaat 2018:
 // subjects "learn only about the attended stimuli"). The gated learner and its un-gated control
 // differ only in that gate (option attention_gate): both select attention actions with the same
-// rule and keep AuGMEnT's association-level gate. Each network is trained on redundant trials, then
+// rule and keep AuGMEnT's association-level gate; by default both start with the location units'
+// synapses silent (silent_location_synapses). Each network is trained on redundant trials, then
 // tested with learning off on forced-choice single-cue and conflict probes. Per network the attended
 // cue is the location it attended most over the last 10 % of training. Reports markdown tables of the
 // median [interquartile range] over networks and the full distribution (min, quartiles, max) of the
@@ -262,6 +263,10 @@ double spearman(const std::vector<double>& a, const std::vector<double>& b) {
 struct Params {
   int networks = 50, train_trials = 10000, test_trials = 600;
   std::string gains = "1.0 0.8 0.5", env_options = "fixation_reward=0.2 abort_reward=-0.2", agent_options;
+  // the gated learner's and the control's location synapses start silent [choice]: their random
+  // initial weights carry the unattended cue to the association units, whose output weights (no input
+  // gate there) learn to read it (augment-rrc.md); false = the published random initial weights
+  bool silent = true;
 };
 
 const sgym::OptionSet<Params>& params() {
@@ -278,7 +283,9 @@ const sgym::OptionSet<Params>& params() {
                   "further RedundantRelevantCue-v0 options (default: fixation_reward=0.2, the fixation reward of the AuGMEnT saccade task, "
                   "and abort_reward=-0.2, without which about half the networks never learn to fixate)")
         .add_text("agent_options", &Params::agent_options, "", "key=value ...",
-                  "further augment options for every learner (not attention_map, attention_gate or gate, which make the learners); default none: the published defaults");
+                  "further augment options for every learner (not attention_map, attention_gate or gate, which make the learners); default none: the published defaults")
+        .add("silent_location_synapses", &Params::silent,
+             "the gated learner and its control start with the location units' synapses onto the association units at 0 (augment option silent_location_synapses: silent synapses, not random ones: random initial weights carry the unattended cue to the association units, whose output weights learn to read it); false = the published random initial weights U(-0.25, 0.25)");
     return o;
   }();
   return set;
@@ -330,9 +337,13 @@ void run(const sgym::experiment::Context& ctx) {
   std::vector<Arm> arm = arms();
   {
     const sgym::KeyValues agent = sgym::experiment::key_values(prm.agent_options, "agent_options");
-    sgym::experiment::refuse_keys(agent, {"attention_map", "attention_gate", "gate"}, "augment-rrc", "agent_options",
-                                  "the learners (gated, control, no feedback gate)");
-    for (Arm& a : arm) a.options.insert(a.options.end(), agent.begin(), agent.end());
+    sgym::experiment::refuse_keys(agent, {"attention_map", "attention_gate", "gate", "silent_location_synapses"}, "augment-rrc", "agent_options",
+                                  "the learners (gated, control, no feedback gate) and the parameter silent_location_synapses");
+    for (Arm& a : arm) {
+      a.options.insert(a.options.end(), agent.begin(), agent.end());
+      const bool mapped = std::any_of(a.options.begin(), a.options.end(), [](const auto& kv) { return kv.first == "attention_map"; });
+      if (prm.silent && mapped) a.options.push_back({"silent_location_synapses", "true"});
+    }
   }
   std::vector<sgym::KeyValues> env_opts;
   for (const std::string& g : gains) {
@@ -402,7 +413,8 @@ void run(const sgym::experiment::Context& ctx) {
           "RedundantRelevantCue-v0 n_cues=%d n_responses=%d",
       n, static_cast<unsigned long long>(ctx.seed), prm.train_trials, prm.test_trials, kCues, kResponses);
   for (const auto& [k, v] : extra) say(md, " %s=%s", k.c_str(), v.c_str());
-  say(md, ", other options default; augment defaults plus the learner's options\n");
+  say(md, ", other options default; augment defaults plus the learner's options%s\n",
+      prm.silent ? "; the gated learner and the control with silent_location_synapses=true (location synapses start at 0)" : "");
 }
 
 /// Figure: single-cue probe accuracy (attended and unattended cue) of each learner against the

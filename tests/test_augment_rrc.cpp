@@ -172,6 +172,37 @@ TEST_CASE("augment: the un-gated control differs from the gated learner only in 
   REQUIRE(same >= 5);
 }
 
+TEST_CASE("augment: silent_location_synapses starts the mapped units' synapses at 0 and changes nothing else", "[augment_rrc]") {
+  // 10 inputs, 5 actions, locations 4-6 and 7-9: with silent synapses the mapped inputs do not reach
+  // q before any learning, and an input without them gives the q of the random initial weights
+  const Space obs = Space::box(0.0f, 1.0f, {10}), act = Space::discrete(5);
+  const std::string map = "1:4-6,2:7-9";
+  auto q_of = [&](const KeyValues& kv, const std::vector<float>& x) {
+    auto a = make_agent("augment", obs, act, kv, 9);
+    a->set_training(false);
+    a->begin_episode();
+    a->act(x);
+    for (const auto& sig : a->introspect())
+      if (sig.name == "q") return sig.values;
+    FAIL("augment has no signal q");
+    return std::vector<float>{};
+  };
+  const KeyValues silent = {{"attention_map", map}, {"silent_location_synapses", "true"}}, random = {{"attention_map", map}};
+  const std::vector<float> x0 = {1, 0, 0.5f, 0, 0.3f, 0.7f, 0.1f, 0.9f, 0.2f, 0.5f};
+  std::vector<float> x1 = x0, bare = x0;
+  for (int i = 4; i <= 9; ++i) {
+    x1[static_cast<std::size_t>(i)] = 1.0f - x0[static_cast<std::size_t>(i)];
+    bare[static_cast<std::size_t>(i)] = 0.0f;
+  }
+  CHECK(q_of(silent, x0) == q_of(silent, x1));
+  CHECK(q_of(random, x0) != q_of(random, x1));
+  CHECK(q_of(silent, bare) == q_of(random, bare));  // every other weight is the one drawn without it
+  std::vector<float> x2 = bare;
+  x2[2] = 0.9f;  // an unmapped input still drives the network
+  CHECK(q_of(silent, x2) != q_of(silent, bare));
+  REQUIRE_THROWS_WITH(make_agent("augment", obs, act, {{"silent_location_synapses", "true"}}), Catch::Contains("needs an attention_map"));
+}
+
 TEST_CASE("augment: attention_gate=false without an attention_map is refused", "[augment_rrc]") {
   const Space obs = Space::box(0.0f, 1.0f, {10}), act = Space::discrete(5);
   REQUIRE_THROWS_WITH(make_agent("augment", obs, act, {{"attention_gate", "false"}}), Catch::Contains("attention_gate = false needs an attention_map"));

@@ -56,6 +56,11 @@ class AttentionMap {
 
   bool empty() const { return sites_.empty(); }
 
+  /// True when input `i` lies at one of the mapped locations.
+  bool mapped(int i) const {
+    return std::any_of(sites_.begin(), sites_.end(), [&](const Site& s) { return i >= s.first && i <= s.last; });
+  }
+
   /// The site that action `a` attends, or -1 if `a` is not an attention action.
   int site_of(std::int64_t a) const {
     for (std::size_t k = 0; k < sites_.size(); ++k)
