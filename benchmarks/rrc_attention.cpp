@@ -285,7 +285,7 @@ const sgym::OptionSet<Params>& params() {
         .add_text("agent_options", &Params::agent_options, "", "key=value ...",
                   "further augment options for every learner (not attention_map, attention_gate or gate, which make the learners); default none: the published defaults")
         .add("silent_location_synapses", &Params::silent,
-             "the gated learner and its control start with the location units' synapses onto the association units at 0 (augment option silent_location_synapses: silent synapses, not random ones: random initial weights carry the unattended cue to the association units, whose output weights learn to read it); false = the published random initial weights U(-0.25, 0.25)");
+             "the gated learner and its control start with the location units' synapses onto the association units at 0 (augment option silent_location_synapses: silent synapses, not random ones: random initial weights carry the unattended cue to the association units, whose output weights learn to read it); false = the published random initial weights, U(-r, r) with the agent's init_range");
     return o;
   }();
   return set;

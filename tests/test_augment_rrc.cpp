@@ -173,33 +173,42 @@ TEST_CASE("augment: the un-gated control differs from the gated learner only in 
 }
 
 TEST_CASE("augment: silent_location_synapses starts the mapped units' synapses at 0 and changes nothing else", "[augment_rrc]") {
-  // 10 inputs, 5 actions, locations 4-6 and 7-9: with silent synapses the mapped inputs do not reach
-  // q before any learning, and an input without them gives the q of the random initial weights
+  // 10 inputs, 5 actions, locations 4-6 and 7-9. q after two frames (a, then b), learning off: the
+  // second frame's on and off transients reach the memory units, its values the regular units
   const Space obs = Space::box(0.0f, 1.0f, {10}), act = Space::discrete(5);
   const std::string map = "1:4-6,2:7-9";
-  auto q_of = [&](const KeyValues& kv, const std::vector<float>& x) {
-    auto a = make_agent("augment", obs, act, kv, 9);
-    a->set_training(false);
-    a->begin_episode();
-    a->act(x);
-    for (const auto& sig : a->introspect())
+  auto q_after = [&](const KeyValues& kv, const std::vector<float>& a, const std::vector<float>& b) {
+    auto agent = make_agent("augment", obs, act, kv, 9);
+    agent->set_training(false);
+    agent->begin_episode();
+    agent->act(a);
+    agent->observe(0.0, b, false, false);
+    for (const auto& sig : agent->introspect())
       if (sig.name == "q") return sig.values;
     FAIL("augment has no signal q");
     return std::vector<float>{};
   };
   const KeyValues silent = {{"attention_map", map}, {"silent_location_synapses", "true"}}, random = {{"attention_map", map}};
-  const std::vector<float> x0 = {1, 0, 0.5f, 0, 0.3f, 0.7f, 0.1f, 0.9f, 0.2f, 0.5f};
+  // every input non-zero and every mapped one changed between x0 and x1 (so a column off by one shows)
+  const std::vector<float> x0 = {1, 0.8f, 0.5f, 0.4f, 0.3f, 0.7f, 0.1f, 0.9f, 0.2f, 0.6f};
   std::vector<float> x1 = x0, bare = x0;
   for (int i = 4; i <= 9; ++i) {
     x1[static_cast<std::size_t>(i)] = 1.0f - x0[static_cast<std::size_t>(i)];
     bare[static_cast<std::size_t>(i)] = 0.0f;
   }
-  CHECK(q_of(silent, x0) == q_of(silent, x1));
-  CHECK(q_of(random, x0) != q_of(random, x1));
-  CHECK(q_of(silent, bare) == q_of(random, bare));  // every other weight is the one drawn without it
+  // silenced: the mapped inputs, rising (on transients, values) or falling (off transients), reach no q
+  CHECK(q_after(silent, bare, x0) == q_after(silent, bare, x1));
+  CHECK(q_after(silent, x0, bare) == q_after(silent, bare, bare));
+  CHECK(q_after(silent, x1, bare) == q_after(silent, bare, bare));
+  CHECK(q_after(random, bare, x0) != q_after(random, bare, x1));
+  CHECK(q_after(random, x0, bare) != q_after(random, bare, bare));
+  // the rest as drawn: without the mapped inputs both networks compute the same q, and an unmapped
+  // input still drives them
+  CHECK(q_after(silent, bare, bare) == q_after(random, bare, bare));
   std::vector<float> x2 = bare;
-  x2[2] = 0.9f;  // an unmapped input still drives the network
-  CHECK(q_of(silent, x2) != q_of(silent, bare));
+  x2[2] = 0.9f;
+  CHECK(q_after(silent, bare, x2) == q_after(random, bare, x2));
+  CHECK(q_after(silent, bare, x2) != q_after(silent, bare, bare));
   REQUIRE_THROWS_WITH(make_agent("augment", obs, act, {{"silent_location_synapses", "true"}}), Catch::Contains("needs an attention_map"));
 }
 
