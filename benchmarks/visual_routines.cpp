@@ -310,21 +310,9 @@ void run(const ex::Context& ctx) {
     auto a = sgym::make_agent("augment-recurrent", probe->observation_space(), probe->action_space(), p.agent_options, 1);
     for (const auto& [k, v] : p.agent_options)
       if (k == "n_iterations" || k == "iterations") max_iterations = std::stoi(v);
-    {
-      // checked whether or not the stage runs; on the composite routines' observation (colour channels), where the two networks must match
-      Protocol composite = p;
-      composite.routine = "trace_marker";
-      auto marker = make_curve_env(composite, {});
-      auto tracer = sgym::make_agent("augment-recurrent", marker->observation_space(), marker->action_space(),
-                                     with_options(p.agent_options, pretrain_options), 1);
-      auto next = sgym::make_agent("augment-recurrent", marker->observation_space(), marker->action_space(), p.agent_options, 1);
-      try {
-        next->from_bytes(tracer->to_bytes(), "the tracing stage's network");
-      } catch (const std::exception& e) {
-        throw sgym::UsageError(std::string("experiment ") + kName + ": pretrain_agent_options \"" + prm.pretrain_agent_options +
-                               "\" make a network the routine's agent_options cannot continue (" + e.what() + ")");
-      }
-    }
+    // the tracing stage's options, checked whether or not it runs (kPretrainKeys keep it the same
+    // network, so only their values can be wrong)
+    sgym::make_agent("augment-recurrent", probe->observation_space(), probe->action_space(), with_options(p.agent_options, pretrain_options), 1);
   }
   const int n = prm.networks;
   auto net_seed = [&](int i) { return sgym::mix_seed(ctx.seed, static_cast<std::uint64_t>(i)); };
