@@ -59,7 +59,11 @@ void population_code(std::span<float> out, double x_deg, double period_deg, doub
 void add_noise(std::span<float> x, double sd, Rng& rng) {
   if (sd == 0.0) return;
   const ZigguratTable& t = ziggurat_table();
-  for (float& v : x) v = static_cast<float>(v + sd * ziggurat_normal(rng, t));
+  // a local copy of the generator: its state stays in registers through the loop (through the
+  // caller's reference it was stored back after every draw); the same draws in the same order
+  Rng local = rng;
+  for (float& v : x) v = static_cast<float>(v + sd * ziggurat_normal(local, t));
+  rng = local;
 }
 
 }  // namespace sgym::trial
