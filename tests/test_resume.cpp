@@ -121,6 +121,41 @@ TEST_CASE("A run stopped at any point resumes bit for bit", "[runner][resume]") 
     REQUIRE(outputs(c.out_dir) == expected);
   }
 
+  {
+    // a checkpoint written before the action logs were narrowed (each discrete index 8 bytes, no
+    // "index_bytes") resumes bit for bit, and goes on writing 8-byte indices
+    RunConfig c = dmc_run("wide-actions");
+    c.observer = [](const StepView& v) { return !(v.training && v.episode == 9 && v.step == 1); };
+    REQUIRE(run_it(c).stopped_early);
+    const fs::path ck_dir = c.out_dir / "checkpoint";
+    json ck = json::parse(read_file(ck_dir / "checkpoint.json"));
+    REQUIRE(ck.at("actions").at("index_bytes") == 1);  // 3 actions: one byte each
+    for (const char* phase : {"train", "eval"}) {
+      fs::path f = ck_dir / (std::string(phase) + "-actions.bin");
+      if (!fs::exists(f)) f += ".partial";
+      const std::string narrow = read_file(f);
+      const std::size_t used = ck.at("actions").at(phase);
+      REQUIRE(narrow.size() >= used);
+      REQUIRE(used > 0);
+      std::string wide;
+      for (std::size_t i = 0; i < used; ++i) {
+        const std::int64_t index = static_cast<unsigned char>(narrow[i]);
+        wide.append(reinterpret_cast<const char*>(&index), sizeof index);
+      }
+      write_file_atomic(f, wide);
+      ck["actions"][phase] = wide.size();
+    }
+    ck["actions"].erase("index_bytes");
+    write_file_atomic(ck_dir / "checkpoint.json", ck.dump());
+    c.observer = [](const StepView& v) { return !(v.training && v.episode == 14 && v.step == 0); };
+    c.resume = true;
+    REQUIRE(run_it(c).stopped_early);
+    REQUIRE(json::parse(read_file(ck_dir / "checkpoint.json")).at("actions").at("index_bytes") == 8);
+    c.observer = nullptr;
+    run_it(c);
+    REQUIRE(outputs(c.out_dir) == expected);
+  }
+
   // a different configuration does not resume
   RunConfig c = dmc_run("other");
   c.observer = [](const StepView& v) { return !(v.training && v.episode == 10); };

@@ -201,13 +201,22 @@ class CriterionTracker {
 /// its state). Discrete actions take 8 bytes, Box actions 4 bytes per element.
 class ActionLog {
  public:
-  ActionLog(std::filesystem::path path, const Space& action_space, std::optional<std::uint64_t> keep);
+  /// `index_bytes`: the width of a discrete action's index in the file (1, 2, 4 or 8 bytes,
+  /// little-endian); by default the narrowest that holds every index of `action_space`. A resumed
+  /// run passes the width its checkpoint names (8 for checkpoints that name none).
+  ActionLog(std::filesystem::path path, const Space& action_space, std::optional<std::uint64_t> keep,
+            std::optional<int> index_bytes = std::nullopt);
+  /// The narrowest width (1, 2, 4 or 8 bytes) that holds the indices 0..n-1.
+  static int index_bytes_for(std::int64_t n);
+  int index_bytes() const { return index_bytes_; }
   /// Once a step: a discrete action is copied into a small stage (no call), which goes to the log
   /// when full or at flush().
   void append(const Action& a) {
-    if (discrete_ && staged_ + sizeof a.index <= stage_.size()) {
-      std::memcpy(stage_.data() + staged_, &a.index, sizeof a.index);
-      staged_ += sizeof a.index;
+    if (discrete_ && staged_ + 8 <= stage_.size()) {
+      // the index's low bytes (indices are below 2^(8·width) by construction; little-endian)
+      const auto v = static_cast<std::uint64_t>(a.index);
+      std::memcpy(stage_.data() + staged_, &v, sizeof v);
+      staged_ += static_cast<std::size_t>(index_bytes_);
       return;
     }
     append_slow(a);
@@ -218,10 +227,10 @@ class ActionLog {
   }
   std::uint64_t bytes() const { return log_.bytes() + staged_; }
   /// Replays `episodes` episodes of `env` (the first reset with `first_seed`) from the first
-  /// `bytes` of the file at `path`; throws FileFormatError when the log ends early or the env
-  /// does not end its episodes where the log says.
+  /// `bytes` of the file at `path`, its discrete actions `index_bytes` wide; throws FileFormatError
+  /// when the log ends early or the env does not end its episodes where the log says.
   static long long replay(Env& env, const std::filesystem::path& path, std::uint64_t bytes, long long episodes,
-                          std::uint64_t first_seed);
+                          std::uint64_t first_seed, int index_bytes);
 
  private:
   void append_slow(const Action& a);
@@ -229,8 +238,10 @@ class ActionLog {
     log_.buffer().append(stage_.data(), staged_);
     staged_ = 0;
   }
+  static constexpr std::size_t kBufferBytes = std::size_t{1} << 20;
   RecordLog log_;
   bool discrete_;
+  int index_bytes_;
   std::array<char, 4096> stage_;
   std::size_t staged_ = 0;
 };

@@ -55,6 +55,7 @@ bool EpisodeStatistics::is_scored_outcome(std::string_view o) {
 ResetResult EpisodeStatistics::do_reset(std::optional<std::uint64_t> seed) {
   cur_ = EpisodeStats{};
   last_outcome_.clear();
+  last_kind_ = TrialKind::kNone;
   return inner_->reset(seed);
 }
 
@@ -63,12 +64,19 @@ StepResult EpisodeStatistics::do_step(const Action& a) {
   cur_.episode_return += r.reward;
   ++cur_.length;
   const std::string_view outcome = outcome_.string_or_empty(r.info);
-  if (!(outcome.empty() && last_outcome_.empty())) last_outcome_.assign(outcome);  // most steps end no trial
-  if (!last_outcome_.empty() && counts_as_trial(last_outcome_)) {
+  if (!(outcome.empty() && last_outcome_.empty())) {  // most steps end no trial
+    last_outcome_.assign(outcome);
+    last_kind_ = last_outcome_.empty()               ? TrialKind::kNone
+                 : !counts_as_trial(last_outcome_)   ? TrialKind::kNotATrial
+                 : !is_scored_outcome(last_outcome_) ? TrialKind::kUnscored
+                 : last_outcome_ == "correct"        ? TrialKind::kCorrect
+                                                     : TrialKind::kIncorrect;
+  }
+  if (last_kind_ != TrialKind::kNone && last_kind_ != TrialKind::kNotATrial) {
     ++cur_.trials;
-    if (is_scored_outcome(last_outcome_)) {
+    if (last_kind_ != TrialKind::kUnscored) {
       ++cur_.scored_trials;
-      if (last_outcome_ == "correct") ++cur_.correct_trials;
+      if (last_kind_ == TrialKind::kCorrect) ++cur_.correct_trials;
     }
   }
   if (!(r.terminated || r.truncated)) return r;

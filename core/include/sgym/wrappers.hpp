@@ -62,6 +62,11 @@ class EpisodeStatistics final : public Wrapper {
   const EpisodeStats& last() const { return last_; }
   /// Outcomes of trials that ended on the last step ("" when none ended).
   const std::string& last_trial_outcome() const { return last_outcome_; }
+  /// What last_trial_outcome() says, decided once per trial (readers on the hot path need not
+  /// compare the word again): none ended, a block that is not a trial, a trial not scored, a
+  /// scored trial correct or not.
+  enum class TrialKind : std::uint8_t { kNone, kNotATrial, kUnscored, kCorrect, kIncorrect };
+  TrialKind last_trial_kind() const { return last_kind_; }
 
   /// True for an outcome word that counts towards accuracy.
   static bool is_scored_outcome(std::string_view outcome);
@@ -76,6 +81,7 @@ class EpisodeStatistics final : public Wrapper {
  private:
   EpisodeStats cur_, last_;
   std::string last_outcome_;
+  TrialKind last_kind_ = TrialKind::kNone;
   Info end_info_;
   InfoLookup outcome_{info_keys::kTrialOutcome}, is_success_{"is_success"};
   // the layouts of the env's info and of end_info_ when end_info_ was last built from it: while both
