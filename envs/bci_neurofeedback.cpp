@@ -164,7 +164,9 @@ class BciNeurofeedback final : public Env {
         session_mean_(static_cast<std::size_t>(c.n_units), 0.0),
         matched_f_(static_cast<std::size_t>(c.n_units), 0.0f),
         gratings_(static_cast<std::size_t>(c.n_angle_bins) * static_cast<std::size_t>(c.n_angle_units)),
-        grating_ready_(static_cast<std::size_t>(c.n_angle_bins), 0) {}
+        grating_ready_(static_cast<std::size_t>(c.n_angle_bins), 0) {
+    by_role_.reserve(static_cast<std::size_t>(c.n_units));
+  }
 
   static Space obs_space(const BciNeurofeedbackConfig& c) {
     const std::int64_t n = c.n_angle_units + 2;
@@ -337,10 +339,19 @@ class BciNeurofeedback final : public Env {
   struct Sums {
     double plus, minus, zero;
   };
+  // each group's sum in unit order (the same additions as one pass over the units choosing the
+  // group's sum by role; without that per-unit choice, which no branch predictor learns for 64
+  // units in random roles)
   Sums population_sums(const Action& a) const {
-    Sums s{0, 0, 0};
-    for (std::size_t i = 0; i < a.values.size(); ++i) (role_[i] > 0 ? s.plus : role_[i] < 0 ? s.minus : s.zero) += a.values[i];
-    return s;
+    const float* v = a.values.data();
+    const std::uint32_t* u = by_role_.data();
+    const auto sum = [v](const std::uint32_t* first, const std::uint32_t* last) {
+      double s = 0;
+      for (; first != last; ++first) s += v[*first];
+      return s;
+    };
+    const auto plus_end = u + cfg_.n_p_plus, minus_end = plus_end + cfg_.n_p_minus;
+    return {sum(u, plus_end), sum(plus_end, minus_end), sum(minus_end, u + by_role_.size())};
   }
 
   int n_zero() const { return cfg_.n_units - cfg_.n_p_plus - cfg_.n_p_minus; }
@@ -473,6 +484,10 @@ class BciNeurofeedback final : public Env {
     std::fill(role_.begin(), role_.end(), 0);
     for (int i = 0; i < m; ++i) role_[static_cast<std::size_t>(order_[static_cast<std::size_t>(i)])] = i < cfg_.n_p_plus ? 1 : -1;
     for (std::size_t i = 0; i < role_.size(); ++i) role_f_[i] = static_cast<float>(role_[i]);
+    by_role_.clear();
+    for (const int r : {1, -1, 0})
+      for (std::size_t i = 0; i < role_.size(); ++i)
+        if (role_[i] == r) by_role_.push_back(static_cast<std::uint32_t>(i));
     ++maps_version_;
   }
 
@@ -644,6 +659,7 @@ class BciNeurofeedback final : public Env {
   Fields fields_{info_};
   Frames f_;
   std::vector<int> role_;          // +1 P+, -1 P-, 0 P0, per unit
+  std::vector<std::uint32_t> by_role_;  // the P+ units, then the P- units, then P0, each in unit order
   std::vector<float> role_f_;      // the same, for info
   std::vector<int> order_;         // scratch for the draw of roles
   std::vector<float> last_activity_;

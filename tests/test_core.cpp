@@ -1,6 +1,7 @@
 // Core contract: RNG, spaces, info, options, agent files, wrappers.
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -157,6 +158,40 @@ TEST_CASE("Discrete space", "[core][space]") {
   Rng r(1);
   for (int i = 0; i < 100; ++i) REQUIRE(s.contains(s.sample(r)));
   REQUIRE_THROWS_AS(Space::discrete(0), std::invalid_argument);
+}
+
+TEST_CASE("Box space: sample_into draws each element as the one general loop does, bit for bit", "[core][space]") {
+  // the draws written out once for every kind of bound (sample_into has a faster loop for boxes
+  // whose bounds are all finite): values and the generator's state must agree
+  const float inf = std::numeric_limits<float>::infinity();
+  const auto reference = [](const Space& s, Rng& rng) {
+    std::vector<float> out;
+    for (std::size_t i = 0; i < s.low().size(); ++i) {
+      const double lo = s.low()[i], hi = s.high()[i];
+      double v;
+      if (std::isfinite(lo) && std::isfinite(hi)) v = lo + (hi - lo) * rng.uniform();
+      else if (std::isfinite(lo)) v = lo + std::fabs(rng.normal());
+      else if (std::isfinite(hi)) v = hi - std::fabs(rng.normal());
+      else v = rng.normal();
+      auto f = static_cast<float>(v);
+      if (f > s.high()[i]) f = s.high()[i];
+      if (f < s.low()[i]) f = s.low()[i];
+      out.push_back(f);
+    }
+    return out;
+  };
+  for (const Space& s : {Space::box(0.0f, 1.0f, {64}), Space::box({-1.0f, 0.0f, 1e-30f, -3.0f}, {1.0f, 2.0f, 2e-30f, -3.0f}, {4}),
+                         Space::box({-inf, 0.0f, -inf, -1.0f}, {inf, inf, 5.0f, 1.0f}, {4})}) {
+    Rng a(9), b(9);
+    Action act;
+    for (int k = 0; k < 2000; ++k) {
+      s.sample_into(a, act);
+      const std::vector<float> want = reference(s, b);
+      REQUIRE(act.values.size() == want.size());
+      for (std::size_t i = 0; i < want.size(); ++i) REQUIRE(std::bit_cast<std::uint32_t>(act.values[i]) == std::bit_cast<std::uint32_t>(want[i]));
+    }
+    REQUIRE(a.state() == b.state());
+  }
 }
 
 TEST_CASE("Box space", "[core][space]") {

@@ -61,6 +61,7 @@ Space Space::box(std::vector<float> low, std::vector<float> high, std::vector<st
   s.shape_ = std::move(shape);
   s.low_ = std::move(low);
   s.high_ = std::move(high);
+  s.finite_ = s.bounded();
   return s;
 }
 
@@ -136,19 +137,36 @@ void Space::sample_into(Rng& rng, Action& out) const {
   }
   out.index = 0;
   out.values.resize(low_.size());
-  for (std::size_t i = 0; i < low_.size(); ++i) {
-    const double lo = low_[i], hi = high_[i];
+  // a local copy of the generator (its state stays in registers through the loop; the same draws)
+  // and plain pointers: the loop is the whole cost of a random action for a wide box
+  Rng r = rng;
+  const float* low = low_.data();
+  const float* high = high_.data();
+  float* o = out.values.data();
+  if (finite_) {
+    // every bound finite: the uniform draws alone, as below
+    for (std::size_t i = 0, n = low_.size(); i < n; ++i) {
+      const double lo = low[i], hi = high[i];
+      const auto f = static_cast<float>(r.uniform(lo, hi));
+      o[i] = f > high[i] ? high[i] : f < low[i] ? low[i] : f;
+    }
+    rng = r;
+    return;
+  }
+  for (std::size_t i = 0, n = low_.size(); i < n; ++i) {
+    const double lo = low[i], hi = high[i];
     double v;
-    if (std::isfinite(lo) && std::isfinite(hi)) v = rng.uniform(lo, hi);
-    else if (std::isfinite(lo)) v = lo + std::fabs(rng.normal());
-    else if (std::isfinite(hi)) v = hi - std::fabs(rng.normal());
-    else v = rng.normal();
+    if (std::isfinite(lo) && std::isfinite(hi)) [[likely]] v = r.uniform(lo, hi);
+    else if (std::isfinite(lo)) v = lo + std::fabs(r.normal());
+    else if (std::isfinite(hi)) v = hi - std::fabs(r.normal());
+    else v = r.normal();
     auto f = static_cast<float>(v);
     // rounding to float may land on an open upper end: keep the sample inside the closed box
-    if (f > high_[i]) f = high_[i];
-    if (f < low_[i]) f = low_[i];
-    out.values[i] = f;
+    if (f > high[i]) f = high[i];
+    if (f < low[i]) f = low[i];
+    o[i] = f;
   }
+  rng = r;
 }
 
 Action Space::sample(Rng& rng) const {

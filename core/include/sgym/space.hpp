@@ -110,6 +110,7 @@ class Space {
   std::int64_t n_ = 0;
   std::vector<std::int64_t> shape_;
   std::vector<float> low_, high_;
+  bool finite_ = false;  // a box whose every bound is finite (sample_into's common case)
   std::vector<ObsSlice> slices_;
 };
 
