@@ -146,11 +146,15 @@ TEST_CASE("A run stopped at any point resumes bit for bit", "[runner][resume]") 
       ck["actions"][phase] = wide.size();
     }
     ck["actions"].erase("index_bytes");
+    REQUIRE(ck.at("version") == 2);
+    ck["version"] = 1;
     write_file_atomic(ck_dir / "checkpoint.json", ck.dump());
     c.observer = [](const StepView& v) { return !(v.training && v.episode == 14 && v.step == 0); };
     c.resume = true;
     REQUIRE(run_it(c).stopped_early);
-    REQUIRE(json::parse(read_file(ck_dir / "checkpoint.json")).at("actions").at("index_bytes") == 8);
+    const json again = json::parse(read_file(ck_dir / "checkpoint.json"));
+    REQUIRE(again.at("version") == 2);
+    REQUIRE(again.at("actions").at("index_bytes") == 8);
     c.observer = nullptr;
     run_it(c);
     REQUIRE(outputs(c.out_dir) == expected);

@@ -198,7 +198,8 @@ class CriterionTracker {
 
 /// The binary action log a checkpoint replays to bring an env back to an episode boundary (an env
 /// is a deterministic function of its seeds and the actions it received; no env has to save
-/// its state). Discrete actions take 8 bytes, Box actions 4 bytes per element.
+/// its state). A discrete action takes index_bytes() bytes (the narrowest width for the space; 8 in
+/// checkpoints of version 1), a Box action 4 bytes per element.
 class ActionLog {
  public:
   /// `index_bytes`: the width of a discrete action's index in the file (1, 2, 4 or 8 bytes,

@@ -172,8 +172,11 @@ json read_checkpoint(const RunConfig& cfg, const json& key) {
   } catch (const json::exception& e) {
     throw FileFormatError("resume: " + path.string() + ": " + e.what());
   }
-  if (ck.value("format", "") != "sgym-run-checkpoint" || ck.value("version", 0) != 1)
-    throw FileFormatError("resume: " + path.string() + " is not an sgym run checkpoint (version 1)");
+  // version 2 (2026-12-07) names the action logs' index width; version 1 stored 8 bytes per index
+  const int version = ck.value("version", 0);
+  if (ck.value("format", "") != "sgym-run-checkpoint" || (version != 1 && version != 2))
+    throw FileFormatError("resume: " + path.string() + " is not an sgym run checkpoint (versions 1 and 2 are read; it says " +
+                          ck.value("version", json()).dump() + ")");
   const json& was = ck.at("config");
   for (const auto& [k, v] : key.items())
     if (!was.contains(k) || was.at(k) != v)
@@ -190,9 +193,11 @@ json read_checkpoint(const RunConfig& cfg, const json& key) {
   return ck;
 }
 
-// the width of a discrete action's index in the checkpoint's action logs: named since the logs
-// were narrowed; 8 bytes (an int64) in checkpoints written before
-int action_index_bytes(const json& ck) { return ck.at("actions").value("index_bytes", 8); }
+// the width of a discrete action's index in the checkpoint's action logs: named from version 2;
+// 8 bytes (an int64) in version 1
+int action_index_bytes(const json& ck) {
+  return ck.value("version", 1) >= 2 ? ck.at("actions").at("index_bytes").get<int>() : 8;
+}
 
 }  // namespace
 
@@ -365,8 +370,8 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
 
   std::vector<float> obs;
   const auto t0 = Clock::now();
-  auto last_draw = t0, last_flush = t0, last_checkpoint = t0, now = t0;
-  long long steps_at_look = 0;
+  auto last_draw = t0, last_flush = t0, last_checkpoint = t0, now = t0, last_look = t0;
+  long long steps_at_look = 0, look_every = 1;
 
   // counts one scored trial towards the success rates and the accuracy criterion
   auto score = [&](bool ok, bool late) {
@@ -446,7 +451,7 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
                {"criterion", criterion.state()},
                {"evals", evals_json(s.evals)}};
     json j = {{"format", "sgym-run-checkpoint"},
-              {"version", 1},
+              {"version", 2},
               {"config", key},
               {"state", st},
               {"agent_file", file},
@@ -496,12 +501,19 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
                          e_scored > 0 ? std::optional<double>(static_cast<double>(e_correct) / e_scored)
                                       : std::nullopt});
     }
-    // the clock is read once 256 steps have passed since it was last read (and after the last
-    // episode): on a cheap task an episode is a few steps, and a read per episode cost ≈ 2 % of
-    // the run; the timed flush, checkpoint and progress bar are late by at most 256 steps
-    const bool look = s.total_steps - steps_at_look >= 256 || ep + 1 == cfg.episodes;
+    // the clock is read at an episode boundary once `look_every` steps have passed since it was
+    // last read (and after the last episode): on a cheap task an episode is a few steps and a read
+    // per episode cost ≈ 2 % of the run. The stride doubles (up to 256 steps) while reads come
+    // less than a millisecond apart and halves (down to every episode) when they come more than
+    // 10 ms apart, so the timed flush, checkpoint and progress bar are late by about a
+    // millisecond, not by 256 slow steps (a paced --render human run reads it every episode)
+    const bool look = s.total_steps - steps_at_look >= look_every || ep + 1 == cfg.episodes;
     if (look) {
       now = Clock::now();
+      const auto gap = now - last_look;
+      if (gap < std::chrono::milliseconds(1)) look_every = std::min<long long>(2 * look_every, 256);
+      else if (gap > std::chrono::milliseconds(10)) look_every = std::max<long long>(look_every / 2, 1);
+      last_look = now;
       steps_at_look = s.total_steps;
     }
     if (checkpoints && ep + 1 < cfg.episodes &&

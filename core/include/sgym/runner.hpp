@@ -71,8 +71,9 @@ struct RunConfig {
   /// is a UsageError.
   bool resume = false;
   /// Checkpoint (agent, logs, counters, env action log) every K training episodes; 0 = never;
-  /// kCheckpointAuto = at the first episode boundary after every kAutoCheckpointSeconds of wall
-  /// time (so runs shorter than that write none). Removed when the run finishes.
+  /// kCheckpointAuto = at an episode boundary once kAutoCheckpointSeconds of wall time have passed
+  /// since the last (the clock is read about every millisecond, at episode boundaries; runs shorter
+  /// than that write none). Removed when the run finishes.
   static constexpr int kCheckpointAuto = -1;
   static constexpr double kAutoCheckpointSeconds = 60;
   int checkpoint_every = kCheckpointAuto;
