@@ -19,7 +19,6 @@ namespace {
 
 constexpr std::size_t kLine = 64;  // cache line size assumed for layout (x86-64, most ARM cores)
 constexpr auto kPoll = std::chrono::microseconds(50);  // polling before a thread sleeps
-constexpr std::chrono::nanoseconds kProbeGap = std::chrono::milliseconds(20);  // the least wall time between split-rule probes
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -452,15 +451,11 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   const Space& as = single_action_space();
   const auto probe_second = probe_second_, last_split = last_split_;
   const auto next_probe = next_probe_, probe_gap = probe_gap_, batches = batches_, parallel_checks = stats_.parallel_checks;
-  const auto last_probe_ns = last_probe_ns_;
-  const auto probes = stats_.probes;
   auto refused = [&](std::size_t i) {
-    stats_.probes = probes;
     probe_second_ = probe_second;
     last_split_ = last_split;
     next_probe_ = next_probe;
     probe_gap_ = probe_gap;
-    last_probe_ns_ = last_probe_ns;
     batches_ = batches;
     stats_.parallel_checks = parallel_checks;
     return InvalidAction(envs_[0]->spec().id + " (vector member " + std::to_string(i) +
@@ -483,9 +478,7 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   // another: the first wakes workers that slept through the inline stretch, which costs ~100 µs
   // once and says nothing of a split batch's cost while splitting (measured: with that wake-up in
   // s, cheap envs at 256 members were never split although splitting made them 1.3-1.7x faster).
-  // A single sample (a preemption) moves s by at most 4x its current value. A probe also starts
-  // at most once per kProbeGap of wall time: waking the sleeping workers costs ~100 µs, which at
-  // one probe per 4,096 batches of a 16-member batch (~0.4 µs) made 2 threads 5-9 % slower than 1.
+  // A single sample (a preemption) moves s by at most 4x its current value.
   const double n = static_cast<double>(envs_.size());
   const double part = static_cast<double>(slices_[0].hi - slices_[0].lo);
   const double longest = static_cast<double>(slices_.back().hi - slices_.back().lo);
@@ -498,13 +491,8 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
     } else if (probe_second_) {
       split = true;
     } else if (c > 0 && batches_ >= next_probe_) {
-      const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-      if (last_probe_ns_ == 0 || now - last_probe_ns_ >= kProbeGap.count()) {
-        split = true;
-        probe_second_ = true;
-        last_probe_ns_ = now;
-        ++stats_.probes;
-      }
+      split = true;
+      probe_second_ = true;
       next_probe_ = batches_ + probe_gap_;
       probe_gap_ = std::min<std::int64_t>(2 * probe_gap_, 4096);
     }

@@ -97,7 +97,6 @@ class VectorEnv {
     double sync_ns = 0;               ///< cost of one synchronisation (moving average), ns
     double check_ns = 0;              ///< cost of validating one action on the calling thread (moving average), ns
     std::int64_t parallel_checks = 0; ///< split batches whose actions the workers validated (see step())
-    std::int64_t probes = 0;          ///< splits tried while the rule said inline (two batches each; at most one per 20 ms)
   };
   Stats stats() const { return stats_; }
 
@@ -130,7 +129,6 @@ class VectorEnv {
   Check check_ = Check::kAuto;
   Stats stats_;
   std::int64_t batches_ = 0, next_probe_ = 0, probe_gap_ = 64;
-  std::int64_t last_probe_ns_ = 0;  // when the last probe started (steady clock, ns; 0: none yet)
   bool probe_second_ = false;  // a probe's second split batch is due (the first woke the workers)
   bool last_split_ = false;    // the previous batch was split (its workers are awake)
   std::unique_ptr<ThreadPool> pool_;
