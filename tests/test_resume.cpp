@@ -160,6 +160,20 @@ TEST_CASE("A run stopped at any point resumes bit for bit", "[runner][resume]") 
     REQUIRE(outputs(c.out_dir) == expected);
   }
 
+  {
+    // a checkpoint naming an impossible index width is refused, naming the valid ones
+    RunConfig c = dmc_run("bad-width");
+    c.observer = [](const StepView& v) { return !(v.training && v.episode == 9 && v.step == 1); };
+    REQUIRE(run_it(c).stopped_early);
+    const fs::path ck_file = c.out_dir / "checkpoint" / "checkpoint.json";
+    json ck = json::parse(read_file(ck_file));
+    ck["actions"]["index_bytes"] = 3;
+    write_file_atomic(ck_file, ck.dump());
+    c.observer = nullptr;
+    c.resume = true;
+    REQUIRE_THROWS_WITH(run_it(c), Contains("index width of 3") && Contains("1, 2, 4 and 8"));
+  }
+
   // a different configuration does not resume
   RunConfig c = dmc_run("other");
   c.observer = [](const StepView& v) { return !(v.training && v.episode == 10); };

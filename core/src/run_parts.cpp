@@ -445,15 +445,21 @@ void CriterionTracker::restore(const json& j) {
 
 // ---- ActionLog
 
+namespace {
+// a checkpoint's action index width, refused unless 1, 2, 4 or 8 bytes
+int checked_index_bytes(int w) {
+  if (w != 1 && w != 2 && w != 4 && w != 8)
+    throw FileFormatError("resume: the checkpoint names an action index width of " + std::to_string(w) +
+                          " bytes; valid widths are 1, 2, 4 and 8");
+  return w;
+}
+}  // namespace
+
 ActionLog::ActionLog(std::filesystem::path path, const Space& action_space, std::optional<std::uint64_t> keep,
                      std::optional<int> index_bytes)
     : log_(std::move(path), keep),
       discrete_(action_space.is_discrete()),
-      index_bytes_(index_bytes.value_or(discrete_ ? index_bytes_for(action_space.n()) : 8)) {
-  if (index_bytes_ != 1 && index_bytes_ != 2 && index_bytes_ != 4 && index_bytes_ != 8)
-    throw FileFormatError("resume: an action log's index width is " + std::to_string(index_bytes_) +
-                          " bytes; valid widths are 1, 2, 4 and 8");
-}
+      index_bytes_(index_bytes ? checked_index_bytes(*index_bytes) : discrete_ ? index_bytes_for(action_space.n()) : 8) {}
 
 int ActionLog::index_bytes_for(std::int64_t n) {
   if (n <= (std::int64_t{1} << 8)) return 1;
@@ -486,10 +492,8 @@ long long ActionLog::replay(Env& env, const std::filesystem::path& path, std::ui
                           " bytes, the checkpoint needs " + std::to_string(bytes));
   data.resize(bytes);
   const bool discrete = env.action_space().is_discrete();
-  if (discrete && index_bytes != 1 && index_bytes != 2 && index_bytes != 4 && index_bytes != 8)
-    throw FileFormatError("resume: the checkpoint names an action index width of " + std::to_string(index_bytes) +
-                          " bytes; valid widths are 1, 2, 4 and 8");
-  const std::size_t size = discrete ? static_cast<std::size_t>(index_bytes) : env.action_space().flat_size() * sizeof(float);
+  const std::size_t size =
+      discrete ? static_cast<std::size_t>(checked_index_bytes(index_bytes)) : env.action_space().flat_size() * sizeof(float);
   Action a;
   if (!discrete) a.values.resize(env.action_space().flat_size());
   std::size_t pos = 0;
