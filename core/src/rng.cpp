@@ -25,26 +25,20 @@ const ZigguratTable& ziggurat_table() {
 namespace detail {
 
 double ziggurat_rejected(Rng& rng, const ZigguratTable& t, std::uint64_t u, std::size_t i, double x) {
-  for (;;) {
-    const bool negative = ((u >> 8) & 1u) != 0;
-    if (i == 0) {
-      // the tail beyond r: x = r + e with density ∝ exp(-(r + e)²/2), by rejection from an
-      // exponential of rate r (Marsaglia 1964)
-      for (;;) {
-        const double e = -std::log(1.0 - rng.uniform()) / ZigguratTable::kR;
-        const double y = -std::log(1.0 - rng.uniform());
-        if (2.0 * y > e * e) return negative ? -(ZigguratTable::kR + e) : ZigguratTable::kR + e;
-      }
+  const bool negative = ((u >> 8) & 1u) != 0;
+  if (i == 0) {
+    // the tail beyond r: x = r + e with density ∝ exp(-(r + e)²/2), by rejection from an
+    // exponential of rate r (Marsaglia 1964)
+    for (;;) {
+      const double e = -std::log(1.0 - rng.uniform()) / ZigguratTable::kR;
+      const double y = -std::log(1.0 - rng.uniform());
+      if (2.0 * y > e * e) return negative ? -(ZigguratTable::kR + e) : ZigguratTable::kR + e;
     }
-    // the wedge of layer i: heights between f[i] (its bottom) and f[i+1] (its top)
-    const double y = t.f[i] + rng.uniform() * (t.f[i + 1] - t.f[i]);
-    if (y < std::exp(-0.5 * x * x)) return negative ? -x : x;
-    // refused: the next word, as a new draw
-    u = rng.next_u64();
-    i = static_cast<std::size_t>(u & 0xFFu);
-    x = static_cast<double>(u >> 11) * 0x1.0p-53 * t.x[i];
-    if (x < t.x[i + 1]) return ziggurat_signed(x, u);
   }
+  // the wedge of layer i: heights between f[i] (its bottom) and f[i+1] (its top)
+  const double y = t.f[i] + rng.uniform() * (t.f[i + 1] - t.f[i]);
+  if (y < std::exp(-0.5 * x * x)) return negative ? -x : x;
+  return ziggurat_normal(rng, t);  // refused: the next word is a new draw
 }
 
 }  // namespace detail

@@ -133,7 +133,7 @@ inline double ziggurat_signed(double x, std::uint64_t u) {
 /// The rare rest of ziggurat_normal (1.5 % of draws), out of line so that the accepted draw's
 /// path keeps the generator in registers: draw `u` (layer `i`, abscissa `x`) was not under the
 /// layer's rectangle; the wedge or tail test decides it, and a refused draw starts over with the
-/// next word, exactly as the loop below would.
+/// next word (ziggurat_normal again), exactly as one loop over draws would.
 double ziggurat_rejected(Rng& rng, const ZigguratTable& t, std::uint64_t u, std::size_t i, double x);
 }  // namespace detail
 
