@@ -385,22 +385,28 @@ void VectorEnv::run_slice(const Job& job, std::size_t w, bool split) {
 void VectorEnv::flush(const Job& job, std::size_t w) {
   Slice& s = slices_[w];
   const SliceRows rows = slice_rows(*job.out, obs_size_, s.lo, s.hi, s.stage, true);
-  auto copy_back = [&](const auto& r, auto keep) {
+  // the staged rows [lo, a) and [b, hi) lie one after the other in the staging area: two copies
+  // per array (a row at a time, the 1-byte flags of a 128-member slice were ~250 calls of memcpy
+  // and ~15 % of a split SaccadeAntisaccade batch of 256)
+  auto copy_back = [&](const auto& r) {
+    const std::size_t head = r.a - s.lo, width = r.width * sizeof(*r.out);
+    if (head > 0) std::memcpy(r.out + s.lo * r.width, r.row(s.lo), head * width);
+    if (r.b < s.hi) std::memcpy(r.out + r.b * r.width, r.row(r.b), (s.hi - r.b) * width);
+  };
+  copy_back(rows.obs);
+  copy_back(rows.rewards);
+  copy_back(rows.terminated);
+  copy_back(rows.truncated);
+  // final rows were written only for the members whose episode ended on this step (the others
+  // keep what the caller's buffer held): row by row
+  if (!job.reset && mode_ == Autoreset::kSameStep) {
+    const auto& r = rows.final;
     for (std::size_t i = s.lo; i < s.hi; ++i) {
       if (i == r.a) i = r.b;
       if (i >= s.hi) break;
-      if (!keep(i)) continue;
-      std::memcpy(r.out + i * r.width, r.row(i), r.width * sizeof(*r.out));
+      if (job.out->terminated[i] || job.out->truncated[i]) std::memcpy(r.out + i * r.width, r.row(i), r.width * sizeof(*r.out));
     }
-  };
-  const auto all = [](std::size_t) { return true; };
-  copy_back(rows.obs, all);
-  copy_back(rows.rewards, all);
-  copy_back(rows.terminated, all);
-  copy_back(rows.truncated, all);
-  // final rows were written only for the members whose episode ended on this step
-  if (!job.reset && mode_ == Autoreset::kSameStep)
-    copy_back(rows.final, [&](std::size_t i) { return job.out->terminated[i] || job.out->truncated[i]; });
+  }
 }
 
 void VectorEnv::run(Job& job, bool split) {
