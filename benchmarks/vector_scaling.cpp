@@ -6,13 +6,18 @@
 // the clock starts (a pool of 64 batches, cycled), so the table measures the vector env alone.
 //
 //   sgym_vector_scaling [--seconds 1] [--reps 3] [--sizes 16,256] [--threads 1,2] [--env ID]...
-//                       [--split auto|always] [--batches N]
+//                       [--split auto|always] [--batches N | --per-batch] [--offset BYTES]
 // --batches N runs exactly N measured batches after N/10 warm-up ones instead of timing a duration:
 // for instruction counts under `valgrind --tool=callgrind`, which are repeatable on a loaded machine.
+// --offset places the output buffers at a chosen distance from a cache line (a split batch stages
+// the rows on lines its slices share, so their number depends on it).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,15 +40,30 @@ struct Run {
   VectorEnv::Stats stats;
 };
 
-Run measure(const EnvEntry& entry, int n, int threads, VectorEnv::Split split, double seconds, long fixed, bool per_batch) {
+// `offset` >= 0: every output buffer starts that many bytes past a cache-line boundary (rounded
+// down to its element size); -1: wherever the allocator puts it
+template <class T>
+std::span<T> placed(std::vector<std::byte>& storage, std::size_t count, int offset) {
+  if (offset < 0) {
+    storage.resize(count * sizeof(T));
+    return {reinterpret_cast<T*>(storage.data()), count};
+  }
+  storage.resize(count * sizeof(T) + 128);
+  const auto p = reinterpret_cast<std::uintptr_t>(storage.data());
+  const std::size_t skip = (64 - p % 64) % 64 + static_cast<std::size_t>(offset) / sizeof(T) * sizeof(T);
+  return {reinterpret_cast<T*>(storage.data() + skip), count};
+}
+
+Run measure(const EnvEntry& entry, int n, int threads, VectorEnv::Split split, double seconds, long fixed, bool per_batch,
+            int offset) {
   VectorEnv v([&] { return make_env(entry); }, n, VectorEnv::Autoreset::kNextStep, threads);
   v.set_split(split);
-  std::vector<float> obs(static_cast<std::size_t>(n) * v.obs_size());
-  std::vector<double> rewards(static_cast<std::size_t>(n));
-  std::vector<std::uint8_t> terminated(rewards.size()), truncated(rewards.size());
-  const VectorBuffers out{obs, rewards, terminated, truncated, {}};
+  const auto members = static_cast<std::size_t>(n);
+  std::vector<std::byte> obs_mem, reward_mem, term_mem, trunc_mem;
+  const VectorBuffers out{placed<float>(obs_mem, members * v.obs_size(), offset), placed<double>(reward_mem, members, offset),
+                          placed<std::uint8_t>(term_mem, members, offset), placed<std::uint8_t>(trunc_mem, members, offset), {}};
   Rng rng(1);
-  std::vector<std::vector<Action>> pool(64, std::vector<Action>(rewards.size()));
+  std::vector<std::vector<Action>> pool(64, std::vector<Action>(members));
   for (auto& batch : pool)
     for (auto& a : batch) v.single_action_space().sample_into(rng, a);
   v.reset(1, out);
@@ -94,6 +114,7 @@ int main(int argc, char** argv) {
   std::string split_name = "auto";
   long fixed = 0;
   bool per_batch = false;
+  int offset = -1;
   app.add_option("--seconds", seconds, "measured time per run")->check(CLI::PositiveNumber);
   app.add_option("--reps", reps, "interleaved repetitions per (env, size, threads)")->check(CLI::PositiveNumber);
   app.add_option("--sizes", sizes, "numbers of members")->delimiter(',')->check(CLI::PositiveNumber);
@@ -107,6 +128,10 @@ int main(int argc, char** argv) {
                "time every batch and report members / median batch time (robust to a noisy machine; 300 warm-up batches; "
                "the median also hides the batches that re-measure the caller's action check)")
       ->excludes(batches_opt);
+  app.add_option("--offset", offset,
+                 "output buffers start this many bytes past a 64-byte boundary (0-63; default: where the allocator puts them): "
+                 "the cost of a split batch must not depend on it")
+      ->check(CLI::Range(0, 63));
   CLI11_PARSE(app, argc, argv);
   const VectorEnv::Split split = split_name == "always" ? VectorEnv::Split::kAlways : VectorEnv::Split::kAuto;
 
@@ -125,7 +150,7 @@ int main(int argc, char** argv) {
       std::vector<VectorEnv::Stats> last(threads.size());
       for (int r = 0; r < reps; ++r)
         for (std::size_t t = 0; t < threads.size(); ++t) {
-          const Run run = measure(*e, n, threads[t], split, seconds, fixed, per_batch);
+          const Run run = measure(*e, n, threads[t], split, seconds, fixed, per_batch, offset);
           rate[t].push_back(run.steps_per_s);
           last[t] = run.stats;
         }

@@ -213,6 +213,31 @@ TEST_CASE("Box space", "[core][space]") {
   REQUIRE_THROWS_AS(Space::box(std::vector<float>{0.0f}, std::vector<float>{1.0f}, {2}), std::invalid_argument);
 }
 
+TEST_CASE("Space::first_outside finds the first action contains() refuses", "[core][space]") {
+  // a batch check must agree with contains() action by action, for each way an action can fail
+  const Space d = Space::discrete(3);
+  std::vector<Action> batch(6, Action::discrete(1));
+  REQUIRE(d.first_outside(batch) == batch.size());
+  REQUIRE(d.first_outside({}) == 0);
+  for (const Action& bad : {Action::discrete(3), Action::discrete(-1), Action::box({1.0f})}) {
+    for (std::size_t at : {std::size_t{0}, std::size_t{3}, std::size_t{5}}) {
+      std::vector<Action> b = batch;
+      b[at] = bad;
+      b[5] = bad;  // a later bad action does not hide the first
+      REQUIRE(d.first_outside(b) == at);
+    }
+  }
+  const Space box = Space::box({-1.0f, 0.0f}, {1.0f, 2.0f}, {2});
+  std::vector<Action> cont(4, Action::box({0.5f, 1.0f}));
+  REQUIRE(box.first_outside(cont) == cont.size());
+  for (const Action& bad : {Action::box({0.5f}), Action::box({0.5f, 2.5f}), Action::box({std::nanf(""), 0.0f}), Action::discrete(0)}) {
+    std::vector<Action> b = cont;
+    b[2] = bad;
+    REQUIRE_FALSE(box.contains(bad));
+    REQUIRE(box.first_outside(b) == 2);
+  }
+}
+
 TEST_CASE("Info overwrites in place and types its getters", "[core][info]") {
   Info info;
   info.set("epoch", "fixation");

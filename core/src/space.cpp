@@ -129,6 +129,20 @@ bool Space::contains(std::span<const float> x) const {
   return outside == 0;
 }
 
+std::size_t Space::first_outside(std::span<const Action> actions) const {
+  const std::size_t n = actions.size();
+  if (is_discrete()) {
+    // the discrete test in one loop (a call of contains() per action cost as much as the test)
+    const Action* a = actions.data();
+    for (std::size_t i = 0; i < n; ++i)
+      if (!(a[i].values.empty() && a[i].index >= 0 && a[i].index < n_)) return i;
+    return n;
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (!contains(std::span<const float>(actions[i].values))) return i;
+  return n;
+}
+
 void Space::sample_into(Rng& rng, Action& out) const {
   if (is_discrete()) {
     out.values.clear();

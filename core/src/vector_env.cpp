@@ -321,13 +321,10 @@ void VectorEnv::run_slice(const Job& job, std::size_t w, bool split) {
   Slice& s = slices_[w];
   const std::size_t lo = split ? s.lo : 0, hi = split ? s.hi : envs_.size();
   if (job.validate) {
-    const Space& as = single_action_space();
-    for (std::size_t i = lo; i < hi; ++i) {
-      if (as.contains(job.actions[i])) continue;
+    if (const std::size_t i = lo + single_action_space().first_outside(job.actions.subspan(lo, hi - lo)); i < hi) {
       const auto i64 = static_cast<std::int64_t>(i);
       for (std::int64_t b = job.bad.load(std::memory_order_relaxed); i64 < b && !job.bad.compare_exchange_weak(b, i64);) {
       }
-      break;
     }
     // wait for every slice's check: poll for about kPoll, then sleep (a worker that is not running,
     // e.g. on a machine with more threads than free cores, must not cost a spinning core); the
@@ -468,8 +465,7 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
                          "): action outside action space " + as.describe() + ": " + as.why_not(actions[i]));
   };
   auto validate = [&] {
-    for (std::size_t i = 0; i < actions.size(); ++i)
-      if (!as.contains(actions[i])) throw refused(i);
+    if (const std::size_t i = as.first_outside(actions); i < actions.size()) throw refused(i);
   };
   Job job{this, false, 0, actions, &out, false};
   if (slices_.size() == 1) {

@@ -70,6 +70,9 @@ class Space {
   bool contains(const Action& a) const;
   /// True when the flat buffer is a member (observation check).
   bool contains(std::span<const float> x) const;
+  /// The position of the first action in `actions` that is not a member (as contains() decides),
+  /// or actions.size() when all are: one call for a batch (a vector env's check).
+  std::size_t first_outside(std::span<const Action> actions) const;
   /// Why `a` is not a member, or "" when it is; names the offending element and value.
   std::string why_not(const Action& a) const;
   /// Why the buffer is not a member, or "".
