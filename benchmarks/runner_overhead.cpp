@@ -76,7 +76,8 @@ double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   CLI::App app{"sgym run against the bare agent-env loop: steps/s of each and their ratio"};
-  std::string env_id = "SaccadeAntisaccade-v0", agent_id = "augment", mode = "both", out = "runner_overhead.out";
+  std::string env_id = "SaccadeAntisaccade-v0", agent_id = "augment", mode = "both",
+              out = (std::filesystem::temp_directory_path() / "sgym-runner-overhead").string();
   int episodes = 100000, repeats = 5;
   std::uint64_t seed = 1;
   app.add_option("--env", env_id, "env id");
@@ -86,7 +87,7 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed, "run seed");
   app.add_option("--mode", mode, "both (interleaved pairs), bare or run (one timing, e.g. under callgrind)")
       ->check(CLI::IsMember({"both", "bare", "run"}));
-  app.add_option("--out", out, "scratch directory for the run's outputs (replaced)");
+  app.add_option("--out", out, "scratch directory for the run's outputs (replaced; default: sgym-runner-overhead in the system's temporary directory)");
   CLI11_PARSE(app, argc, argv);
   try {
     if (mode != "both") {

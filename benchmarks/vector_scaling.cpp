@@ -129,8 +129,8 @@ int main(int argc, char** argv) {
                "the median also hides the batches that re-measure the caller's action check)")
       ->excludes(batches_opt);
   app.add_option("--offset", offset,
-                 "output buffers start this many bytes past a 64-byte boundary (0-63; default: where the allocator puts them): "
-                 "the cost of a split batch must not depend on it")
+                 "output buffers start this many bytes past a 64-byte boundary, rounded down to a multiple of their element "
+                 "size (0-63; default: where the allocator puts them): the cost of a split batch must not depend on it")
       ->check(CLI::Range(0, 63));
   CLI11_PARSE(app, argc, argv);
   const VectorEnv::Split split = split_name == "always" ? VectorEnv::Split::kAlways : VectorEnv::Split::kAuto;

@@ -1,5 +1,9 @@
 // VectorEnv: mixed seeds, both autoreset modes, serial == threaded bit for bit, clear errors.
 #include <catch2/catch.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
 
 #include "sgym/envs.hpp"
 #include "sgym/error.hpp"
@@ -20,6 +24,15 @@ struct Buffers {
   VectorBuffers view() { return {obs, rewards, terminated, truncated, final_obs}; }
 };
 
+// appends everything a step wrote to the trace
+void append(std::vector<double>& trace, const VectorBuffers& out) {
+  trace.insert(trace.end(), out.obs.begin(), out.obs.end());
+  trace.insert(trace.end(), out.rewards.begin(), out.rewards.end());
+  trace.insert(trace.end(), out.terminated.begin(), out.terminated.end());
+  trace.insert(trace.end(), out.truncated.begin(), out.truncated.end());
+  trace.insert(trace.end(), out.final_obs.begin(), out.final_obs.end());
+}
+
 // a trace of everything the vector env wrote over `steps` steps; with threads, every batch is split
 // (the measured rule would keep this cheap env on one thread)
 std::vector<double> rollout(int threads, VectorEnv::Autoreset mode, std::uint64_t seed, int steps = 200,
@@ -33,11 +46,7 @@ std::vector<double> rollout(int threads, VectorEnv::Autoreset mode, std::uint64_
   v.reset(seed, b.view());
   for (int t = 0; t < steps; ++t) {
     v.step(actions, b.view());
-    trace.insert(trace.end(), b.obs.begin(), b.obs.end());
-    trace.insert(trace.end(), b.rewards.begin(), b.rewards.end());
-    trace.insert(trace.end(), b.terminated.begin(), b.terminated.end());
-    trace.insert(trace.end(), b.truncated.begin(), b.truncated.end());
-    trace.insert(trace.end(), b.final_obs.begin(), b.final_obs.end());
+    append(trace, b.view());
   }
   return trace;
 }
@@ -52,18 +61,62 @@ TEST_CASE("VectorEnv: serial and threaded give identical results", "[vector]") {
   }
 }
 
-TEST_CASE("VectorEnv: every slice layout gives the serial result", "[vector]") {
-  // sizes whose slices end mid cache line in every output array (staged edge rows), and slices
-  // smaller than a line (all staged); same-step mode also checks that untouched final rows stay so
+namespace {
+// `count` elements of T starting `offset` bytes (rounded down to T's size) past a cache line
+template <class T>
+std::span<T> placed(std::vector<std::byte>& storage, std::size_t count, int offset) {
+  storage.assign(count * sizeof(T) + 128, std::byte{0});
+  const auto p = reinterpret_cast<std::uintptr_t>(storage.data());
+  const std::size_t skip = (64 - p % 64) % 64 + static_cast<std::size_t>(offset) / sizeof(T) * sizeof(T);
+  return {reinterpret_cast<T*>(storage.data() + skip), count};
+}
+
+// rollout() with every output buffer at `offset` from a cache line, members whose trials last 25 to
+// 29 steps (so episodes end on different steps) and observation noise (so no two rows are alike),
+// and final_obs filled with -7 first (rows of members that did not end must keep it)
+std::vector<double> rollout_at(int threads, VectorEnv::Autoreset mode, int members, int offset, int steps = 90) {
+  int made = 0;
+  auto make = [&]() -> std::unique_ptr<Env> {
+    const int k = made++ % 5;
+    return std::make_unique<ObservationNoise>(
+        make_env("Pavlovian-v0", {{"omission_prob", "0.5"}, {"trial_ms", std::to_string(2500 + 100 * k)},
+                                  {"cs_onset_ms", std::to_string(1000 + 100 * k)}}),
+        0.1);
+  };
+  VectorEnv v(make, members, mode, threads);
+  v.set_split(VectorEnv::Split::kAlways);
+  const auto n = static_cast<std::size_t>(members);
+  std::vector<std::byte> obs, rewards, terminated, truncated, final_obs;
+  const bool same = mode == VectorEnv::Autoreset::kSameStep;
+  const VectorBuffers out{placed<float>(obs, n * v.obs_size(), offset), placed<double>(rewards, n, offset),
+                          placed<std::uint8_t>(terminated, n, offset), placed<std::uint8_t>(truncated, n, offset),
+                          same ? placed<float>(final_obs, n * v.obs_size(), offset) : std::span<float>{}};
+  std::fill(out.final_obs.begin(), out.final_obs.end(), -7.0f);
+  std::vector<Action> actions(n, Action::discrete(0));
+  std::vector<double> trace;
+  v.reset(3, out);
+  for (int t = 0; t < steps; ++t) {
+    v.step(actions, out);
+    append(trace, out);
+  }
+  return trace;
+}
+}  // namespace
+
+TEST_CASE("VectorEnv: every slice layout and buffer offset gives the serial result", "[vector]") {
+  // sizes whose slices end mid cache line in every output array (staged edge rows), slices smaller
+  // than a line (all staged), and buffers at offsets from a line that move which rows are staged;
+  // same-step mode also checks that the final rows of members that did not end stay untouched
   for (auto mode : {VectorEnv::Autoreset::kNextStep, VectorEnv::Autoreset::kSameStep})
-    for (int members : {2, 7, 37, 130}) {
-      INFO(members << " members");
-      const auto serial = rollout(1, mode, 9, 90, members);
-      for (int threads : {2, 3, 4}) {
-        INFO(threads << " threads");
-        REQUIRE(serial == rollout(threads, mode, 9, 90, members));
+    for (int members : {2, 7, 37, 130})
+      for (int offset : {0, 1, 8, 12, 24, 32, 40, 56, 63}) {
+        INFO(members << " members, offset " << offset << ", same-step " << (mode == VectorEnv::Autoreset::kSameStep));
+        const auto serial = rollout_at(1, mode, members, offset);
+        for (int threads : {2, 3, 4}) {
+          INFO(threads << " threads");
+          REQUIRE(serial == rollout_at(threads, mode, members, offset));
+        }
       }
-    }
 }
 
 TEST_CASE("VectorEnv: the split rule's choices are counted", "[vector]") {

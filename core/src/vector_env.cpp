@@ -383,8 +383,8 @@ void VectorEnv::flush(const Job& job, std::size_t w) {
   Slice& s = slices_[w];
   const SliceRows rows = slice_rows(*job.out, obs_size_, s.lo, s.hi, s.stage, true);
   // the staged rows [lo, a) and [b, hi) lie one after the other in the staging area: two copies
-  // per array (a row at a time, the 1-byte flags of a 128-member slice were ~250 calls of memcpy
-  // and ~15 % of a split SaccadeAntisaccade batch of 256)
+  // per array (a row at a time, the 1-byte flags of a split 256-member batch were up to ~250 calls
+  // of memcpy and ~15 % of a split SaccadeAntisaccade batch)
   auto copy_back = [&](const auto& r) {
     const std::size_t head = r.a - s.lo, width = r.width * sizeof(*r.out);
     if (head > 0) std::memcpy(r.out + s.lo * r.width, r.row(s.lo), head * width);
