@@ -132,8 +132,22 @@ TEST_CASE("VectorEnv: the split rule's choices are counted", "[vector]") {
     REQUIRE(s.inline_batches + s.split_batches == 100);
     REQUIRE(s.member_ns > 0);
     REQUIRE(s.sync_ns > 0);
+    REQUIRE(s.sync_samples >= 1);
     if (split == VectorEnv::Split::kAlways) REQUIRE(s.split_batches == 100);
     else REQUIRE(s.inline_batches >= 1);  // the first batch is timed on the calling thread
+  }
+  // the estimate keeps learning from probes once the first 8 split batches (timed for that alone)
+  // are spent: the 5th probe, near batch 960, must still give a sample (split throughout, the
+  // first 8 split batches alone give 7)
+  {
+    VectorEnv v([] { return make_env("Pavlovian-v0"); }, 16, VectorEnv::Autoreset::kNextStep, 2);
+    Buffers b(v, false);
+    std::vector<Action> a(16, Action::discrete(0));
+    v.reset(0, b.view());
+    for (int t = 0; t < 1100; ++t) v.step(a, b.view());
+    const auto s = v.stats();
+    INFO(s.split_batches << " split batches, " << s.sync_samples << " samples");
+    REQUIRE(s.sync_samples >= 5);  // kept inline: probes at batches 1, 65, 193, 449 and 961
   }
   VectorEnv one([] { return make_env("Pavlovian-v0"); }, 4, VectorEnv::Autoreset::kNextStep, 8);
   REQUIRE(one.threads() == 4);  // never more workers than members

@@ -473,10 +473,12 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
     run(job, false);
     return;
   }
-  // the split rule (see Split): c and s are moving averages of measured costs; batches are timed
-  // for the first 8 of each mode and then one in 16; while the rule says inline, a
+  // the split rule (see Split): c and s are moving averages of measured costs; a batch is timed when
+  // it is one of the first 8 of its mode, one in 16 of all batches, or a probe's split batch that
+  // follows a split one (s learns from it); while the rule says inline, a
   // probe is split now and then (after 64 batches, the gap doubling up to 4096) so that s follows
-  // the machine. A probe is two split batches and s learns only from a split batch that follows
+  // the machine. A probe is two split batches (one when the batch before was split already) and s
+  // learns only from a split batch that follows
   // another: the first wakes workers that slept through the inline stretch, which costs ~100 µs
   // once and says nothing of a split batch's cost while splitting (measured: with that wake-up in
   // s, cheap envs at 256 members were never split although splitting made them 1.3-1.7x faster).
@@ -485,7 +487,8 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   const double part = static_cast<double>(slices_[0].hi - slices_[0].lo);
   const double longest = static_cast<double>(slices_.back().hi - slices_.back().lo);
   bool split = true;
-  const bool probe_end = probe_second_ && last_split_;  // the second batch of a probe: s learns from it
+  // a probe's warm batch (s learns from it): its second, or its only one after a split batch
+  bool probe_end = split_ == Split::kAuto && probe_second_ && last_split_;
   if (split_ == Split::kAuto) {
     const double c = stats_.member_ns;
     split = c > 0 && (longest * c + stats_.sync_ns) * 1.1 < n * c;
@@ -496,6 +499,7 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
     } else if (c > 0 && batches_ >= next_probe_) {
       split = true;
       probe_second_ = true;
+      probe_end = last_split_;
       next_probe_ = batches_ + probe_gap_;
       probe_gap_ = std::min<std::int64_t>(2 * probe_gap_, 4096);
     }
@@ -541,6 +545,7 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
     if (warm) {
       const double x = std::max(0.0, wall - caller_ns);
       average(stats_.sync_ns, stats_.sync_ns > 0 ? std::min(x, 4.0 * stats_.sync_ns) : x);
+      ++stats_.sync_samples;
     }
   } else {
     average(stats_.member_ns, wall / n);

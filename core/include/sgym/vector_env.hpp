@@ -95,6 +95,7 @@ class VectorEnv {
     std::int64_t split_batches = 0;   ///< steps split over the workers
     double member_ns = 0;             ///< cost of stepping one member (moving average), ns
     double sync_ns = 0;               ///< cost of one synchronisation (moving average), ns
+    std::int64_t sync_samples = 0;    ///< split batches sync_ns has learned from (timed, after a split batch)
     double check_ns = 0;              ///< cost of validating one action on the calling thread (moving average), ns
     std::int64_t parallel_checks = 0; ///< split batches whose actions the workers validated (see step())
   };
