@@ -475,13 +475,13 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   }
   // the split rule (see Split): c and s are moving averages of measured costs; a batch is timed when
   // it is one of the first 8 of its mode, one in 16 of all batches, or a probe's split batch that
-  // follows a split one (s learns from it); while the rule says inline, a
-  // probe is split now and then (after 64 batches, the gap doubling up to 4096) so that s follows
-  // the machine. A probe is two split batches (one when the batch before was split already) and s
-  // learns only from a split batch that follows
-  // another: the first wakes workers that slept through the inline stretch, which costs ~100 µs
-  // once and says nothing of a split batch's cost while splitting (measured: with that wake-up in
-  // s, cheap envs at 256 members were never split although splitting made them 1.3-1.7x faster).
+  // follows a split one (s learns from it); while the rule says inline, a probe is split now and
+  // then (after 64 batches, the gap doubling up to 4096) so that s follows the machine. A probe is
+  // two split batches (one when the batch before was split already) and s learns only from a split
+  // batch that follows another: the first wakes workers that slept through the inline stretch,
+  // which costs ~100 µs once and says nothing of a split batch's cost while splitting (measured:
+  // with that wake-up in s, cheap envs at 256 members were never split although splitting made
+  // them 1.3-1.7x faster).
   // A single sample (a preemption) moves s by at most 4x its current value.
   const double n = static_cast<double>(envs_.size());
   const double part = static_cast<double>(slices_[0].hi - slices_[0].lo);
@@ -528,7 +528,7 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   const bool warm = last_split_;
   last_split_ = split;
   ++batches_;
-  // timed: the first 8 batches of each mode, then one in 16, and a probe's second batch. When every
+  // timed: the first 8 batches of each mode, then one in 16, and a probe's warm batch. When every
   // split batch was timed, with its serial check, it read the clock six times (≈ 125 ns here, ≈ 2 %
   // of a split 256-member SaccadeAntisaccade batch)
   job.timed = (split ? stats_.split_batches < 8 || probe_end : stats_.inline_batches < 8) || (batches_ & 15) == 0;
