@@ -1,8 +1,11 @@
 // VectorEnv: mixed seeds, both autoreset modes, serial == threaded bit for bit, clear errors.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 
 #include "sgym/envs.hpp"
@@ -271,5 +274,91 @@ TEST_CASE("VectorEnv: a bad action in a split batch leaves every member untouche
     CHECK(b.rewards == bt.rewards);
     CHECK(v.stats().parallel_checks == 25);  // every good batch, on the workers
     for (int i = 0; i < 40; ++i) CHECK(v.info(i).get_int("t") == twin.info(i).get_int("t"));
+  }
+}
+
+namespace {
+// Pavlovian whose step (or reset) throws once, at its `at`-th call, when `fail` is set: a member
+// env with a bug, or one that meets a condition it cannot handle
+class Faulty final : public Wrapper {
+ public:
+  Faulty(bool fail, bool in_reset, int at)
+      : Wrapper(make_env("Pavlovian-v0", {{"omission_prob", "0.5"}})), fail_(fail), in_reset_(in_reset), at_(at) {}
+
+ protected:
+  ResetResult do_reset(std::optional<std::uint64_t> seed) override {
+    if (fail_ && in_reset_ && ++calls_ == at_) throw std::runtime_error("sensor cable unplugged");
+    return Wrapper::do_reset(seed);
+  }
+  StepResult do_step(const Action& a) override {
+    if (fail_ && !in_reset_ && ++calls_ == at_) throw std::runtime_error("sensor cable unplugged");
+    return Wrapper::do_step(a);
+  }
+
+ private:
+  bool fail_, in_reset_;
+  int at_, calls_ = 0;
+};
+}  // namespace
+
+TEST_CASE("VectorEnv: a member that throws is named, and the vector env needs reset() after it", "[vector]") {
+  // 40 members on 1 thread (inline) and on 2 (every batch split: slices 0-19 and 20-39); the
+  // members in `faulty` throw at their 4th step (or at their 2nd reset, the first autoreset, with
+  // trials of 30 steps); the error names the lowest of them and nests what it threw; step() is
+  // refused until reset(), after which the vector env runs as a twin that never failed
+  struct Case {
+    std::vector<int> faulty;
+    bool in_reset;
+    int threads;
+  };
+  for (const Case& c : {Case{{5}, false, 1}, Case{{33}, false, 2}, Case{{37, 5}, false, 2}, Case{{20}, true, 2},
+                        Case{{19}, true, 1}}) {
+    INFO("faulty member " << c.faulty[0] << (c.faulty.size() > 1 ? " and more" : "") << ", threads " << c.threads
+                          << (c.in_reset ? ", in reset" : ""));
+    int made = 0;
+    auto make = [&]() -> std::unique_ptr<Env> {
+      const int i = made++;
+      const bool fail = std::find(c.faulty.begin(), c.faulty.end(), i) != c.faulty.end();
+      return std::make_unique<Faulty>(fail, c.in_reset, c.in_reset ? 2 : 4);
+    };
+    VectorEnv v(make, 40, VectorEnv::Autoreset::kNextStep, c.threads);
+    made = 0;
+    VectorEnv twin([&]() -> std::unique_ptr<Env> { return std::make_unique<Faulty>(false, false, 0); }, 40,
+                   VectorEnv::Autoreset::kNextStep, c.threads);
+    v.set_split(VectorEnv::Split::kAlways);
+    twin.set_split(VectorEnv::Split::kAlways);
+    Buffers b(v, false), bt(twin, false);
+    std::vector<Action> actions(40, Action::discrete(0));
+    REQUIRE_THROWS_AS(v.step(actions, b.view()), ResetNeeded);  // before any reset()
+    REQUIRE_THROWS_WITH(v.step(actions, b.view()), Contains("before reset()"));
+    v.reset(11, b.view());
+    const int lowest = *std::min_element(c.faulty.begin(), c.faulty.end());
+    bool threw = false;
+    for (int t = 0; t < 40 && !threw; ++t) {
+      try {
+        v.step(actions, b.view());
+      } catch (const MemberError& e) {
+        threw = true;
+        CHECK(e.member() == lowest);
+        const std::string what = e.what();
+        CHECK_THAT(what, Contains("(vector member " + std::to_string(lowest) + "): its " +
+                                  (c.in_reset ? "reset()" : "step()") + " threw: sensor cable unplugged"));
+        CHECK_THAT(what, Contains("needs reset()"));
+        CHECK_THROWS_WITH(std::rethrow_if_nested(e), "sensor cable unplugged");  // the original, nested
+        CHECK(t == (c.in_reset ? 30 : 3));
+      }
+    }
+    REQUIRE(threw);
+    REQUIRE_THROWS_AS(v.step(actions, b.view()), ResetNeeded);
+    REQUIRE_THROWS_WITH(v.step(actions, b.view()), Contains("member " + std::to_string(lowest) + " threw"));
+    v.reset(11, b.view());
+    twin.reset(11, bt.view());
+    for (int t = 0; t < 70; ++t) {  // through the next autoresets: each Faulty throws once only
+      v.step(actions, b.view());
+      twin.step(actions, bt.view());
+    }
+    CHECK(b.obs == bt.obs);
+    CHECK(b.rewards == bt.rewards);
+    CHECK(b.terminated == bt.terminated);
   }
 }

@@ -344,39 +344,62 @@ void VectorEnv::run_slice(const Job& job, std::size_t w, bool split) {
     if (w == 0 && job.timed) job.checked_at = Clock::now();  // the caller's stepping time excludes the check
   }
   const SliceRows rows = slice_rows(*job.out, obs_size_, lo, hi, s.stage, split);
-  for (std::size_t i = lo; i < hi; ++i) {
-    Member& m = members_[i];
-    Env& e = *envs_[i];
-    const bool reset = job.reset || m.needs_reset;
-    if (!reset) {
-      const StepResult r = Env::step_checked(e, job.actions[i]);  // checked in step() for the whole batch
-      *rows.rewards.row(i) = r.reward;
-      *rows.terminated.row(i) = r.terminated;
-      *rows.truncated.row(i) = r.truncated;
-      m.info = &r.info;
-      const bool ended = r.terminated || r.truncated;
-      if (!(ended && mode_ == Autoreset::kSameStep)) {
-        copy_row(r.obs, rows.obs.row(i));
-        m.needs_reset = ended;
+  std::size_t i = lo;
+  const char* call = "step()";  // what member i is doing, for the error if it throws
+  try {
+    for (; i < hi; ++i) {
+      Member& m = members_[i];
+      Env& e = *envs_[i];
+      const bool reset = job.reset || m.needs_reset;
+      call = reset ? "reset()" : "step()";
+      if (!reset) {
+        const StepResult r = Env::step_checked(e, job.actions[i]);  // checked in step() for the whole batch
+        *rows.rewards.row(i) = r.reward;
+        *rows.terminated.row(i) = r.terminated;
+        *rows.truncated.row(i) = r.truncated;
+        m.info = &r.info;
+        const bool ended = r.terminated || r.truncated;
+        if (!(ended && mode_ == Autoreset::kSameStep)) {
+          copy_row(r.obs, rows.obs.row(i));
+          m.needs_reset = ended;
+          continue;
+        }
+        // same-step autoreset: keep the final observation, return the reset one; the reset's info
+        // replaces the final one (the final step's info is gone with its episode)
+        copy_row(r.obs, rows.final.row(i));
+        call = "reset() (same-step autoreset)";
+        const ResetResult rr = e.reset();
+        copy_row(rr.obs, rows.obs.row(i));
+        m.info = &rr.info;
         continue;
       }
-      // same-step autoreset: keep the final observation, return the reset one; the reset's info
-      // replaces the final one (the final step's info is gone with its episode)
-      copy_row(r.obs, rows.final.row(i));
-      const ResetResult rr = e.reset();
-      copy_row(rr.obs, rows.obs.row(i));
-      m.info = &rr.info;
-      continue;
+      // reset() of the vector env, or next-step autoreset: this step is the reset
+      const ResetResult r = job.reset ? e.reset(mix_seed(job.seed, i)) : e.reset();
+      copy_row(r.obs, rows.obs.row(i));
+      m.info = &r.info;
+      *rows.rewards.row(i) = 0.0;
+      *rows.terminated.row(i) = 0;
+      *rows.truncated.row(i) = 0;
+      m.needs_reset = false;
     }
-    // reset() of the vector env, or next-step autoreset: this step is the reset
-    const ResetResult r = job.reset ? e.reset(mix_seed(job.seed, i)) : e.reset();
-    copy_row(r.obs, rows.obs.row(i));
-    m.info = &r.info;
-    *rows.rewards.row(i) = 0.0;
-    *rows.terminated.row(i) = 0;
-    *rows.truncated.row(i) = 0;
-    m.needs_reset = false;
+  } catch (...) {
+    member_failed(i, call);
   }
+}
+
+void VectorEnv::member_failed(std::size_t i, const char* call) const {
+  std::string what;
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "an exception not derived from std::exception";
+  }
+  std::throw_with_nested(MemberError(envs_[0]->spec().id + " (vector member " + std::to_string(i) + "): its " +
+                                         call + " threw: " + what +
+                                         "; the batch is incomplete, so the vector env needs reset()",
+                                     static_cast<int>(i)));
 }
 
 void VectorEnv::flush(const Job& job, std::size_t w) {
@@ -408,8 +431,26 @@ void VectorEnv::flush(const Job& job, std::size_t w) {
 
 void VectorEnv::run(Job& job, bool split) {
   job.split = split;
+  // a member that throws leaves the batch incomplete: no step() until reset() (the lowest failed
+  // member is named; in a split batch every slice has run to its end or its own failed member)
+  auto failed = [&](std::exception_ptr e) {
+    ready_ = false;
+    try {
+      std::rethrow_exception(e);
+    } catch (const MemberError& m) {
+      not_ready_ = "member " + std::to_string(m.member()) + " threw in the last batch";
+    } catch (...) {
+      not_ready_ = "a member threw in the last batch";
+    }
+    std::rethrow_exception(e);
+  };
   if (!split) {
-    run_slice(job, 0, false);
+    try {
+      run_slice(job, 0, false);
+    } catch (...) {
+      failed(std::current_exception());
+    }
+    if (job.reset) ready_ = true;
     return;
   }
   pool_->run_parts(
@@ -429,9 +470,10 @@ void VectorEnv::run(Job& job, bool split) {
     if (slices_[w].error) {
       std::exception_ptr e = slices_[w].error;
       for (Slice& s : slices_) s.error = nullptr;
-      std::rethrow_exception(e);
+      failed(e);
     }
   }
+  if (job.reset) ready_ = true;
   if (job.bad.load(std::memory_order_acquire) != Job::kNoBad) return;  // nothing stepped: the staging areas are stale
   for (std::size_t w = 0; w < slices_.size(); ++w) flush(job, w);
 }
@@ -444,6 +486,9 @@ void VectorEnv::reset(std::uint64_t seed, const VectorBuffers& out) {
 }
 
 void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) {
+  if (!ready_)
+    throw ResetNeeded("VectorEnv(" + envs_[0]->spec().id + " x " + std::to_string(envs_.size()) + "): " + not_ready_ +
+                      "; call reset() first");
   check(out, mode_ == Autoreset::kSameStep);
   if (actions.size() != envs_.size())
     throw std::invalid_argument("VectorEnv(" + envs_[0]->spec().id + "): got " + std::to_string(actions.size()) +

@@ -108,6 +108,9 @@ def test_bad_inputs_raise():
         d.step(np.zeros(2, np.float32))
     with pytest.raises(ValueError):
         d.step(np.array([0, 99]))
+    fresh = sgym.make_vec("DelayMatchCategory-v0", 2)
+    with pytest.raises(sgym.ResetNeeded, match="before reset"):
+        fresh.step(np.zeros(2, np.int64))
 
 
 def test_render_each_member():

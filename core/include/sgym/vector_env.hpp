@@ -15,6 +15,8 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "sgym/env.hpp"
@@ -35,6 +37,19 @@ struct VectorBuffers {
 };
 
 /// A batch of independent envs.
+/// What VectorEnv throws when a member env throws during its reset() or step(): names the member,
+/// the call and what it threw, whose exception is nested (std::rethrow_if_nested gets it). The
+/// batch it was part of is incomplete (some members stepped, some did not, and the output buffers
+/// hold part of it), so the vector env must be reset() before it steps again.
+class MemberError : public std::runtime_error {
+ public:
+  MemberError(const std::string& what, int member) : std::runtime_error(what), member_(member) {}
+  int member() const { return member_; }
+
+ private:
+  int member_;
+};
+
 class VectorEnv {
  public:
   /// When a member's episode ends, kNextStep (Gymnasium's default) resets it on the following
@@ -75,7 +90,8 @@ class VectorEnv {
   /// size or an action is invalid. Every action is validated before any member steps, so a bad one
   /// leaves every member untouched: on the calling thread, or, in a split batch whose serial check
   /// would cost more than two synchronisations (both measured), by the workers, each its own
-  /// slice, who step only when every slice is valid.
+  /// slice, who step only when every slice is valid. Throws ResetNeeded before the first reset()
+  /// and after a MemberError (a member that threw: the lowest such member is named), until reset().
   void step(std::span<const Action> actions, const VectorBuffers& out);
 
   /// The info of member i after the last reset/step.
@@ -120,6 +136,8 @@ class VectorEnv {
   void run(Job& job, bool split);
   void run_slice(const Job& job, std::size_t w, bool split);
   void flush(const Job& job, std::size_t w);
+  // from a catch block: throws MemberError for member i, whose `call` threw the current exception
+  [[noreturn]] void member_failed(std::size_t i, const char* call) const;
 
   std::vector<std::unique_ptr<Env>> envs_;
   std::vector<Member> members_;
@@ -133,6 +151,10 @@ class VectorEnv {
   bool probe_second_ = false;  // a probe's second split batch is due (the first woke the workers)
   bool last_split_ = false;    // the previous batch was split (its workers are awake)
   std::unique_ptr<ThreadPool> pool_;
+  // step() is allowed: a reset() completed, and no member has thrown since (the message of
+  // ResetNeeded otherwise)
+  bool ready_ = false;
+  std::string not_ready_ = "step() called before reset()";
 };
 
 /// A fixed set of worker threads; worker w runs the w-th part of each job, the calling thread part 0.
