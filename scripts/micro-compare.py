@@ -41,10 +41,15 @@ def medians(report):
     return out
 
 
+def fail(message):
+    """Exits with status 2 (bad input or a benchmark binary that failed), naming what went wrong."""
+    print(f"micro-compare: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def check_binary(binary):
     if not os.access(binary, os.X_OK):
-        sys.exit(f"micro-compare: no benchmark binary at {binary} (build the target sgym_micro; "
-                 "it needs Debian's libbenchmark-dev)")
+        fail(f"no benchmark binary at {binary} (build the target sgym_micro; it needs Debian's libbenchmark-dev)")
 
 
 def run(binary, flt, reps, min_time):
@@ -53,8 +58,20 @@ def run(binary, flt, reps, min_time):
            "--benchmark_report_aggregates_only=true", f"--benchmark_min_time={min_time}"]
     if flt:
         cmd.append(f"--benchmark_filter={flt}")
-    res = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True)
-    return json.loads(res.stdout)
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        if res.returncode != 0:
+            raise ValueError(f"exit status {res.returncode}")
+        return json.loads(res.stdout)
+    except ValueError as e:  # json.JSONDecodeError is a ValueError
+        fail(f"{' '.join(cmd)} failed ({e}): {res.stderr.strip()[-500:]}")
+
+
+def exactly(name):
+    """A filter matching only `name`: Google Benchmark's regular expressions are POSIX extended ones,
+    which refuse Python's escapes of '/', '-' or '@' (re.escape), so only their metacharacters are
+    escaped."""
+    return "^" + "".join("\\" + c if c in ".[]()*+?{}|^$\\" else c for c in name) + "$"
 
 
 def write_atomic(path, text):
@@ -121,7 +138,7 @@ def main():
     suspects = [n for n in names if slow(n)]
     for name in suspects if rerun else []:
         for _ in range(a.confirm):
-            again = medians(run(a.binary, "^" + re.escape(name) + "$", a.repetitions, a.min_time)).get(name)
+            again = medians(run(a.binary, exactly(name), a.repetitions, a.min_time)).get(name)
             if again is None:
                 print(f"micro-compare: the re-run of {name} did not report it", file=sys.stderr)
                 return 2

@@ -37,6 +37,8 @@ def bench(tmp_path):
             log = os.path.join(d, "log.txt")
             k = sum(1 for _ in open(log)) if os.path.exists(log) else 0
             flt = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--benchmark_filter=")), "")
+            if re.search(r"\\\\[^.\\[\\]()*+?{{}}|^$\\\\]", flt):  # Google Benchmark's POSIX regex refuses
+                sys.exit("Could not compile benchmark re: Invalid escape in regular expression")
             open(log, "a").write(flt + "\\n")
             print(json.dumps({{"context": {{}}, "benchmarks": [
                 {{"name": n + "_median", "run_name": n, "run_type": "aggregate", "aggregate_name": "median",
@@ -68,6 +70,16 @@ def test_a_slowdown_that_repeats_is_flagged_one_that_does_not_is_not(bench):
     assert "1 regression(s)" in r.stdout
     # the re-runs ran A alone, then C alone (a regex matching exactly one name)
     assert log == ["", "^env_step/A$", "^env_step/A$", "^env_step/C$"]
+
+
+def test_names_are_escaped_as_posix_expressions_and_a_failing_binary_is_named(bench):
+    base = {"agent_learn/np-actor-critic@Arm.Reach-v0": 100.0}
+    r, log = bench(base, [{"agent_learn/np-actor-critic@Arm.Reach-v0": 130.0},
+                          {"agent_learn/np-actor-critic@Arm.Reach-v0": 90.0}])
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert log[1] == r"^agent_learn/np-actor-critic@Arm\.Reach-v0$"
+    r, _ = bench(base, [{"agent_learn/np-actor-critic@Arm.Reach-v0": 130.0}])  # no entry for the re-run
+    assert r.returncode == 2 and "failed" in r.stderr and "sgym_micro" in r.stderr
 
 
 def test_without_re_runs_every_slow_benchmark_is_flagged(bench):
