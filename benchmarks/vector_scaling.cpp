@@ -141,9 +141,9 @@ int main(int argc, char** argv) {
   else
     for (const auto& id : ids) envs.push_back(&env_entry(id));
 
-  std::printf("| env | members | threads | steps/s (median) | range | × %d thread | split batches | actions checked by the workers | member ns | sync ns | check ns |\n",
+  std::printf("| env | members | threads | steps/s (median) | range | × %d thread | split batches | actions checked by the workers | member ns | sync ns | check ns | probes | wake ns |\n",
               threads.front());
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const EnvEntry* e : envs) {
     for (int n : sizes) {
       std::vector<std::vector<double>> rate(threads.size());
@@ -159,11 +159,11 @@ int main(int argc, char** argv) {
         const auto [lo, hi] = std::minmax_element(rate[t].begin(), rate[t].end());
         const auto& s = last[t];
         const double batches = static_cast<double>(s.inline_batches + s.split_batches);
-        std::printf("| %s | %d | %d | %.3g | %.3g–%.3g | %.2f | %.0f %% | %.0f %% | %.0f | %.0f | %.1f |\n", e->id.c_str(), n,
+        std::printf("| %s | %d | %d | %.3g | %.3g–%.3g | %.2f | %.0f %% | %.0f %% | %.0f | %.0f | %.1f | %lld | %.0f |\n", e->id.c_str(), n,
                     threads[t], median(rate[t]), *lo, *hi, median(rate[t]) / base,
                     batches > 0 ? 100.0 * static_cast<double>(s.split_batches) / batches : 0.0,
                     s.split_batches > 0 ? 100.0 * static_cast<double>(s.parallel_checks) / static_cast<double>(s.split_batches) : 0.0,
-                    s.member_ns, s.sync_ns, s.check_ns);
+                    s.member_ns, s.sync_ns, s.check_ns, static_cast<long long>(s.probes), s.wake_ns);
       }
       std::fflush(stdout);
     }

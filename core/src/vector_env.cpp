@@ -498,7 +498,8 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   // A refused batch leaves the split and check rules' state as it was (a bad action changes nothing).
   const Space& as = single_action_space();
   const auto probe_second = probe_second_, last_split = last_split_;
-  const auto next_probe = next_probe_, probe_gap = probe_gap_, batches = batches_, parallel_checks = stats_.parallel_checks;
+  const auto next_probe = next_probe_, probe_gap = probe_gap_, batches = batches_, parallel_checks = stats_.parallel_checks,
+             probes = stats_.probes;
   auto refused = [&](std::size_t i) {
     probe_second_ = probe_second;
     last_split_ = last_split;
@@ -506,6 +507,7 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
     probe_gap_ = probe_gap;
     batches_ = batches;
     stats_.parallel_checks = parallel_checks;
+    stats_.probes = probes;
     return InvalidAction(envs_[0]->spec().id + " (vector member " + std::to_string(i) +
                          "): action outside action space " + as.describe() + ": " + as.why_not(actions[i]));
   };
@@ -534,19 +536,32 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   bool split = true;
   // a probe's warm batch (s learns from it): its second, or its only one after a split batch
   bool probe_end = split_ == Split::kAuto && probe_second_ && last_split_;
+  bool cold_probe = false;  // a probe's first batch, its workers asleep (timed: wake_ns learns from it)
   if (split_ == Split::kAuto) {
     const double c = stats_.member_ns;
     split = c > 0 && (longest * c + stats_.sync_ns) * 1.1 < n * c;
     if (split) {
-      probe_gap_ = 64;
+      // clearly faster split (by a quarter): after a slow stretch sends the rule inline, probe
+      // again soon. A marginal split keeps the gap: there the rule flips with the noise of c, and
+      // each flip back to 64 meant hundreds of probes a second, each waking the workers
+      if ((longest * c + stats_.sync_ns) * 1.25 < n * c) probe_gap_ = 64;
     } else if (probe_second_) {
       split = true;
     } else if (c > 0 && batches_ >= next_probe_) {
       split = true;
       probe_second_ = true;
       probe_end = last_split_;
+      cold_probe = !last_split_;
+      ++stats_.probes;
       next_probe_ = batches_ + probe_gap_;
-      probe_gap_ = std::min<std::int64_t>(2 * probe_gap_, 4096);
+      // the gap doubles up to 4096 batches, or up to where probes cost ~1 % of the stepping time: a
+      // probe costs wake_ns + sync_ns more than its two batches inline (n·c each). Measured at 16
+      // Pavlovian members (≈ 0.4 µs a batch): 283 probes in 0.4 s, each waking the workers for
+      // ≈ 60 µs, ≈ 4 % of the run, before this bound and the marginal split's kept gap; ≈ 55-135
+      // probes of 45-110 µs (≈ 1.5 %) after
+      const double budget = 100.0 * (stats_.wake_ns + stats_.sync_ns) / (n * c);
+      const auto most = static_cast<std::int64_t>(std::clamp(budget, 4096.0, 4194304.0));
+      probe_gap_ = std::min<std::int64_t>(2 * probe_gap_, most);
     }
     if (split && last_split_) probe_second_ = false;
   }
@@ -576,7 +591,8 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   // timed: the first 8 batches of each mode, then one in 16, and a probe's warm batch. When every
   // split batch was timed, with its serial check, it read the clock six times (≈ 125 ns here, ≈ 2 %
   // of a split 256-member SaccadeAntisaccade batch)
-  job.timed = (split ? stats_.split_batches < 8 || probe_end : stats_.inline_batches < 8) || (batches_ & 15) == 0;
+  job.timed = (split ? stats_.split_batches < 8 || probe_end || cold_probe : stats_.inline_batches < 8) ||
+              (batches_ & 15) == 0;
   const auto t0 = job.timed ? Clock::now() : Clock::time_point{};
   run(job, split);
   if (const std::int64_t bad = job.bad.load(std::memory_order_acquire); bad != Job::kNoBad) throw refused(static_cast<std::size_t>(bad));
@@ -584,6 +600,7 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   if (!job.timed) return;
   const double wall = ns_between(t0, Clock::now());
   auto average = [](double& avg, double x) { avg = avg == 0 ? x : avg + (x - avg) / 8; };
+  if (cold_probe) average(stats_.wake_ns, std::max(0.0, wall - n * stats_.member_ns));
   if (split) {
     const double caller_ns = slices_[0].ns;
     average(stats_.member_ns, caller_ns / part);

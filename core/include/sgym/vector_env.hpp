@@ -114,6 +114,9 @@ class VectorEnv {
     std::int64_t sync_samples = 0;    ///< split batches sync_ns has learned from (timed, after a split batch)
     double check_ns = 0;              ///< cost of validating one action on the calling thread (moving average), ns
     std::int64_t parallel_checks = 0; ///< split batches whose actions the workers validated (see step())
+    double wake_ns = 0;               ///< what a probe's first split batch, its workers asleep, costs
+                                      ///< more than stepping inline (moving average), ns
+    std::int64_t probes = 0;          ///< probes started while the rule said inline
   };
   Stats stats() const { return stats_; }
 
