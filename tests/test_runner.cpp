@@ -308,7 +308,8 @@ namespace {
 
 // A trial-based env whose info is random: keys with quotes, escapes and UTF-8, values of every type
 // (a key may change type), keys added mid-episode and the whole info cleared at some resets (a new
-// layout), NaN and infinities; a trial ends on about half the steps
+// layout), NaN and infinities, now and then a key of the episode figures EpisodeStatistics adds
+// (episode_return, ...) with a value of any type; a trial ends on about half the steps
 class RandomInfoEnv final : public Env {
  public:
   RandomInfoEnv() : Env(make_spec(), Space::box(0.0f, 1.0f, {1}), Space::discrete(2)) {}
@@ -358,6 +359,11 @@ class RandomInfoEnv final : public Env {
           info_.set(key, v);
         }
       }
+    }
+    if (rng_.uniform() < 0.05) {
+      const std::string_view key = EpisodeStatistics::kEndKeys[rng_.below(4)];
+      if (rng_.uniform() < 0.5) info_.set(key, std::string_view("own value"));
+      else info_.set(key, static_cast<std::int64_t>(-1));
     }
   }
   int length_ = 1, t_ = 0;
@@ -419,4 +425,40 @@ TEST_CASE("The run's logs, formatted on the writer's thread, are each record as 
   REQUIRE(rs.total_trials == s.total_trials);
   for (const char* f : {"trials.jsonl", "episodes.jsonl", "episodes.csv", "agent.sgym"})
     REQUIRE(read_file(r.out_dir / f) == read_file(c.out_dir / f));
+}
+
+TEST_CASE("Without an observer a run's trials.jsonl is the same: the writer adds the episode figures itself", "[runner]") {
+  // without an observer EpisodeStatistics returns the env's own info at an episode's end and the
+  // writer adds episode_return, episode_length, episode_trials (and episode_accuracy) to the last
+  // trial's record; with one, the wrapper's end info is written as it is. Same bytes, for scored
+  // trials (accuracy), unscored ones (Pavlovian) and infos that hold those keys themselves
+  EnvEntry random_info;
+  random_info.id = "RandomInfo-v0";
+  random_info.make = [](const KeyValues&) { return std::make_unique<RandomInfoEnv>(); };
+  for (const EnvEntry* e : std::vector<const EnvEntry*>{&random_info, &env_entry("SaccadeAntisaccade-v0"), &env_entry("Pavlovian-v0")}) {
+    INFO(e->id);
+    RunConfig c;
+    c.env_id = e->id;
+    c.agent_id = "random";
+    c.episodes = e == &random_info ? 600 : 60;
+    c.seed = 9;
+    c.eval_every = 20;
+    c.eval_episodes = 2;
+    c.out_dir = out_dir("end-info-observed");
+    long long ends = 0;
+    c.observer = [&](const StepView& v) {
+      ends += v.result.info.has("episode_length") && (v.result.terminated || v.result.truncated);
+      return true;
+    };
+    run(c, *e, agent_entry(c.agent_id));
+    REQUIRE(ends > 0);
+    RunConfig q = c;
+    q.observer = nullptr;
+    q.out_dir = out_dir("end-info-unobserved");
+    run(q, *e, agent_entry(q.agent_id));
+    const std::string trials = read_file(c.out_dir / "trials.jsonl");
+    REQUIRE(trials.find("\"episode_length\"") != std::string::npos);
+    REQUIRE(read_file(q.out_dir / "trials.jsonl") == trials);
+    REQUIRE(read_file(q.out_dir / "episodes.jsonl") == read_file(c.out_dir / "episodes.jsonl"));
+  }
 }

@@ -115,30 +115,44 @@ void EpisodeWriter::episode(int ep, const char* phase, const EpisodeStats& st, i
   if (filling_.records() >= kBatchRecords) hand_over(false);
 }
 
-// the batch's index of the info's keys, added to the batch at the first record of that layout
-std::uint32_t EpisodeWriter::layout_index(const Info& info) {
+// the batch's index of the info's keys (with `figures` episode figures added), added to the batch at
+// the first record of that layout
+std::uint32_t EpisodeWriter::layout_index(const Info& info, int figures) {
   const std::uint64_t id = info.layout();
-  if (id == last_layout_) return last_layout_index_;
+  if (id == last_layout_ && figures == last_figures_) return last_layout_index_;
   std::vector<Layout>& layouts = filling_.layouts;
   std::uint32_t k = 0;
-  while (k < layouts.size() && layouts[k].id != id) ++k;
+  while (k < layouts.size() && !(layouts[k].id == id && layouts[k].figures == figures)) ++k;
   if (k == layouts.size()) {
     Layout& l = layouts.emplace_back();
     l.id = id;
+    l.figures = figures;
     for (const auto& item : info.items()) l.keys.push_back(item.first);
+    // as EpisodeStatistics builds its end info: a figure whose key the info has replaces that value
+    for (int f = 0; f < figures; ++f) {
+      const std::string_view key = EpisodeStatistics::kEndKeys[static_cast<std::size_t>(f)];
+      std::uint32_t at = 0;
+      while (at < l.keys.size() && l.keys[at] != key) ++at;
+      if (at == l.keys.size()) l.keys.emplace_back(key);
+      l.figure_at[static_cast<std::size_t>(f)] = at;
+    }
   }
   last_layout_ = id;
+  last_figures_ = figures;
   last_layout_index_ = k;
   return k;
 }
 
-void EpisodeWriter::trial(int ep, int step, const Info& info) {
+void EpisodeWriter::trial(int ep, int step, const Info& info, const EpisodeStats* end) {
   if (!trials_) return;
   Batch& b = filling_;
   const auto& items = info.items();
+  const std::optional<double> acc = end != nullptr ? end->accuracy() : std::nullopt;
+  const int figures = end == nullptr ? 0 : acc ? 4 : 3;
+  const std::uint32_t li = layout_index(info, figures);
   const std::size_t first = b.values.size();
-  b.trials.push_back({ep, step, layout_index(info), static_cast<std::uint32_t>(first)});
-  b.values.resize(first + items.size());
+  b.trials.push_back({ep, step, li, static_cast<std::uint32_t>(first)});
+  b.values.resize(first + b.layouts[li].keys.size());
   Value* out = b.values.data() + first;
   for (const auto& item : items) {
     const InfoValue& v = item.second;
@@ -162,6 +176,15 @@ void EpisodeWriter::trial(int ep, int step, const Info& info) {
         b.floats.insert(b.floats.end(), f.begin(), f.end());
       }
     }
+  }
+  if (figures > 0) {
+    // the types EpisodeStatistics gives them: return and accuracy double, length and trials integer
+    const Layout& l = b.layouts[li];
+    Value* v = b.values.data() + first;
+    v[l.figure_at[0]] = Value{2, 0, 0, end->episode_return};
+    v[l.figure_at[1]] = Value{1, 0, end->length, 0};
+    v[l.figure_at[2]] = Value{1, 0, end->trials, 0};
+    if (acc) v[l.figure_at[3]] = Value{2, 0, 0, *acc};
   }
   if (b.records() >= kBatchRecords) hand_over(false);
 }

@@ -82,7 +82,10 @@ class EpisodeWriter {
   EpisodeWriter& operator=(const EpisodeWriter&) = delete;
 
   void episode(int ep, const char* phase, const EpisodeStats& st, int after_train_episodes);
-  void trial(int ep, int step, const Info& info);
+  /// A trial record of `info`; with `end` (the step ended the episode and the info came from an
+  /// EpisodeStatistics without its end info), the episode figures are added as that wrapper adds them
+  /// (EpisodeStatistics::kEndKeys after the info's keys, or in place of a key of the same name).
+  void trial(int ep, int step, const Info& info, const EpisodeStats* end = nullptr);
   /// Every record so far goes to the thread, which writes them to the files after formatting them;
   /// with `wait`, returns once they are written (then offsets() counts them). An error of the
   /// thread's (a full disk) is thrown here or at the next record.
@@ -113,7 +116,9 @@ class EpisodeWriter {
   };
   struct Layout {
     std::uint64_t id;               // Info::layout()
-    std::vector<std::string> keys;  // in the info's order
+    int figures;                    // episode figures added (0, 3 or 4: see trial())
+    std::vector<std::string> keys;  // in the info's order, then the figures' keys not in the info
+    std::array<std::uint32_t, 4> figure_at{};  // where each figure's value goes among the keys
   };
   struct Batch {
     std::vector<EpisodeRecord> episodes;
@@ -133,7 +138,7 @@ class EpisodeWriter {
   // a log's formatted text is written once it exceeds this between flushes
   static constexpr std::size_t kBufferBytes = std::size_t{1} << 20;
 
-  std::uint32_t layout_index(const Info& info);
+  std::uint32_t layout_index(const Info& info, int figures);
   void hand_over(bool flush);  // waits while kMaxQueued batches are queued
   void wait_idle();            // until the queue is written; rethrows the thread's error
   void work();                 // the thread's loop
@@ -147,6 +152,7 @@ class EpisodeWriter {
   std::deque<Batch> queue_;
   std::vector<Batch> spare_;  // written batches, kept for their capacity
   std::uint64_t last_layout_ = 0;
+  int last_figures_ = 0;
   std::uint32_t last_layout_index_ = 0;
   std::mutex mutex_;
   std::condition_variable cv_;

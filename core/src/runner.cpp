@@ -300,6 +300,11 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
   std::unique_ptr<EpisodeStatistics> eval_env;
   if (cfg.eval_every > 0)
     eval_env = std::make_unique<EpisodeStatistics>(sensed_env());
+  // without an observer nobody reads the end-of-episode info but trials.jsonl, whose writer adds the
+  // episode figures itself: the wrappers skip copying the whole info at each episode end
+  const bool end_info = static_cast<bool>(cfg.observer);
+  env.set_end_info(end_info);
+  if (eval_env) eval_env->set_end_info(end_info);
   const auto names = agent->signal_names();
   for (const auto& r : cfg.record) {
     bool known = false;
@@ -405,7 +410,8 @@ RunSummary run(const RunConfig& cfg, const EnvEntry& env_entry, const AgentEntry
           ++s.total_trials;
           if (kind != Kind::kUnscored) score(kind == Kind::kCorrect, cur.late);
         }
-        writer.trial(cur.ep, st.step, st.result.info);
+        const bool ended = st.result.terminated || st.result.truncated;
+        writer.trial(cur.ep, st.step, st.result.info, ended && !end_info ? &cur.env->last() : nullptr);
       }
       if (signals) signals->step(*agent, st.result.info, cur.ep, st.step, cur.early, cur.late);
     }

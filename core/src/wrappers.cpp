@@ -85,17 +85,19 @@ StepResult EpisodeStatistics::do_step(const Action& a) {
   if (const InfoValue* s = is_success_.find(r.info))
     if (const bool* b = std::get_if<bool>(s)) cur_.success = *b;
   last_ = cur_;
+  if (!end_info_on_) return r;
   const auto acc = last_.accuracy();
   // the end info is the env's info followed by the episode figures. When it already holds exactly
   // those keys in that order (the last episode's end, as a rule) it is overwritten in place, which
   // gives the same map as building it afresh without freeing and allocating its strings
-  static constexpr std::array<std::string_view, 4> kEnd = {"episode_return", "episode_length", "episode_trials",
-                                                           "episode_accuracy"};
+  static constexpr const auto& kEnd = kEndKeys;
   const auto& in = r.info.items();
   const auto& have = end_info_.items();
   const std::size_t n_end = acc ? 4 : 3;
   bool same = have.size() == in.size() + n_end;
-  if (same && !(r.info.layout() == merged_from_ && end_info_.layout() == merged_to_)) {
+  // (the layouts alone do not say it when the figures' count changed: after an end info with 4
+  // figures built from an info holding one of their keys, 3 figures give the same size)
+  if (same && !(r.info.layout() == merged_from_ && end_info_.layout() == merged_to_ && n_end == merged_n_end_)) {
     for (std::size_t i = 0; same && i < in.size(); ++i) same = have[i].first == in[i].first;
     for (std::size_t i = 0; same && i < n_end; ++i) same = have[in.size() + i].first == kEnd[i];
   }
@@ -115,6 +117,7 @@ StepResult EpisodeStatistics::do_step(const Action& a) {
   if (acc) end_info_.set(end_accuracy_, *acc);
   merged_from_ = r.info.layout();
   merged_to_ = end_info_.layout();
+  merged_n_end_ = n_end;
   return {r.obs, r.reward, r.terminated, r.truncated, end_info_};
 }
 

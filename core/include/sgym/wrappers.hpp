@@ -2,6 +2,7 @@
 // they stack, and each goes through the same validating step().
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sgym/env.hpp"
@@ -68,6 +70,18 @@ class EpisodeStatistics final : public Wrapper {
   enum class TrialKind : std::uint8_t { kNone, kNotATrial, kUnscored, kCorrect, kIncorrect };
   TrialKind last_trial_kind() const { return last_kind_; }
 
+  /// The keys added to the info of an episode's last step, in this order (accuracy only when
+  /// defined): episode_return (double), episode_length, episode_trials (integers), episode_accuracy
+  /// (double).
+  static constexpr std::array<std::string_view, 4> kEndKeys = {"episode_return", "episode_length", "episode_trials",
+                                                                "episode_accuracy"};
+  /// With false, the episode's last step returns the wrapped env's info as it is, without the
+  /// episode figures (they are in last() all the same): for a caller that writes them itself and
+  /// would otherwise pay for a copy of the whole info at every episode end (`sgym run` without an
+  /// observer). True by default.
+  void set_end_info(bool on) { end_info_on_ = on; }
+  bool end_info() const { return end_info_on_; }
+
   /// True for an outcome word that counts towards accuracy.
   static bool is_scored_outcome(std::string_view outcome);
   /// False for the outcome of a block that is not a trial of the task (kNotATrial: a
@@ -82,11 +96,13 @@ class EpisodeStatistics final : public Wrapper {
   EpisodeStats cur_, last_;
   std::string last_outcome_;
   TrialKind last_kind_ = TrialKind::kNone;
+  bool end_info_on_ = true;
   Info end_info_;
   InfoLookup outcome_{info_keys::kTrialOutcome}, is_success_{"is_success"};
   // the layouts of the env's info and of end_info_ when end_info_ was last built from it: while both
   // hold, the end info is overwritten value by value
   std::uint64_t merged_from_ = 0, merged_to_ = 0;
+  std::size_t merged_n_end_ = 0;  // the figures' count then
   // the episode figures' fields in end_info_, declared when it was last built
   InfoField<double> end_return_, end_accuracy_;
   InfoField<std::int64_t> end_length_, end_trials_;
