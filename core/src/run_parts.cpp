@@ -87,6 +87,7 @@ EpisodeWriter::EpisodeWriter(const std::filesystem::path& dir, bool trial_based,
     : jsonl_(dir / "episodes.jsonl", offset_of(offsets, "episodes.jsonl")),
       csv_(dir / "episodes.csv", offset_of(offsets, "episodes.csv")) {
   if (trial_based) trials_.emplace(dir / "trials.jsonl", offset_of(offsets, "trials.jsonl"));
+  trials_on_ = trial_based;
   if (csv_.empty()) csv_.buffer() += "episode,phase,return,length,trials,accuracy\n";
   thread_ = std::thread([this] { work(); });
 }
@@ -144,7 +145,7 @@ std::uint32_t EpisodeWriter::layout_index(const Info& info, int figures) {
 }
 
 void EpisodeWriter::trial(int ep, int step, const Info& info, const EpisodeStats* end) {
-  if (!trials_) return;
+  if (!trials_on_) return;
   Batch& b = filling_;
   const auto& items = info.items();
   const std::optional<double> acc = end != nullptr ? end->accuracy() : std::nullopt;
