@@ -515,6 +515,82 @@ TEST_CASE("EpisodeStatistics sums the episode", "[core][wrappers]") {
   REQUIRE_FALSE(st.last().accuracy().has_value());
 }
 
+namespace {
+// one-step episodes whose info holds what the script says: some keys, maybe its own values under the
+// names of EpisodeStatistics' figures, cleared first or not, and the trial's outcome
+struct ScriptedEpisode {
+  bool clear;
+  std::vector<std::pair<std::string, InfoValue>> keys;
+  std::string outcome;
+};
+class ScriptedInfoEnv final : public Env {
+ public:
+  explicit ScriptedInfoEnv(std::vector<ScriptedEpisode> script)
+      : Env(spec_of(), Space::box(0.0f, 1.0f, {1}), Space::discrete(1)), script_(std::move(script)) {}
+  void draw(DrawList&) const override {}
+  const Info& info() const { return info_; }
+
+ protected:
+  ResetResult do_reset(std::optional<std::uint64_t>) override {
+    const ScriptedEpisode& e = script_[static_cast<std::size_t>(ep_++)];
+    if (e.clear) info_.clear();
+    info_.set("trial_outcome", "");  // first in a cleared info, so that a figure's name can end it
+    for (const auto& [k, v] : e.keys) std::visit([&](const auto& x) { info_.set(k, x); }, v);
+    return reset_result();
+  }
+  StepResult do_step(const Action&) override {
+    info_.set("trial_outcome", script_[static_cast<std::size_t>(ep_ - 1)].outcome);
+    return step_result(0.0, true);
+  }
+
+ private:
+  static EnvSpec spec_of() {
+    EnvSpec s;
+    s.id = "ScriptedInfo-v0";
+    s.trial_based = true;
+    return s;
+  }
+  std::vector<ScriptedEpisode> script_;
+  int ep_ = 0;
+};
+}  // namespace
+
+TEST_CASE("EpisodeStatistics' end info is the env's info with the figures, whatever keys the info holds", "[core][wrappers]") {
+  // each episode's end info must equal one built afresh: the env's keys in order, then the figures,
+  // a figure whose name the env's info already holds replacing that value in place. The script
+  // switches layouts and the figures' count (accuracy defined or not) around infos holding the
+  // figures' names themselves, where reusing the last end info in place would be wrong
+  const InfoValue own = std::string("own");
+  std::vector<ScriptedEpisode> script = {
+      {false, {{"x", std::int64_t{1}}, {"episode_return", own}, {"episode_length", own}, {"episode_trials", own},
+               {"episode_accuracy", own}}, ""},
+      {true, {{"x", std::int64_t{2}}}, "correct"},
+      {false, {{"x", std::int64_t{3}}}, "correct"},
+      {true, {{"x", std::int64_t{4}}, {"episode_length", std::int64_t{7}}}, ""},
+      {true, {{"x", std::int64_t{5}}}, "wrong"},
+      {true, {{"x", std::int64_t{6}}, {"episode_accuracy", own}}, "correct"},
+      {true, {{"x", std::int64_t{7}}, {"episode_return", true}}, ""},
+      {true, {{"x", std::int64_t{8}}}, ""},
+  };
+  auto env = std::make_unique<ScriptedInfoEnv>(script);
+  const ScriptedInfoEnv& inner = *env;
+  EpisodeStatistics st(std::move(env));
+  for (std::size_t ep = 0; ep < script.size(); ++ep) {
+    INFO("episode " << ep);
+    st.reset(ep == 0 ? std::optional<std::uint64_t>(1) : std::nullopt);
+    const StepResult r = st.step(Action::discrete(0));
+    REQUIRE(r.terminated);
+    const std::string& outcome = script[ep].outcome;
+    Info expected;
+    expected.merge(inner.info());
+    expected.set("episode_return", 0.0);
+    expected.set("episode_length", 1);
+    expected.set("episode_trials", outcome.empty() ? 0 : 1);
+    if (!outcome.empty()) expected.set("episode_accuracy", outcome == "correct" ? 1.0 : 0.0);
+    REQUIRE(r.info.items() == expected.items());
+  }
+}
+
 TEST_CASE("ObservationNoise: reproducible, widened or clipped", "[core][wrappers]") {
   ObservationNoise a(make_env("Pavlovian-v0"), 0.1);
   ObservationNoise b(make_env("Pavlovian-v0"), 0.1);

@@ -94,10 +94,11 @@ StepResult EpisodeStatistics::do_step(const Action& a) {
   const auto& in = r.info.items();
   const auto& have = end_info_.items();
   const std::size_t n_end = acc ? 4 : 3;
-  bool same = have.size() == in.size() + n_end;
-  // (the layouts alone do not say it when the figures' count changed: after an end info with 4
-  // figures built from an info holding one of their keys, 3 figures give the same size)
-  if (same && !(r.info.layout() == merged_from_ && end_info_.layout() == merged_to_ && n_end == merged_n_end_)) {
+  // Only with as many figures as the last build declared: with another count, the same keys can
+  // hold the info's own values of a figure's name (a figure not declared then, with the info's type),
+  // and the size alone can match (4 figures built over an info holding one of their keys, then 3).
+  bool same = n_end == merged_n_end_ && have.size() == in.size() + n_end;
+  if (same && !(r.info.layout() == merged_from_ && end_info_.layout() == merged_to_)) {
     for (std::size_t i = 0; same && i < in.size(); ++i) same = have[i].first == in[i].first;
     for (std::size_t i = 0; same && i < n_end; ++i) same = have[in.size() + i].first == kEnd[i];
   }
