@@ -68,10 +68,10 @@ def run(binary, flt, reps, min_time):
 
 
 def exactly(name):
-    """A filter matching only `name`: Google Benchmark's regular expressions are POSIX extended ones,
-    which refuse Python's escapes of '/', '-' or '@' (re.escape), so only their metacharacters are
-    escaped."""
-    return "^" + "".join("\\" + c if c in ".[]()*+?{}|^$\\" else c for c in name) + "$"
+    """A filter matching only `name`: Google Benchmark's regular expressions (std::regex, extended)
+    accept an escape only of . [ \\ ( ) * + ? { | ^ $ and refuse Python's escapes of '/', '-', '@',
+    ']' or '}' (re.escape), so only those are escaped (']' and '}' alone are ordinary characters)."""
+    return "^" + "".join("\\" + c if c in ".[\\()*+?{|^$" else c for c in name) + "$"
 
 
 def write_atomic(path, text):

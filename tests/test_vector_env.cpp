@@ -306,46 +306,67 @@ TEST_CASE("VectorEnv: a member that throws is named, and the vector env needs re
   // members in `faulty` throw at their 4th step (or at their 2nd reset, the first autoreset, with
   // trials of 30 steps); the error names the lowest of them and nests what it threw; step() is
   // refused until reset(), after which the vector env runs as a twin that never failed
+  // Which call throws: the member's own step(), the next-step autoreset's reset() (its 2nd reset,
+  // after 30 steps), the same-step autoreset's reset() inside step(), or the vector env's first
+  // reset() itself
+  enum class Where { kStep, kAutoreset, kSameStep, kFirstReset };
   struct Case {
     std::vector<int> faulty;
-    bool in_reset;
+    Where where;
     int threads;
   };
-  for (const Case& c : {Case{{5}, false, 1}, Case{{33}, false, 2}, Case{{37, 5}, false, 2}, Case{{20}, true, 2},
-                        Case{{19}, true, 1}}) {
+  for (const Case& c : {Case{{5}, Where::kStep, 1}, Case{{33}, Where::kStep, 2}, Case{{37, 5}, Where::kStep, 2},
+                        Case{{20}, Where::kAutoreset, 2}, Case{{19}, Where::kAutoreset, 1},
+                        Case{{26, 3}, Where::kSameStep, 2}, Case{{8}, Where::kSameStep, 1},
+                        Case{{2, 39}, Where::kFirstReset, 2}, Case{{17}, Where::kFirstReset, 1}}) {
+    // (one faulty member on one thread: the batch stops at the first that throws, so a later one
+    // would throw at the next reset() instead; on two threads both slices run to their end)
     INFO("faulty member " << c.faulty[0] << (c.faulty.size() > 1 ? " and more" : "") << ", threads " << c.threads
-                          << (c.in_reset ? ", in reset" : ""));
+                          << ", where " << static_cast<int>(c.where));
+    const bool in_reset = c.where != Where::kStep;
+    const auto mode = c.where == Where::kSameStep ? VectorEnv::Autoreset::kSameStep : VectorEnv::Autoreset::kNextStep;
     int made = 0;
     auto make = [&]() -> std::unique_ptr<Env> {
       const int i = made++;
       const bool fail = std::find(c.faulty.begin(), c.faulty.end(), i) != c.faulty.end();
-      return std::make_unique<Faulty>(fail, c.in_reset, c.in_reset ? 2 : 4);
+      return std::make_unique<Faulty>(fail, in_reset, c.where == Where::kStep ? 4 : c.where == Where::kFirstReset ? 1 : 2);
     };
-    VectorEnv v(make, 40, VectorEnv::Autoreset::kNextStep, c.threads);
+    VectorEnv v(make, 40, mode, c.threads);
     made = 0;
-    VectorEnv twin([&]() -> std::unique_ptr<Env> { return std::make_unique<Faulty>(false, false, 0); }, 40,
-                   VectorEnv::Autoreset::kNextStep, c.threads);
+    VectorEnv twin([&]() -> std::unique_ptr<Env> { return std::make_unique<Faulty>(false, false, 0); }, 40, mode,
+                   c.threads);
     v.set_split(VectorEnv::Split::kAlways);
     twin.set_split(VectorEnv::Split::kAlways);
-    Buffers b(v, false), bt(twin, false);
+    const bool same_step = mode == VectorEnv::Autoreset::kSameStep;
+    Buffers b(v, same_step), bt(twin, same_step);
     std::vector<Action> actions(40, Action::discrete(0));
     REQUIRE_THROWS_AS(v.step(actions, b.view()), ResetNeeded);  // before any reset()
     REQUIRE_THROWS_WITH(v.step(actions, b.view()), Contains("before reset()"));
-    v.reset(11, b.view());
     const int lowest = *std::min_element(c.faulty.begin(), c.faulty.end());
     bool threw = false;
+    auto check = [&](const MemberError& e, int t) {
+      threw = true;
+      CHECK(e.member() == lowest);
+      const std::string what = e.what();
+      const std::string call = c.where == Where::kStep       ? "step()"
+                               : c.where == Where::kSameStep ? "reset() (same-step autoreset)"
+                                                             : "reset()";
+      CHECK_THAT(what, Contains("(vector member " + std::to_string(lowest) + "): its " + call +
+                                " threw: sensor cable unplugged"));
+      CHECK_THAT(what, Contains("needs reset()"));
+      CHECK_THROWS_WITH(std::rethrow_if_nested(e), "sensor cable unplugged");  // the original, nested
+      CHECK(t == (c.where == Where::kStep ? 3 : c.where == Where::kAutoreset ? 30 : c.where == Where::kSameStep ? 29 : -1));
+    };
+    try {
+      v.reset(11, b.view());
+    } catch (const MemberError& e) {
+      check(e, -1);
+    }
     for (int t = 0; t < 40 && !threw; ++t) {
       try {
         v.step(actions, b.view());
       } catch (const MemberError& e) {
-        threw = true;
-        CHECK(e.member() == lowest);
-        const std::string what = e.what();
-        CHECK_THAT(what, Contains("(vector member " + std::to_string(lowest) + "): its " +
-                                  (c.in_reset ? "reset()" : "step()") + " threw: sensor cable unplugged"));
-        CHECK_THAT(what, Contains("needs reset()"));
-        CHECK_THROWS_WITH(std::rethrow_if_nested(e), "sensor cable unplugged");  // the original, nested
-        CHECK(t == (c.in_reset ? 30 : 3));
+        check(e, t);
       }
     }
     REQUIRE(threw);
@@ -360,5 +381,6 @@ TEST_CASE("VectorEnv: a member that throws is named, and the vector env needs re
     CHECK(b.obs == bt.obs);
     CHECK(b.rewards == bt.rewards);
     CHECK(b.terminated == bt.terminated);
+    CHECK(b.final_obs == bt.final_obs);
   }
 }

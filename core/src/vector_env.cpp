@@ -522,8 +522,9 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   }
   // the split rule (see Split): c and s are moving averages of measured costs; a batch is timed when
   // it is one of the first 8 of its mode, one in 16 of all batches, or a probe's split batch that
-  // follows a split one (s learns from it); while the rule says inline, a probe is split now and
-  // then (after 64 batches, the gap doubling up to 4096) so that s follows the machine. A probe is
+  // follows a split one (s learns from it), or a probe's first; while the rule says inline, a probe
+  // is split now and then (after 64 batches, the gap doubling up to a bound, see below) so that s
+  // follows the machine. A probe is
   // two split batches (one when the batch before was split already) and s learns only from a split
   // batch that follows another: the first wakes workers that slept through the inline stretch,
   // which costs ~100 µs once and says nothing of a split batch's cost while splitting (measured:
@@ -554,8 +555,10 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
       cold_probe = !last_split_;
       ++stats_.probes;
       next_probe_ = batches_ + probe_gap_;
-      // the gap doubles up to 4096 batches, or up to where probes cost ~1 % of the stepping time: a
-      // probe costs wake_ns + sync_ns more than its two batches inline (n·c each). Measured at 16
+      // the gap doubles up to 4096 batches, or further, to where probes would cost about 1 % of the
+      // stepping time (a target, not a bound: a clearly faster split resets the gap to 64): a probe
+      // costs about wake_ns + sync_ns more than its two batches inline (n·c each; wake_ns holds one
+      // synchronisation already, so this errs towards fewer probes). Measured at 16
       // Pavlovian members (≈ 0.4 µs a batch): with this bound but a gap reset by every split, 283
       // probes in 0.4 s, each waking the workers for ≈ 60 µs (≈ 4 % of the run; the old rule
       // probed at least as often); with the marginal split's kept gap too, 48-135 probes of
@@ -601,7 +604,11 @@ void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) 
   if (!job.timed) return;
   const double wall = ns_between(t0, Clock::now());
   auto average = [](double& avg, double x) { avg = avg == 0 ? x : avg + (x - avg) / 8; };
-  if (cold_probe) average(stats_.wake_ns, std::max(0.0, wall - n * stats_.member_ns));
+  if (cold_probe) {
+    // like s: a single sample (a preemption) counts at most 4x the current value
+    const double x = std::max(0.0, wall - n * stats_.member_ns);
+    average(stats_.wake_ns, stats_.wake_ns > 0 ? std::min(x, 4.0 * stats_.wake_ns) : x);
+  }
   if (split) {
     const double caller_ns = slices_[0].ns;
     average(stats_.member_ns, caller_ns / part);

@@ -37,7 +37,8 @@ def bench(tmp_path):
             log = os.path.join(d, "log.txt")
             k = sum(1 for _ in open(log)) if os.path.exists(log) else 0
             flt = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--benchmark_filter=")), "")
-            if re.search(r"\\\\[^.\\[\\]()*+?{{}}|^$\\\\]", flt):  # Google Benchmark's POSIX regex refuses
+            # Google Benchmark (std::regex, extended) refuses an escape of anything but . [ \\ ( ) * + ? {{ | ^ $
+            if any(flt[i] == "\\\\" and flt[i + 1] not in ".[\\\\()*+?{{|^$" for i in range(len(flt) - 1)):
                 sys.exit("Could not compile benchmark re: Invalid escape in regular expression")
             open(log, "a").write(flt + "\\n")
             print(json.dumps({{"context": {{}}, "benchmarks": [
@@ -73,13 +74,27 @@ def test_a_slowdown_that_repeats_is_flagged_one_that_does_not_is_not(bench):
 
 
 def test_names_are_escaped_as_posix_expressions_and_a_failing_binary_is_named(bench):
-    base = {"agent_learn/np-actor-critic@Arm.Reach-v0": 100.0}
-    r, log = bench(base, [{"agent_learn/np-actor-critic@Arm.Reach-v0": 130.0},
-                          {"agent_learn/np-actor-critic@Arm.Reach-v0": 90.0}])
+    name = "agent_learn/np-actor-critic@Arm.Reach-v0[x]{2}"
+    base = {name: 100.0}
+    r, log = bench(base, [{name: 130.0}, {name: 90.0}])
     assert r.returncode == 0, r.stdout + r.stderr
-    assert log[1] == r"^agent_learn/np-actor-critic@Arm\.Reach-v0$"
-    r, _ = bench(base, [{"agent_learn/np-actor-critic@Arm.Reach-v0": 130.0}])  # no entry for the re-run
+    assert log[1] == r"^agent_learn/np-actor-critic@Arm\.Reach-v0\[x]\{2}$"
+    r, _ = bench(base, [{name: 130.0}])  # the stand-in fails at the re-run (no entry for it)
     assert r.returncode == 2 and "failed" in r.stderr and "sgym_micro" in r.stderr
+
+
+def test_a_re_run_that_does_not_report_the_benchmark_is_an_error(bench):
+    r, _ = bench({"env_step/A": 100.0}, [{"env_step/A": 130.0}, {"env_step/B": 100.0}])
+    assert r.returncode == 2 and "did not report" in r.stderr
+
+
+def test_an_input_report_is_re_run_only_with_its_binary(tmp_path):
+    (tmp_path / "baseline.json").write_text(json.dumps(report({"env_step/A": 100.0})))
+    (tmp_path / "now.json").write_text(json.dumps(report({"env_step/A": 130.0})))
+    r = subprocess.run([sys.executable, SCRIPT, "--baseline", str(tmp_path / "baseline.json"), "--input",
+                        str(tmp_path / "now.json")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert r.returncode == 1, r.stderr
+    assert "REGRESSION (not re-run)" in row(r.stdout, "env_step/A")
 
 
 def test_without_re_runs_every_slow_benchmark_is_flagged(bench):

@@ -36,7 +36,6 @@ struct VectorBuffers {
   std::span<float> final_obs;
 };
 
-/// A batch of independent envs.
 /// What VectorEnv throws when a member env throws during its reset() or step(): names the member,
 /// the call and what it threw, whose exception is nested (std::rethrow_if_nested gets it). The
 /// batch it was part of is incomplete (some members stepped, some did not, and the output buffers
@@ -50,6 +49,7 @@ class MemberError : public std::runtime_error {
   int member_;
 };
 
+/// A batch of independent envs.
 class VectorEnv {
  public:
   /// When a member's episode ends, kNextStep (Gymnasium's default) resets it on the following
