@@ -287,6 +287,19 @@ TEST_CASE("Info fields: declared once by name and type, written by index", "[cor
   REQUIRE(info.get_string("epoch").data() == before);
   info.set(epoch, "");
   REQUIRE(info.get_string("epoch").empty());
+  // a value from the slot's own buffer (a suffix or a prefix of what it holds), and one longer
+  // than its capacity
+  info.set(epoch, "sample and test");
+  info.set(epoch, std::string_view(info.get_string("epoch")).substr(11));
+  REQUIRE(info.get_string("epoch") == "test");
+  info.set(epoch, "delay period");
+  info.set(epoch, std::string_view(info.get_string("epoch")).substr(0, 5));
+  REQUIRE(info.get_string("epoch") == "delay");
+  const std::string long_name(200, 'z');
+  info.set(epoch, long_name);
+  REQUIRE(info.get_string("epoch") == long_name);
+  info.set(epoch, "go");
+  REQUIRE(info.get_string("epoch") == "go");
   // re-declaring a name with another type re-types its slot
   const auto xs = info.declare<std::string>("x");
   REQUIRE(xs.index == x.index);

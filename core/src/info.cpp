@@ -121,7 +121,7 @@ void Info::set_values(const Info& other) {
         case 3: {
           auto& dst = *std::get_if<std::string>(&s);
           const auto& src = *std::get_if<std::string>(&v);
-          if (dst != src) dst.assign(src);
+          if (dst != src) overwrite(dst, src);
           continue;
         }
         default: break;
