@@ -90,7 +90,6 @@ StepResult EpisodeStatistics::do_step(const Action& a) {
   // the end info is the env's info followed by the episode figures. When it already holds exactly
   // those keys in that order (the last episode's end, as a rule) it is overwritten in place, which
   // gives the same map as building it afresh without freeing and allocating its strings
-  static constexpr const auto& kEnd = kEndKeys;
   const auto& in = r.info.items();
   const auto& have = end_info_.items();
   const std::size_t n_end = acc ? 4 : 3;
@@ -100,17 +99,17 @@ StepResult EpisodeStatistics::do_step(const Action& a) {
   bool same = n_end == merged_n_end_ && have.size() == in.size() + n_end;
   if (same && !(r.info.layout() == merged_from_ && end_info_.layout() == merged_to_)) {
     for (std::size_t i = 0; same && i < in.size(); ++i) same = have[i].first == in[i].first;
-    for (std::size_t i = 0; same && i < n_end; ++i) same = have[in.size() + i].first == kEnd[i];
+    for (std::size_t i = 0; same && i < n_end; ++i) same = have[in.size() + i].first == kEndKeys[i];
   }
   if (same) {
     end_info_.set_values(r.info);
   } else {
     end_info_.clear();
     end_info_.merge(r.info);
-    end_return_ = end_info_.declare<double>(kEnd[0]);
-    end_length_ = end_info_.declare<std::int64_t>(kEnd[1]);
-    end_trials_ = end_info_.declare<std::int64_t>(kEnd[2]);
-    if (acc) end_accuracy_ = end_info_.declare<double>(kEnd[3]);
+    end_return_ = end_info_.declare<double>(kEndKeys[0]);
+    end_length_ = end_info_.declare<std::int64_t>(kEndKeys[1]);
+    end_trials_ = end_info_.declare<std::int64_t>(kEndKeys[2]);
+    if (acc) end_accuracy_ = end_info_.declare<double>(kEndKeys[3]);
   }
   end_info_.set(end_return_, last_.episode_return);
   end_info_.set(end_length_, last_.length);
