@@ -450,7 +450,6 @@ void VectorEnv::run(Job& job, bool split) {
     } catch (...) {
       failed(std::current_exception());
     }
-    if (job.reset) ready_ = true;
     return;
   }
   pool_->run_parts(
@@ -473,7 +472,6 @@ void VectorEnv::run(Job& job, bool split) {
       failed(e);
     }
   }
-  if (job.reset) ready_ = true;
   if (job.bad.load(std::memory_order_acquire) != Job::kNoBad) return;  // nothing stepped: the staging areas are stale
   for (std::size_t w = 0; w < slices_.size(); ++w) flush(job, w);
 }
@@ -483,6 +481,7 @@ void VectorEnv::reset(std::uint64_t seed, const VectorBuffers& out) {
   // reset() is called once per run, so it is not timed: with workers it is always split
   Job job{this, true, seed, {}, &out, false};
   run(job, slices_.size() > 1);
+  ready_ = true;  // run() throws when a member's reset() did
 }
 
 void VectorEnv::step(std::span<const Action> actions, const VectorBuffers& out) {
